@@ -1,0 +1,561 @@
+//! The schema graph: plain data describing tables, columns, constraints, indexes and types.
+//!
+//! Every item can be written as a struct literal or built with chained methods;
+//! [`crate::Schema::builder`] collects them and validates the whole graph at once.
+//! Names left as `None` (constraints, indexes) are chosen by `build()`, following
+//! PostgreSQL's own conventions (`users_pkey`, `users_email_key`, `posts_user_id_fkey`).
+
+use crate::types::SqlType;
+
+/// The schema a name lives in when none is given.
+pub const DEFAULT_NAMESPACE: &str = "public";
+
+/// A schema-qualified name. An empty `schema` means unqualified (found through
+/// `search_path`), which only type references use; tables always have a schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QualifiedName {
+    /// The namespace (`public`, `app`), or empty for an unqualified type reference.
+    pub schema: String,
+    /// The object's name within it.
+    pub name: String,
+}
+
+impl QualifiedName {
+    /// `schema.name`.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        Self { schema: schema.into(), name: name.into() }
+    }
+
+    /// A name in the `public` schema.
+    pub fn public(name: impl Into<String>) -> Self {
+        Self::new(DEFAULT_NAMESPACE, name)
+    }
+
+    /// A name resolved through `search_path` (for extension types such as `citext`).
+    pub fn unqualified(name: impl Into<String>) -> Self {
+        Self::new("", name)
+    }
+}
+
+/// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Identity {
+    /// Values always come from the sequence; an explicit value needs `OVERRIDING SYSTEM VALUE`.
+    Always,
+    /// The sequence supplies a value only when none is given.
+    ByDefault,
+}
+
+/// A column of a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The column name.
+    pub name: String,
+    /// Its type, with modifiers.
+    pub ty: SqlType,
+    /// Whether NULL is allowed (`false` emits `NOT NULL`).
+    pub nullable: bool,
+    /// A SQL expression for `DEFAULT` (not a value: write `'active'` with its quotes,
+    /// or use [`Column::default_text`]).
+    pub default: Option<String>,
+    /// An identity column.
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<String>,
+    /// `COMMENT ON COLUMN`.
+    pub comment: Option<String>,
+}
+
+impl Column {
+    /// A `NOT NULL` column of type `ty`.
+    pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
+        Self { name: name.into(), ty, nullable: false, default: None, identity: None, generated: None, comment: None }
+    }
+
+    /// Allows NULL.
+    pub fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    /// Sets a default SQL expression (`now()`, `'active'`, `0`).
+    pub fn default_expr(mut self, expr: impl Into<String>) -> Self {
+        self.default = Some(expr.into());
+        self
+    }
+
+    /// Sets a default string constant, quoted and escaped.
+    pub fn default_text(mut self, value: &str) -> Self {
+        self.default = Some(crate::ident::Literal(value).to_string());
+        self
+    }
+
+    /// Makes the column an identity column.
+    pub fn identity(mut self, identity: Identity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// Makes the column `GENERATED ALWAYS AS (expr) STORED`.
+    pub fn generated(mut self, expr: impl Into<String>) -> Self {
+        self.generated = Some(expr.into());
+        self
+    }
+
+    /// Sets the comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
+
+/// `PRIMARY KEY (columns)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrimaryKey {
+    /// Constraint name; `{table}_pkey` when `None`.
+    pub name: Option<String>,
+    /// Key columns in order.
+    pub columns: Vec<String>,
+}
+
+/// `UNIQUE [NULLS NOT DISTINCT] (columns)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    /// Constraint name; `{table}_{columns}_key` when `None`.
+    pub name: Option<String>,
+    /// Columns in order.
+    pub columns: Vec<String>,
+    /// Treat NULLs as equal (PostgreSQL 15+), so at most one row may have NULL.
+    pub nulls_not_distinct: bool,
+}
+
+impl UniqueConstraint {
+    /// A unique constraint over `columns`.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        Self { name: None, columns: columns.into_iter().map(Into::into).collect(), nulls_not_distinct: false }
+    }
+}
+
+/// `CHECK (expr)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckConstraint {
+    /// Constraint name; `{table}_{column}_check` (column checks) or `{table}_check{n}` when `None`.
+    pub name: Option<String>,
+    /// The boolean SQL expression.
+    pub expr: String,
+    /// The column a column-level check belongs to (used for its default name).
+    pub column: Option<String>,
+}
+
+impl CheckConstraint {
+    /// A table-level check.
+    pub fn new(expr: impl Into<String>) -> Self {
+        Self { name: None, expr: expr.into(), column: None }
+    }
+}
+
+/// A referential action for `ON DELETE` / `ON UPDATE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReferentialAction {
+    /// `NO ACTION` (PostgreSQL's default; checked at the end of the statement).
+    NoAction,
+    /// `RESTRICT` (checked immediately, even when deferrable).
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl ReferentialAction {
+    /// The SQL keywords.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Self::NoAction => "NO ACTION",
+            Self::Restrict => "RESTRICT",
+            Self::Cascade => "CASCADE",
+            Self::SetNull => "SET NULL",
+            Self::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// Whether a constraint's check can be postponed to commit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Deferrable {
+    /// `NOT DEFERRABLE` (the default).
+    #[default]
+    No,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    InitiallyDeferred,
+}
+
+/// `FOREIGN KEY (columns) REFERENCES table (referenced_columns)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// Constraint name; `{table}_{columns}_fkey` when `None`.
+    pub name: Option<String>,
+    /// The referencing columns of this table.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub references: QualifiedName,
+    /// The referenced columns: its primary key or a unique constraint, in order.
+    pub referenced_columns: Vec<String>,
+    /// `ON DELETE`; `None` means not chosen (PostgreSQL applies `NO ACTION`).
+    pub on_delete: Option<ReferentialAction>,
+    /// `ON UPDATE`; `None` means not chosen (PostgreSQL applies `NO ACTION`).
+    pub on_update: Option<ReferentialAction>,
+    /// Deferrability.
+    pub deferrable: Deferrable,
+}
+
+impl ForeignKey {
+    /// A foreign key from `columns` to `references (referenced_columns)`.
+    pub fn new<A: Into<String>, B: Into<String>>(
+        columns: impl IntoIterator<Item = A>,
+        references: QualifiedName,
+        referenced_columns: impl IntoIterator<Item = B>,
+    ) -> Self {
+        Self {
+            name: None,
+            columns: columns.into_iter().map(Into::into).collect(),
+            references,
+            referenced_columns: referenced_columns.into_iter().map(Into::into).collect(),
+            on_delete: None,
+            on_update: None,
+            deferrable: Deferrable::No,
+        }
+    }
+
+    /// Sets `ON DELETE`.
+    pub fn on_delete(mut self, action: ReferentialAction) -> Self {
+        self.on_delete = Some(action);
+        self
+    }
+
+    /// Sets `ON UPDATE`.
+    pub fn on_update(mut self, action: ReferentialAction) -> Self {
+        self.on_update = Some(action);
+        self
+    }
+}
+
+/// An index access method.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IndexMethod {
+    /// B-tree: equality, ranges, ordering; the only method for unique indexes.
+    #[default]
+    BTree,
+    /// Hash: equality only.
+    Hash,
+    /// GIN: containment in arrays, jsonb, full-text, trigrams.
+    Gin,
+    /// GiST: geometric, ranges, exclusion, trigram similarity.
+    Gist,
+    /// BRIN: block ranges for huge, naturally ordered tables.
+    Brin,
+    /// SP-GiST: space-partitioned trees.
+    SpGist,
+}
+
+impl IndexMethod {
+    /// The `USING` name.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Self::BTree => "btree",
+            Self::Hash => "hash",
+            Self::Gin => "gin",
+            Self::Gist => "gist",
+            Self::Brin => "brin",
+            Self::SpGist => "spgist",
+        }
+    }
+
+    /// Parses a method name (case-insensitive).
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "btree" => Self::BTree,
+            "hash" => Self::Hash,
+            "gin" => Self::Gin,
+            "gist" => Self::Gist,
+            "brin" => Self::Brin,
+            "spgist" => Self::SpGist,
+            _ => return None,
+        })
+    }
+}
+
+/// What an index key indexes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IndexTarget {
+    /// A column, by name.
+    Column(String),
+    /// A SQL expression (`lower(email)`), written in parentheses.
+    Expression(String),
+}
+
+/// Sort direction of an index key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SortOrder {
+    /// `ASC`.
+    Asc,
+    /// `DESC`.
+    Desc,
+}
+
+/// Where NULLs sort in an index key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NullsOrder {
+    /// `NULLS FIRST`.
+    First,
+    /// `NULLS LAST`.
+    Last,
+}
+
+/// One key of an index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IndexKey {
+    /// The column or expression.
+    pub target: IndexTarget,
+    /// An operator class (`gin_trgm_ops`, `jsonb_path_ops`, `text_pattern_ops`).
+    pub opclass: Option<String>,
+    /// `ASC` / `DESC` (btree only).
+    pub order: Option<SortOrder>,
+    /// `NULLS FIRST` / `NULLS LAST` (btree only).
+    pub nulls: Option<NullsOrder>,
+}
+
+impl IndexKey {
+    /// A key on a column.
+    pub fn column(name: impl Into<String>) -> Self {
+        Self { target: IndexTarget::Column(name.into()), opclass: None, order: None, nulls: None }
+    }
+
+    /// A key on an expression.
+    pub fn expression(expr: impl Into<String>) -> Self {
+        Self { target: IndexTarget::Expression(expr.into()), opclass: None, order: None, nulls: None }
+    }
+
+    /// Sets the operator class.
+    pub fn opclass(mut self, opclass: impl Into<String>) -> Self {
+        self.opclass = Some(opclass.into());
+        self
+    }
+
+    /// Sorts descending.
+    pub fn desc(mut self) -> Self {
+        self.order = Some(SortOrder::Desc);
+        self
+    }
+
+    /// Sets where NULLs sort.
+    pub fn nulls(mut self, nulls: NullsOrder) -> Self {
+        self.nulls = Some(nulls);
+        self
+    }
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table USING method (keys) INCLUDE (...) WHERE ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Index {
+    /// Index name; `idx_{table}_{keys}` when `None`.
+    pub name: Option<String>,
+    /// Access method.
+    pub method: IndexMethod,
+    /// Keys in order.
+    pub keys: Vec<IndexKey>,
+    /// Non-key columns stored in the index (`INCLUDE`), for index-only scans.
+    pub include: Vec<String>,
+    /// Partial index predicate (`WHERE ...`).
+    pub predicate: Option<String>,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// `NULLS NOT DISTINCT` for a unique index (PostgreSQL 15+).
+    pub nulls_not_distinct: bool,
+    /// `COMMENT ON INDEX`: the query or rule the index serves.
+    pub comment: Option<String>,
+}
+
+impl Index {
+    /// A btree index over `columns`.
+    pub fn on<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        Self::with_keys(columns.into_iter().map(IndexKey::column))
+    }
+
+    /// An index over the given keys.
+    pub fn with_keys(keys: impl IntoIterator<Item = IndexKey>) -> Self {
+        Self {
+            name: None,
+            method: IndexMethod::BTree,
+            keys: keys.into_iter().collect(),
+            include: Vec::new(),
+            predicate: None,
+            unique: false,
+            nulls_not_distinct: false,
+            comment: None,
+        }
+    }
+
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the access method.
+    pub fn using(mut self, method: IndexMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Makes the index unique.
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    /// Makes the index partial.
+    pub fn where_(mut self, predicate: impl Into<String>) -> Self {
+        self.predicate = Some(predicate.into());
+        self
+    }
+
+    /// Adds `INCLUDE` columns.
+    pub fn include<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.include.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets the comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
+
+/// A table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// Columns in declaration order.
+    pub columns: Vec<Column>,
+    /// The primary key.
+    pub primary_key: Option<PrimaryKey>,
+    /// Unique constraints.
+    pub uniques: Vec<UniqueConstraint>,
+    /// Check constraints.
+    pub checks: Vec<CheckConstraint>,
+    /// Foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Indexes (besides those PostgreSQL creates for keys and unique constraints).
+    pub indexes: Vec<Index>,
+    /// `COMMENT ON TABLE`.
+    pub comment: Option<String>,
+}
+
+impl Table {
+    /// An empty table in `public`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self::in_schema(DEFAULT_NAMESPACE, name)
+    }
+
+    /// An empty table in `schema`.
+    pub fn in_schema(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            name: QualifiedName::new(schema, name),
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+        }
+    }
+
+    /// Adds a column.
+    pub fn column(mut self, column: Column) -> Self {
+        self.columns.push(column);
+        self
+    }
+
+    /// Sets the primary key.
+    pub fn primary_key<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.primary_key = Some(PrimaryKey { name: None, columns: columns.into_iter().map(Into::into).collect() });
+        self
+    }
+
+    /// Adds a unique constraint.
+    pub fn unique(mut self, unique: UniqueConstraint) -> Self {
+        self.uniques.push(unique);
+        self
+    }
+
+    /// Adds a check constraint.
+    pub fn check(mut self, check: CheckConstraint) -> Self {
+        self.checks.push(check);
+        self
+    }
+
+    /// Adds a foreign key.
+    pub fn foreign_key(mut self, fk: ForeignKey) -> Self {
+        self.foreign_keys.push(fk);
+        self
+    }
+
+    /// Adds an index.
+    pub fn index(mut self, index: Index) -> Self {
+        self.indexes.push(index);
+        self
+    }
+
+    /// Sets the comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// The column called `name`.
+    pub fn find_column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// `CREATE TYPE name AS ENUM (...)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumType {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// Labels in sort order.
+    pub values: Vec<String>,
+    /// `COMMENT ON TYPE`.
+    pub comment: Option<String>,
+}
+
+impl EnumType {
+    /// An enum in `public`.
+    pub fn new<S: Into<String>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
+        Self { name: QualifiedName::public(name), values: values.into_iter().map(Into::into).collect(), comment: None }
+    }
+}
+
+/// `CREATE EXTENSION IF NOT EXISTS name [SCHEMA schema]`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Extension {
+    /// Extension name (`pg_trgm`, `uuid-ossp`).
+    pub name: String,
+    /// The schema its objects go into; the first schema on `search_path` when `None`.
+    pub schema: Option<String>,
+}
+
+impl Extension {
+    /// An extension installed in the default schema.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into(), schema: None }
+    }
+}
