@@ -1,2 +1,86 @@
-//! placeholder
-pub use pgarchitect_core::*;
+//! # pgarchitect
+//!
+//! Annotated Rust structs in, a production-grade PostgreSQL schema out.
+//!
+//! ```
+//! use pgarchitect::{PgEnum, Schema, Table};
+//!
+//! /// Lifecycle of an account.
+//! #[derive(PgEnum)]
+//! enum UserStatus { Active, Suspended }
+//!
+//! /// Registered accounts.
+//! #[derive(Table)]
+//! #[table(name = "users")]
+//! struct User {
+//!     #[column(primary_key, identity)]
+//!     id: i64,
+//!     #[column(sql_type = "varchar(255)", unique)]
+//!     email: String,
+//!     #[column(default = "'active'")]
+//!     status: UserStatus,
+//! }
+//!
+//! #[derive(Table)]
+//! #[table(name = "posts")]
+//! struct Post {
+//!     #[column(primary_key, identity)]
+//!     id: i64,
+//!     #[column(references = User, on_delete = "cascade", index)]
+//!     user_id: i64,
+//!     title: String,
+//! }
+//!
+//! let schema = Schema::builder().table::<User>().table::<Post>().build().unwrap();
+//! let ddl = schema.to_ddl();
+//! assert!(ddl.contains("CREATE TYPE public.user_status AS ENUM ('active', 'suspended');"));
+//! assert!(ddl.contains("REFERENCES public.users (id) ON DELETE CASCADE"));
+//! ```
+#![warn(missing_docs)]
+
+pub use pgarchitect_core::{
+    ddl, error, ident, model, types, ForeignKeyOf, PgType, Schema, SchemaBuilder, SchemaError, SchemaErrors, SqlType,
+};
+/// The trait behind `#[derive(Table)]`.
+pub use pgarchitect_core::Table;
+/// The trait behind `#[derive(PgEnum)]`.
+pub use pgarchitect_core::PgEnum;
+
+/// `#[derive(Table)]`: a struct declares a table. See the crate README for every attribute.
+#[cfg(feature = "derive")]
+pub use pgarchitect_derive::Table;
+/// `#[derive(PgEnum)]`: a fieldless enum declares `CREATE TYPE ... AS ENUM`.
+#[cfg(feature = "derive")]
+pub use pgarchitect_derive::PgEnum;
+
+/// Paths the derive macros expand to. Not a public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use core::option::Option::{self, None, Some};
+    pub use pgarchitect_core::model;
+    pub use pgarchitect_core::{ForeignKeyOf, PgEnum, PgType, SchemaBuilder, SchemaError, SqlType, Table};
+    pub use std::string::String;
+    pub use std::vec::Vec;
+
+    #[cfg(feature = "postgres-types")]
+    pub use bytes;
+    #[cfg(feature = "postgres-types")]
+    pub use postgres_types;
+
+    /// Compile-time check that a foreign key field matches the referenced key.
+    pub fn assert_foreign_key<F: ?Sized + ForeignKeyOf<K>, K>() {}
+
+    /// The type of a `#[column(sql_type = "...")]`. The derive has checked its
+    /// syntax; what it could not check is reported by [`check_sql_type`] when the
+    /// table is added to a schema, and `text` stands in meanwhile.
+    pub fn sql_type(text: &str) -> SqlType {
+        SqlType::parse(text).unwrap_or(SqlType::Text)
+    }
+
+    /// Reports a `sql_type` that does not parse.
+    pub fn check_sql_type(schema: &mut SchemaBuilder, table: &str, column: &str, text: &str) {
+        if let Err(e) = SqlType::parse(text) {
+            schema.report(SchemaError::InvalidType { object: format!("column {table}.{column}"), message: e.to_string() });
+        }
+    }
+}

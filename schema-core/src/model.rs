@@ -48,6 +48,7 @@ pub enum Identity {
 
 /// A column of a table.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Column {
     /// The column name.
     pub name: String,
@@ -111,6 +112,7 @@ impl Column {
 
 /// `PRIMARY KEY (columns)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PrimaryKey {
     /// Constraint name; `{table}_pkey` when `None`.
     pub name: Option<String>,
@@ -118,8 +120,22 @@ pub struct PrimaryKey {
     pub columns: Vec<String>,
 }
 
+impl PrimaryKey {
+    /// A primary key over `columns`.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        Self { name: None, columns: columns.into_iter().map(Into::into).collect() }
+    }
+
+    /// Sets the constraint name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
 /// `UNIQUE [NULLS NOT DISTINCT] (columns)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UniqueConstraint {
     /// Constraint name; `{table}_{columns}_key` when `None`.
     pub name: Option<String>,
@@ -134,10 +150,23 @@ impl UniqueConstraint {
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
         Self { name: None, columns: columns.into_iter().map(Into::into).collect(), nulls_not_distinct: false }
     }
+
+    /// Sets the constraint name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Treats NULLs as equal (`NULLS NOT DISTINCT`).
+    pub fn nulls_not_distinct(mut self) -> Self {
+        self.nulls_not_distinct = true;
+        self
+    }
 }
 
 /// `CHECK (expr)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CheckConstraint {
     /// Constraint name; `{table}_{column}_check` (column checks) or `{table}_check{n}` when `None`.
     pub name: Option<String>,
@@ -151,6 +180,17 @@ impl CheckConstraint {
     /// A table-level check.
     pub fn new(expr: impl Into<String>) -> Self {
         Self { name: None, expr: expr.into(), column: None }
+    }
+
+    /// A check written on a column (named `{table}_{column}_check` by default).
+    pub fn on_column(column: impl Into<String>, expr: impl Into<String>) -> Self {
+        Self { name: None, expr: expr.into(), column: Some(column.into()) }
+    }
+
+    /// Sets the constraint name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
     }
 }
 
@@ -196,6 +236,7 @@ pub enum Deferrable {
 
 /// `FOREIGN KEY (columns) REFERENCES table (referenced_columns)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ForeignKey {
     /// Constraint name; `{table}_{columns}_fkey` when `None`.
     pub name: Option<String>,
@@ -240,6 +281,18 @@ impl ForeignKey {
     /// Sets `ON UPDATE`.
     pub fn on_update(mut self, action: ReferentialAction) -> Self {
         self.on_update = Some(action);
+        self
+    }
+
+    /// Sets the constraint name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets deferrability.
+    pub fn deferrable(mut self, deferrable: Deferrable) -> Self {
+        self.deferrable = deferrable;
         self
     }
 }
@@ -318,6 +371,7 @@ pub enum NullsOrder {
 
 /// One key of an index.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IndexKey {
     /// The column or expression.
     pub target: IndexTarget,
@@ -352,6 +406,12 @@ impl IndexKey {
         self
     }
 
+    /// Sorts ascending (explicitly).
+    pub fn asc(mut self) -> Self {
+        self.order = Some(SortOrder::Asc);
+        self
+    }
+
     /// Sets where NULLs sort.
     pub fn nulls(mut self, nulls: NullsOrder) -> Self {
         self.nulls = Some(nulls);
@@ -361,6 +421,7 @@ impl IndexKey {
 
 /// `CREATE [UNIQUE] INDEX name ON table USING method (keys) INCLUDE (...) WHERE ...`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Index {
     /// Index name; `idx_{table}_{keys}` when `None`.
     pub name: Option<String>,
@@ -418,6 +479,12 @@ impl Index {
         self
     }
 
+    /// Treats NULLs as equal in a unique index.
+    pub fn nulls_not_distinct(mut self) -> Self {
+        self.nulls_not_distinct = true;
+        self
+    }
+
     /// Makes the index partial.
     pub fn where_(mut self, predicate: impl Into<String>) -> Self {
         self.predicate = Some(predicate.into());
@@ -439,6 +506,7 @@ impl Index {
 
 /// A table.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Table {
     /// Qualified name.
     pub name: QualifiedName,
@@ -528,6 +596,7 @@ impl Table {
 
 /// `CREATE TYPE name AS ENUM (...)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EnumType {
     /// Qualified name.
     pub name: QualifiedName,
@@ -540,12 +609,24 @@ pub struct EnumType {
 impl EnumType {
     /// An enum in `public`.
     pub fn new<S: Into<String>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
-        Self { name: QualifiedName::public(name), values: values.into_iter().map(Into::into).collect(), comment: None }
+        Self::in_schema(DEFAULT_NAMESPACE, name, values)
+    }
+
+    /// An enum in `schema`.
+    pub fn in_schema<S: Into<String>>(schema: impl Into<String>, name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
+        Self { name: QualifiedName::new(schema, name), values: values.into_iter().map(Into::into).collect(), comment: None }
+    }
+
+    /// Sets the comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
     }
 }
 
 /// `CREATE EXTENSION IF NOT EXISTS name [SCHEMA schema]`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct Extension {
     /// Extension name (`pg_trgm`, `uuid-ossp`).
     pub name: String,
@@ -557,5 +638,11 @@ impl Extension {
     /// An extension installed in the default schema.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into(), schema: None }
+    }
+
+    /// Installs the extension's objects in `schema`.
+    pub fn in_schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
+        self
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::SchemaErrors;
+use crate::error::{SchemaError, SchemaErrors};
 use crate::model::{EnumType, Extension, QualifiedName, Table, DEFAULT_NAMESPACE};
 use crate::traits;
 
@@ -77,6 +77,7 @@ pub struct SchemaBuilder {
     extensions: Vec<Extension>,
     enums: Vec<EnumType>,
     tables: Vec<Table>,
+    reported: Vec<SchemaError>,
 }
 
 impl SchemaBuilder {
@@ -127,9 +128,15 @@ impl SchemaBuilder {
         }
     }
 
+    /// Records a problem found while adding items (derived code reports a
+    /// `sql_type` it cannot parse this way); `build()` returns it with the rest.
+    pub fn report(&mut self, error: SchemaError) {
+        self.reported.push(error);
+    }
+
     /// Validates the graph and returns it, or every problem found.
     pub fn build(self) -> Result<Schema, SchemaErrors> {
-        let SchemaBuilder { namespaces, mut extensions, mut enums, mut tables } = self;
+        let SchemaBuilder { namespaces, mut extensions, mut enums, mut tables, reported } = self;
         for table in &mut tables {
             if table.name.schema.is_empty() {
                 table.name.schema = DEFAULT_NAMESPACE.to_owned();
@@ -145,7 +152,7 @@ impl SchemaBuilder {
         extensions.sort();
         extensions.dedup();
 
-        let mut errors = Vec::new();
+        let mut errors = reported;
         let namespace_set: BTreeSet<String> = namespaces
             .into_iter()
             .chain(tables.iter().map(|t| t.name.schema.clone()))
