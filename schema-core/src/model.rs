@@ -65,12 +65,30 @@ pub struct Column {
     pub generated: Option<String>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
+    /// Holds personal data (PII): documented, and reviewed for a protection decision.
+    pub personal_data: bool,
+    /// How sensitive data in this column is protected (`"argon2id hash"`,
+    /// `"pgcrypto pgp_sym_encrypt"`, `"RLS: own row only"`): the recorded decision.
+    pub protection: Option<String>,
+    /// Lint rules allowed on this column, with the reason.
+    pub allows: Vec<LintAllow>,
 }
 
 impl Column {
     /// A `NOT NULL` column of type `ty`.
     pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
-        Self { name: name.into(), ty, nullable: false, default: None, identity: None, generated: None, comment: None }
+        Self {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+            personal_data: false,
+            protection: None,
+            allows: Vec::new(),
+        }
     }
 
     /// Allows NULL.
@@ -107,6 +125,40 @@ impl Column {
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self
+    }
+
+    /// Marks the column as personal data.
+    pub fn personal_data(mut self) -> Self {
+        self.personal_data = true;
+        self
+    }
+
+    /// Records how the column's data is protected.
+    pub fn protection(mut self, how: impl Into<String>) -> Self {
+        self.protection = Some(how.into());
+        self
+    }
+
+    /// Allows a lint rule on this column, saying why.
+    pub fn allow(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
+        self.allows.push(LintAllow::new(rule, reason));
+        self
+    }
+}
+
+/// A lint rule switched off for one table or column, with the reason (shown in the docs).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LintAllow {
+    /// The rule id (`foreign-key-without-index`).
+    pub rule: String,
+    /// Why the rule does not apply here.
+    pub reason: String,
+}
+
+impl LintAllow {
+    /// Allows `rule` because of `reason`.
+    pub fn new(rule: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { rule: rule.into(), reason: reason.into() }
     }
 }
 
@@ -524,6 +576,12 @@ pub struct Table {
     pub indexes: Vec<Index>,
     /// `COMMENT ON TABLE`.
     pub comment: Option<String>,
+    /// Expected volume (`"10M rows/year"`): the recorded answer to the scale question.
+    pub volume: Option<String>,
+    /// Retention policy (`"7 years"`): the recorded answer to the data-management question.
+    pub retention: Option<String>,
+    /// Lint rules allowed on this table, with the reason.
+    pub allows: Vec<LintAllow>,
 }
 
 impl Table {
@@ -543,6 +601,9 @@ impl Table {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             comment: None,
+            volume: None,
+            retention: None,
+            allows: Vec::new(),
         }
     }
 
@@ -585,6 +646,24 @@ impl Table {
     /// Sets the comment.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
+        self
+    }
+
+    /// Records the expected volume.
+    pub fn volume(mut self, volume: impl Into<String>) -> Self {
+        self.volume = Some(volume.into());
+        self
+    }
+
+    /// Records the retention policy.
+    pub fn retention(mut self, retention: impl Into<String>) -> Self {
+        self.retention = Some(retention.into());
+        self
+    }
+
+    /// Allows a lint rule on this table, saying why.
+    pub fn allow(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
+        self.allows.push(LintAllow::new(rule, reason));
         self
     }
 
