@@ -30,8 +30,10 @@
 #![warn(missing_docs)]
 
 pub mod ddl;
+pub mod docs;
 pub mod error;
 pub mod ident;
+pub mod lint;
 pub mod model;
 mod schema;
 mod traits;

@@ -1,0 +1,1 @@
+//! Documentation and diagrams: Markdown, Mermaid, Graphviz DOT.
