@@ -10,7 +10,10 @@ use std::collections::{BinaryHeap, HashMap};
 use std::fmt::{self, Write};
 
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Deferrable, ForeignKey, Index, IndexTarget, NullsOrder, SortOrder, Table};
+use crate::ddl_objects::{write_domain, write_function, write_role};
+use crate::model::{
+    Column, Deferrable, ForeignKey, Function, Index, IndexTarget, NullsOrder, PartitionBound, QualifiedName, SortOrder, Table,
+};
 use crate::schema::Schema;
 
 /// The DDL script for `schema`.
@@ -51,6 +54,12 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
             out.write_str(";\n")?;
         }
     }
+    if !schema.roles().is_empty() {
+        out.write_str("\n-- Roles (cluster-wide: created only where missing, so the script also applies to a second database)\n")?;
+        for role in schema.roles() {
+            write_role(out, role)?;
+        }
+    }
     if !schema.enums().is_empty() {
         out.write_str("\n-- Types\n")?;
         for e in schema.enums() {
@@ -65,6 +74,19 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
             if let Some(c) = &e.comment {
                 writeln!(out, "COMMENT ON TYPE {} IS {};", e.name, Literal(c))?;
             }
+        }
+    }
+    if !schema.domains().is_empty() {
+        out.write_str("\n-- Domains\n")?;
+        for d in schema.domains() {
+            write_domain(out, d)?;
+        }
+    }
+    let (early, late): (Vec<&Function>, Vec<&Function>) = schema.functions().iter().partition(|f| f.depends_on.is_empty());
+    if !early.is_empty() {
+        out.write_str("\n-- Functions\n")?;
+        for f in early {
+            write_function(out, f)?;
         }
     }
 
@@ -82,6 +104,40 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
                 out.write_str(";\n")?;
             }
         }
+    }
+    if !late.is_empty() {
+        out.write_str("\n-- Functions that read tables\n")?;
+        for f in late {
+            write_function(out, f)?;
+        }
+    }
+    let ahead: Vec<&Table> = schema.tables().iter().filter(|t| t.partitioning.as_ref().and_then(|p| p.window).is_some_and(|w| w.ahead > 0)).collect();
+    if !ahead.is_empty() {
+        out.write_str("\n-- Partitions for the current period and the next ones (re-run ensure_partitions from a scheduler)\n")?;
+        for t in ahead {
+            let w = t.partitioning.as_ref().and_then(|p| p.window).expect("filtered above");
+            let parent = t.name.to_string();
+            writeln!(
+                out,
+                "SELECT {}({}, {}, {});",
+                crate::builtin::ensure_partitions_name(),
+                Literal(&parent),
+                Literal(w.period.as_sql()),
+                w.ahead
+            )?;
+        }
+    }
+    crate::ddl_objects::write_views(out, schema)?;
+    crate::ddl_objects::write_triggers(out, schema)?;
+    crate::ddl_objects::write_security(out, schema)?;
+    if let Some(v) = schema.version() {
+        out.write_str("\n-- Schema version\n")?;
+        writeln!(
+            out,
+            "INSERT INTO public.schema_migrations (version, description) VALUES ({}, {}) ON CONFLICT (version) DO NOTHING;",
+            Literal(&v.version),
+            Literal(&v.description)
+        )?;
     }
     Ok(())
 }
@@ -177,7 +233,28 @@ fn write_table<W: Write>(out: &mut W, table: &Table, inline_fk: impl Fn(&Foreign
         item(out)?;
         write_foreign_key(out, fk)?;
     }
-    out.write_str("\n);\n")?;
+    out.write_str("\n)")?;
+    if let Some(p) = &table.partitioning {
+        write!(out, " PARTITION BY {} (", p.strategy.as_sql())?;
+        write_idents(out, &p.columns)?;
+        out.write_str(")")?;
+    }
+    out.write_str(";\n")?;
+    if let Some(p) = &table.partitioning {
+        for part in &p.partitions {
+            write!(out, "CREATE TABLE {}.{} PARTITION OF {name} ", Ident(&name.schema), Ident(&part.name))?;
+            match &part.bound {
+                PartitionBound::Range { from, to } => write!(out, "FOR VALUES FROM ({}) TO ({})", from.join(", "), to.join(", "))?,
+                PartitionBound::List(values) => write!(out, "FOR VALUES IN ({})", values.join(", "))?,
+                PartitionBound::Hash { modulus, remainder } => write!(out, "FOR VALUES WITH (MODULUS {modulus}, REMAINDER {remainder})")?,
+            }
+            out.write_str(";\n")?;
+        }
+        if p.default_partition {
+            let default = crate::model::Partitioning::default_partition_name(&name.name);
+            writeln!(out, "CREATE TABLE {}.{} PARTITION OF {name} DEFAULT;", Ident(&name.schema), Ident(&default))?;
+        }
+    }
 
     for index in &table.indexes {
         write_index(out, table, index)?;
@@ -237,8 +314,12 @@ fn write_foreign_key<W: Write>(out: &mut W, fk: &ForeignKey) -> fmt::Result {
 }
 
 fn write_index<W: Write>(out: &mut W, table: &Table, index: &Index) -> fmt::Result {
+    write_index_on(out, &table.name, index)
+}
+
+pub(crate) fn write_index_on<W: Write>(out: &mut W, relation: &QualifiedName, index: &Index) -> fmt::Result {
     out.write_str(if index.unique { "CREATE UNIQUE INDEX " } else { "CREATE INDEX " })?;
-    write!(out, "{} ON {}", Ident(constraint_name(&index.name)), table.name)?;
+    write!(out, "{} ON {}", Ident(constraint_name(&index.name)), relation)?;
     if index.method != crate::model::IndexMethod::BTree {
         write!(out, " USING {}", index.method.as_sql())?;
     }
@@ -280,7 +361,7 @@ fn write_index<W: Write>(out: &mut W, table: &Table, index: &Index) -> fmt::Resu
     out.write_str(";\n")
 }
 
-fn write_idents<W: Write>(out: &mut W, names: &[String]) -> fmt::Result {
+pub(crate) fn write_idents<W: Write>(out: &mut W, names: &[String]) -> fmt::Result {
     for (i, n) in names.iter().enumerate() {
         if i > 0 {
             out.write_str(", ")?;
@@ -290,6 +371,6 @@ fn write_idents<W: Write>(out: &mut W, names: &[String]) -> fmt::Result {
     Ok(())
 }
 
-fn constraint_name(name: &Option<String>) -> &str {
+pub(crate) fn constraint_name(name: &Option<String>) -> &str {
     name.as_deref().expect("Schema::build names every constraint and index")
 }

@@ -199,6 +199,59 @@ pub enum SchemaError {
     },
     /// Two different definitions of one enum.
     ConflictingEnum(QualifiedName),
+    /// Two objects of one kind with one name in one scope (policies or triggers of a
+    /// table, functions with the same arguments, roles).
+    DuplicateName {
+        /// The kind (`policy`, `trigger`, `function`, `role`).
+        kind: &'static str,
+        /// Where names must be unique.
+        scope: String,
+        /// The name.
+        name: String,
+    },
+    /// A primary key or unique constraint (or unique index) of a partitioned table
+    /// that does not contain every partition key column: PostgreSQL refuses it,
+    /// because uniqueness can only be enforced within each partition.
+    PartitionKeyNotInUniqueKey {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint or index.
+        constraint: String,
+        /// The partition key columns it lacks.
+        missing: Vec<String>,
+    },
+    /// A partition declaration PostgreSQL would reject.
+    InvalidPartitioning {
+        /// The table.
+        table: QualifiedName,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
+    /// A policy clause not allowed for its command.
+    InvalidPolicy {
+        /// The table.
+        table: QualifiedName,
+        /// The policy.
+        policy: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A trigger PostgreSQL would reject.
+    InvalidTrigger {
+        /// The table.
+        table: QualifiedName,
+        /// The trigger.
+        trigger: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A reference to a table, view or function that is not in the schema.
+    UnknownObject {
+        /// What refers to it.
+        used_by: String,
+        /// The missing object.
+        name: QualifiedName,
+    },
 }
 
 impl fmt::Display for SchemaError {
@@ -275,6 +328,17 @@ impl fmt::Display for SchemaError {
             }
             DuplicateEnumLabel { name, label } => write!(f, "enum {name} lists the label '{label}' twice"),
             ConflictingEnum(name) => write!(f, "enum {name} is declared twice with different labels"),
+            DuplicateName { kind, scope, name } => write!(f, "two {kind}s named `{name}` in {scope}; rename one"),
+            PartitionKeyNotInUniqueKey { table, constraint, missing } => write!(
+                f,
+                "`{constraint}` on partitioned table {table} lacks the partition key column(s) {}: PostgreSQL can only enforce uniqueness within a partition, so add them to the key (e.g. `primary_key(id, {})`)",
+                missing.join(", "),
+                missing.join(", ")
+            ),
+            InvalidPartitioning { table, problem } => write!(f, "partitioning of {table}: {problem}"),
+            InvalidPolicy { table, policy, problem } => write!(f, "policy `{policy}` on {table}: {problem}"),
+            InvalidTrigger { table, trigger, problem } => write!(f, "trigger `{trigger}` on {table}: {problem}"),
+            UnknownObject { used_by, name } => write!(f, "{used_by} refers to {name}, which is not in the schema"),
         }
     }
 }

@@ -29,9 +29,12 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod builtin;
 pub mod ddl;
+mod ddl_objects;
 pub mod docs;
 pub mod error;
+mod expand;
 pub mod ident;
 pub mod lint;
 pub mod model;
@@ -41,6 +44,7 @@ pub mod types;
 mod validate;
 
 pub use error::{SchemaError, SchemaErrors};
-pub use schema::{Schema, SchemaBuilder};
+pub use builtin::AuditLog;
+pub use schema::{Schema, SchemaBuilder, SchemaVersion};
 pub use traits::{ForeignKeyOf, PgEnum, Table};
 pub use types::{PgType, SqlType};

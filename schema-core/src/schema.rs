@@ -3,7 +3,10 @@
 use std::collections::BTreeSet;
 
 use crate::error::{SchemaError, SchemaErrors};
-use crate::model::{EnumType, Extension, QualifiedName, Table, DEFAULT_NAMESPACE};
+use crate::builtin::AuditLog;
+use crate::model::{
+    DefaultPrivileges, Domain, EnumType, Extension, Function, Grant, QualifiedName, Role, Table, View, DEFAULT_NAMESPACE,
+};
 use crate::traits;
 
 /// A validated schema: every name resolved, every reference checked.
@@ -30,7 +33,24 @@ pub struct Schema {
     pub(crate) namespaces: Vec<String>,
     pub(crate) extensions: Vec<Extension>,
     pub(crate) enums: Vec<EnumType>,
+    pub(crate) domains: Vec<Domain>,
     pub(crate) tables: Vec<Table>,
+    pub(crate) functions: Vec<Function>,
+    pub(crate) views: Vec<View>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) grants: Vec<Grant>,
+    pub(crate) default_privileges: Vec<DefaultPrivileges>,
+    pub(crate) version: Option<SchemaVersion>,
+    pub(crate) audit_log: Option<QualifiedName>,
+}
+
+/// The version recorded in `schema_migrations` when the DDL is applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaVersion {
+    /// Version string (`"2026.11.25"`, `"3"`).
+    pub version: String,
+    /// What this version is.
+    pub description: String,
 }
 
 impl Schema {
@@ -59,6 +79,51 @@ impl Schema {
         &self.tables
     }
 
+    /// Domains, sorted by qualified name.
+    pub fn domains(&self) -> &[Domain] {
+        &self.domains
+    }
+
+    /// Functions, sorted by qualified name (including the built-in ones the schema uses).
+    pub fn functions(&self) -> &[Function] {
+        &self.functions
+    }
+
+    /// Views and materialized views, sorted by qualified name.
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+
+    /// Roles, sorted by name.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// Grants, in declaration order.
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// Default privileges, in declaration order.
+    pub fn default_privileges(&self) -> &[DefaultPrivileges] {
+        &self.default_privileges
+    }
+
+    /// The version the DDL records in `schema_migrations`, if any.
+    pub fn version(&self) -> Option<&SchemaVersion> {
+        self.version.as_ref()
+    }
+
+    /// The audit log table, when some table is audited.
+    pub fn audit_log(&self) -> Option<&QualifiedName> {
+        self.audit_log.as_ref()
+    }
+
+    /// The view called `name`.
+    pub fn view(&self, name: &QualifiedName) -> Option<&View> {
+        self.views.iter().find(|v| &v.name == name)
+    }
+
     /// The table called `name`.
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &self.tables[i])
@@ -76,7 +141,15 @@ pub struct SchemaBuilder {
     namespaces: Vec<String>,
     extensions: Vec<Extension>,
     enums: Vec<EnumType>,
+    domains: Vec<Domain>,
     tables: Vec<Table>,
+    functions: Vec<Function>,
+    views: Vec<View>,
+    roles: Vec<Role>,
+    grants: Vec<Grant>,
+    default_privileges: Vec<DefaultPrivileges>,
+    audit_log: Option<AuditLog>,
+    version: Option<SchemaVersion>,
     reported: Vec<SchemaError>,
 }
 
@@ -106,6 +179,55 @@ impl SchemaBuilder {
         self
     }
 
+    /// Adds a domain built by hand.
+    pub fn domain(mut self, domain: Domain) -> Self {
+        self.register_domain(domain);
+        self
+    }
+
+    /// Adds a function (a trigger function, a helper used by policies or views).
+    pub fn function(mut self, function: Function) -> Self {
+        self.functions.push(function);
+        self
+    }
+
+    /// Adds a view or materialized view.
+    pub fn view(mut self, view: View) -> Self {
+        self.views.push(view);
+        self
+    }
+
+    /// Adds a role (created idempotently: roles are shared by every database of a server).
+    pub fn role(mut self, role: Role) -> Self {
+        self.roles.push(role);
+        self
+    }
+
+    /// Adds a grant.
+    pub fn grant(mut self, grant: Grant) -> Self {
+        self.grants.push(grant);
+        self
+    }
+
+    /// Adds default privileges for objects created later.
+    pub fn default_privileges(mut self, default_privileges: DefaultPrivileges) -> Self {
+        self.default_privileges.push(default_privileges);
+        self
+    }
+
+    /// Configures the audit log that [`Table::audited`] tables write to (a default
+    /// one is used when a table is audited and none is configured).
+    pub fn audit_log(mut self, audit_log: AuditLog) -> Self {
+        self.audit_log = Some(audit_log);
+        self
+    }
+
+    /// Adds the `schema_migrations` table and records `version` in it when the DDL runs.
+    pub fn version(mut self, version: impl Into<String>, description: impl Into<String>) -> Self {
+        self.version = Some(SchemaVersion { version: version.into(), description: description.into() });
+        self
+    }
+
     /// Adds an extension.
     pub fn extension(mut self, extension: Extension) -> Self {
         self.extensions.push(extension);
@@ -128,6 +250,13 @@ impl SchemaBuilder {
         }
     }
 
+    /// Adds a domain unless the same one is already there (used by derived code).
+    pub fn register_domain(&mut self, domain: Domain) {
+        if !self.domains.contains(&domain) {
+            self.domains.push(domain);
+        }
+    }
+
     /// Records a problem found while adding items (derived code reports a
     /// `sql_type` it cannot parse this way); `build()` returns it with the rest.
     pub fn report(&mut self, error: SchemaError) {
@@ -136,34 +265,52 @@ impl SchemaBuilder {
 
     /// Validates the graph and returns it, or every problem found.
     pub fn build(self) -> Result<Schema, SchemaErrors> {
-        let SchemaBuilder { namespaces, mut extensions, mut enums, mut tables, reported } = self;
-        for table in &mut tables {
-            if table.name.schema.is_empty() {
-                table.name.schema = DEFAULT_NAMESPACE.to_owned();
-            }
-        }
-        for e in &mut enums {
-            if e.name.schema.is_empty() {
-                e.name.schema = DEFAULT_NAMESPACE.to_owned();
-            }
-        }
-        tables.sort_by(|a, b| a.name.cmp(&b.name));
-        enums.sort_by(|a, b| a.name.cmp(&b.name));
-        extensions.sort();
-        extensions.dedup();
+        let SchemaBuilder {
+            namespaces,
+            extensions,
+            enums,
+            domains,
+            tables,
+            functions,
+            views,
+            roles,
+            grants,
+            default_privileges,
+            audit_log,
+            version,
+            reported,
+        } = self;
+        let mut schema = Schema {
+            namespaces: Vec::new(),
+            extensions,
+            enums,
+            domains,
+            tables,
+            functions,
+            views,
+            roles,
+            grants,
+            default_privileges,
+            version,
+            audit_log: None,
+        };
+        crate::expand::expand(&mut schema, audit_log);
 
         let mut errors = reported;
         let namespace_set: BTreeSet<String> = namespaces
             .into_iter()
-            .chain(tables.iter().map(|t| t.name.schema.clone()))
-            .chain(enums.iter().map(|e| e.name.schema.clone()))
-            .chain(extensions.iter().filter_map(|e| e.schema.clone()))
-            .filter(|s| s != DEFAULT_NAMESPACE)
+            .chain(schema.tables.iter().map(|t| t.name.schema.clone()))
+            .chain(schema.enums.iter().map(|e| e.name.schema.clone()))
+            .chain(schema.domains.iter().map(|e| e.name.schema.clone()))
+            .chain(schema.functions.iter().map(|e| e.name.schema.clone()))
+            .chain(schema.views.iter().map(|e| e.name.schema.clone()))
+            .chain(schema.extensions.iter().filter_map(|e| e.schema.clone()))
+            .filter(|s| s != DEFAULT_NAMESPACE && !s.is_empty())
             .collect();
-        crate::validate::assign_names(&mut tables);
-        crate::validate::check(&namespace_set, &extensions, &enums, &tables, &mut errors);
+        schema.namespaces = namespace_set.into_iter().collect();
+        crate::validate::check(&schema, &mut errors);
         if errors.is_empty() {
-            Ok(Schema { namespaces: namespace_set.into_iter().collect(), extensions, enums, tables })
+            Ok(schema)
         } else {
             Err(SchemaErrors(errors))
         }

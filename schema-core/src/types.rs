@@ -98,6 +98,12 @@ impl SqlType {
         matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
     }
 
+    /// Whether the type is a plain scalar with btree ordering (numbers, text, times,
+    /// uuid...): GiST can index it only through the `btree_gist` extension.
+    pub fn is_btree_scalar(&self) -> bool {
+        !matches!(self.storage(), SqlType::Json | SqlType::Jsonb | SqlType::TsVector | SqlType::Array(_) | SqlType::Named(_))
+    }
+
     /// The named type this type refers to, looking through arrays.
     pub fn named(&self) -> Option<&QualifiedName> {
         match self {

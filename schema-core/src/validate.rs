@@ -4,9 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+mod objects;
+
 use crate::error::SchemaError;
 use crate::ident::check_identifier;
-use crate::model::{EnumType, Extension, IndexMethod, IndexTarget, QualifiedName, Table};
+use crate::model::{EnumType, Index, IndexMethod, IndexTarget, QualifiedName, Table};
+use crate::schema::Schema;
 use crate::types::SqlType;
 
 /// Fills in `None` names with PostgreSQL's conventions. Names are not truncated:
@@ -38,17 +41,51 @@ pub(crate) fn assign_names(tables: &mut [Table]) {
                 });
             }
         }
-        for index in &mut table.indexes {
-            if index.name.is_none() {
-                let keys: Vec<String> = index
-                    .keys
-                    .iter()
-                    .map(|k| match &k.target {
-                        IndexTarget::Column(c) => c.clone(),
-                        IndexTarget::Expression(e) => slug(e),
-                    })
-                    .collect();
-                index.name = Some(format!("idx_{t}_{}", keys.join("_")));
+        assign_index_names(&t, &mut table.indexes);
+    }
+}
+
+/// Names unnamed indexes `idx_{table}_{keys}`.
+pub(crate) fn assign_index_names(t: &str, indexes: &mut [Index]) {
+    for index in indexes {
+        if index.name.is_none() {
+            let keys: Vec<String> = index
+                .keys
+                .iter()
+                .map(|k| match &k.target {
+                    IndexTarget::Column(c) => c.clone(),
+                    IndexTarget::Expression(e) => slug(e),
+                })
+                .collect();
+            index.name = Some(format!("idx_{t}_{}", keys.join("_")));
+        }
+    }
+}
+
+/// Names that share a catalog namespace per schema: relations (`pg_class`: tables,
+/// views, indexes, partitions) and types (`pg_type`: enums, domains, and the row
+/// type of every table and view).
+#[derive(Default)]
+pub(crate) struct Catalog {
+    relations: BTreeMap<QualifiedName, String>,
+    types: BTreeMap<QualifiedName, String>,
+}
+
+impl Catalog {
+    pub(crate) fn relation(&mut self, name: QualifiedName, what: String, errors: &mut Vec<SchemaError>) {
+        match self.relations.get(&name) {
+            Some(first) => errors.push(SchemaError::DuplicateRelationName { name, first: first.clone(), second: what }),
+            None => {
+                self.relations.insert(name, what);
+            }
+        }
+    }
+
+    pub(crate) fn type_name(&mut self, name: QualifiedName, what: String, errors: &mut Vec<SchemaError>) {
+        match self.types.get(&name) {
+            Some(first) => errors.push(SchemaError::DuplicateTypeName { name, first: first.clone(), second: what }),
+            None => {
+                self.types.insert(name, what);
             }
         }
     }
@@ -64,22 +101,16 @@ fn name_of(name: &Option<String>) -> &str {
     name.as_deref().unwrap_or_default()
 }
 
-pub(crate) fn check(
-    namespaces: &BTreeSet<String>,
-    extensions: &[Extension],
-    enums: &[EnumType],
-    tables: &[Table],
-    errors: &mut Vec<SchemaError>,
-) {
-    for ns in namespaces {
+pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) {
+    let (extensions, enums, tables) = (&schema.extensions, &schema.enums, &schema.tables);
+    for ns in &schema.namespaces {
         ident(format!("schema `{ns}`"), ns, false, errors);
     }
     for ext in extensions {
         ident(format!("extension `{}`", ext.name), &ext.name, false, errors);
     }
 
-    // Types share pg_type per schema, and every table defines a row type of its name.
-    let mut types: BTreeMap<&QualifiedName, String> = BTreeMap::new();
+    let mut catalog = Catalog::default();
     let mut enums_by_name: HashMap<&QualifiedName, &EnumType> = HashMap::new();
     for e in enums {
         ident(format!("enum {}", e.name), &e.name.name, false, errors);
@@ -90,7 +121,7 @@ pub(crate) fn check(
             }
             continue;
         }
-        types.insert(&e.name, format!("enum {}", e.name));
+        catalog.type_name(e.name.clone(), format!("enum {}", e.name), errors);
         let mut seen = HashSet::new();
         for label in &e.values {
             if !seen.insert(label) {
@@ -102,16 +133,10 @@ pub(crate) fn check(
         }
     }
 
-    // Relations share pg_class per schema: tables, indexes, and the indexes behind
-    // primary keys and unique constraints.
-    let mut relations: BTreeMap<QualifiedName, String> = BTreeMap::new();
-    let mut claim = |name: QualifiedName, what: String, errors: &mut Vec<SchemaError>| {
-        if let Some(first) = relations.get(&name) {
-            errors.push(SchemaError::DuplicateRelationName { name, first: first.clone(), second: what });
-        } else {
-            relations.insert(name, what);
-        }
-    };
+    for d in &schema.domains {
+        ident(format!("domain {}", d.name), &d.name.name, false, errors);
+        catalog.type_name(d.name.clone(), format!("domain {}", d.name), errors);
+    }
 
     let by_name: HashMap<&QualifiedName, &Table> = tables.iter().map(|t| (&t.name, t)).collect();
     let mut previous: Option<&QualifiedName> = None;
@@ -123,10 +148,8 @@ pub(crate) fn check(
         }
         previous = Some(tn);
         ident(format!("table {tn}"), &tn.name, false, errors);
-        claim(tn.clone(), format!("table {tn}"), errors);
-        if let Some(first) = types.get(tn) {
-            errors.push(SchemaError::DuplicateTypeName { name: tn.clone(), first: first.clone(), second: format!("table {tn}") });
-        }
+        catalog.relation(tn.clone(), format!("table {tn}"), errors);
+        catalog.type_name(tn.clone(), format!("table {tn}"), errors);
         nul_check(table.comment.as_deref(), || format!("comment of table {tn}"), errors);
         check_columns(table, errors);
 
@@ -151,7 +174,7 @@ pub(crate) fn check(
             if !constraint_names.insert(name.to_owned()) {
                 errors.push(SchemaError::DuplicateConstraint { table: tn.clone(), name: name.to_owned() });
             } else if is_index {
-                claim(QualifiedName::new(&tn.schema, name), what, errors);
+                catalog.relation(QualifiedName::new(&tn.schema, name), what, errors);
             }
         };
 
@@ -191,7 +214,7 @@ pub(crate) fn check(
             let name = name_of(&index.name);
             let what = format!("index `{name}`");
             ident(what.clone(), name, true, errors);
-            claim(QualifiedName::new(&tn.schema, name), format!("index `{name}` on {tn}"), errors);
+            catalog.relation(QualifiedName::new(&tn.schema, name), format!("index `{name}` on {tn}"), errors);
             let cols: Vec<String> = index
                 .keys
                 .iter()
@@ -206,7 +229,9 @@ pub(crate) fn check(
             if index.keys.is_empty() {
                 errors.push(SchemaError::EmptyKey { table: tn.clone(), used_by: what.clone() });
             }
-            key_columns(&cols, &what, errors);
+            if !cols.is_empty() {
+                key_columns(&cols, &what, errors);
+            }
             for c in &index.include {
                 if !columns.contains_key(c.as_str()) {
                     errors.push(SchemaError::UnknownColumn { table: tn.clone(), column: c.clone(), used_by: format!("INCLUDE of {what}") });
@@ -234,7 +259,11 @@ pub(crate) fn check(
                 unsupported("more than one key column");
             }
         }
+        objects::check_partitioning(table, &mut catalog, errors);
+        objects::check_policies(table, errors);
+        objects::check_triggers(table, schema, errors);
     }
+    objects::check_schema_objects(schema, &mut catalog, errors);
 }
 
 fn ident(object: String, name: &str, generated: bool, errors: &mut Vec<SchemaError>) {

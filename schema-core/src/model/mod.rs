@@ -7,6 +7,19 @@
 
 use crate::types::SqlType;
 
+mod partition;
+mod routine;
+mod security;
+mod view;
+
+pub use partition::{CivilDate, Partition, PartitionBound, PartitionStrategy, Partitioning, Period, PeriodWindow};
+pub use routine::{Function, Trigger, TriggerEvent, TriggerTiming, Volatility};
+pub use security::{
+    session_setting_equals, DefaultObjects, DefaultPrivileges, Grant, GrantTarget, Policy, PolicyCommand, Privilege, Role,
+    RowLevelSecurity,
+};
+pub use view::{Domain, View};
+
 /// The schema a name lives in when none is given.
 pub const DEFAULT_NAMESPACE: &str = "public";
 
@@ -537,6 +550,11 @@ impl Index {
         self
     }
 
+    /// Scopes the index to live rows of a soft-deleted table (`WHERE deleted_at IS NULL`).
+    pub fn live_rows(self) -> Self {
+        self.where_("deleted_at IS NULL")
+    }
+
     /// Makes the index partial.
     pub fn where_(mut self, predicate: impl Into<String>) -> Self {
         self.predicate = Some(predicate.into());
@@ -582,6 +600,18 @@ pub struct Table {
     pub retention: Option<String>,
     /// Lint rules allowed on this table, with the reason.
     pub allows: Vec<LintAllow>,
+    /// `PARTITION BY ...` and the partitions.
+    pub partitioning: Option<Partitioning>,
+    /// Row-level security state.
+    pub rls: RowLevelSecurity,
+    /// Row-level security policies.
+    pub policies: Vec<Policy>,
+    /// Triggers.
+    pub triggers: Vec<Trigger>,
+    /// Row changes are written to the schema's audit log by a trigger.
+    pub audited: bool,
+    /// Rows are soft-deleted through a `deleted_at` column.
+    pub soft_delete: bool,
 }
 
 impl Table {
@@ -604,6 +634,12 @@ impl Table {
             volume: None,
             retention: None,
             allows: Vec::new(),
+            partitioning: None,
+            rls: RowLevelSecurity::default(),
+            policies: Vec::new(),
+            triggers: Vec::new(),
+            audited: false,
+            soft_delete: false,
         }
     }
 
@@ -664,6 +700,88 @@ impl Table {
     /// Allows a lint rule on this table, saying why.
     pub fn allow(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
         self.allows.push(LintAllow::new(rule, reason));
+        self
+    }
+
+    /// Partitions the table.
+    pub fn partition_by(mut self, partitioning: Partitioning) -> Self {
+        self.partitioning = Some(partitioning);
+        self
+    }
+
+    /// Enables row-level security; `force` applies it to the table owner too.
+    pub fn row_level_security(mut self, force: bool) -> Self {
+        self.rls = RowLevelSecurity { enabled: true, forced: force };
+        self
+    }
+
+    /// Adds a policy.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policies.push(policy);
+        self
+    }
+
+    /// Adds a trigger.
+    pub fn trigger(mut self, trigger: Trigger) -> Self {
+        self.triggers.push(trigger);
+        self
+    }
+
+    /// Adds `created_at` and `updated_at` (`timestamptz NOT NULL DEFAULT now()`),
+    /// unless declared already, and a `BEFORE UPDATE` trigger that sets `updated_at`.
+    pub fn timestamps(mut self) -> Self {
+        for name in ["created_at", "updated_at"] {
+            if self.find_column(name).is_none() {
+                self.columns.push(Column::new(name, SqlType::Timestamptz).default_expr("now()"));
+            }
+        }
+        let trigger = format!("{}_set_updated_at", self.name.name);
+        if !self.triggers.iter().any(|t| t.name == trigger) {
+            self.triggers.push(
+                Trigger::new(trigger, TriggerTiming::Before, [TriggerEvent::Update(Vec::new())], crate::builtin::set_updated_at_name())
+                    .comment("Keeps updated_at current on every UPDATE"),
+            );
+        }
+        self
+    }
+
+    /// Adds a nullable `deleted_at timestamptz` (unless declared) and marks the table
+    /// soft-deleted; indexes can then be scoped to live rows with [`Index::live_rows`].
+    pub fn soft_delete(mut self) -> Self {
+        if self.find_column("deleted_at").is_none() {
+            self.columns.push(Column::new("deleted_at", SqlType::Timestamptz).nullable().comment("Soft delete: set instead of deleting the row"));
+        }
+        self.soft_delete = true;
+        self
+    }
+
+    /// Writes every INSERT, UPDATE and DELETE to the schema's audit log.
+    pub fn audited(mut self) -> Self {
+        self.audited = true;
+        self
+    }
+
+    /// Adds a stored `tsvector` column computed from `sources` (column, weight
+    /// `'A'..='D'`) with the text search configuration `config` (`english`,
+    /// `simple`), and a GIN index on it.
+    pub fn full_text_search(mut self, column: &str, config: &str, sources: &[(&str, char)]) -> Self {
+        let config = crate::ident::Literal(config).to_string();
+        let parts: Vec<String> = sources
+            .iter()
+            .map(|(col, weight)| {
+                format!(
+                    "setweight(to_tsvector({config}::regconfig, coalesce({}, '')), {})",
+                    crate::ident::Ident(col),
+                    crate::ident::Literal(&weight.to_string())
+                )
+            })
+            .collect();
+        self.columns.push(
+            Column::new(column, SqlType::TsVector)
+                .generated(parts.join(" || "))
+                .comment(format!("Full-text search vector over {}", sources.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", "))),
+        );
+        self.indexes.push(Index::on([column]).using(IndexMethod::Gin).comment("Full-text search (@@ queries)"));
         self
     }
 

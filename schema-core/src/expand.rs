@@ -1,0 +1,160 @@
+//! What `build()` derives before validating: default schemas, names of unnamed
+//! constraints and indexes, partitions of declared windows, the audit log and the
+//! built-in functions the schema uses, extensions its indexes and defaults need,
+//! and the canonical (sorted) order of everything.
+
+use crate::builtin::{self, AuditLog};
+use crate::model::{
+    Extension, IndexMethod, IndexTarget, Partition, PartitionBound, PartitionStrategy, QualifiedName, Table,
+    Trigger, TriggerEvent, TriggerTiming, DEFAULT_NAMESPACE,
+};
+use crate::schema::Schema;
+use crate::types::SqlType;
+
+pub(crate) fn expand(schema: &mut Schema, audit_log: Option<AuditLog>) {
+    let public = |name: &mut QualifiedName| {
+        if name.schema.is_empty() {
+            name.schema = DEFAULT_NAMESPACE.to_owned();
+        }
+    };
+    schema.tables.iter_mut().for_each(|t| public(&mut t.name));
+    schema.enums.iter_mut().for_each(|e| public(&mut e.name));
+    schema.domains.iter_mut().for_each(|d| public(&mut d.name));
+    schema.functions.iter_mut().for_each(|f| public(&mut f.name));
+    schema.views.iter_mut().for_each(|v| public(&mut v.name));
+
+    if schema.tables.iter().any(|t| t.audited) {
+        let log = audit_log.unwrap_or_default();
+        for table in schema.tables.iter_mut().filter(|t| t.audited) {
+            let name = format!("{}_audit", table.name.name);
+            if !table.triggers.iter().any(|t| t.name == name) {
+                let mut trigger = Trigger::new(
+                    name,
+                    TriggerTiming::After,
+                    [TriggerEvent::Insert, TriggerEvent::Update(Vec::new()), TriggerEvent::Delete],
+                    builtin::audit_function_name(),
+                )
+                .comment("Writes every change to the audit log");
+                trigger.arguments = table.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default();
+                table.triggers.push(trigger);
+            }
+        }
+        if !schema.tables.iter().any(|t| t.name == log.table) {
+            schema.tables.push(log.table());
+        }
+        schema.functions.push(log.function());
+        schema.audit_log = Some(log.table.clone());
+    }
+    if schema.version.is_some() {
+        if !schema.tables.iter().any(|t| t.name == QualifiedName::public("schema_migrations")) {
+            schema.tables.push(builtin::version_table(DEFAULT_NAMESPACE));
+        }
+    }
+
+    let uses = |schema: &Schema, name: &QualifiedName| {
+        schema.tables.iter().flat_map(|t| &t.triggers).any(|t| &t.function == name)
+    };
+    if uses(schema, &builtin::set_updated_at_name()) && !schema.functions.iter().any(|f| f.name == builtin::set_updated_at_name()) {
+        schema.functions.push(builtin::set_updated_at());
+    }
+
+    let mut needs_ensure = false;
+    for table in &mut schema.tables {
+        expand_partitions(table);
+        needs_ensure |= table.partitioning.as_ref().and_then(|p| p.window).is_some_and(|w| w.ahead > 0);
+    }
+    if needs_ensure && !schema.functions.iter().any(|f| f.name == builtin::ensure_partitions_name()) {
+        schema.functions.push(builtin::ensure_partitions());
+    }
+
+    infer_extensions(schema);
+    crate::validate::assign_names(&mut schema.tables);
+    for view in &mut schema.views {
+        crate::validate::assign_index_names(&view.name.name, &mut view.indexes);
+    }
+
+    schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
+    schema.domains.sort_by(|a, b| a.name.cmp(&b.name));
+    schema.functions.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.arguments.cmp(&b.arguments)));
+    schema.views.sort_by(|a, b| a.name.cmp(&b.name));
+    schema.roles.sort();
+    schema.extensions.sort();
+    schema.extensions.dedup();
+}
+
+/// Turns a period window and a hash modulus into concrete partitions.
+fn expand_partitions(table: &mut Table) {
+    let table_name = table.name.name.clone();
+    let key_type = table
+        .partitioning
+        .as_ref()
+        .and_then(|p| p.columns.first())
+        .and_then(|c| table.find_column(c))
+        .map(|c| c.ty.storage());
+    let Some(p) = &mut table.partitioning else { return };
+    if let (Some(w), PartitionStrategy::Range) = (p.window, p.strategy) {
+        let literal = |d: crate::model::CivilDate| match key_type {
+            Some(SqlType::Timestamptz) => format!("'{d} 00:00:00+00'"),
+            Some(SqlType::Timestamp) => format!("'{d} 00:00:00'"),
+            _ => format!("'{d}'"),
+        };
+        let mut from = w.from;
+        for _ in 0..w.count {
+            let to = from.next(w.period);
+            let name = format!("{table_name}_{}", from.suffix(w.period));
+            if !p.partitions.iter().any(|x| x.name == name) {
+                p.partitions.push(Partition::new(name, PartitionBound::Range { from: vec![literal(from)], to: vec![literal(to)] }));
+            }
+            from = to;
+        }
+    }
+    if let (Some(modulus), PartitionStrategy::Hash) = (p.hash_modulus, p.strategy) {
+        for remainder in 0..modulus {
+            let name = format!("{table_name}_p{remainder}");
+            if !p.partitions.iter().any(|x| x.name == name) {
+                p.partitions.push(Partition::new(name, PartitionBound::Hash { modulus, remainder }));
+            }
+        }
+    }
+}
+
+/// Adds the extensions that operator classes and default expressions need.
+fn infer_extensions(schema: &mut Schema) {
+    let mut needed: Vec<&'static str> = Vec::new();
+    for table in &schema.tables {
+        for index in table.indexes.iter() {
+            for key in &index.keys {
+                match key.opclass.as_deref() {
+                    Some("gin_trgm_ops" | "gist_trgm_ops") => needed.push("pg_trgm"),
+                    Some(op) if op.starts_with("gist_") && op.ends_with("_ops") && op != "gist_trgm_ops" => needed.push("btree_gist"),
+                    None if index.method == IndexMethod::Gist => {
+                        if let IndexTarget::Column(c) = &key.target {
+                            if table.find_column(c).is_some_and(|c| c.ty.is_btree_scalar()) {
+                                needed.push("btree_gist");
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for column in &table.columns {
+            let default = column.default.as_deref().unwrap_or_default();
+            if default.contains("uuid_generate_v") {
+                needed.push("uuid-ossp");
+            }
+            if ["gen_random_bytes(", "crypt(", "gen_salt(", "pgp_sym_encrypt("].iter().any(|f| default.contains(f)) {
+                needed.push("pgcrypto");
+            }
+            if matches!(column.ty.named(), Some(n) if n.name == "citext") {
+                needed.push("citext");
+            }
+        }
+    }
+    for name in needed {
+        if !schema.extensions.iter().any(|e| e.name == name) {
+            schema.extensions.push(Extension::new(name));
+        }
+    }
+}
