@@ -53,7 +53,7 @@ fn write_list<W: Write, T>(out: &mut W, items: &[T], mut each: impl FnMut(&mut W
 
 pub(crate) fn write_role<W: Write>(out: &mut W, role: &Role) -> fmt::Result {
     let body = format!(
-        "\nBEGIN\n    CREATE ROLE {} {};\nEXCEPTION WHEN duplicate_object THEN\n    NULL;\nEND\n",
+        "\nBEGIN\n    CREATE ROLE {} {};\nEXCEPTION WHEN duplicate_object OR unique_violation THEN\n    NULL; -- exists already, or was created concurrently\nEND\n",
         Ident(&role.name),
         if role.login { "LOGIN" } else { "NOLOGIN" }
     );
