@@ -57,6 +57,7 @@ pub use pgarchitect_derive::PgEnum;
 #[doc(hidden)]
 pub mod __private {
     pub use core::option::Option::{self, None, Some};
+    pub use core::result::Result::{self, Err, Ok};
     pub use pgarchitect_core::model;
     pub use pgarchitect_core::{ForeignKeyOf, PgEnum, PgType, SchemaBuilder, SchemaError, SqlType, Table};
     pub use std::string::String;
@@ -70,6 +71,10 @@ pub mod __private {
     /// Compile-time check that a foreign key field matches the referenced key.
     pub fn assert_foreign_key<F: ?Sized + ForeignKeyOf<K>, K>() {}
 
+    /// [`assert_foreign_key`] for one column of a composite key, whose part of the
+    /// key type is inferred from a destructured key value (never called).
+    pub fn assert_foreign_key_part<F: ?Sized + ForeignKeyOf<K>, K>(_part: &K) {}
+
     /// The type of a `#[column(sql_type = "...")]`. The derive has checked its
     /// syntax; what it could not check is reported by [`check_sql_type`] when the
     /// table is added to a schema, and `text` stands in meanwhile.
@@ -81,6 +86,43 @@ pub mod __private {
     pub fn check_sql_type(schema: &mut SchemaBuilder, table: &str, column: &str, text: &str) {
         if let Err(e) = SqlType::parse(text) {
             schema.report(SchemaError::InvalidType { object: format!("column {table}.{column}"), message: e.to_string() });
+        }
+    }
+
+    /// What `#[derive(PgEnum)]`'s `ToSql`/`FromSql` impls call: the same wire
+    /// behaviour as postgres-types' own derive for enums.
+    #[cfg(feature = "postgres-types")]
+    pub mod pg_enum {
+        use postgres_types::{IsNull, Kind, Type};
+
+        /// The error type of `ToSql`/`FromSql`.
+        pub type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+        /// True for a type called `name` (in any schema) that is an enum with exactly `labels`.
+        pub fn accepts(ty: &Type, name: &str, labels: &[&str]) -> bool {
+            if ty.name() != name {
+                return false;
+            }
+            match ty.kind() {
+                Kind::Enum(values) => values.len() == labels.len() && values.iter().all(|v| labels.contains(&v.as_str())),
+                _ => false,
+            }
+        }
+
+        /// Writes a label: enums are sent as their label's text.
+        pub fn to_sql(label: &str, out: &mut bytes::BytesMut) -> Result<IsNull, BoxError> {
+            out.extend_from_slice(label.as_bytes());
+            Ok(IsNull::No)
+        }
+
+        /// Reads a label.
+        pub fn from_sql(raw: &[u8]) -> Result<&str, BoxError> {
+            Ok(std::str::from_utf8(raw)?)
+        }
+
+        /// The error for a label the Rust enum does not have.
+        pub fn unknown_label(ty: &Type, label: &str) -> BoxError {
+            format!("invalid value `{label}` for enum type `{}`", ty.name()).into()
         }
     }
 }

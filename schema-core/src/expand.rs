@@ -12,12 +12,22 @@ use crate::schema::Schema;
 use crate::types::SqlType;
 
 pub(crate) fn expand(schema: &mut Schema, audit_log: Option<AuditLog>) {
-    let public = |name: &mut QualifiedName| {
+    fn public(name: &mut QualifiedName) {
         if name.schema.is_empty() {
             name.schema = DEFAULT_NAMESPACE.to_owned();
         }
-    };
-    schema.tables.iter_mut().for_each(|t| public(&mut t.name));
+    }
+    for t in &mut schema.tables {
+        public(&mut t.name);
+        t.foreign_keys.iter_mut().for_each(|fk| public(&mut fk.references));
+        t.triggers.iter_mut().for_each(|tr| public(&mut tr.function));
+    }
+    for f in &mut schema.functions {
+        f.depends_on.iter_mut().for_each(public);
+    }
+    for v in &mut schema.views {
+        v.depends_on.iter_mut().for_each(public);
+    }
     schema.enums.iter_mut().for_each(|e| public(&mut e.name));
     schema.domains.iter_mut().for_each(|d| public(&mut d.name));
     schema.functions.iter_mut().for_each(|f| public(&mut f.name));

@@ -208,7 +208,7 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) {
             let name = name_of(&fk.name);
             constraint(name, format!("foreign key `{name}`"), false, errors);
             key_columns(&fk.columns, &format!("foreign key `{name}`"), errors);
-            check_foreign_key(table, fk, &by_name, enums, errors);
+            check_foreign_key(table, fk, &by_name, errors);
         }
         for index in &table.indexes {
             let name = name_of(&index.name);
@@ -321,15 +321,11 @@ fn check_foreign_key(
     table: &Table,
     fk: &crate::model::ForeignKey,
     tables: &HashMap<&QualifiedName, &Table>,
-    enums: &[EnumType],
     errors: &mut Vec<SchemaError>,
 ) {
     let tn = &table.name;
     let constraint = name_of(&fk.name).to_owned();
-    let mut referenced = fk.references.clone();
-    if referenced.schema.is_empty() {
-        referenced.schema = crate::model::DEFAULT_NAMESPACE.to_owned();
-    }
+    let referenced = fk.references.clone();
     let Some(target) = tables.get(&referenced) else {
         errors.push(SchemaError::UnknownReferencedTable { table: tn.clone(), constraint, referenced });
         return;
@@ -356,7 +352,7 @@ fn check_foreign_key(
             continue;
         };
         let Some(own) = table.find_column(col) else { continue };
-        if !same_storage(&own.ty, &target_col.ty, enums) {
+        if !same_storage(&own.ty, &target_col.ty) {
             errors.push(SchemaError::ForeignKeyTypeMismatch {
                 table: tn.clone(),
                 constraint: constraint.clone(),
@@ -391,7 +387,7 @@ fn check_foreign_key(
 
 /// Types compare by what they store; an unqualified named type matches the same name
 /// in `public`.
-fn same_storage(a: &SqlType, b: &SqlType, _enums: &[EnumType]) -> bool {
+fn same_storage(a: &SqlType, b: &SqlType) -> bool {
     fn norm(t: &SqlType) -> SqlType {
         match t.storage() {
             SqlType::Named(mut n) if n.schema.is_empty() => {
