@@ -1,0 +1,188 @@
+//! Validation (`SchemaBuilder::build`) and DDL emission (`Schema::to_ddl`) on
+//! synthetic schemas of 100, 1,000 and 10,000 tables: 12 columns of mixed types,
+//! 3 indexes and 1 foreign key each, the keys forming a tree closed into one cycle
+//! (so the deferred `ALTER TABLE` path runs too).
+//!
+//! `cargo bench --bench emit -- --warm-up-time 1 --measurement-time 3`
+//!
+//! After criterion's report, a summary gives the time per table of each size and
+//! the 10,000/1,000 time ratio, which stays near 10 (at most 11) while both grow
+//! linearly.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use pgarchitect::model::{
+    Column, EnumType, ForeignKey, Identity, Index, IndexMethod, QualifiedName, ReferentialAction, Table, UniqueConstraint,
+};
+use pgarchitect::{Schema, SchemaBuilder, SqlType};
+
+const SIZES: [usize; 3] = [100, 1_000, 10_000];
+
+fn table_name(i: usize) -> String {
+    // Every tenth name needs quoting, as real schemas with mixed-case names do.
+    if i % 10 == 3 {
+        format!("Order Line {i:05}")
+    } else {
+        format!("table_{i:05}")
+    }
+}
+
+/// Table `i` of `n`: its foreign key points at table `i / 2`, and table 0 at the
+/// last table, closing one cycle through the tree.
+fn table(i: usize, n: usize) -> Table {
+    let parent = if i == 0 { n - 1 } else { i / 2 };
+    Table::new(table_name(i))
+        .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+        .column(Column::new("parent_id", SqlType::BigInt).nullable().comment("The row this one belongs to"))
+        .column(Column::new("email", SqlType::Varchar(Some(255))))
+        .column(Column::new("name", SqlType::Text).default_text("it's unnamed"))
+        .column(Column::new("status", SqlType::Named(QualifiedName::public("status"))))
+        .column(Column::new("amount", SqlType::Numeric(Some((12, Some(2))))).default_expr("0"))
+        .column(Column::new("tags", SqlType::Text.array()).default_expr("'{}'"))
+        .column(Column::new("payload", SqlType::Jsonb).nullable())
+        .column(Column::new("external_id", SqlType::Uuid))
+        .column(Column::new("active", SqlType::Boolean).default_expr("true"))
+        .column(Column::new("created_at", SqlType::Timestamptz).default_expr("now()"))
+        .column(Column::new("Display Name", SqlType::Text).nullable().comment("Shown in the UI; may hold 'quotes'"))
+        .primary_key(["id"])
+        .unique(UniqueConstraint::new(["external_id"]))
+        .foreign_key(
+            ForeignKey::new(["parent_id"], QualifiedName::public(table_name(parent)), ["id"])
+                .on_delete(ReferentialAction::SetNull),
+        )
+        .index(Index::on(["parent_id"]))
+        .index(Index::on(["email"]).unique().comment("Login lookup"))
+        .index(Index::on(["tags"]).using(IndexMethod::Gin))
+        .comment(format!("Synthetic table {i} of {n}"))
+}
+
+fn schema_builder(n: usize) -> SchemaBuilder {
+    let status = EnumType::new("status", ["active", "suspended", "deleted"]);
+    (0..n).fold(Schema::builder().enum_type(status), |b, i| b.add_table(table(i, n)))
+}
+
+/// Per-iteration times seen by the timed routines, by (group, tables).
+static SAMPLES: Mutex<BTreeMap<(&'static str, usize), Vec<f64>>> = Mutex::new(BTreeMap::new());
+/// DDL bytes, by tables.
+static DDL_BYTES: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
+
+fn record(group: &'static str, tables: usize, iters: u64, elapsed: Duration) {
+    if iters > 0 {
+        let per_iter = elapsed.as_secs_f64() / iters as f64;
+        SAMPLES.lock().unwrap().entry((group, tables)).or_default().push(per_iter);
+    }
+}
+
+fn bench_build(c: &mut Criterion) {
+    let mut group = c.benchmark_group("build");
+    for n in SIZES {
+        let builder = schema_builder(n);
+        builder.clone().build().expect("the synthetic schema is valid");
+        group.throughput(Throughput::Elements(n as u64));
+        group.sample_size(if n >= 10_000 { 10 } else { 50 });
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            // `build` consumes the builder: clone it outside the timed region.
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let builder = builder.clone();
+                    let start = Instant::now();
+                    let schema = black_box(builder.build());
+                    total += start.elapsed();
+                    drop(schema);
+                }
+                record("build", n, iters, total);
+                total
+            });
+        });
+    }
+    group.finish();
+}
+
+fn bench_emit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("emit");
+    for n in SIZES {
+        let schema = schema_builder(n).build().expect("the synthetic schema is valid");
+        let bytes = schema.to_ddl().len();
+        DDL_BYTES.lock().unwrap().insert(n, bytes);
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.sample_size(if n >= 10_000 { 10 } else { 50 });
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    black_box(schema.to_ddl());
+                }
+                let elapsed = start.elapsed();
+                record("emit", n, iters, elapsed);
+                elapsed
+            });
+        });
+    }
+    group.finish();
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn fastest(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// Time per table, throughput, and the 10,000/1,000 ratio of each group. The
+/// fastest sample is reported beside the median because other processes only ever
+/// add time: on a busy machine it is the better estimate of the code's own cost.
+fn print_summary() {
+    let samples = SAMPLES.lock().unwrap();
+    let bytes = DDL_BYTES.lock().unwrap();
+    // `--test` or a filter leaves too few samples to say anything.
+    if samples.values().all(|s| s.len() < 5) {
+        return;
+    }
+    eprintln!("\nsummary (median and fastest of criterion's samples):");
+    for group in ["build", "emit"] {
+        let mut per_size = BTreeMap::new();
+        for n in SIZES {
+            let Some(s) = samples.get(&(group, n)).filter(|s| s.len() >= 5) else { continue };
+            let (mid, best) = (median(s.clone()), fastest(s));
+            per_size.insert(n, (mid, best));
+            let per_table = |t: f64| t * 1e6 / n as f64;
+            let mut line = format!(
+                "  {group:5} {n:>6} tables: {:>9.3} ms ({:>9.3} fastest), {:>6.2} µs/table ({:>6.2} fastest)",
+                mid * 1e3,
+                best * 1e3,
+                per_table(mid),
+                per_table(best),
+            );
+            if group == "emit" {
+                if let Some(b) = bytes.get(&n) {
+                    let mbps = |t: f64| *b as f64 / t / 1e6;
+                    line += &format!(", {:>6.1} MB/s ({:>6.1} fastest), {b} bytes of DDL", mbps(mid), mbps(best));
+                }
+            }
+            eprintln!("{line}");
+        }
+        if let (Some(small), Some(large)) = (per_size.get(&1_000), per_size.get(&10_000)) {
+            let ratio = large.1 / small.1;
+            let verdict = if ratio <= 11.0 { "linear" } else { "GROWS FASTER THAN LINEAR" };
+            eprintln!(
+                "  {group:5} 10,000/1,000 time ratio: {ratio:.2} on the fastest samples ({verdict}), {:.2} on the medians",
+                large.0 / small.0
+            );
+        }
+    }
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    bench_build(&mut criterion);
+    bench_emit(&mut criterion);
+    criterion.final_summary();
+    print_summary();
+}

@@ -1,0 +1,2 @@
+//! The brief's blog schema (being written).
+fn main() {}

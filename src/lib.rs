@@ -6,7 +6,7 @@
 //! use pgarchitect::{PgEnum, Schema, Table};
 //!
 //! /// Lifecycle of an account.
-//! #[derive(PgEnum)]
+//! #[derive(Debug, PgEnum)]
 //! enum UserStatus { Active, Suspended }
 //!
 //! /// Registered accounts.
@@ -39,12 +39,23 @@
 #![warn(missing_docs)]
 
 pub use pgarchitect_core::{
+    builtin, AuditLog, SchemaVersion,
     ddl, error, ident, model, types, ForeignKeyOf, PgType, Schema, SchemaBuilder, SchemaError, SchemaErrors, SqlType,
 };
+/// Diff two schemas, plan zero-downtime migrations, write migration files.
+#[cfg(feature = "migrate")]
+pub use pgarchitect_core::migrate;
+/// Apply, introspect, normalise and migrate a live PostgreSQL.
+#[cfg(feature = "postgres")]
+pub use pgarchitect_core::live;
 /// The trait behind `#[derive(Table)]`.
 pub use pgarchitect_core::Table;
 /// The trait behind `#[derive(PgEnum)]`.
 pub use pgarchitect_core::PgEnum;
+/// Generated files from `build.rs`: `schema.sql`, `SCHEMA.md`, `schema.mmd`, `schema.dot`.
+pub use pgarchitect_core::build_support;
+/// Markdown documentation, Mermaid and DOT diagrams, and DDL diffs for tests.
+pub use pgarchitect_core::docs;
 
 /// `#[derive(Table)]`: a struct declares a table. See the crate README for every attribute.
 #[cfg(feature = "derive")]
@@ -56,6 +67,7 @@ pub use pgarchitect_derive::PgEnum;
 /// Paths the derive macros expand to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::marker::PhantomData;
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{self, Err, Ok};
     pub use pgarchitect_core::model;
@@ -71,9 +83,23 @@ pub mod __private {
     /// Compile-time check that a foreign key field matches the referenced key.
     pub fn assert_foreign_key<F: ?Sized + ForeignKeyOf<K>, K>() {}
 
-    /// [`assert_foreign_key`] for one column of a composite key, whose part of the
-    /// key type is inferred from a destructured key value (never called).
-    pub fn assert_foreign_key_part<F: ?Sized + ForeignKeyOf<K>, K>(_part: &K) {}
+    /// [`assert_foreign_key`] for one column `F` of a composite key, whose part `K`
+    /// of the key type comes from a destructured key value (never called). `K` is
+    /// inferred before `F` is known, so a mismatch reports the trait's message.
+    pub fn assert_foreign_key_part<K, F: ?Sized + ForeignKeyOf<K>>(_part: &K, _column: PhantomData<F>) {}
+
+    /// A column whose nullability comes from its field type (`Option<_>`).
+    pub fn column(name: &str, ty: SqlType, nullable: bool) -> model::Column {
+        let mut column = model::Column::new(name, ty);
+        column.nullable = nullable;
+        column
+    }
+
+    /// Owned copies of `&'static` names (a referenced table's `PRIMARY_KEY`, an
+    /// enum's `LABELS`), for the model's constructors.
+    pub fn names(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| String::from(*n)).collect()
+    }
 
     /// The type of a `#[column(sql_type = "...")]`. The derive has checked its
     /// syntax; what it could not check is reported by [`check_sql_type`] when the

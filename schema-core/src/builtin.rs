@@ -33,10 +33,16 @@ DECLARE
     parent_schema text;
     parent_name text;
     key_type text;
+    key_column text;
+    default_part regclass;
+    copy_columns text;
     first_day date;
     from_day date;
     to_day date;
+    bound_from text;
+    bound_to text;
     part_name text;
+    has_rows boolean;
     created integer := 0;
 BEGIN
     IF period NOT IN ('day', 'month', 'year') THEN
@@ -45,13 +51,19 @@ BEGIN
     SELECT n.nspname, c.relname INTO parent_schema, parent_name
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.oid = parent;
-    SELECT format_type(a.atttypid, NULL) INTO key_type
+    SELECT format_type(a.atttypid, NULL), a.attname INTO key_type, key_column
     FROM pg_partitioned_table p
     JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
     WHERE p.partrelid = parent AND p.partstrat = 'r' AND p.partnatts = 1;
     IF key_type IS NULL THEN
         RAISE EXCEPTION '% is not range-partitioned on one column', parent;
     END IF;
+    SELECT i.inhrelid::regclass INTO default_part
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
+    SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO copy_columns
+    FROM pg_attribute
+    WHERE attrelid = parent AND attnum > 0 AND NOT attisdropped AND attgenerated = '';
     first_day := date_trunc(period, now() AT TIME ZONE 'UTC')::date;
     FOR i IN 0 .. ahead - 1 LOOP
         from_day := (first_day + make_interval(days => CASE period WHEN 'day' THEN i ELSE 0 END,
@@ -60,20 +72,49 @@ BEGIN
         to_day := (from_day + ('1 ' || period)::interval)::date;
         part_name := parent_name || '_' || to_char(from_day,
             CASE period WHEN 'day' THEN 'YYYY_MM_DD' WHEN 'month' THEN 'YYYY_MM' ELSE 'YYYY' END);
-        IF to_regclass(format('%I.%I', parent_schema, part_name)) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
-                parent_schema, part_name, parent,
-                CASE key_type WHEN 'timestamp with time zone' THEN (from_day::timestamp AT TIME ZONE 'UTC')::text ELSE from_day::text END,
-                CASE key_type WHEN 'timestamp with time zone' THEN (to_day::timestamp AT TIME ZONE 'UTC')::text ELSE to_day::text END);
-            created := created + 1;
+        IF octet_length(part_name) > 63 THEN
+            RAISE EXCEPTION 'partition name % is longer than 63 bytes; shorten the table name', part_name;
         END IF;
+        CONTINUE WHEN to_regclass(format('%I.%I', parent_schema, part_name)) IS NOT NULL;
+        IF key_type = 'timestamp with time zone' THEN
+            bound_from := (from_day::timestamp AT TIME ZONE 'UTC')::text;
+            bound_to := (to_day::timestamp AT TIME ZONE 'UTC')::text;
+        ELSE
+            bound_from := from_day::text;
+            bound_to := to_day::text;
+        END IF;
+        -- Rows of this period caught by the default partition move into the new one
+        -- (PostgreSQL refuses the new partition while the default holds its rows).
+        has_rows := false;
+        IF default_part IS NOT NULL THEN
+            EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
+                default_part, key_column, bound_from, key_column, bound_to) INTO has_rows;
+        END IF;
+        IF has_rows THEN
+            EXECUTE format('CREATE TEMP TABLE pgarchitect_moving AS SELECT %s FROM %s WHERE %I >= %L AND %I < %L',
+                copy_columns, default_part, key_column, bound_from, key_column, bound_to);
+            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER USER', default_part);
+            EXECUTE format('DELETE FROM %s WHERE %I >= %L AND %I < %L',
+                default_part, key_column, bound_from, key_column, bound_to);
+            EXECUTE format('ALTER TABLE %s ENABLE TRIGGER USER', default_part);
+        END IF;
+        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+            parent_schema, part_name, parent, bound_from, bound_to);
+        IF has_rows THEN
+            EXECUTE format('ALTER TABLE %I.%I DISABLE TRIGGER USER', parent_schema, part_name);
+            EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM pgarchitect_moving',
+                parent_schema, part_name, copy_columns, copy_columns);
+            EXECUTE format('ALTER TABLE %I.%I ENABLE TRIGGER USER', parent_schema, part_name);
+            DROP TABLE pgarchitect_moving;
+        END IF;
+        created := created + 1;
     END LOOP;
     RETURN created;
 END
 "#;
     let mut f = Function::new(ensure_partitions_name(), "integer", "plpgsql", body)
         .arguments("parent regclass, period text, ahead integer DEFAULT 3")
-        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods; returns how many it created. Run it from pg_cron or a scheduler.");
+        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move); returns how many it created. Run it from pg_cron or a scheduler.");
     f.volatility = Some(Volatility::Volatile);
     f
 }
@@ -114,14 +155,14 @@ impl AuditLog {
         let mut t = Table::in_schema(self.table.schema.clone(), self.table.name.clone())
             .comment("Audit trail: one row per INSERT, UPDATE and DELETE on audited tables, written by a trigger")
             .column(Column::new("id", SqlType::BigInt).identity(crate::model::Identity::Always))
-            .column(Column::new("table_name", SqlType::Text).comment("Schema-qualified name of the changed table"))
+            .column(Column::new("table_name", SqlType::Text).comment("Schema-qualified, quoted name of the changed table (the partitioned table for a partition)"))
             .column(Column::new("record_id", SqlType::Text).nullable().comment("Primary key of the changed row (comma-separated for composite keys)"))
             .column(Column::new("action", SqlType::Varchar(Some(6))))
             .column(Column::new("old_data", SqlType::Jsonb).nullable().comment("Row before the change (UPDATE, DELETE)"))
             .column(Column::new("new_data", SqlType::Jsonb).nullable().comment("Row after the change (INSERT, UPDATE)"))
             .column(Column::new("changed_fields", SqlType::Text.array()).nullable().comment("Columns whose value changed (UPDATE)"))
             .column(Column::new("user_id", SqlType::BigInt).nullable().comment("Application user from the app.user_id setting, when set"))
-            .column(Column::new("db_user", SqlType::Text).default_expr("current_user").comment("Database role that made the change"))
+            .column(Column::new("db_user", SqlType::Text).default_expr("current_user").comment("Database role that made the change (the SET ROLE role, else the login)"))
             .column(Column::new("created_at", SqlType::Timestamptz).default_expr("now()"))
             .primary_key(["id", "created_at"])
             .check(CheckConstraint::on_column("action", "action IN ('INSERT', 'UPDATE', 'DELETE')"))
@@ -141,13 +182,21 @@ DECLARE
     old_row jsonb := CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END;
     new_row jsonb := CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END;
     app_user text := NULLIF(current_setting('app.user_id', true), '');
+    -- current_user is this function's owner (SECURITY DEFINER); the `role` setting
+    -- still names the role the session acts as.
+    acting_role text := CASE current_setting('role') WHEN 'none' THEN session_user ELSE current_setting('role') END;
+    logged_table text;
 BEGIN
     IF TG_OP = 'UPDATE' AND old_row = new_row THEN
         RETURN NULL;
     END IF;
-    INSERT INTO {table} (table_name, record_id, action, old_data, new_data, changed_fields, user_id)
+    -- A partition's changes are logged under its partitioned table.
+    SELECT format('%I.%I', n.nspname, c.relname) INTO logged_table
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.oid = coalesce(pg_partition_root(TG_RELID), TG_RELID);
+    INSERT INTO {table} (table_name, record_id, action, old_data, new_data, changed_fields, user_id, db_user)
     VALUES (
-        TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME,
+        logged_table,
         (SELECT string_agg(coalesce(new_row, old_row) ->> key, ',' ORDER BY position)
            FROM unnest(TG_ARGV) WITH ORDINALITY AS k(key, position)),
         TG_OP,
@@ -156,7 +205,8 @@ BEGIN
         CASE WHEN TG_OP = 'UPDATE' THEN ARRAY(
             SELECT n.key FROM jsonb_each(new_row) AS n
             WHERE n.value IS DISTINCT FROM old_row -> n.key ORDER BY n.key) END,
-        CASE WHEN app_user ~ '^-?[0-9]{{1,18}}$' THEN app_user::bigint END
+        CASE WHEN app_user ~ '^-?[0-9]{{1,18}}$' THEN app_user::bigint END,
+        acting_role
     );
     RETURN NULL;
 END

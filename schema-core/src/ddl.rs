@@ -333,7 +333,11 @@ pub(crate) fn write_index_on<W: Write>(out: &mut W, relation: &QualifiedName, in
             IndexTarget::Expression(e) => write!(out, "({e})")?,
         }
         if let Some(opclass) = &key.opclass {
-            write!(out, " {}", Ident(opclass))?;
+            // `extensions.gin_trgm_ops`: an operator class in an extension's schema.
+            match opclass.split_once('.') {
+                Some((schema, name)) => write!(out, " {}.{}", Ident(schema), Ident(name))?,
+                None => write!(out, " {}", Ident(opclass))?,
+            }
         }
         match key.order {
             Some(SortOrder::Asc) => out.write_str(" ASC")?,

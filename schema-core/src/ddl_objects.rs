@@ -59,7 +59,13 @@ pub(crate) fn write_role<W: Write>(out: &mut W, role: &Role) -> fmt::Result {
     );
     writeln!(out, "DO {};", DollarQuoted("role", &body))?;
     for parent in &role.member_of {
-        writeln!(out, "GRANT {} TO {};", Ident(parent), Ident(&role.name))?;
+        // Two concurrent applies may both add the membership: the loser sees 23505.
+        let body = format!(
+            "\nBEGIN\n    GRANT {} TO {};\nEXCEPTION WHEN unique_violation THEN\n    NULL;\nEND\n",
+            Ident(parent),
+            Ident(&role.name)
+        );
+        writeln!(out, "DO {};", DollarQuoted("grant", &body))?;
     }
     if let Some(c) = &role.comment {
         writeln!(out, "COMMENT ON ROLE {} IS {};", Ident(&role.name), Literal(c))?;

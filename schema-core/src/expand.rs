@@ -135,7 +135,7 @@ fn infer_extensions(schema: &mut Schema) {
     for table in &schema.tables {
         for index in table.indexes.iter() {
             for key in &index.keys {
-                match key.opclass.as_deref() {
+                match key.opclass.as_deref().map(|o| o.rsplit('.').next().unwrap_or(o)) {
                     Some("gin_trgm_ops" | "gist_trgm_ops") => needed.push("pg_trgm"),
                     Some(op) if op.starts_with("gist_") && op.ends_with("_ops") && op != "gist_trgm_ops" => needed.push("btree_gist"),
                     None if index.method == IndexMethod::Gist => {

@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 pub mod builtin;
+pub mod build_support;
 pub mod ddl;
 mod ddl_objects;
 pub mod docs;
@@ -37,7 +38,12 @@ pub mod error;
 mod expand;
 pub mod ident;
 pub mod lint;
+#[cfg(feature = "postgres")]
+pub mod live;
+#[cfg(feature = "migrate")]
+pub mod migrate;
 pub mod model;
+pub mod review;
 mod schema;
 mod traits;
 pub mod types;

@@ -84,11 +84,7 @@ pub fn test_db() -> Option<TestDb> {
             Err(e) if e.code().map(|c| c.code()) == Some("42P04") => {
                 last_err = describe_error(&e);
             }
-            Err(e) => panic!(
-                "pg harness: CREATE DATABASE {name} failed on {}:\n{}",
-                server.origin,
-                describe_error(&e)
-            ),
+            Err(e) => panic!("pg harness: CREATE DATABASE {name} failed on {}:\n{}", server.origin, describe_error(&e)),
         }
     }
     panic!("pg harness: could not find a free database name: {last_err}")
@@ -161,11 +157,7 @@ pub fn url_with_dbname(url: &str, dbname: &str) -> String {
     let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let after_auth = &rest[auth_end..];
     let query = after_auth.find('?').map(|i| &after_auth[i..]).unwrap_or("");
-    format!(
-        "{}{}/{dbname}{query}",
-        &url[..rest_start],
-        &rest[..auth_end]
-    )
+    format!("{}{}/{dbname}{query}", &url[..rest_start], &rest[..auth_end])
 }
 
 /// Runs `sql` through `psql -X -q -1 -v ON_ERROR_STOP=1 -d <url> -f -`
@@ -176,46 +168,28 @@ pub fn psql_apply(url: &str, sql: &str) -> Result<(), String> {
         _ => find_psql(),
     };
     let mut cmd = Command::new(&psql);
-    cmd.args([
-        "-X",
-        "-q",
-        "-1",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-d",
-        url,
-        "-f",
-        "-",
-    ])
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
+    cmd.args(["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     if std::env::var_os("PGCONNECT_TIMEOUT").is_none() {
         cmd.env("PGCONNECT_TIMEOUT", "10");
     }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("could not run {}: {e}", psql.display()))?;
+    let mut child = cmd.spawn().map_err(|e| format!("could not run {}: {e}", psql.display()))?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     let input = sql.to_owned();
     // Write from another thread: psql may fill its output pipes before reading all input.
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(input.as_bytes());
     });
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("waiting for psql failed: {e}"))?;
+    let out = child.wait_with_output().map_err(|e| format!("waiting for psql failed: {e}"))?;
     let _ = writer.join();
     if out.status.success() {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_owned();
     if stderr.is_empty() {
-        Err(format!(
-            "psql {}; stdout: {}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout).trim()
-        ))
+        Err(format!("psql {}; stdout: {}", out.status, String::from_utf8_lossy(&out.stdout).trim()))
     } else {
         Err(stderr)
     }
@@ -233,13 +207,8 @@ impl TestDb {
 
     /// A new connection to this database; panics if connecting fails.
     pub fn client(&self) -> Client {
-        self.try_client().unwrap_or_else(|e| {
-            panic!(
-                "pg harness: connecting to database {} failed: {}",
-                self.name,
-                describe_error(&e)
-            )
-        })
+        self.try_client()
+            .unwrap_or_else(|e| panic!("pg harness: connecting to database {} failed: {}", self.name, describe_error(&e)))
     }
 
     pub fn try_client(&self) -> Result<Client, postgres::Error> {
@@ -255,11 +224,7 @@ impl TestDb {
     /// (SQLSTATE, detail, hint, offending line, the SQL) on failure.
     pub fn batch(&self, sql: &str) {
         if let Err(e) = self.try_batch(sql) {
-            panic!(
-                "pg harness: batch_execute on {} failed:\n{}",
-                self.name,
-                describe_error_in(&e, sql)
-            );
+            panic!("pg harness: batch_execute on {} failed:\n{}", self.name, describe_error_in(&e, sql));
         }
     }
 
@@ -278,10 +243,7 @@ impl Drop for TestDb {
 
 impl std::fmt::Debug for TestDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestDb")
-            .field("name", &self.name)
-            .field("server", &self.server.origin)
-            .finish()
+        f.debug_struct("TestDb").field("name", &self.name).field("server", &self.server.origin).finish()
     }
 }
 
@@ -334,10 +296,7 @@ fn skip_notice(why: &str) {
         );
     });
     let test = std::thread::current().name().unwrap_or("?").to_owned();
-    let _ = writeln!(
-        err,
-        "!!!!! SKIPPED live PostgreSQL test `{test}`: no server"
-    );
+    let _ = writeln!(err, "!!!!! SKIPPED live PostgreSQL test `{test}`: no server");
 }
 
 fn harness_note(msg: &str) {
@@ -346,23 +305,11 @@ fn harness_note(msg: &str) {
 
 fn discover() -> Result<Server, String> {
     let psql = find_psql();
-    if let Some(url) = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
+    if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
         let shown = redact(&url);
-        let client = connect(&url).map_err(|e| {
-            format!(
-                "DATABASE_URL is set ({shown}) but connecting failed: {}",
-                describe_error(&e)
-            )
-        })?;
-        return Ok(Server {
-            url,
-            psql,
-            origin: format!("DATABASE_URL ({shown})"),
-            admin: Mutex::new(Some(client)),
-        });
+        let client =
+            connect(&url).map_err(|e| format!("DATABASE_URL is set ({shown}) but connecting failed: {}", describe_error(&e)))?;
+        return Ok(Server { url, psql, origin: format!("DATABASE_URL ({shown})"), admin: Mutex::new(Some(client)) });
     }
     let mut tried = vec!["DATABASE_URL: not set".to_owned()];
     let started = Instant::now();
@@ -374,22 +321,10 @@ fn discover() -> Result<Server, String> {
                 bindir.display(),
                 started.elapsed()
             ));
-            let psql = if bindir.join("psql").is_file() {
-                bindir.join("psql")
-            } else {
-                psql
-            };
-            Ok(Server {
-                origin: format!("throwaway cluster at {url}"),
-                url,
-                psql,
-                admin: Mutex::new(Some(client)),
-            })
+            let psql = if bindir.join("psql").is_file() { bindir.join("psql") } else { psql };
+            Ok(Server { origin: format!("throwaway cluster at {url}"), url, psql, admin: Mutex::new(Some(client)) })
         }
-        None => Err(format!(
-            "tried:\n  - {}\n(Debian: apt-get install postgresql; or set DATABASE_URL)",
-            tried.join("\n  - ")
-        )),
+        None => Err(format!("tried:\n  - {}\n(Debian: apt-get install postgresql; or set DATABASE_URL)", tried.join("\n  - "))),
     }
 }
 
@@ -424,10 +359,9 @@ fn create_database(server: &Server, name: &str) -> Result<(), postgres::Error> {
     let utf8 = format!("CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'");
     match admin_execute(server, &utf8) {
         // 22023: UTF8 incompatible with the server's locale; take its default encoding.
-        Err(e) if e.code().map(|c| c.code()) == Some("22023") => admin_execute(
-            server,
-            &format!("CREATE DATABASE \"{name}\" TEMPLATE template0"),
-        ),
+        Err(e) if e.code().map(|c| c.code()) == Some("22023") => {
+            admin_execute(server, &format!("CREATE DATABASE \"{name}\" TEMPLATE template0"))
+        }
         other => other,
     }
 }
@@ -444,23 +378,11 @@ fn redact(url: &str) -> String {
         }
         return url.to_owned();
     }
-    url.split(' ')
-        .map(|kv| {
-            if kv.starts_with("password=") {
-                "password=***"
-            } else {
-                kv
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    url.split(' ').map(|kv| if kv.starts_with("password=") { "password=***" } else { kv }).collect::<Vec<_>>().join(" ")
 }
 
 fn thread_label() -> String {
-    let raw = std::thread::current()
-        .name()
-        .unwrap_or("thread")
-        .to_ascii_lowercase();
+    let raw = std::thread::current().name().unwrap_or("thread").to_ascii_lowercase();
     let mut label = String::new();
     for ch in raw.chars() {
         let ch = if ch.is_ascii_alphanumeric() { ch } else { '_' };
@@ -481,17 +403,11 @@ fn db_name(label: &str, attempt: u32) -> String {
     let n = DB_COUNTER.fetch_add(1, Ordering::Relaxed);
     let mut suffix = format!("_{}_{n}", std::process::id());
     if attempt > 0 {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let _ = write!(suffix, "_{:x}", nanos & 0xff_ffff);
     }
     let room = 63 - "pga_".len() - suffix.len();
-    let label = if label.len() > room {
-        &label[label.len() - room..]
-    } else {
-        label
-    };
+    let label = if label.len() > room { &label[label.len() - room..] } else { label };
     format!("pga_{}{suffix}", label.trim_start_matches('_'))
 }
 
@@ -544,10 +460,7 @@ fn point_at(sql: &str, pos: usize) -> String {
         }
     }
     let line = sql[line_start..].lines().next().unwrap_or("");
-    format!(
-        "\nat line {line_no}, column {col}:\n    {line}\n    {}^",
-        " ".repeat(col - 1)
-    )
+    format!("\nat line {line_no}, column {col}:\n    {line}\n    {}^", " ".repeat(col - 1))
 }
 
 // ---------------------------------------------------------------------------
@@ -557,11 +470,7 @@ fn point_at(sql: &str, pos: usize) -> String {
 /// Directories that may hold PostgreSQL binaries, best first, with how each was found.
 fn candidate_bindirs() -> Vec<(PathBuf, String)> {
     let mut dirs = Vec::new();
-    if let Ok(out) = Command::new("pg_config")
-        .arg("--bindir")
-        .stdin(Stdio::null())
-        .output()
-    {
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").stdin(Stdio::null()).output() {
         if out.status.success() {
             let dir = String::from_utf8_lossy(&out.stdout).trim().to_owned();
             dirs.push((PathBuf::from(dir), "pg_config --bindir".to_owned()));
@@ -573,10 +482,7 @@ fn candidate_bindirs() -> Vec<(PathBuf, String)> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            let version = name
-                .split('.')
-                .map(|p| p.parse().ok())
-                .collect::<Option<Vec<u32>>>()?;
+            let version = name.split('.').map(|p| p.parse().ok()).collect::<Option<Vec<u32>>>()?;
             Some((version, e.path().join("bin")))
         })
         .collect();
@@ -611,20 +517,13 @@ fn find_psql() -> PathBuf {
 fn find_server_bindir(tried: &mut Vec<String>) -> Option<PathBuf> {
     let candidates = candidate_bindirs();
     if candidates.is_empty() {
-        tried
-            .push("binaries: no pg_config, no /usr/lib/postgresql/*/bin, no initdb on PATH".into());
+        tried.push("binaries: no pg_config, no /usr/lib/postgresql/*/bin, no initdb on PATH".into());
     }
     for (dir, how) in candidates {
-        if ["initdb", "pg_ctl", "postgres"]
-            .iter()
-            .all(|t| dir.join(t).is_file())
-        {
+        if ["initdb", "pg_ctl", "postgres"].iter().all(|t| dir.join(t).is_file()) {
             return Some(dir);
         }
-        tried.push(format!(
-            "binaries: {} ({how}) lacks initdb/pg_ctl/postgres",
-            dir.display()
-        ));
+        tried.push(format!("binaries: {} ({how}) lacks initdb/pg_ctl/postgres", dir.display()));
     }
     None
 }
@@ -636,10 +535,7 @@ fn euid_is_root() -> bool {
             return line.split_whitespace().nth(2) == Some("0");
         }
     }
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// How to run a program as the cluster's owner: a prefix such as
@@ -666,20 +562,11 @@ fn owner_prefix(tried: &mut Vec<String>) -> Option<Vec<OsString>> {
             .find(|p| p.is_file())
     };
     if let Some(runuser) = find("runuser") {
-        return Some(vec![
-            runuser.into(),
-            "-u".into(),
-            "postgres".into(),
-            "--".into(),
-        ]);
+        return Some(vec![runuser.into(), "-u".into(), "postgres".into(), "--".into()]);
     }
     if let Some(setpriv) = find("setpriv") {
         let args = ["--reuid=postgres", "--regid=postgres", "--init-groups"];
-        return Some(
-            std::iter::once(setpriv.into())
-                .chain(args.map(OsString::from))
-                .collect(),
-        );
+        return Some(std::iter::once(setpriv.into()).chain(args.map(OsString::from)).collect());
     }
     tried.push("running as root, but neither runuser nor setpriv was found".into());
     None
@@ -719,17 +606,13 @@ fn make_cluster_dir(prefix: &[OsString], tried: &mut Vec<String>) -> Option<Path
     if bases[0] != Path::new("/tmp") {
         bases.push(PathBuf::from("/tmp"));
     }
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     for base in bases {
         let dir = base.join(format!("pga-pg-{}-{nanos:08x}", std::process::id()));
         let text = dir.to_string_lossy();
         // The socket path dir/.s.PGSQL.NNNNN must fit in sun_path (107 bytes); pg_ctl -o quoting.
         if text.len() > 80 || text.contains(['\'', '"', ' ', '\\']) {
-            tried.push(format!(
-                "temp dir {text}: path too long or has quotes/spaces"
-            ));
+            tried.push(format!("temp dir {text}: path too long or has quotes/spaces"));
             continue;
         }
         if let Err(e) = std::fs::DirBuilder::new().mode(0o700).create(&dir) {
@@ -739,15 +622,9 @@ fn make_cluster_dir(prefix: &[OsString], tried: &mut Vec<String>) -> Option<Path
         if !prefix.is_empty() {
             let chown = Command::new("chown").arg("postgres").arg(&dir).output();
             let ok = chown.as_ref().is_ok_and(|o| o.status.success())
-                && owner_cmd(prefix, Path::new("test"), Path::new("/"))
-                    .arg("-w")
-                    .arg(&dir)
-                    .status()
-                    .is_ok_and(|s| s.success());
+                && owner_cmd(prefix, Path::new("test"), Path::new("/")).arg("-w").arg(&dir).status().is_ok_and(|s| s.success());
             if !ok {
-                tried.push(format!(
-                    "temp dir {text}: not usable by the postgres account"
-                ));
+                tried.push(format!("temp dir {text}: not usable by the postgres account"));
                 let _ = std::fs::remove_dir_all(&dir);
                 continue;
             }
@@ -797,9 +674,7 @@ fn start_cluster(tried: &mut Vec<String>) -> Option<(String, Client, PathBuf)> {
     let dir = make_cluster_dir(&prefix, tried)?;
     let pg_ctl = bindir.join("pg_ctl");
     if let Err(e) = spawn_watchdog(&dir, &prefix, &pg_ctl) {
-        tried.push(format!(
-            "could not spawn the cleanup watchdog (/bin/sh): {e}"
-        ));
+        tried.push(format!("could not spawn the cleanup watchdog (/bin/sh): {e}"));
         let _ = std::fs::remove_dir_all(&dir);
         return None;
     }
@@ -834,22 +709,13 @@ fn start_cluster(tried: &mut Vec<String>) -> Option<(String, Client, PathBuf)> {
                 return None;
             }
         };
-        let opts = format!(
-            "-p {port} -k '{}' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-            dir.display()
-        );
+        let opts = format!("-p {port} -k '{}' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", dir.display());
         let out = owner_cmd(&prefix, &pg_ctl, &dir)
             .arg("-D")
             .arg(&data)
             .arg("-l")
             .arg(&log)
-            .args([
-                OsStr::new("-o"),
-                opts.as_ref(),
-                "-w".as_ref(),
-                "-t".as_ref(),
-                "60".as_ref(),
-            ])
+            .args([OsStr::new("-o"), opts.as_ref(), "-w".as_ref(), "-t".as_ref(), "60".as_ref()])
             .arg("start")
             .output();
         match out {
@@ -858,19 +724,12 @@ fn start_cluster(tried: &mut Vec<String>) -> Option<(String, Client, PathBuf)> {
                 match connect(&url) {
                     Ok(client) => return Some((url, client, bindir)),
                     Err(e) => {
-                        tried.push(format!(
-                            "started on port {port}, but: {}",
-                            describe_error(&e)
-                        ));
+                        tried.push(format!("started on port {port}, but: {}", describe_error(&e)));
                         return None;
                     }
                 }
             }
-            Ok(o) => tried.push(format!(
-                "pg_ctl start on port {port}: {}\n      log: {}",
-                output_text(&o),
-                tail(&log, 5)
-            )),
+            Ok(o) => tried.push(format!("pg_ctl start on port {port}: {}\n      log: {}", output_text(&o), tail(&log, 5))),
             Err(e) => {
                 tried.push(format!("pg_ctl: could not run: {e}"));
                 return None;

@@ -94,6 +94,18 @@ impl Policy {
         self
     }
 
+    /// Applies it to one command only, dropping the clause that command does not
+    /// take (`INSERT` has no `USING`; `SELECT` and `DELETE` have no `WITH CHECK`).
+    pub fn for_command(mut self, command: PolicyCommand) -> Self {
+        self.command = command;
+        match command {
+            PolicyCommand::Insert => self.using = None,
+            PolicyCommand::Select | PolicyCommand::Delete => self.with_check = None,
+            PolicyCommand::All | PolicyCommand::Update => {}
+        }
+        self
+    }
+
     /// Makes it `RESTRICTIVE`.
     pub fn restrictive(mut self) -> Self {
         self.permissive = false;
@@ -137,9 +149,9 @@ impl Policy {
 /// A boolean SQL expression: `column` equals the session setting `setting`.
 ///
 /// It never raises: `current_setting(name, true)` gives NULL for a missing setting,
-/// and for integer and uuid columns the text is cast only when it has the right
-/// shape, so an empty value (after `RESET`) or a malformed one denies instead of
-/// aborting the query; other types turn an empty value into NULL with `NULLIF`. NULL compares as unknown, and RLS treats
+/// for integer and uuid columns the text is cast only when it has the right shape,
+/// and other columns are compared as text, so an empty value (after `RESET`), a
+/// malformed or out-of-range one denies instead of aborting the query. NULL compares as unknown, and RLS treats
 /// unknown as false: the row is hidden.
 ///
 /// ```
@@ -151,14 +163,19 @@ pub fn session_setting_equals(column: &str, ty: &SqlType, setting: &str) -> Stri
     let col = crate::ident::Ident(column);
     let value = format!("current_setting({}, true)", Literal(setting));
     match ty.storage() {
-        // A missing setting is NULL and an empty one fails the pattern: both give NULL.
-        t @ (SqlType::SmallInt | SqlType::Integer | SqlType::BigInt) => {
-            format!("{col} = CASE WHEN {value} ~ '^-?[0-9]{{1,18}}$' THEN {value}::{t} END")
+        // A missing setting is NULL and an empty or malformed one fails the pattern:
+        // both give NULL. Casting to bigint (not the column's type) keeps an
+        // out-of-range number from raising; int4 = int8 still uses the index.
+        SqlType::SmallInt | SqlType::Integer | SqlType::BigInt => {
+            format!("{col} = CASE WHEN {value} ~ '^-?[0-9]{{1,18}}$' THEN {value}::bigint END")
         }
         SqlType::Uuid => format!(
             "{col} = CASE WHEN {value} ~* '^[0-9a-f]{{8}}-?([0-9a-f]{{4}}-?){{3}}[0-9a-f]{{12}}$' THEN {value}::uuid END"
         ),
-        other => format!("{col} = NULLIF({value}, '')::{other}"),
+        // Compared as text: a cast to varchar(n) would truncate `acme-evil` to `acme`.
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => format!("{col} = NULLIF({value}, '')"),
+        // Any other type compares through its text form, so no value can fail a cast.
+        _ => format!("{col}::text = NULLIF({value}, '')"),
     }
 }
 

@@ -55,7 +55,11 @@ pub(super) fn check_partitioning(table: &Table, catalog: &mut Catalog, errors: &
                 )));
             }
         }
-        let _ = w;
+        if w.ahead > 0 {
+            // ensure_partitions names them at apply time; check the longest now.
+            let longest = format!("{}_{}", tn.name, crate::model::CivilDate { year: 2000, month: 1, day: 1 }.suffix(w.period));
+            ident(format!("partition of {tn} made by ensure_partitions"), &longest, true, errors);
+        }
     }
     if p.default_partition && p.strategy == PartitionStrategy::Hash {
         errors.push(problem("HASH partitioning cannot have a DEFAULT partition".into()));

@@ -1,0 +1,1142 @@
+//! [`diff`]: the changes that turn one schema graph into another.
+//!
+//! Objects are matched by name (tables, columns, constraints, indexes, policies,
+//! triggers, views, enums, domains, roles), functions by name and argument
+//! types, grants privilege by privilege. Expressions are compared as text, so
+//! both sides should be the server's rendering (see `live::normalize`): the
+//! diff never guesses whether two spellings mean the same thing.
+//!
+//! Ignored, because the database does not hold them: lint metadata (volume,
+//! retention, allows, personal data, protection), `audited`/`soft_delete`
+//! markers, `depends_on` lists, a check's `column` (only used for naming), the
+//! window and hash modulus a partition list was expanded from, and the schema
+//! version. `ON DELETE`/`ON UPDATE` not chosen equals `NO ACTION`; no volatility
+//! equals `VOLATILE`; an extension without a schema matches any schema.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::model::{
+    CheckConstraint, Column, DefaultObjects, DefaultPrivileges, Domain, EnumType, Extension, ForeignKey, Function,
+    GrantTarget, Index, Partition, Policy, PrimaryKey, Privilege, QualifiedName, ReferentialAction, Role, RowLevelSecurity,
+    Table, Trigger, UniqueConstraint, View, Volatility,
+};
+use crate::schema::Schema;
+
+/// The changes from one schema graph to another, in a canonical order (plans
+/// reorder them by dependency).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SchemaDiff {
+    /// The changes.
+    pub changes: Vec<Change>,
+    /// Tables partitioned on either side (some statements differ for them:
+    /// no `CONCURRENTLY`, no `NOT VALID` foreign keys).
+    pub partitioned: BTreeSet<QualifiedName>,
+    /// The partitions (by name, the default one included) each partitioned table
+    /// has on both sides, so indexes can be built on them one by one.
+    pub partitions: BTreeMap<QualifiedName, Vec<String>>,
+}
+
+impl SchemaDiff {
+    /// No change.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The number of changes.
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// The changes.
+    pub fn iter(&self) -> std::slice::Iter<'_, Change> {
+        self.changes.iter()
+    }
+}
+
+impl fmt::Display for SchemaDiff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.changes.is_empty() {
+            return f.write_str("no changes");
+        }
+        for (i, c) in self.changes.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A constraint of a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    /// `PRIMARY KEY`.
+    PrimaryKey(PrimaryKey),
+    /// `UNIQUE`.
+    Unique(UniqueConstraint),
+    /// `CHECK`.
+    Check(CheckConstraint),
+    /// `FOREIGN KEY`.
+    ForeignKey(ForeignKey),
+}
+
+impl Constraint {
+    /// Its name (every constraint of a built schema has one).
+    pub fn name(&self) -> &str {
+        let name = match self {
+            Self::PrimaryKey(c) => &c.name,
+            Self::Unique(c) => &c.name,
+            Self::Check(c) => &c.name,
+            Self::ForeignKey(c) => &c.name,
+        };
+        name.as_deref().unwrap_or_default()
+    }
+}
+
+/// What changed about a column (the [`Change::AlterColumn`] holds both versions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ColumnChange {
+    /// The type.
+    Type,
+    /// `NOT NULL` added or dropped.
+    Nullability,
+    /// The default expression.
+    Default,
+    /// Identity added, dropped or switched between ALWAYS and BY DEFAULT.
+    Identity,
+    /// The generation expression.
+    Generated,
+}
+
+/// Where a new enum label goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnumPosition {
+    /// After the last label.
+    End,
+    /// `BEFORE label`.
+    Before(String),
+    /// `AFTER label`.
+    After(String),
+}
+
+/// What a privilege is on, one object at a time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GrantObject {
+    /// A table or view.
+    Table(QualifiedName),
+    /// One column of a table.
+    Column(QualifiedName, String),
+    /// A schema.
+    Schema(String),
+    /// `ALL SEQUENCES IN SCHEMA` (kept as declared: sequences are not in the graph).
+    AllSequencesInSchema(String),
+    /// `ALL FUNCTIONS IN SCHEMA` (kept as declared).
+    AllFunctionsInSchema(String),
+}
+
+/// One privilege of one grantee on one object.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GrantItem {
+    /// The object.
+    pub object: GrantObject,
+    /// The privilege.
+    pub privilege: Privilege,
+    /// The grantee (`public` for PUBLIC).
+    pub grantee: String,
+}
+
+/// One privilege of `ALTER DEFAULT PRIVILEGES`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DefaultGrantItem {
+    /// The creating role (the applying role when `None`).
+    pub for_role: Option<String>,
+    /// Schema.
+    pub schema: String,
+    /// Object kind.
+    pub objects: DefaultObjects,
+    /// Privilege.
+    pub privilege: Privilege,
+    /// Grantee.
+    pub grantee: String,
+}
+
+/// What a comment is on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CommentTarget {
+    /// A table.
+    Table(QualifiedName),
+    /// A column of a table.
+    Column(QualifiedName, String),
+    /// An index (schema-qualified index name).
+    Index(QualifiedName),
+    /// An enum type.
+    Type(QualifiedName),
+    /// A domain.
+    Domain(QualifiedName),
+    /// A function, with its argument types.
+    Function(QualifiedName, String),
+    /// A view; `true` for a materialized one.
+    View(QualifiedName, bool),
+    /// A trigger on a table.
+    Trigger(QualifiedName, String),
+    /// A policy on a table.
+    Policy(QualifiedName, String),
+    /// A role.
+    Role(String),
+}
+
+/// One change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change {
+    /// `CREATE SCHEMA`.
+    CreateSchema(String),
+    /// `DROP SCHEMA`.
+    DropSchema(String),
+    /// `CREATE EXTENSION`.
+    CreateExtension(Extension),
+    /// `DROP EXTENSION`.
+    DropExtension(Extension),
+    /// `ALTER EXTENSION ... SET SCHEMA`.
+    AlterExtensionSchema {
+        /// Extension.
+        name: String,
+        /// Old schema.
+        from: String,
+        /// New schema.
+        to: String,
+    },
+    /// `CREATE ROLE`.
+    CreateRole(Role),
+    /// `DROP ROLE`.
+    DropRole(Role),
+    /// Login or membership changed.
+    AlterRole {
+        /// Before.
+        from: Role,
+        /// After.
+        to: Role,
+    },
+    /// `CREATE TYPE ... AS ENUM`.
+    CreateEnum(EnumType),
+    /// `DROP TYPE`.
+    DropEnum(EnumType),
+    /// `ALTER TYPE ... ADD VALUE`.
+    AddEnumValue {
+        /// The enum.
+        name: QualifiedName,
+        /// The new label.
+        value: String,
+        /// Where it goes.
+        position: EnumPosition,
+    },
+    /// Labels removed or reordered: the type must be rebuilt.
+    RecreateEnum {
+        /// Before.
+        from: EnumType,
+        /// After.
+        to: EnumType,
+    },
+    /// `CREATE DOMAIN`.
+    CreateDomain(Domain),
+    /// `DROP DOMAIN`.
+    DropDomain(Domain),
+    /// Base type, default, NOT NULL or checks changed.
+    AlterDomain {
+        /// Before.
+        from: Domain,
+        /// After.
+        to: Domain,
+    },
+    /// `CREATE TABLE` with columns, keys, checks, foreign keys, partitions and
+    /// comments; its indexes, triggers, RLS and policies come as their own changes.
+    CreateTable(Table),
+    /// `DROP TABLE`.
+    DropTable(Table),
+    /// `ALTER TABLE ... RENAME TO` (a declared rename).
+    RenameTable {
+        /// Old name.
+        from: QualifiedName,
+        /// New name.
+        to: QualifiedName,
+    },
+    /// `ADD COLUMN`.
+    AddColumn {
+        /// Table.
+        table: QualifiedName,
+        /// The column.
+        column: Column,
+    },
+    /// `DROP COLUMN`.
+    DropColumn {
+        /// Table.
+        table: QualifiedName,
+        /// The column as it was.
+        column: Column,
+    },
+    /// `RENAME COLUMN` (a declared rename).
+    RenameColumn {
+        /// Table.
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// One aspect of a column changed.
+    AlterColumn {
+        /// Table.
+        table: QualifiedName,
+        /// Before.
+        from: Column,
+        /// After.
+        to: Column,
+        /// What changed.
+        change: ColumnChange,
+    },
+    /// `ADD CONSTRAINT`.
+    AddConstraint {
+        /// Table.
+        table: QualifiedName,
+        /// The constraint.
+        constraint: Constraint,
+    },
+    /// `DROP CONSTRAINT`.
+    DropConstraint {
+        /// Table.
+        table: QualifiedName,
+        /// The constraint as it was.
+        constraint: Constraint,
+    },
+    /// `CREATE INDEX` on a table or materialized view.
+    CreateIndex {
+        /// The table or materialized view.
+        table: QualifiedName,
+        /// The index.
+        index: Index,
+    },
+    /// `DROP INDEX`.
+    DropIndex {
+        /// The table or materialized view.
+        table: QualifiedName,
+        /// The index as it was.
+        index: Index,
+    },
+    /// A new partition.
+    AddPartition {
+        /// The partitioned table.
+        table: QualifiedName,
+        /// The partition.
+        partition: Partition,
+    },
+    /// A partition removed (its rows with it).
+    DropPartition {
+        /// The partitioned table.
+        table: QualifiedName,
+        /// The partition.
+        partition: Partition,
+    },
+    /// The `DEFAULT` partition added (`true`) or removed.
+    SetDefaultPartition {
+        /// The partitioned table.
+        table: QualifiedName,
+        /// Whether it exists afterwards.
+        present: bool,
+    },
+    /// Partitioning strategy or key changed: the table must be rebuilt.
+    ChangePartitioning {
+        /// Before.
+        from: Box<Table>,
+        /// After.
+        to: Box<Table>,
+    },
+    /// `ENABLE`/`DISABLE`/`FORCE`/`NO FORCE ROW LEVEL SECURITY`.
+    SetRowLevelSecurity {
+        /// Table.
+        table: QualifiedName,
+        /// Before.
+        from: RowLevelSecurity,
+        /// After.
+        to: RowLevelSecurity,
+    },
+    /// `CREATE POLICY`.
+    CreatePolicy {
+        /// Table.
+        table: QualifiedName,
+        /// The policy.
+        policy: Policy,
+    },
+    /// `DROP POLICY`.
+    DropPolicy {
+        /// Table.
+        table: QualifiedName,
+        /// The policy as it was.
+        policy: Policy,
+    },
+    /// A policy's roles, expressions, command or kind changed.
+    AlterPolicy {
+        /// Table.
+        table: QualifiedName,
+        /// Before.
+        from: Policy,
+        /// After.
+        to: Policy,
+    },
+    /// `CREATE TRIGGER`.
+    CreateTrigger {
+        /// Table.
+        table: QualifiedName,
+        /// The trigger.
+        trigger: Trigger,
+    },
+    /// `DROP TRIGGER`.
+    DropTrigger {
+        /// Table.
+        table: QualifiedName,
+        /// The trigger as it was.
+        trigger: Trigger,
+    },
+    /// `CREATE FUNCTION`.
+    CreateFunction(Function),
+    /// `DROP FUNCTION`.
+    DropFunction(Function),
+    /// `CREATE OR REPLACE FUNCTION` (or drop and create when the result type changes).
+    ReplaceFunction {
+        /// Before.
+        from: Function,
+        /// After.
+        to: Function,
+    },
+    /// `CREATE [MATERIALIZED] VIEW` with its indexes.
+    CreateView(View),
+    /// `DROP [MATERIALIZED] VIEW`.
+    DropView(View),
+    /// A view's query or options changed.
+    ReplaceView {
+        /// Before.
+        from: View,
+        /// After.
+        to: View,
+    },
+    /// `GRANT`.
+    Grant(GrantItem),
+    /// `REVOKE`.
+    Revoke(GrantItem),
+    /// `ALTER DEFAULT PRIVILEGES ... GRANT`.
+    GrantDefault(DefaultGrantItem),
+    /// `ALTER DEFAULT PRIVILEGES ... REVOKE`.
+    RevokeDefault(DefaultGrantItem),
+    /// `COMMENT ON`.
+    SetComment {
+        /// What it is on.
+        target: CommentTarget,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::CreateSchema(s) => write!(f, "create schema {s}"),
+            Self::DropSchema(s) => write!(f, "drop schema {s}"),
+            Self::CreateExtension(e) => write!(f, "create extension {}", e.name),
+            Self::DropExtension(e) => write!(f, "drop extension {}", e.name),
+            Self::AlterExtensionSchema { name, from, to } => write!(f, "move extension {name} from schema {from} to {to}"),
+            Self::CreateRole(r) => write!(f, "create role {}", r.name),
+            Self::DropRole(r) => write!(f, "drop role {}", r.name),
+            Self::AlterRole { from, to } => write!(f, "alter role {}: {from:?} -> {to:?}", from.name),
+            Self::CreateEnum(e) => write!(f, "create enum {} {:?}", e.name, e.values),
+            Self::DropEnum(e) => write!(f, "drop enum {}", e.name),
+            Self::AddEnumValue { name, value, position } => write!(f, "add value {value:?} to enum {name} ({position:?})"),
+            Self::RecreateEnum { from, to } => write!(f, "rebuild enum {}: {:?} -> {:?}", from.name, from.values, to.values),
+            Self::CreateDomain(d) => write!(f, "create domain {}", d.name),
+            Self::DropDomain(d) => write!(f, "drop domain {}", d.name),
+            Self::AlterDomain { from, to } => write!(f, "alter domain {}: {from:?} -> {to:?}", from.name),
+            Self::CreateTable(t) => write!(f, "create table {}", t.name),
+            Self::DropTable(t) => write!(f, "drop table {}", t.name),
+            Self::RenameTable { from, to } => write!(f, "rename table {from} to {to}"),
+            Self::AddColumn { table, column } => write!(f, "add column {table}.{} {}", column.name, column.ty),
+            Self::DropColumn { table, column } => write!(f, "drop column {table}.{}", column.name),
+            Self::RenameColumn { table, from, to } => write!(f, "rename column {table}.{from} to {to}"),
+            Self::AlterColumn { table, from, to, change } => {
+                let (a, b) = match change {
+                    ColumnChange::Type => (from.ty.to_string(), to.ty.to_string()),
+                    ColumnChange::Nullability => (nullability(from), nullability(to)),
+                    ColumnChange::Default => (format!("{:?}", from.default), format!("{:?}", to.default)),
+                    ColumnChange::Identity => (format!("{:?}", from.identity), format!("{:?}", to.identity)),
+                    ColumnChange::Generated => (format!("{:?}", from.generated), format!("{:?}", to.generated)),
+                };
+                write!(f, "alter column {table}.{} {change:?}: {a} -> {b}", from.name)
+            }
+            Self::AddConstraint { table, constraint } => write!(f, "add constraint {} on {table}: {constraint:?}", constraint.name()),
+            Self::DropConstraint { table, constraint } => write!(f, "drop constraint {} on {table}", constraint.name()),
+            Self::CreateIndex { table, index } => write!(f, "create index {} on {table}: {index:?}", index.name.as_deref().unwrap_or("")),
+            Self::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name.as_deref().unwrap_or("")),
+            Self::AddPartition { table, partition } => write!(f, "add partition {} of {table}: {:?}", partition.name, partition.bound),
+            Self::DropPartition { table, partition } => write!(f, "drop partition {} of {table}", partition.name),
+            Self::SetDefaultPartition { table, present } => {
+                write!(f, "{} the default partition of {table}", if *present { "add" } else { "drop" })
+            }
+            Self::ChangePartitioning { from, .. } => write!(f, "change the partitioning of {}", from.name),
+            Self::SetRowLevelSecurity { table, from, to } => write!(f, "row-level security on {table}: {from:?} -> {to:?}"),
+            Self::CreatePolicy { table, policy } => write!(f, "create policy {} on {table}: {policy:?}", policy.name),
+            Self::DropPolicy { table, policy } => write!(f, "drop policy {} on {table}", policy.name),
+            Self::AlterPolicy { table, from, to } => write!(f, "alter policy {} on {table}: {from:?} -> {to:?}", from.name),
+            Self::CreateTrigger { table, trigger } => write!(f, "create trigger {} on {table}: {trigger:?}", trigger.name),
+            Self::DropTrigger { table, trigger } => write!(f, "drop trigger {} on {table}", trigger.name),
+            Self::CreateFunction(func) => write!(f, "create function {}({})", func.name, func.arguments),
+            Self::DropFunction(func) => write!(f, "drop function {}({})", func.name, func.arguments),
+            Self::ReplaceFunction { from, to } => write!(f, "replace function {}({}): {from:?} -> {to:?}", from.name, from.arguments),
+            Self::CreateView(v) => write!(f, "create view {}", v.name),
+            Self::DropView(v) => write!(f, "drop view {}", v.name),
+            Self::ReplaceView { from, to } => write!(f, "replace view {}: {:?} -> {:?}", from.name, from.query, to.query),
+            Self::Grant(g) => write!(f, "grant {} on {:?} to {}", g.privilege.as_sql(), g.object, g.grantee),
+            Self::Revoke(g) => write!(f, "revoke {} on {:?} from {}", g.privilege.as_sql(), g.object, g.grantee),
+            Self::GrantDefault(g) => write!(f, "default privilege {} on {} in {} to {}", g.privilege.as_sql(), g.objects.as_sql(), g.schema, g.grantee),
+            Self::RevokeDefault(g) => write!(f, "revoke default privilege {} on {} in {} from {}", g.privilege.as_sql(), g.objects.as_sql(), g.schema, g.grantee),
+            Self::SetComment { target, from, to } => write!(f, "comment on {target:?}: {from:?} -> {to:?}"),
+        }
+    }
+}
+
+fn nullability(c: &Column) -> String {
+    if c.nullable { "NULL".into() } else { "NOT NULL".into() }
+}
+
+/// The changes that turn `from` into `to`.
+///
+/// ```
+/// use pgarchitect_core::{migrate, Schema, SqlType, model::*};
+/// let v1 = Schema::builder()
+///     .add_table(Table::new("users").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]))
+///     .build().unwrap();
+/// let v2 = Schema::builder()
+///     .add_table(Table::new("users").column(Column::new("id", SqlType::BigInt)).column(Column::new("email", SqlType::Text).nullable()).primary_key(["id"]))
+///     .build().unwrap();
+/// let diff = migrate::diff(&v1, &v2);
+/// assert_eq!(diff.to_string(), "add column public.users.email text");
+/// assert!(migrate::diff(&v2, &v2).is_empty());
+/// ```
+pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
+    let mut out = Vec::new();
+    diff_namespaces(from, to, &mut out);
+    diff_extensions(from, to, &mut out);
+    diff_roles(from, to, &mut out);
+    diff_enums(from, to, &mut out);
+    diff_domains(from, to, &mut out);
+    diff_functions(from, to, &mut out);
+    diff_tables(from, to, &mut out);
+    diff_views(from, to, &mut out);
+    diff_grants(from, to, &mut out);
+    let partitioned = from
+        .tables()
+        .iter()
+        .chain(to.tables())
+        .filter(|t| t.partitioning.is_some())
+        .map(|t| t.name.clone())
+        .collect();
+    // Every partition that exists while indexes are built: new ones are created
+    // before, dropped ones only in the contract phase.
+    let mut partitions: BTreeMap<QualifiedName, Vec<String>> = BTreeMap::new();
+    for t in from.tables() {
+        let (Some(p), Some(new)) = (&t.partitioning, to.table(&t.name).and_then(|n| n.partitioning.as_ref())) else { continue };
+        let mut names: BTreeSet<String> = p.partitions.iter().chain(&new.partitions).map(|x| x.name.clone()).collect();
+        if p.default_partition || new.default_partition {
+            names.insert(crate::model::Partitioning::default_partition_name(&t.name.name));
+        }
+        partitions.insert(t.name.clone(), names.into_iter().collect());
+    }
+    SchemaDiff { changes: out, partitioned, partitions }
+}
+
+/// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.
+fn pair<'a, T, K: Ord>(a: &'a [T], b: &'a [T], key: impl Fn(&T) -> K) -> (Vec<&'a T>, Vec<(&'a T, &'a T)>, Vec<&'a T>) {
+    let mut left: BTreeMap<K, &T> = a.iter().map(|x| (key(x), x)).collect();
+    let mut both = Vec::new();
+    let mut right = Vec::new();
+    let mut b_sorted: Vec<(K, &T)> = b.iter().map(|x| (key(x), x)).collect();
+    b_sorted.sort_by(|x, y| x.0.cmp(&y.0));
+    for (k, y) in b_sorted {
+        match left.remove(&k) {
+            Some(x) => both.push((x, y)),
+            None => right.push(y),
+        }
+    }
+    (left.into_values().collect(), both, right)
+}
+
+fn comment(out: &mut Vec<Change>, target: CommentTarget, from: &Option<String>, to: &Option<String>) {
+    if from != to {
+        out.push(Change::SetComment { target, from: from.clone(), to: to.clone() });
+    }
+}
+
+fn diff_namespaces(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let a: BTreeSet<&String> = from.namespaces().iter().collect();
+    let b: BTreeSet<&String> = to.namespaces().iter().collect();
+    out.extend(b.difference(&a).map(|s| Change::CreateSchema((*s).clone())));
+    out.extend(a.difference(&b).map(|s| Change::DropSchema((*s).clone())));
+}
+
+fn diff_extensions(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(from.extensions(), to.extensions(), |e| e.name.clone());
+    out.extend(added.into_iter().map(|e| Change::CreateExtension(e.clone())));
+    for (a, b) in both {
+        if let (Some(x), Some(y)) = (&a.schema, &b.schema) {
+            if x != y {
+                out.push(Change::AlterExtensionSchema { name: a.name.clone(), from: x.clone(), to: y.clone() });
+            }
+        }
+    }
+    out.extend(dropped.into_iter().map(|e| Change::DropExtension(e.clone())));
+}
+
+fn diff_roles(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(from.roles(), to.roles(), |r| r.name.clone());
+    out.extend(added.into_iter().map(|r| Change::CreateRole(r.clone())));
+    for (a, b) in both {
+        let members = |r: &Role| r.member_of.iter().cloned().collect::<BTreeSet<_>>();
+        if a.login != b.login || members(a) != members(b) {
+            out.push(Change::AlterRole { from: a.clone(), to: b.clone() });
+        }
+        comment(out, CommentTarget::Role(a.name.clone()), &a.comment, &b.comment);
+    }
+    out.extend(dropped.into_iter().map(|r| Change::DropRole(r.clone())));
+}
+
+fn diff_enums(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(from.enums(), to.enums(), |e| e.name.clone());
+    out.extend(added.into_iter().map(|e| Change::CreateEnum(e.clone())));
+    for (a, b) in both {
+        if a.values != b.values {
+            out.extend(enum_additions(a, b).unwrap_or_else(|| vec![Change::RecreateEnum { from: a.clone(), to: b.clone() }]));
+        }
+        comment(out, CommentTarget::Type(a.name.clone()), &a.comment, &b.comment);
+    }
+    out.extend(dropped.into_iter().map(|e| Change::DropEnum(e.clone())));
+}
+
+/// `ADD VALUE`s that turn `a`'s labels into `b`'s, if `a`'s are all kept in order.
+fn enum_additions(a: &EnumType, b: &EnumType) -> Option<Vec<Change>> {
+    let kept: Vec<&String> = b.values.iter().filter(|v| a.values.contains(v)).collect();
+    if kept.len() != a.values.len() || kept.iter().zip(&a.values).any(|(x, y)| *x != y) {
+        return None;
+    }
+    let mut changes = Vec::new();
+    for (i, v) in b.values.iter().enumerate() {
+        if a.values.contains(v) {
+            continue;
+        }
+        // Anchor on the previous label (which exists by then), else on the next old one.
+        let position = match i.checked_sub(1).map(|j| &b.values[j]) {
+            Some(prev) => EnumPosition::After(prev.clone()),
+            None => match b.values.iter().find(|x| a.values.contains(x)) {
+                Some(next) => EnumPosition::Before(next.clone()),
+                None => EnumPosition::End,
+            },
+        };
+        let position = match &position {
+            EnumPosition::After(prev) if Some(prev) == a.values.last() && i == b.values.len() - 1 => EnumPosition::End,
+            _ => position,
+        };
+        changes.push(Change::AddEnumValue { name: b.name.clone(), value: v.clone(), position });
+    }
+    Some(changes)
+}
+
+fn diff_domains(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(from.domains(), to.domains(), |d| d.name.clone());
+    out.extend(added.into_iter().map(|d| Change::CreateDomain(d.clone())));
+    for (a, b) in both {
+        let strip = |d: &Domain| {
+            let mut d = d.clone();
+            d.comment = None;
+            d.checks.sort_by(|x, y| x.name.cmp(&y.name));
+            for c in &mut d.checks {
+                c.column = None;
+            }
+            d
+        };
+        if strip(a) != strip(b) {
+            out.push(Change::AlterDomain { from: a.clone(), to: b.clone() });
+        }
+        comment(out, CommentTarget::Domain(a.name.clone()), &a.comment, &b.comment);
+    }
+    out.extend(dropped.into_iter().map(|d| Change::DropDomain(d.clone())));
+}
+
+/// A function's identity: name and argument types (defaults and names stripped).
+pub(crate) fn function_key(f: &Function) -> (QualifiedName, String) {
+    (f.name.clone(), function_signature(&f.arguments))
+}
+
+/// `a integer, b text DEFAULT 'x'` → `a integer, b text`: what `DROP`/`COMMENT ON FUNCTION` take.
+pub(crate) fn function_signature(arguments: &str) -> String {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    let bytes = arguments.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b',' if depth == 0 => {
+                parts.push(&arguments[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&arguments[start..]);
+    parts
+        .iter()
+        .map(|p| {
+            let lower = p.to_ascii_lowercase();
+            let cut = [lower.find(" default "), lower.find('=')].into_iter().flatten().min().unwrap_or(p.len());
+            p[..cut].split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn volatility(f: &Function) -> Volatility {
+    f.volatility.unwrap_or(Volatility::Volatile)
+}
+
+fn diff_functions(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(from.functions(), to.functions(), function_key);
+    out.extend(added.into_iter().map(|f| Change::CreateFunction(f.clone())));
+    for (a, b) in both {
+        let same = a.arguments == b.arguments
+            && a.returns == b.returns
+            && a.language == b.language
+            && a.body == b.body
+            && volatility(a) == volatility(b)
+            && a.security_definer == b.security_definer
+            && a.search_path == b.search_path;
+        if !same {
+            out.push(Change::ReplaceFunction { from: a.clone(), to: b.clone() });
+        }
+        comment(out, CommentTarget::Function(a.name.clone(), function_signature(&a.arguments)), &a.comment, &b.comment);
+    }
+    out.extend(dropped.into_iter().map(|f| Change::DropFunction(f.clone())));
+}
+
+/// A table as `CREATE TABLE` makes it: without indexes, triggers, RLS and
+/// policies, which come as their own changes.
+pub(crate) fn bare_table(t: &Table) -> Table {
+    let mut t = t.clone();
+    t.indexes.clear();
+    t.triggers.clear();
+    t.policies.clear();
+    t.rls = RowLevelSecurity::default();
+    t
+}
+
+/// What a new table brings besides `CREATE TABLE`.
+pub(crate) fn table_extras(t: &Table, out: &mut Vec<Change>) {
+    for index in &t.indexes {
+        out.push(Change::CreateIndex { table: t.name.clone(), index: index.clone() });
+    }
+    if t.rls != RowLevelSecurity::default() {
+        out.push(Change::SetRowLevelSecurity { table: t.name.clone(), from: RowLevelSecurity::default(), to: t.rls });
+    }
+    for policy in &t.policies {
+        out.push(Change::CreatePolicy { table: t.name.clone(), policy: policy.clone() });
+    }
+    for trigger in &t.triggers {
+        out.push(Change::CreateTrigger { table: t.name.clone(), trigger: trigger.clone() });
+    }
+}
+
+fn diff_tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(from.tables(), to.tables(), |t| t.name.clone());
+    for t in added {
+        out.push(Change::CreateTable(bare_table(t)));
+        table_extras(t, out);
+    }
+    for (a, b) in both {
+        diff_table(a, b, out);
+    }
+    out.extend(dropped.into_iter().map(|t| Change::DropTable(t.clone())));
+}
+
+/// The changes between two versions of one table (of the same name, or renamed).
+pub(crate) fn diff_table(a: &Table, b: &Table, out: &mut Vec<Change>) {
+    let name = &b.name;
+    let (dropped, both, added) = pair(&a.columns, &b.columns, |c| c.name.clone());
+    for c in added {
+        out.push(Change::AddColumn { table: name.clone(), column: c.clone() });
+    }
+    for (x, y) in both {
+        diff_column(name, x, y, out);
+    }
+    for c in dropped {
+        out.push(Change::DropColumn { table: name.clone(), column: c.clone() });
+    }
+
+    let constraints = |t: &Table| -> Vec<Constraint> {
+        let mut v: Vec<Constraint> = t.primary_key.iter().cloned().map(Constraint::PrimaryKey).collect();
+        v.extend(t.uniques.iter().cloned().map(Constraint::Unique));
+        v.extend(t.checks.iter().cloned().map(|mut c| {
+            c.column = None;
+            Constraint::Check(c)
+        }));
+        v.extend(t.foreign_keys.iter().cloned().map(|mut fk| {
+            fk.on_delete = fk.on_delete.filter(|a| *a != ReferentialAction::NoAction);
+            fk.on_update = fk.on_update.filter(|a| *a != ReferentialAction::NoAction);
+            Constraint::ForeignKey(fk)
+        }));
+        v
+    };
+    let (ca, cb) = (constraints(a), constraints(b));
+    let (dropped, both, added) = pair(&ca, &cb, |c| c.name().to_owned());
+    let mut adds = Vec::new();
+    for c in dropped {
+        out.push(Change::DropConstraint { table: name.clone(), constraint: c.clone() });
+    }
+    for (x, y) in both {
+        if x != y {
+            out.push(Change::DropConstraint { table: name.clone(), constraint: x.clone() });
+            adds.push(y.clone());
+        }
+    }
+    adds.extend(added.into_iter().cloned());
+    for c in adds {
+        out.push(Change::AddConstraint { table: name.clone(), constraint: c });
+    }
+
+    diff_indexes(name, &a.indexes, &b.indexes, out);
+    diff_partitions(a, b, out);
+
+    if a.rls != b.rls {
+        out.push(Change::SetRowLevelSecurity { table: name.clone(), from: a.rls, to: b.rls });
+    }
+    let (dropped, both, added) = pair(&a.policies, &b.policies, |p| p.name.clone());
+    for p in dropped {
+        out.push(Change::DropPolicy { table: name.clone(), policy: p.clone() });
+    }
+    for (x, y) in both {
+        let mut xs = x.clone();
+        let mut ys = y.clone();
+        xs.comment = None;
+        ys.comment = None;
+        xs.roles.sort();
+        ys.roles.sort();
+        if xs != ys {
+            out.push(Change::AlterPolicy { table: name.clone(), from: x.clone(), to: y.clone() });
+        }
+        comment(out, CommentTarget::Policy(name.clone(), x.name.clone()), &x.comment, &y.comment);
+    }
+    for p in added {
+        out.push(Change::CreatePolicy { table: name.clone(), policy: p.clone() });
+    }
+
+    let (dropped, both, added) = pair(&a.triggers, &b.triggers, |t| t.name.clone());
+    for t in dropped {
+        out.push(Change::DropTrigger { table: name.clone(), trigger: t.clone() });
+    }
+    for (x, y) in both {
+        let strip = |t: &Trigger| {
+            let mut t = t.clone();
+            t.comment = None;
+            t.events.sort_by_key(|e| format!("{e:?}"));
+            t
+        };
+        if strip(x) != strip(y) {
+            out.push(Change::DropTrigger { table: name.clone(), trigger: x.clone() });
+            out.push(Change::CreateTrigger { table: name.clone(), trigger: y.clone() });
+        } else {
+            comment(out, CommentTarget::Trigger(name.clone(), x.name.clone()), &x.comment, &y.comment);
+        }
+    }
+    for t in added {
+        out.push(Change::CreateTrigger { table: name.clone(), trigger: t.clone() });
+    }
+    comment(out, CommentTarget::Table(name.clone()), &a.comment, &b.comment);
+}
+
+/// The changes between two versions of one column (of the same name, or renamed).
+pub(crate) fn diff_column(table: &QualifiedName, x: &Column, y: &Column, out: &mut Vec<Change>) {
+    let mut alter = |change| out.push(Change::AlterColumn { table: table.clone(), from: x.clone(), to: y.clone(), change });
+    if x.generated != y.generated {
+        // A generation expression cannot be altered in place (before PostgreSQL 17):
+        // the column is rebuilt, which also covers its type and nullability.
+        alter(ColumnChange::Generated);
+    } else {
+        if x.ty != y.ty {
+            alter(ColumnChange::Type);
+        }
+        if x.identity != y.identity {
+            alter(ColumnChange::Identity);
+        }
+        if x.default != y.default {
+            alter(ColumnChange::Default);
+        }
+        if x.nullable != y.nullable {
+            alter(ColumnChange::Nullability);
+        }
+    }
+    comment(out, CommentTarget::Column(table.clone(), y.name.clone()), &x.comment, &y.comment);
+}
+
+pub(crate) fn diff_indexes(table: &QualifiedName, a: &[Index], b: &[Index], out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(a, b, |i| i.name.clone());
+    for i in dropped {
+        out.push(Change::DropIndex { table: table.clone(), index: i.clone() });
+    }
+    for (x, y) in both {
+        let strip = |i: &Index| Index { comment: None, ..i.clone() };
+        if strip(x) != strip(y) {
+            out.push(Change::DropIndex { table: table.clone(), index: x.clone() });
+            out.push(Change::CreateIndex { table: table.clone(), index: y.clone() });
+        } else {
+            let index_name = QualifiedName::new(&table.schema, y.name.clone().unwrap_or_default());
+            comment(out, CommentTarget::Index(index_name), &x.comment, &y.comment);
+        }
+    }
+    for i in added {
+        out.push(Change::CreateIndex { table: table.clone(), index: i.clone() });
+    }
+}
+
+fn diff_partitions(a: &Table, b: &Table, out: &mut Vec<Change>) {
+    let name = &b.name;
+    match (&a.partitioning, &b.partitioning) {
+        (None, None) => {}
+        (Some(x), Some(y)) if x.strategy == y.strategy && x.columns == y.columns => {
+            let (dropped, both, added) = pair(&x.partitions, &y.partitions, |p| p.name.clone());
+            for p in dropped {
+                out.push(Change::DropPartition { table: name.clone(), partition: p.clone() });
+            }
+            for (p, q) in both {
+                if p.bound != q.bound {
+                    out.push(Change::DropPartition { table: name.clone(), partition: p.clone() });
+                    out.push(Change::AddPartition { table: name.clone(), partition: q.clone() });
+                }
+            }
+            for p in added {
+                out.push(Change::AddPartition { table: name.clone(), partition: p.clone() });
+            }
+            if x.default_partition != y.default_partition {
+                out.push(Change::SetDefaultPartition { table: name.clone(), present: y.default_partition });
+            }
+        }
+        _ => out.push(Change::ChangePartitioning { from: Box::new(a.clone()), to: Box::new(b.clone()) }),
+    }
+}
+
+fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (dropped, both, added) = pair(from.views(), to.views(), |v| v.name.clone());
+    out.extend(added.into_iter().map(|v| Change::CreateView(v.clone())));
+    for (a, b) in both {
+        if a.query != b.query || a.materialized != b.materialized || a.security_invoker != b.security_invoker {
+            out.push(Change::ReplaceView { from: a.clone(), to: b.clone() });
+            continue;
+        }
+        diff_indexes(&a.name, &a.indexes, &b.indexes, out);
+        comment(out, CommentTarget::View(a.name.clone(), a.materialized), &a.comment, &b.comment);
+    }
+    out.extend(dropped.into_iter().map(|v| Change::DropView(v.clone())));
+}
+
+const TABLE_PRIVILEGES: [Privilege; 7] = [
+    Privilege::Select,
+    Privilege::Insert,
+    Privilege::Update,
+    Privilege::Delete,
+    Privilege::Truncate,
+    Privilege::References,
+    Privilege::Trigger,
+];
+
+/// A schema's grants, one privilege of one grantee on one object at a time:
+/// `ALL TABLES IN SCHEMA` becomes each table and view of that schema in the graph,
+/// `ALL PRIVILEGES` each privilege of the object.
+pub fn grant_items(schema: &Schema) -> BTreeSet<GrantItem> {
+    let mut items = BTreeSet::new();
+    for g in schema.grants() {
+        for role in &g.roles {
+            let grantee = if role.eq_ignore_ascii_case("public") { "public".to_owned() } else { role.clone() };
+            let mut add = |object: GrantObject, all: &[Privilege]| {
+                for p in &g.privileges {
+                    let expanded: Vec<Privilege> = if *p == Privilege::All { all.to_vec() } else { vec![*p] };
+                    for privilege in expanded {
+                        items.insert(GrantItem { object: object.clone(), privilege, grantee: grantee.clone() });
+                    }
+                }
+            };
+            match &g.target {
+                GrantTarget::Table { table, columns } if columns.is_empty() => add(GrantObject::Table(table.clone()), &TABLE_PRIVILEGES),
+                GrantTarget::Table { table, columns } => {
+                    for c in columns {
+                        add(
+                            GrantObject::Column(table.clone(), c.clone()),
+                            &[Privilege::Select, Privilege::Insert, Privilege::Update, Privilege::References],
+                        );
+                    }
+                }
+                GrantTarget::AllTablesInSchema(s) => {
+                    let relations = schema
+                        .tables()
+                        .iter()
+                        .map(|t| &t.name)
+                        .chain(schema.views().iter().map(|v| &v.name))
+                        .filter(|n| &n.schema == s)
+                        .cloned()
+                        .collect::<Vec<_>>();
+                    for r in relations {
+                        add(GrantObject::Table(r), &TABLE_PRIVILEGES);
+                    }
+                }
+                GrantTarget::AllSequencesInSchema(s) => {
+                    add(GrantObject::AllSequencesInSchema(s.clone()), &[Privilege::Usage, Privilege::Select, Privilege::Update])
+                }
+                GrantTarget::AllFunctionsInSchema(s) => add(GrantObject::AllFunctionsInSchema(s.clone()), &[Privilege::Execute]),
+                GrantTarget::Schema(s) => add(GrantObject::Schema(s.clone()), &[Privilege::Usage]),
+            }
+        }
+    }
+    items
+}
+
+fn default_items(d: &[DefaultPrivileges]) -> BTreeSet<DefaultGrantItem> {
+    let mut items = BTreeSet::new();
+    for dp in d {
+        for role in &dp.roles {
+            for p in &dp.privileges {
+                items.insert(DefaultGrantItem {
+                    for_role: dp.for_role.clone(),
+                    schema: dp.schema.clone(),
+                    objects: dp.objects,
+                    privilege: *p,
+                    grantee: if role.eq_ignore_ascii_case("public") { "public".into() } else { role.clone() },
+                });
+            }
+        }
+    }
+    items
+}
+
+fn diff_grants(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (a, b) = (grant_items(from), grant_items(to));
+    // Privileges on a dropped object go with it.
+    let gone = |o: &GrantObject| match o {
+        GrantObject::Table(t) => to.table(t).is_none() && to.view(t).is_none(),
+        GrantObject::Column(t, c) => to.table(t).map_or(to.view(t).is_none(), |t| t.find_column(c).is_none()),
+        GrantObject::Schema(s) => s != crate::model::DEFAULT_NAMESPACE && !to.namespaces().contains(s),
+        _ => false,
+    };
+    // A view that is rebuilt loses its privileges: they are granted again.
+    let rebuilt = |o: &GrantObject| match o {
+        GrantObject::Table(t) => match (from.view(t), to.view(t)) {
+            (Some(x), Some(y)) => x.query != y.query || x.materialized != y.materialized || x.security_invoker != y.security_invoker,
+            _ => false,
+        },
+        _ => false,
+    };
+    out.extend(b.difference(&a).cloned().map(Change::Grant));
+    out.extend(a.intersection(&b).filter(|g| rebuilt(&g.object)).cloned().map(Change::Grant));
+    out.extend(a.difference(&b).filter(|g| !gone(&g.object)).cloned().map(Change::Revoke));
+    let (a, b) = (default_items(from.default_privileges()), default_items(to.default_privileges()));
+    out.extend(b.difference(&a).cloned().map(Change::GrantDefault));
+    out.extend(a.difference(&b).cloned().map(Change::RevokeDefault));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::SqlType;
+
+    fn users() -> Table {
+        Table::new("users")
+            .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+            .column(Column::new("email", SqlType::Text))
+            .primary_key(["id"])
+    }
+
+    fn build(b: crate::SchemaBuilder) -> Schema {
+        b.build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn same_schema_no_changes() {
+        let s = build(Schema::builder().add_table(users()).enum_type(EnumType::new("mood", ["a", "b"])));
+        assert!(diff(&s, &s).is_empty());
+    }
+
+    #[test]
+    fn column_changes_are_granular() {
+        let a = build(Schema::builder().add_table(users()));
+        let mut t = users();
+        t.columns[1] = Column::new("email", SqlType::Varchar(Some(100))).nullable().default_expr("''").comment("mail");
+        let b = build(Schema::builder().add_table(t.column(Column::new("name", SqlType::Text).nullable())));
+        let d = diff(&a, &b);
+        let text = d.to_string();
+        assert!(text.contains("add column public.users.name text"), "{text}");
+        assert!(text.contains("Type: text -> varchar(100)"), "{text}");
+        assert!(text.contains("Nullability: NOT NULL -> NULL"), "{text}");
+        assert!(text.contains("Default: None -> Some(\"''\")"), "{text}");
+        assert!(text.contains("comment on Column"), "{text}");
+        assert_eq!(d.len(), 5, "{text}");
+        let back = diff(&b, &a);
+        assert!(back.to_string().contains("drop column public.users.name"));
+    }
+
+    #[test]
+    fn enum_values_appended_or_rebuilt() {
+        let a = build(Schema::builder().enum_type(EnumType::new("mood", ["ok", "sad"])));
+        let b = build(Schema::builder().enum_type(EnumType::new("mood", ["meh", "ok", "happy", "sad", "mad"])));
+        let d = diff(&a, &b);
+        assert_eq!(
+            d.changes,
+            vec![
+                Change::AddEnumValue { name: QualifiedName::public("mood"), value: "meh".into(), position: EnumPosition::Before("ok".into()) },
+                Change::AddEnumValue { name: QualifiedName::public("mood"), value: "happy".into(), position: EnumPosition::After("ok".into()) },
+                Change::AddEnumValue { name: QualifiedName::public("mood"), value: "mad".into(), position: EnumPosition::End },
+            ]
+        );
+        let c = build(Schema::builder().enum_type(EnumType::new("mood", ["sad", "ok"])));
+        assert!(matches!(diff(&a, &c).changes[..], [Change::RecreateEnum { .. }]));
+    }
+
+    #[test]
+    fn constraints_indexes_and_grants() {
+        let a = build(
+            Schema::builder()
+                .add_table(users().index(Index::on(["email"])))
+                .grant(Grant::new([Privilege::Select], GrantTarget::AllTablesInSchema("public".into()), ["reader"])),
+        );
+        let b = build(
+            Schema::builder()
+                .add_table(users().index(Index::on(["email"]).unique()).check(CheckConstraint::new("length(email) > 3")))
+                .grant(Grant::new([Privilege::Select, Privilege::Insert], GrantTarget::Table { table: QualifiedName::public("users"), columns: vec![] }, ["reader"])),
+        );
+        let text = diff(&a, &b).to_string();
+        assert!(text.contains("drop index idx_users_email"), "{text}");
+        assert!(text.contains("create index idx_users_email"), "{text}");
+        assert!(text.contains("add constraint users_check"), "{text}");
+        assert!(text.contains("grant INSERT on Table"), "{text}");
+        assert!(!text.contains("revoke"), "{text}");
+    }
+
+    #[test]
+    fn signatures_drop_defaults() {
+        assert_eq!(function_signature("parent regclass, period text, ahead integer DEFAULT 3"), "parent regclass, period text, ahead integer");
+        assert_eq!(function_signature("a numeric(10, 2) = 1, b text DEFAULT 'x, y'"), "a numeric(10, 2), b text");
+    }
+}

@@ -1,0 +1,25 @@
+//! Migrations (feature `migrate`): the [`diff`] between two schema graphs, a
+//! zero-downtime [`plan`] of the steps that apply it, and migration files in
+//! the formats Flyway, refinery and sqlx run.
+//!
+//! Everything here is pure: no client, no server. The `live` module (feature
+//! `postgres`) reads graphs from databases, normalises declarations, and runs
+//! migrations under an advisory lock.
+//!
+//! Renames: the model has no `renamed_from` yet, so declare them in
+//! [`PlanOptions::renames`].
+
+mod checksum;
+mod diff;
+mod files;
+mod plan;
+pub(crate) mod sql;
+
+pub use checksum::sha256_hex;
+pub use diff::{
+    diff, grant_items, Change, ColumnChange, CommentTarget, Constraint, DefaultGrantItem, EnumPosition, GrantItem, GrantObject,
+    SchemaDiff,
+};
+pub use files::{migration_files, Migration, MigrationFile, MigrationFormat};
+pub use plan::{plan, Backfill, Hazard, LockLevel, Phase, Plan, PlanError, PlanErrors, PlanOptions, Rename, Step};
+pub use sql::split_statements;

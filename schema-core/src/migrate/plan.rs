@@ -1,0 +1,1473 @@
+//! [`plan`]: a [`SchemaDiff`] as ordered steps, each with the lock it takes, its
+//! hazards, its timeouts and its reverse, zero-downtime by default.
+//!
+//! - Indexes on existing tables are built and dropped `CONCURRENTLY`, each in its
+//!   own non-transactional step; unique and primary keys are built the same way
+//!   and attached with `ADD CONSTRAINT ... USING INDEX`.
+//! - Checks and foreign keys are added `NOT VALID`, then validated in a later
+//!   step (which takes only a `SHARE UPDATE EXCLUSIVE` lock).
+//! - `NOT NULL` is enforced through `CHECK (c IS NOT NULL) NOT VALID`, `VALIDATE`,
+//!   `SET NOT NULL` (which uses the valid check instead of scanning) and dropping
+//!   the check. A new `NOT NULL` column without a constant default is added
+//!   nullable, backfilled in batches (one transaction per batch), then enforced so.
+//! - Enum labels are appended (`ADD VALUE IF NOT EXISTS`), each committed before use.
+//! - Every step sets `lock_timeout`, and `statement_timeout` (unlimited for index
+//!   builds, validations and backfills, which are expected to take time).
+//! - Steps come in two phases: [`Phase::Expand`] before the new code is deployed
+//!   (additions, relaxations), [`Phase::Contract`] after (drops, revokes).
+//! - Destructive changes (dropping a table, column, partition, schema, extension
+//!   or role; a narrowing type change) are refused unless
+//!   [`PlanOptions::allow_destructive`] is set.
+//! - Renames are declared in [`PlanOptions::renames`]: the matching drop and add
+//!   become a rename, so data is kept.
+
+use std::collections::BTreeSet;
+use std::fmt::{self, Write as _};
+use std::time::Duration;
+
+use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, SchemaDiff};
+use super::sql;
+use crate::ident::{Ident, Literal};
+use crate::model::{Column, Index, QualifiedName};
+use crate::types::SqlType;
+
+/// When a step runs relative to deploying the code that needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// Before the deploy: additions and relaxations old code tolerates.
+    Expand,
+    /// After the deploy: drops and revokes old code may still need.
+    Contract,
+}
+
+/// The strongest table lock a step takes (PostgreSQL's lock modes, weakest first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LockLevel {
+    /// Catalog only (grants, comments, new types and functions).
+    None,
+    /// `SHARE UPDATE EXCLUSIVE`: reads and writes continue (concurrent index builds, validation).
+    ShareUpdateExclusive,
+    /// `SHARE`: blocks writes (a plain `CREATE INDEX`).
+    Share,
+    /// `SHARE ROW EXCLUSIVE`: blocks writes (foreign keys, triggers).
+    ShareRowExclusive,
+    /// `ACCESS EXCLUSIVE`: blocks everything, briefly unless a hazard says otherwise.
+    AccessExclusive,
+}
+
+/// What can go wrong with a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hazard {
+    /// Rows or values are lost (dropping a table, column or partition, narrowing a type).
+    DataLoss,
+    /// The table is rewritten (type change, volatile default, generated column).
+    TableRewrite,
+    /// The lock is held for as long as the table takes to scan or rewrite.
+    LongLock,
+    /// An index is built (CPU and I/O; `CONCURRENTLY` steps can leave an INVALID index on failure).
+    IndexBuild,
+    /// Existing rows are scanned to validate a constraint.
+    ValidationScan,
+    /// Who may read or write what changes (grants, RLS, policies, roles).
+    AuthorizationChange,
+    /// Every row is updated in batches (backfill of a new `NOT NULL` column).
+    Backfill,
+    /// A name old code uses goes away (a rename).
+    BreaksOldCode,
+}
+
+/// A declared rename, so data is kept instead of dropped and re-added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rename {
+    /// A table renamed (same schema, or moved).
+    Table {
+        /// Old name.
+        from: QualifiedName,
+        /// New name.
+        to: QualifiedName,
+    },
+    /// A column renamed.
+    Column {
+        /// The table (its new name, if it is renamed too).
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+}
+
+/// How to fill a new or newly `NOT NULL` column's existing rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backfill {
+    /// The table.
+    pub table: QualifiedName,
+    /// The column.
+    pub column: String,
+    /// A SQL expression over the row (`lower(email)`, `0`).
+    pub expression: String,
+}
+
+/// How to plan.
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    /// Allow destructive changes (drops of tables, columns, partitions, schemas,
+    /// extensions, roles; narrowing type changes). Off by default: they are refused.
+    pub allow_destructive: bool,
+    /// Declared renames.
+    pub renames: Vec<Rename>,
+    /// Values for existing rows of columns that become `NOT NULL` (default: the column default).
+    pub backfills: Vec<Backfill>,
+    /// `lock_timeout` of every step.
+    pub lock_timeout: Duration,
+    /// `statement_timeout` of steps expected to be quick.
+    pub statement_timeout: Duration,
+    /// Build and drop indexes `CONCURRENTLY` (on by default).
+    pub concurrently: bool,
+    /// Rows per backfill batch.
+    pub batch_size: u32,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        Self {
+            allow_destructive: false,
+            renames: Vec::new(),
+            backfills: Vec::new(),
+            lock_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(60),
+            concurrently: true,
+            batch_size: 1000,
+        }
+    }
+}
+
+/// One step of a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Expand or contract.
+    pub phase: Phase,
+    /// What it does.
+    pub description: String,
+    /// The statements, in order.
+    pub sql: Vec<String>,
+    /// Whether the statements run in a transaction (`false` for `CONCURRENTLY`,
+    /// batched backfills and enum labels, which run one by one in autocommit).
+    pub transactional: bool,
+    /// The strongest lock taken.
+    pub lock: LockLevel,
+    /// What can go wrong.
+    pub hazards: Vec<Hazard>,
+    /// `lock_timeout`.
+    pub lock_timeout: Duration,
+    /// `statement_timeout`; `None` for no limit.
+    pub statement_timeout: Option<Duration>,
+    /// The statements that undo it, or `None` if it cannot be undone.
+    pub down: Option<Vec<String>>,
+    /// Whether the undo statements run in a transaction.
+    pub down_transactional: bool,
+    /// Why it cannot be undone.
+    pub irreversible: Option<String>,
+    rank: (u8, u32),
+}
+
+impl Step {
+    /// The step as a script: its timeouts, then its statements.
+    pub fn script(&self) -> String {
+        self.render(&self.sql, self.transactional)
+    }
+
+    /// The undo script, if the step can be undone.
+    pub fn down_script(&self) -> Option<String> {
+        self.down.as_ref().map(|d| self.render(d, self.down_transactional))
+    }
+
+    fn render(&self, statements: &[String], transactional: bool) -> String {
+        let mut out = String::new();
+        let hazards: Vec<String> = self.hazards.iter().map(|h| format!("{h:?}")).collect();
+        let _ = writeln!(out, "-- {} (lock: {:?}{}{})", self.description, self.lock, if hazards.is_empty() { "" } else { "; hazards: " }, hazards.join(", "));
+        let local = if transactional { "LOCAL " } else { "" };
+        let _ = writeln!(out, "SET {local}lock_timeout = '{}ms';", self.lock_timeout.as_millis());
+        match self.statement_timeout {
+            Some(t) => {
+                let _ = writeln!(out, "SET {local}statement_timeout = '{}ms';", t.as_millis());
+            }
+            None => {
+                let _ = writeln!(out, "SET {local}statement_timeout = 0;");
+            }
+        }
+        for s in statements {
+            let _ = writeln!(out, "{s};");
+        }
+        if !transactional {
+            out.push_str("RESET lock_timeout;\nRESET statement_timeout;\n");
+        }
+        out
+    }
+}
+
+/// The ordered steps of a migration.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Steps in the order they run.
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// No step.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Every hazard of every step.
+    pub fn hazards(&self) -> BTreeSet<Hazard> {
+        self.steps.iter().flat_map(|s| s.hazards.iter().copied()).collect()
+    }
+
+    /// Whether every step can be undone.
+    pub fn is_reversible(&self) -> bool {
+        self.steps.iter().all(|s| s.down.is_some())
+    }
+
+    /// The steps of one phase.
+    pub fn phase(&self, phase: Phase) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(move |s| s.phase == phase)
+    }
+
+    /// The whole plan as one script (for review: non-transactional steps must
+    /// run outside a transaction, so run it with autocommit, not `psql -1`).
+    pub fn up_script(&self) -> String {
+        self.steps.iter().map(|s| s.script()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// The undo script, last step first; `None` if some step cannot be undone.
+    pub fn down_script(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        for s in self.steps.iter().rev() {
+            parts.push(s.down_script()?);
+        }
+        Some(parts.join("\n"))
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.up_script())
+    }
+}
+
+/// A change the plan will not make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// Destructive, and [`PlanOptions::allow_destructive`] is off.
+    Refused {
+        /// The change.
+        change: String,
+        /// Why it is destructive.
+        hazard: Hazard,
+    },
+    /// A column becomes `NOT NULL` with no default and no [`Backfill`].
+    MissingBackfill {
+        /// The table.
+        table: QualifiedName,
+        /// The column.
+        column: String,
+    },
+    /// Not planned automatically (rebuild it by hand).
+    Unsupported {
+        /// The change.
+        change: String,
+        /// Why.
+        why: String,
+    },
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused { change, hazard } => write!(f, "refused ({hazard:?}): {change}; set PlanOptions::allow_destructive to allow it"),
+            Self::MissingBackfill { table, column } => {
+                write!(f, "{table}.{column} becomes NOT NULL but has no default: give a Backfill for its existing rows")
+            }
+            Self::Unsupported { change, why } => write!(f, "not planned: {change}: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// Every reason a plan was not made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanErrors(pub Vec<PlanError>);
+
+impl fmt::Display for PlanErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PlanErrors {}
+
+mod rank {
+    pub const SCHEMA: u8 = 0;
+    pub const EXTENSION: u8 = 1;
+    pub const ROLE: u8 = 2;
+    pub const ENUM: u8 = 3;
+    pub const DOMAIN: u8 = 4;
+    pub const FUNCTION: u8 = 5;
+    pub const VIEW_DROP_FOR_REBUILD: u8 = 6;
+    pub const RELAX: u8 = 7;
+    pub const RENAME: u8 = 8;
+    pub const CREATE_TABLE: u8 = 9;
+    pub const ADD_COLUMN: u8 = 10;
+    pub const ALTER_COLUMN: u8 = 11;
+    pub const PARTITION: u8 = 12;
+    pub const KEY: u8 = 13;
+    pub const CHECK_FK: u8 = 14;
+    pub const VALIDATE: u8 = 15;
+    pub const INDEX: u8 = 16;
+    pub const LATE_FUNCTION: u8 = 17;
+    pub const VIEW: u8 = 18;
+    pub const TRIGGER: u8 = 19;
+    pub const SECURITY: u8 = 20;
+    pub const GRANT: u8 = 21;
+    pub const COMMENT: u8 = 22;
+    pub const REVOKE: u8 = 30;
+    pub const DROP_TRIGGER: u8 = 31;
+    pub const DROP_VIEW: u8 = 32;
+    pub const DROP_INDEX: u8 = 33;
+    pub const DROP_PARTITION: u8 = 34;
+    pub const DROP_COLUMN: u8 = 35;
+    pub const DROP_TABLE: u8 = 36;
+    pub const DROP_FUNCTION: u8 = 37;
+    pub const DROP_DOMAIN: u8 = 38;
+    pub const DROP_ENUM: u8 = 39;
+    pub const DROP_ROLE: u8 = 40;
+    pub const DROP_EXTENSION: u8 = 41;
+    pub const DROP_SCHEMA: u8 = 42;
+}
+
+struct Planner<'a> {
+    options: &'a PlanOptions,
+    partitioned: &'a BTreeSet<QualifiedName>,
+    partitions: &'a std::collections::BTreeMap<QualifiedName, Vec<String>>,
+    new_tables: BTreeSet<QualifiedName>,
+    steps: Vec<Step>,
+    errors: Vec<PlanError>,
+    seq: u32,
+}
+
+/// Builds a step; finish it with the builder methods and [`Planner::push`].
+struct StepBuilder {
+    step: Step,
+}
+
+impl StepBuilder {
+    fn sql(mut self, statements: impl IntoIterator<Item = String>) -> Self {
+        self.step.sql.extend(statements);
+        self
+    }
+    fn non_transactional(mut self) -> Self {
+        self.step.transactional = false;
+        self
+    }
+    fn lock(mut self, lock: LockLevel) -> Self {
+        self.step.lock = self.step.lock.max(lock);
+        self
+    }
+    fn hazard(mut self, hazard: Hazard) -> Self {
+        if !self.step.hazards.contains(&hazard) {
+            self.step.hazards.push(hazard);
+        }
+        if matches!(hazard, Hazard::IndexBuild | Hazard::ValidationScan | Hazard::Backfill | Hazard::TableRewrite) {
+            self.step.statement_timeout = None;
+        }
+        self
+    }
+    fn down(mut self, statements: impl IntoIterator<Item = String>) -> Self {
+        self.step.down = Some(statements.into_iter().collect());
+        self.step.irreversible = None;
+        self
+    }
+    fn down_non_transactional(mut self) -> Self {
+        self.step.down_transactional = false;
+        self
+    }
+    fn irreversible(mut self, why: &str) -> Self {
+        self.step.down = None;
+        self.step.irreversible = Some(why.to_owned());
+        self
+    }
+    fn contract(mut self) -> Self {
+        self.step.phase = Phase::Contract;
+        self
+    }
+}
+
+/// Plans the changes of `diff` (see the module docs for what "zero-downtime" means here).
+///
+/// ```
+/// use pgarchitect_core::{migrate, Schema, SqlType, model::*};
+/// let v1 = Schema::builder()
+///     .add_table(Table::new("users").column(Column::new("id", SqlType::BigInt)).column(Column::new("email", SqlType::Text)).primary_key(["id"]))
+///     .build().unwrap();
+/// let v2 = Schema::builder()
+///     .add_table(Table::new("users").column(Column::new("id", SqlType::BigInt)).column(Column::new("email", SqlType::Text)).primary_key(["id"]).index(Index::on(["email"])))
+///     .build().unwrap();
+/// let plan = migrate::plan(&migrate::diff(&v1, &v2), &migrate::PlanOptions::default()).unwrap();
+/// assert_eq!(plan.steps[0].sql, ["CREATE INDEX CONCURRENTLY idx_users_email ON public.users (email)"]);
+/// assert!(!plan.steps[0].transactional);
+/// assert!(plan.up_script().contains("SET lock_timeout = '5000ms';"));
+/// assert_eq!(plan.down_script().unwrap().lines().nth(3), Some("DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;"));
+/// ```
+pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors> {
+    let changes = apply_renames(&diff.changes, &options.renames);
+    let new_tables = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(t) => Some(t.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut p = Planner { options, partitioned: &diff.partitioned, partitions: &diff.partitions, new_tables, steps: Vec::new(), errors: Vec::new(), seq: 0 };
+    // Drops followed by a create of the same name are replacements: they run
+    // in the expand phase, just before the create.
+    let replaced = replacements(&changes);
+    for change in &changes {
+        p.change(change, &replaced);
+    }
+    p.merge_catalog_steps();
+    if !p.errors.is_empty() {
+        return Err(PlanErrors(p.errors));
+    }
+    let mut steps = p.steps;
+    steps.sort_by_key(|s| (s.phase, s.rank));
+    Ok(Plan { steps })
+}
+
+/// Names created again after a drop in the same diff: (kind, table, name).
+fn replacements(changes: &[Change]) -> BTreeSet<(&'static str, String, String)> {
+    let mut created = BTreeSet::new();
+    for c in changes {
+        match c {
+            Change::CreateIndex { table, index } => {
+                created.insert(("index", table.to_string(), index.name.clone().unwrap_or_default()));
+            }
+            Change::AddConstraint { table, constraint } => {
+                created.insert(("constraint", table.to_string(), constraint.name().to_owned()));
+            }
+            Change::CreateTrigger { table, trigger } => {
+                created.insert(("trigger", table.to_string(), trigger.name.clone()));
+            }
+            Change::AddPartition { table, partition } => {
+                created.insert(("partition", table.to_string(), partition.name.clone()));
+            }
+            _ => {}
+        }
+    }
+    created
+}
+
+/// Turns drop + add pairs that a declared rename covers into a rename and the
+/// changes between the old and the new object.
+fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
+    let mut changes = changes.to_vec();
+    for rename in renames {
+        match rename {
+            Rename::Table { from, to } => {
+                let old = changes.iter().position(|c| matches!(c, Change::DropTable(t) if &t.name == from));
+                let new = changes.iter().position(|c| matches!(c, Change::CreateTable(t) if &t.name == to));
+                let (Some(old), Some(new)) = (old, new) else { continue };
+                let (Change::DropTable(old_table), Change::CreateTable(new_bare)) = (changes[old].clone(), changes[new].clone()) else { continue };
+                // Rebuild the full new table from CREATE TABLE and its extras.
+                let mut new_table = new_bare;
+                changes.retain(|c| match c {
+                    Change::CreateIndex { table, index } if table == to => {
+                        new_table.indexes.push(index.clone());
+                        false
+                    }
+                    Change::CreateTrigger { table, trigger } if table == to => {
+                        new_table.triggers.push(trigger.clone());
+                        false
+                    }
+                    Change::CreatePolicy { table, policy } if table == to => {
+                        new_table.policies.push(policy.clone());
+                        false
+                    }
+                    Change::SetRowLevelSecurity { table, to: rls, .. } if table == to => {
+                        new_table.rls = *rls;
+                        false
+                    }
+                    Change::DropTable(t) if &t.name == from => false,
+                    Change::CreateTable(t) if &t.name == to => false,
+                    _ => true,
+                });
+                let mut renamed = old_table.clone();
+                renamed.name = to.clone();
+                let mut rest = vec![Change::RenameTable { from: from.clone(), to: to.clone() }];
+                diff_table(&renamed, &new_table, &mut rest);
+                changes.splice(0..0, rest);
+            }
+            Rename::Column { table, from, to } => {
+                let old = changes.iter().position(|c| matches!(c, Change::DropColumn { table: t, column } if t == table && &column.name == from));
+                let new = changes.iter().position(|c| matches!(c, Change::AddColumn { table: t, column } if t == table && &column.name == to));
+                let (Some(old), Some(new)) = (old, new) else { continue };
+                let (Change::DropColumn { column: old_column, .. }, Change::AddColumn { column: new_column, .. }) = (changes[old].clone(), changes[new].clone()) else {
+                    continue;
+                };
+                changes.retain(|c| {
+                    !matches!(c, Change::DropColumn { table: t, column } if t == table && &column.name == from)
+                        && !matches!(c, Change::AddColumn { table: t, column } if t == table && &column.name == to)
+                });
+                let mut renamed = old_column.clone();
+                renamed.name = to.clone();
+                let mut rest = vec![Change::RenameColumn { table: table.clone(), from: from.clone(), to: to.clone() }];
+                diff_column(table, &renamed, &new_column, &mut rest);
+                changes.splice(0..0, rest);
+            }
+        }
+    }
+    changes
+}
+
+/// A default PostgreSQL evaluates per row, so adding the column rewrites the table.
+fn volatile(expr: &str) -> bool {
+    let e = expr.to_ascii_lowercase();
+    ["random(", "gen_random_uuid(", "uuid_generate_v", "clock_timestamp(", "nextval(", "timeofday(", "txid_current("].iter().any(|f| e.contains(f))
+}
+
+/// How a type change affects stored data: (rewrites the table, may lose data).
+fn type_change(from: &SqlType, to: &SqlType) -> (bool, bool) {
+    use SqlType::*;
+    let (a, b) = (from.storage(), to.storage());
+    if a == b {
+        return (false, false);
+    }
+    match (&a, &b) {
+        (Varchar(Some(x)), Varchar(Some(y))) => (false, y < x),
+        (Varchar(_), Varchar(None) | Text) | (Text, Varchar(None)) => (false, false),
+        (Text, Varchar(Some(_))) | (Varchar(None), Varchar(Some(_))) => (false, true),
+        (Numeric(Some((p, s))), Numeric(Some((q, t)))) if s == t => (false, q < p),
+        (Numeric(Some(_)), Numeric(None)) => (false, false),
+        (SmallInt, Integer | BigInt | Numeric(None)) | (Integer, BigInt | Numeric(None)) | (BigInt, Numeric(None)) => (true, false),
+        (Real, DoublePrecision) => (true, false),
+        (Char(_), Text) => (true, false),
+        (Timestamp, Timestamptz) | (Timestamptz, Timestamp) => (true, false),
+        (Json, Jsonb) => (true, false),
+        _ => (true, true),
+    }
+}
+
+impl Planner<'_> {
+    fn step(&mut self, rank: u8, description: impl Into<String>) -> StepBuilder {
+        self.seq += 1;
+        StepBuilder {
+            step: Step {
+                phase: Phase::Expand,
+                description: description.into(),
+                sql: Vec::new(),
+                transactional: true,
+                lock: LockLevel::None,
+                hazards: Vec::new(),
+                lock_timeout: self.options.lock_timeout,
+                statement_timeout: Some(self.options.statement_timeout),
+                down: Some(Vec::new()),
+                down_transactional: true,
+                irreversible: None,
+                rank: (rank, self.seq),
+            },
+        }
+    }
+
+    fn push(&mut self, b: StepBuilder) {
+        self.steps.push(b.step);
+    }
+
+    fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
+        if self.options.allow_destructive {
+            return false;
+        }
+        self.errors.push(PlanError::Refused { change: change.to_string(), hazard });
+        true
+    }
+
+    fn existing(&self, table: &QualifiedName) -> bool {
+        !self.new_tables.contains(table)
+    }
+
+    fn partitioned(&self, table: &QualifiedName) -> bool {
+        self.partitioned.contains(table)
+    }
+
+    /// Grants, revokes and comments are merged into one step per kind.
+    fn merge_catalog_steps(&mut self) {
+        let mut merged: Vec<Step> = Vec::new();
+        for step in std::mem::take(&mut self.steps) {
+            let mergeable = matches!(step.rank.0, rank::GRANT | rank::REVOKE | rank::COMMENT);
+            if mergeable {
+                if let Some(m) = merged.iter_mut().find(|m| m.rank.0 == step.rank.0 && m.phase == step.phase) {
+                    m.sql.extend(step.sql);
+                    if let (Some(d), Some(more)) = (&mut m.down, step.down) {
+                        d.extend(more);
+                    }
+                    for h in step.hazards {
+                        if !m.hazards.contains(&h) {
+                            m.hazards.push(h);
+                        }
+                    }
+                    continue;
+                }
+            }
+            merged.push(step);
+        }
+        for m in &mut merged {
+            match m.rank.0 {
+                rank::GRANT => m.description = format!("grant {} privileges", m.sql.len()),
+                rank::REVOKE => m.description = format!("revoke {} privileges", m.sql.len()),
+                rank::COMMENT => m.description = format!("set {} comments", m.sql.len()),
+                _ => {}
+            }
+        }
+        self.steps = merged;
+    }
+
+    fn change(&mut self, change: &Change, replaced: &BTreeSet<(&'static str, String, String)>) {
+        let o = self.options;
+        match change {
+            Change::CreateSchema(s) => {
+                let b = self.step(rank::SCHEMA, format!("create schema {s}")).sql([format!("CREATE SCHEMA IF NOT EXISTS {}", Ident(s))]).down([format!("DROP SCHEMA {}", Ident(s))]);
+                self.push(b);
+            }
+            Change::DropSchema(s) => {
+                if self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                    return;
+                }
+                let b = self
+                    .step(rank::DROP_SCHEMA, format!("drop schema {s}"))
+                    .contract()
+                    .sql([format!("DROP SCHEMA {}", Ident(s))])
+                    .hazard(Hazard::DataLoss)
+                    .down([format!("CREATE SCHEMA IF NOT EXISTS {}", Ident(s))]);
+                self.push(b);
+            }
+            Change::CreateExtension(e) => {
+                let mut create = format!("CREATE EXTENSION IF NOT EXISTS {}", Ident(&e.name));
+                if let Some(s) = &e.schema {
+                    let _ = write!(create, " WITH SCHEMA {}", Ident(s));
+                }
+                let b = self.step(rank::EXTENSION, format!("create extension {}", e.name)).sql([create]).down([format!("DROP EXTENSION IF EXISTS {}", Ident(&e.name))]);
+                self.push(b);
+            }
+            Change::AlterExtensionSchema { name, from, to } => {
+                let b = self
+                    .step(rank::EXTENSION, format!("move extension {name} to schema {to}"))
+                    .sql([format!("ALTER EXTENSION {} SET SCHEMA {}", Ident(name), Ident(to))])
+                    .down([format!("ALTER EXTENSION {} SET SCHEMA {}", Ident(name), Ident(from))]);
+                self.push(b);
+            }
+            Change::DropExtension(e) => {
+                if self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                    return;
+                }
+                let b = self
+                    .step(rank::DROP_EXTENSION, format!("drop extension {}", e.name))
+                    .contract()
+                    .sql([format!("DROP EXTENSION IF EXISTS {}", Ident(&e.name))])
+                    .hazard(Hazard::DataLoss)
+                    .down([format!("CREATE EXTENSION IF NOT EXISTS {}", Ident(&e.name))]);
+                self.push(b);
+            }
+            Change::CreateRole(r) => {
+                let b = self
+                    .step(rank::ROLE, format!("create role {}", r.name))
+                    .sql([sql::create_role(r)])
+                    .hazard(Hazard::AuthorizationChange)
+                    .irreversible("roles are shared by every database of the server: drop it by hand if no database uses it");
+                self.push(b);
+            }
+            Change::AlterRole { from, to } => {
+                let mut up = Vec::new();
+                let mut down = Vec::new();
+                if from.login != to.login {
+                    let login = |l: bool| if l { "LOGIN" } else { "NOLOGIN" };
+                    up.push(format!("ALTER ROLE {} {}", Ident(&to.name), login(to.login)));
+                    down.push(format!("ALTER ROLE {} {}", Ident(&to.name), login(from.login)));
+                }
+                for parent in to.member_of.iter().filter(|p| !from.member_of.contains(p)) {
+                    up.push(format!("GRANT {} TO {}", Ident(parent), Ident(&to.name)));
+                    down.push(format!("REVOKE {} FROM {}", Ident(parent), Ident(&to.name)));
+                }
+                for parent in from.member_of.iter().filter(|p| !to.member_of.contains(p)) {
+                    up.push(format!("REVOKE {} FROM {}", Ident(parent), Ident(&to.name)));
+                    down.push(format!("GRANT {} TO {}", Ident(parent), Ident(&to.name)));
+                }
+                let b = self.step(rank::ROLE, format!("alter role {}", to.name)).sql(up).down(down).hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::DropRole(r) => {
+                if self.refuse_unless_allowed(change, Hazard::AuthorizationChange) {
+                    return;
+                }
+                let b = self
+                    .step(rank::DROP_ROLE, format!("drop role {}", r.name))
+                    .contract()
+                    .sql([format!("DROP ROLE IF EXISTS {}", Ident(&r.name))])
+                    .hazard(Hazard::AuthorizationChange)
+                    .down([sql::create_role(r)]);
+                self.push(b);
+            }
+            Change::CreateEnum(e) => {
+                let b = self.step(rank::ENUM, format!("create enum {}", e.name)).sql(sql::create_enum(e)).down([format!("DROP TYPE {}", e.name)]);
+                self.push(b);
+            }
+            Change::AddEnumValue { name, value, position } => {
+                // Its own autocommit statement: a label cannot be used in the transaction that adds it.
+                let b = self
+                    .step(rank::ENUM, format!("add label {value:?} to enum {name}"))
+                    .sql([sql::add_enum_value(name, value, position)])
+                    .non_transactional()
+                    .irreversible("PostgreSQL cannot remove a label from an enum");
+                self.push(b);
+            }
+            Change::RecreateEnum { .. } => self.errors.push(PlanError::Unsupported {
+                change: change.to_string(),
+                why: "labels were removed or reordered: create a new type, convert the columns with USING col::text::new_type, drop the old one".into(),
+            }),
+            Change::DropEnum(e) => {
+                let b = self.step(rank::DROP_ENUM, format!("drop enum {}", e.name)).contract().sql([format!("DROP TYPE {}", e.name)]).down(sql::create_enum(e));
+                self.push(b);
+            }
+            Change::CreateDomain(d) => {
+                let b = self.step(rank::DOMAIN, format!("create domain {}", d.name)).sql([sql::create_domain(d)]).down([format!("DROP DOMAIN {}", d.name)]);
+                self.push(b);
+            }
+            Change::AlterDomain { from, to } => self.alter_domain(change, from, to),
+            Change::DropDomain(d) => {
+                let b = self.step(rank::DROP_DOMAIN, format!("drop domain {}", d.name)).contract().sql([format!("DROP DOMAIN {}", d.name)]).down([sql::create_domain(d)]);
+                self.push(b);
+            }
+            Change::CreateFunction(f) => {
+                let r = if f.depends_on.is_empty() { rank::FUNCTION } else { rank::LATE_FUNCTION };
+                let b = self.step(r, format!("create function {}", f.name)).sql([sql::function(f)]).down([sql::drop_function(f)]);
+                self.push(b);
+            }
+            Change::ReplaceFunction { from, to } => {
+                let r = if to.depends_on.is_empty() { rank::FUNCTION } else { rank::LATE_FUNCTION };
+                let recreate = from.returns != to.returns || from.arguments != to.arguments;
+                let (up, down) = if recreate {
+                    (vec![sql::drop_function(from), sql::function(to)], vec![sql::drop_function(to), sql::function(from)])
+                } else {
+                    (vec![sql::function(to)], vec![sql::function(from)])
+                };
+                let b = self.step(r, format!("replace function {}", to.name)).sql(up).down(down);
+                self.push(b);
+            }
+            Change::DropFunction(f) => {
+                let b = self.step(rank::DROP_FUNCTION, format!("drop function {}", f.name)).contract().sql([sql::drop_function(f)]).down([sql::function(f)]);
+                self.push(b);
+            }
+            Change::CreateTable(t) => {
+                // Foreign keys to other new tables are added once all exist.
+                let new = self.new_tables.clone();
+                let inline = |fk: &crate::model::ForeignKey| fk.references == t.name || !new.contains(&fk.references);
+                let mut b = self
+                    .step(rank::CREATE_TABLE, format!("create table {}", t.name))
+                    .sql(sql::create_table(t, inline))
+                    .lock(LockLevel::AccessExclusive)
+                    .down([format!("DROP TABLE {}", t.name)]);
+                if t.foreign_keys.iter().any(|fk| inline(fk) && fk.references != t.name) {
+                    b = b.lock(LockLevel::ShareRowExclusive);
+                }
+                self.push(b);
+                for fk in t.foreign_keys.iter().filter(|fk| !inline(fk)) {
+                    let c = Constraint::ForeignKey(fk.clone());
+                    let b = self
+                        .step(rank::CHECK_FK, format!("add foreign key {} on new table {}", c.name(), t.name))
+                        .sql([format!("ALTER TABLE {} ADD {}", t.name, sql::constraint_def(&c))])
+                        .lock(LockLevel::ShareRowExclusive)
+                        .down([format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", t.name, Ident(c.name()))]);
+                    self.push(b);
+                }
+            }
+            Change::DropTable(t) => {
+                if self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                    return;
+                }
+                let b = self
+                    .step(rank::DROP_TABLE, format!("drop table {}", t.name))
+                    .contract()
+                    .sql([format!("DROP TABLE {}", t.name)])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::DataLoss)
+                    .irreversible("the table's rows are gone: restore them from a backup");
+                self.push(b);
+            }
+            Change::RenameTable { from, to } => {
+                let mut up = Vec::new();
+                let mut down = Vec::new();
+                if from.schema != to.schema {
+                    up.push(format!("ALTER TABLE {from} SET SCHEMA {}", Ident(&to.schema)));
+                    down.push(format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(&to.schema, &from.name), Ident(&from.schema)));
+                }
+                if from.name != to.name {
+                    up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
+                    down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
+                }
+                let b = self.step(rank::RENAME, format!("rename table {from} to {to}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
+                self.push(b);
+            }
+            Change::RenameColumn { table, from, to } => {
+                let b = self
+                    .step(rank::RENAME, format!("rename column {table}.{from} to {to}"))
+                    .sql([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))])
+                    .down([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(to), Ident(from))])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::BreaksOldCode);
+                self.push(b);
+            }
+            Change::AddColumn { table, column } => self.add_column(table, column),
+            Change::DropColumn { table, column } => {
+                if self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                    return;
+                }
+                let b = self
+                    .step(rank::DROP_COLUMN, format!("drop column {table}.{}", column.name))
+                    .contract()
+                    .sql([format!("ALTER TABLE {table} DROP COLUMN {}", Ident(&column.name))])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::DataLoss)
+                    .irreversible("the column's values are gone: restore them from a backup");
+                self.push(b);
+            }
+            Change::AlterColumn { table, from, to, change: what } => self.alter_column(change, table, from, to, *what),
+            Change::AddConstraint { table, constraint } => self.add_constraint(table, constraint),
+            Change::DropConstraint { table, constraint } => {
+                let mut b = self
+                    .step(rank::RELAX, format!("drop constraint {} on {table}", constraint.name()))
+                    .sql([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {}", Ident(constraint.name()))])
+                    .lock(LockLevel::AccessExclusive)
+                    .down([format!("ALTER TABLE {table} ADD {}", sql::constraint_def(constraint))]);
+                // Foreign keys go before the keys they reference.
+                b.step.rank.1 = if constraint_is_fk(constraint) { b.step.rank.1 } else { b.step.rank.1 + 1_000_000 };
+                self.push(b);
+            }
+            Change::CreateIndex { table, index } => self.create_index(table, index),
+            Change::DropIndex { table, index } => {
+                let is_replaced = replaced.contains(&("index", table.to_string(), index.name.clone().unwrap_or_default()));
+                let concurrently = o.concurrently && !self.partitioned(table);
+                let mut b = self
+                    .step(if is_replaced { rank::RELAX } else { rank::DROP_INDEX }, format!("drop index {}", sql::index_name(table, index)))
+                    .sql([sql::drop_index(table, index, concurrently)])
+                    .down([sql::create_index(table, index, concurrently)]);
+                if concurrently {
+                    b = b.non_transactional().down_non_transactional().lock(LockLevel::ShareUpdateExclusive);
+                } else {
+                    b = b.lock(LockLevel::AccessExclusive);
+                }
+                if !is_replaced {
+                    b = b.contract();
+                }
+                self.push(b);
+            }
+            Change::AddPartition { table, partition } => {
+                let b = self
+                    .step(rank::PARTITION, format!("add partition {} of {table}", partition.name))
+                    .sql([sql::create_partition(table, partition)])
+                    .lock(LockLevel::AccessExclusive)
+                    .down(sql::drop_partition(table, &partition.name));
+                self.push(b);
+            }
+            Change::DropPartition { table, partition } => {
+                if self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                    return;
+                }
+                let is_replaced = replaced.contains(&("partition", table.to_string(), partition.name.clone()));
+                let mut b = self
+                    .step(if is_replaced { rank::RELAX } else { rank::DROP_PARTITION }, format!("drop partition {} of {table}", partition.name))
+                    .sql(sql::drop_partition(table, &partition.name))
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::DataLoss)
+                    .irreversible("the partition's rows are gone");
+                if !is_replaced {
+                    b = b.contract();
+                }
+                self.push(b);
+            }
+            Change::SetDefaultPartition { table, present: true } => {
+                let b = self
+                    .step(rank::PARTITION, format!("add the default partition of {table}"))
+                    .sql([sql::create_default_partition(table)])
+                    .lock(LockLevel::AccessExclusive)
+                    .down(sql::drop_partition(table, &crate::model::Partitioning::default_partition_name(&table.name)));
+                self.push(b);
+            }
+            Change::SetDefaultPartition { table, present: false } => {
+                if self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                    return;
+                }
+                let b = self
+                    .step(rank::DROP_PARTITION, format!("drop the default partition of {table}"))
+                    .contract()
+                    .sql(sql::drop_partition(table, &crate::model::Partitioning::default_partition_name(&table.name)))
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::DataLoss)
+                    .irreversible("the default partition's rows are gone");
+                self.push(b);
+            }
+            Change::ChangePartitioning { .. } => self.errors.push(PlanError::Unsupported {
+                change: change.to_string(),
+                why: "a table cannot be re-partitioned in place: create the new table, copy the rows, swap names".into(),
+            }),
+            Change::SetRowLevelSecurity { table, from, to } => {
+                let mut up = Vec::new();
+                let mut down = Vec::new();
+                if from.enabled != to.enabled {
+                    let s = |on: bool| if on { "ENABLE" } else { "DISABLE" };
+                    up.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(to.enabled)));
+                    down.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(from.enabled)));
+                }
+                if from.forced != to.forced {
+                    let s = |on: bool| if on { "FORCE" } else { "NO FORCE" };
+                    up.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(to.forced)));
+                    down.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(from.forced)));
+                }
+                let b = self.step(rank::SECURITY, format!("row-level security on {table}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::CreatePolicy { table, policy } => {
+                let mut up = vec![sql::create_policy(table, policy)];
+                if let Some(c) = &policy.comment {
+                    up.push(sql::comment(&CommentTarget::Policy(table.clone(), policy.name.clone()), Some(c)));
+                }
+                let b = self
+                    .step(rank::SECURITY, format!("create policy {} on {table}", policy.name))
+                    .sql(up)
+                    .down([format!("DROP POLICY IF EXISTS {} ON {table}", Ident(&policy.name))])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::AlterPolicy { table, from, to } => {
+                let in_place = from.command == to.command && from.permissive == to.permissive;
+                let (up, down) = if in_place {
+                    (vec![sql::alter_policy(table, to)], vec![sql::alter_policy(table, from)])
+                } else {
+                    let drop = |p: &crate::model::Policy| format!("DROP POLICY {} ON {table}", Ident(&p.name));
+                    (vec![drop(from), sql::create_policy(table, to)], vec![drop(to), sql::create_policy(table, from)])
+                };
+                let b = self.step(rank::SECURITY, format!("alter policy {} on {table}", to.name)).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::DropPolicy { table, policy } => {
+                let b = self
+                    .step(rank::RELAX, format!("drop policy {} on {table}", policy.name))
+                    .sql([format!("DROP POLICY IF EXISTS {} ON {table}", Ident(&policy.name))])
+                    .down([sql::create_policy(table, policy)])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::CreateTrigger { table, trigger } => {
+                let mut up = vec![sql::create_trigger(table, trigger)];
+                if let Some(c) = &trigger.comment {
+                    up.push(sql::comment(&CommentTarget::Trigger(table.clone(), trigger.name.clone()), Some(c)));
+                }
+                let b = self
+                    .step(rank::TRIGGER, format!("create trigger {} on {table}", trigger.name))
+                    .sql(up)
+                    .down([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
+                    .lock(LockLevel::ShareRowExclusive);
+                self.push(b);
+            }
+            Change::DropTrigger { table, trigger } => {
+                let is_replaced = replaced.contains(&("trigger", table.to_string(), trigger.name.clone()));
+                let mut b = self
+                    .step(if is_replaced { rank::RELAX } else { rank::DROP_TRIGGER }, format!("drop trigger {} on {table}", trigger.name))
+                    .sql([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
+                    .down([sql::create_trigger(table, trigger)])
+                    .lock(LockLevel::AccessExclusive);
+                if !is_replaced {
+                    b = b.contract();
+                }
+                self.push(b);
+            }
+            Change::CreateView(v) => {
+                let b = self.step(rank::VIEW, format!("create view {}", v.name)).sql(sql::create_view(v, false)).down([sql::drop_view(v)]);
+                self.push(b);
+            }
+            Change::ReplaceView { from, to } => {
+                if !from.materialized && !to.materialized {
+                    let b = self
+                        .step(rank::VIEW, format!("replace view {}", to.name))
+                        .sql(sql::create_view(to, true))
+                        .down(sql::create_view(from, true));
+                    self.push(b);
+                } else {
+                    let b = self.step(rank::VIEW_DROP_FOR_REBUILD, format!("drop view {} to rebuild it", from.name)).sql([sql::drop_view(from)]).down(sql::create_view(from, false)).lock(LockLevel::AccessExclusive);
+                    self.push(b);
+                    let b = self
+                        .step(rank::VIEW, format!("rebuild view {}", to.name))
+                        .sql(sql::create_view(to, false))
+                        .down([sql::drop_view(to)])
+                        .hazard(if to.materialized { Hazard::LongLock } else { Hazard::BreaksOldCode });
+                    self.push(b);
+                }
+            }
+            Change::DropView(v) => {
+                let b = self.step(rank::DROP_VIEW, format!("drop view {}", v.name)).contract().sql([sql::drop_view(v)]).down(sql::create_view(v, false));
+                self.push(b);
+            }
+            Change::Grant(g) => {
+                let b = self.step(rank::GRANT, "grant").sql([sql::grant(g)]).down([sql::revoke(g)]).hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::Revoke(g) => {
+                let b = self.step(rank::REVOKE, "revoke").contract().sql([sql::revoke(g)]).down([sql::grant(g)]).hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::GrantDefault(d) => {
+                let b = self.step(rank::GRANT, "grant").sql([sql::grant_default(d)]).down([sql::revoke_default(d)]).hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::RevokeDefault(d) => {
+                let b = self.step(rank::REVOKE, "revoke").contract().sql([sql::revoke_default(d)]).down([sql::grant_default(d)]).hazard(Hazard::AuthorizationChange);
+                self.push(b);
+            }
+            Change::SetComment { target, from, to } => {
+                let b = self.step(rank::COMMENT, "comment").sql([sql::comment(target, to.as_ref())]).down([sql::comment(target, from.as_ref())]);
+                self.push(b);
+            }
+        }
+    }
+
+    fn alter_domain(&mut self, change: &Change, from: &crate::model::Domain, to: &crate::model::Domain) {
+        if from.base != to.base {
+            self.errors.push(PlanError::Unsupported { change: change.to_string(), why: "a domain's base type cannot be changed in place".into() });
+            return;
+        }
+        let d = &to.name;
+        let mut up = Vec::new();
+        let mut down = Vec::new();
+        if from.default != to.default {
+            let set = |v: &Option<String>| match v {
+                Some(e) => format!("ALTER DOMAIN {d} SET DEFAULT {e}"),
+                None => format!("ALTER DOMAIN {d} DROP DEFAULT"),
+            };
+            up.push(set(&to.default));
+            down.push(set(&from.default));
+        }
+        let mut validate = Vec::new();
+        let name = |c: &crate::model::CheckConstraint| c.name.clone().unwrap_or_default();
+        for c in from.checks.iter().filter(|c| !to.checks.iter().any(|x| x.name == c.name && x.expr == c.expr)) {
+            up.push(format!("ALTER DOMAIN {d} DROP CONSTRAINT IF EXISTS {}", Ident(&name(c))));
+            down.push(format!("ALTER DOMAIN {d} ADD CONSTRAINT {} CHECK ({})", Ident(&name(c)), c.expr));
+        }
+        for c in to.checks.iter().filter(|c| !from.checks.iter().any(|x| x.name == c.name && x.expr == c.expr)) {
+            up.push(format!("ALTER DOMAIN {d} ADD CONSTRAINT {} CHECK ({}) NOT VALID", Ident(&name(c)), c.expr));
+            validate.push(format!("ALTER DOMAIN {d} VALIDATE CONSTRAINT {}", Ident(&name(c))));
+            down.push(format!("ALTER DOMAIN {d} DROP CONSTRAINT IF EXISTS {}", Ident(&name(c))));
+        }
+        if !up.is_empty() {
+            let b = self.step(rank::DOMAIN, format!("alter domain {d}")).sql(up).down(down);
+            self.push(b);
+        }
+        if !validate.is_empty() {
+            let b = self.step(rank::VALIDATE, format!("validate the new checks of domain {d}")).sql(validate).hazard(Hazard::ValidationScan);
+            self.push(b);
+        }
+        if from.not_null != to.not_null {
+            let (a, b) = if to.not_null { ("SET", "DROP") } else { ("DROP", "SET") };
+            let mut st = self.step(rank::VALIDATE, format!("{a} NOT NULL on domain {d}")).sql([format!("ALTER DOMAIN {d} {a} NOT NULL")]).down([format!("ALTER DOMAIN {d} {b} NOT NULL")]);
+            if to.not_null {
+                st = st.hazard(Hazard::ValidationScan);
+            }
+            self.push(st);
+        }
+    }
+
+    fn add_column(&mut self, table: &QualifiedName, column: &Column) {
+        let drop = format!("ALTER TABLE {table} DROP COLUMN IF EXISTS {}", Ident(&column.name));
+        let description = format!("add column {table}.{}", column.name);
+        let rewrites = column.generated.is_some()
+            || column.identity.is_some()
+            || column.default.as_deref().is_some_and(volatile)
+            || matches!(column.ty, SqlType::SmallSerial | SqlType::Serial | SqlType::BigSerial);
+        let constant_default = column.default.as_deref().is_some_and(|d| !volatile(d));
+        if column.nullable || constant_default || rewrites && column.default.is_none() {
+            // Nullable, or NOT NULL filled by a constant default (no rewrite since PostgreSQL 11),
+            // or a column whose values PostgreSQL computes itself (rewrite).
+            let mut b = self.step(rank::ADD_COLUMN, description).sql([format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(column))]).lock(LockLevel::AccessExclusive).down([drop]);
+            if rewrites {
+                b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
+            }
+            if let Some(c) = &column.comment {
+                b = b.sql([sql::comment(&CommentTarget::Column(table.clone(), column.name.clone()), Some(c))]);
+            }
+            self.push(b);
+            return;
+        }
+        // NOT NULL with a volatile default, or none: add nullable, backfill, enforce.
+        let mut nullable = column.clone();
+        nullable.nullable = true;
+        let default = nullable.default.take();
+        let mut up = vec![format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(&nullable))];
+        if let Some(d) = &default {
+            up.push(format!("ALTER TABLE {table} ALTER COLUMN {} SET DEFAULT {d}", Ident(&column.name)));
+        }
+        if let Some(c) = &column.comment {
+            up.push(sql::comment(&CommentTarget::Column(table.clone(), column.name.clone()), Some(c)));
+        }
+        let b = self.step(rank::ADD_COLUMN, format!("{description} (nullable until backfilled)")).sql(up).lock(LockLevel::AccessExclusive).down([drop]);
+        self.push(b);
+        self.enforce_not_null(table, &column.name, default.as_deref(), rank::ADD_COLUMN);
+    }
+
+    /// Backfill (when a value is known), then `CHECK NOT VALID` + `VALIDATE` + `SET NOT NULL`.
+    fn enforce_not_null(&mut self, table: &QualifiedName, column: &str, default: Option<&str>, r: u8) {
+        let o = self.options;
+        let backfill = o
+            .backfills
+            .iter()
+            .find(|b| &b.table == table && b.column == column)
+            .map(|b| b.expression.clone())
+            .or_else(|| default.map(|_| "DEFAULT".to_owned()));
+        let col = Ident(column).to_string();
+        match backfill {
+            Some(expr) => {
+                let body = format!(
+                    "\nDECLARE\n    n bigint;\nBEGIN\n    LOOP\n        UPDATE {table} SET {col} = {expr}\n        WHERE {col} IS NULL AND ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {col} IS NULL LIMIT {}));\n        GET DIAGNOSTICS n = ROW_COUNT;\n        EXIT WHEN n = 0;\n        COMMIT;\n    END LOOP;\nEND\n",
+                    o.batch_size
+                );
+                let b = self
+                    .step(r, format!("backfill {table}.{column} in batches of {}", o.batch_size))
+                    .sql([format!("DO $backfill${body}$backfill$")])
+                    .non_transactional()
+                    .lock(LockLevel::ShareUpdateExclusive)
+                    .hazard(Hazard::Backfill);
+                // Undoing keeps the backfilled values: the column's other steps undo the rest.
+                self.push(b);
+            }
+            None if self.existing(table) => {
+                self.errors.push(PlanError::MissingBackfill { table: table.clone(), column: column.to_owned() });
+                return;
+            }
+            None => {}
+        }
+        let check = Ident(&not_null_check_name(&table.name, column)).to_string();
+        let b = self
+            .step(r, format!("NOT NULL on {table}.{column}: check added NOT VALID"))
+            .sql([format!("ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID")])
+            .lock(LockLevel::AccessExclusive)
+            .down([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}")]);
+        self.push(b);
+        let b = self
+            .step(r, format!("NOT NULL on {table}.{column}: check validated"))
+            .sql([format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check}")])
+            .lock(LockLevel::ShareUpdateExclusive)
+            .hazard(Hazard::ValidationScan);
+        self.push(b);
+        let b = self
+            .step(r, format!("NOT NULL on {table}.{column}: set, using the valid check"))
+            .sql([format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL"), format!("ALTER TABLE {table} DROP CONSTRAINT {check}")])
+            .lock(LockLevel::AccessExclusive)
+            .down([format!("ALTER TABLE {table} ALTER COLUMN {col} DROP NOT NULL")]);
+        self.push(b);
+    }
+
+    fn alter_column(&mut self, change: &Change, table: &QualifiedName, from: &Column, to: &Column, what: ColumnChange) {
+        let col = Ident(&to.name).to_string();
+        let alter = |rest: String| format!("ALTER TABLE {table} ALTER COLUMN {col} {rest}");
+        // Within one column: drop identity, type, default, NOT NULL, add identity.
+        let sub = match what {
+            ColumnChange::Identity if to.identity.is_none() => 0,
+            ColumnChange::Type => 1,
+            ColumnChange::Generated => 1,
+            ColumnChange::Default => 2,
+            ColumnChange::Nullability => 3,
+            ColumnChange::Identity => 4,
+        };
+        let r = rank::ALTER_COLUMN;
+        match what {
+            ColumnChange::Type => {
+                let (rewrite, loss) = type_change(&from.ty, &to.ty);
+                if loss && self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                    return;
+                }
+                let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
+                let mut b = self
+                    .step(r, format!("change type of {table}.{} to {}", to.name, to.ty))
+                    .sql([alter(using(&to.ty.storage()))])
+                    .down([alter(using(&from.ty.storage()))])
+                    .lock(LockLevel::AccessExclusive);
+                if rewrite {
+                    b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
+                }
+                if loss {
+                    b = b.hazard(Hazard::DataLoss);
+                }
+                b.step.rank.1 += sub * 100_000;
+                self.push(b);
+            }
+            ColumnChange::Default => {
+                let set = |d: &Option<String>| match d {
+                    Some(e) => alter(format!("SET DEFAULT {e}")),
+                    None => alter("DROP DEFAULT".into()),
+                };
+                let mut b = self.step(r, format!("default of {table}.{}", to.name)).sql([set(&to.default)]).down([set(&from.default)]).lock(LockLevel::AccessExclusive);
+                b.step.rank.1 += sub * 100_000;
+                self.push(b);
+            }
+            ColumnChange::Nullability if to.nullable => {
+                let mut b = self.step(r, format!("drop NOT NULL on {table}.{}", to.name)).sql([alter("DROP NOT NULL".into())]).down([alter("SET NOT NULL".into())]).lock(LockLevel::AccessExclusive);
+                b.step.rank.1 += sub * 100_000;
+                self.push(b);
+            }
+            ColumnChange::Nullability => {
+                let before = self.steps.len();
+                self.enforce_not_null(table, &to.name, to.default.as_deref(), r);
+                for s in &mut self.steps[before..] {
+                    s.rank.1 += sub * 100_000;
+                }
+            }
+            ColumnChange::Identity => {
+                let (up, down) = match (from.identity, to.identity) {
+                    (None, Some(kind)) => {
+                        let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
+                        (
+                            vec![
+                                alter(format!("ADD GENERATED {k} AS IDENTITY")),
+                                format!(
+                                    "SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({col}), 0) + 1, false) FROM {table}",
+                                    Literal(&table.to_string()),
+                                    Literal(&to.name)
+                                ),
+                            ],
+                            vec![alter("DROP IDENTITY IF EXISTS".into())],
+                        )
+                    }
+                    (Some(kind), None) => {
+                        let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
+                        (vec![alter("DROP IDENTITY IF EXISTS".into())], vec![alter(format!("ADD GENERATED {k} AS IDENTITY"))])
+                    }
+                    (Some(a), Some(b)) => {
+                        let k = |i| if i == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
+                        (vec![alter(format!("SET GENERATED {}", k(b)))], vec![alter(format!("SET GENERATED {}", k(a)))])
+                    }
+                    (None, None) => return,
+                };
+                let mut b = self.step(r, format!("identity of {table}.{}", to.name)).sql(up).down(down).lock(LockLevel::AccessExclusive);
+                if from.identity.is_none() {
+                    b = b.hazard(Hazard::ValidationScan);
+                }
+                b.step.rank.1 += sub * 100_000;
+                self.push(b);
+            }
+            ColumnChange::Generated => {
+                let mut b = match (&from.generated, &to.generated) {
+                    (Some(_), None) => self
+                        .step(r, format!("{table}.{} stops being generated", to.name))
+                        .sql([alter("DROP EXPRESSION".into())])
+                        .lock(LockLevel::AccessExclusive)
+                        .irreversible("the stored values are kept; make the column generated again by hand"),
+                    _ => {
+                        if from.generated.is_none() && self.refuse_unless_allowed(change, Hazard::DataLoss) {
+                            return;
+                        }
+                        let mut b = self
+                            .step(r, format!("rebuild generated column {table}.{}", to.name))
+                            .sql([format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(to))])
+                            .down([format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(from))])
+                            .lock(LockLevel::AccessExclusive)
+                            .hazard(Hazard::TableRewrite)
+                            .hazard(Hazard::LongLock);
+                        if from.generated.is_none() {
+                            b = b.hazard(Hazard::DataLoss);
+                        }
+                        b
+                    }
+                };
+                b.step.rank.1 += sub * 100_000;
+                self.push(b);
+            }
+        }
+    }
+
+    fn add_constraint(&mut self, table: &QualifiedName, constraint: &Constraint) {
+        let o = self.options;
+        let name = Ident(constraint.name()).to_string();
+        let drop = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}");
+        let plain = |p: &mut Self, r: u8, lock: LockLevel, hazards: &[Hazard]| {
+            let mut b = p
+                .step(r, format!("add constraint {} on {table}", constraint.name()))
+                .sql([format!("ALTER TABLE {table} ADD {}", sql::constraint_def(constraint))])
+                .lock(lock)
+                .down([drop.clone()]);
+            for h in hazards {
+                b = b.hazard(*h);
+            }
+            p.push(b);
+        };
+        if !self.existing(table) {
+            let r = if constraint_is_fk(constraint) { rank::CHECK_FK } else { rank::KEY };
+            plain(self, r, LockLevel::AccessExclusive, &[]);
+            return;
+        }
+        match constraint {
+            Constraint::PrimaryKey(_) | Constraint::Unique(_) if self.partitioned(table) || !o.concurrently => {
+                plain(self, rank::KEY, LockLevel::AccessExclusive, &[Hazard::IndexBuild, Hazard::LongLock]);
+            }
+            Constraint::PrimaryKey(pk) => self.key_via_index(table, constraint, &pk.columns, false, "PRIMARY KEY"),
+            Constraint::Unique(u) => self.key_via_index(table, constraint, &u.columns, u.nulls_not_distinct, "UNIQUE"),
+            Constraint::ForeignKey(_) if self.partitioned(table) => {
+                // NOT VALID foreign keys are not supported on partitioned tables.
+                plain(self, rank::CHECK_FK, LockLevel::ShareRowExclusive, &[Hazard::ValidationScan, Hazard::LongLock]);
+            }
+            Constraint::Check(_) | Constraint::ForeignKey(_) => {
+                let lock = if constraint_is_fk(constraint) { LockLevel::ShareRowExclusive } else { LockLevel::AccessExclusive };
+                let b = self
+                    .step(rank::CHECK_FK, format!("add constraint {} on {table} NOT VALID", constraint.name()))
+                    .sql([format!("ALTER TABLE {table} ADD {} NOT VALID", sql::constraint_def(constraint))])
+                    .lock(lock)
+                    .down([drop.clone()]);
+                self.push(b);
+                let b = self
+                    .step(rank::VALIDATE, format!("validate constraint {} on {table}", constraint.name()))
+                    .sql([format!("ALTER TABLE {table} VALIDATE CONSTRAINT {name}")])
+                    .lock(LockLevel::ShareUpdateExclusive)
+                    .hazard(Hazard::ValidationScan);
+                self.push(b);
+            }
+        }
+    }
+
+    /// `CREATE UNIQUE INDEX CONCURRENTLY`, then `ADD CONSTRAINT ... USING INDEX`.
+    fn key_via_index(&mut self, table: &QualifiedName, constraint: &Constraint, columns: &[String], nnd: bool, kind: &str) {
+        let mut index = Index::on(columns.iter().cloned()).unique().named(constraint.name());
+        index.nulls_not_distinct = nnd;
+        let b = self
+            .step(rank::KEY, format!("build the index of {} on {table}", constraint.name()))
+            .sql([sql::create_index(table, &index, true)])
+            .non_transactional()
+            .lock(LockLevel::ShareUpdateExclusive)
+            .hazard(Hazard::IndexBuild)
+            .down([sql::drop_index(table, &index, true)])
+            .down_non_transactional();
+        self.push(b);
+        let name = Ident(constraint.name()).to_string();
+        let b = self
+            .step(rank::KEY, format!("attach {} as {kind} of {table}", constraint.name()))
+            .sql([format!("ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name}")])
+            .lock(LockLevel::AccessExclusive)
+            .down([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")]);
+        self.push(b);
+    }
+
+    fn create_index(&mut self, table: &QualifiedName, index: &Index) {
+        let o = self.options;
+        let existing = self.existing(table);
+        if existing && o.concurrently && self.partitioned(table) {
+            if let Some(parts) = self.partitions.get(table) {
+                self.create_partitioned_index(table, index, &parts.clone());
+                return;
+            }
+        }
+        let concurrently = o.concurrently && existing && !self.partitioned(table);
+        let mut b = self
+            .step(rank::INDEX, format!("create index {}", sql::index_name(table, index)))
+            .sql([sql::create_index(table, index, concurrently)])
+            .down([sql::drop_index(table, index, concurrently)]);
+        if concurrently {
+            b = b.non_transactional().down_non_transactional().lock(LockLevel::ShareUpdateExclusive).hazard(Hazard::IndexBuild);
+        } else if existing {
+            b = b.lock(LockLevel::Share).hazard(Hazard::IndexBuild).hazard(Hazard::LongLock);
+        } else {
+            b = b.lock(LockLevel::Share);
+        }
+        self.push(b);
+        if let Some(c) = &index.comment {
+            let target = CommentTarget::Index(QualifiedName::new(&table.schema, index.name.clone().unwrap_or_default()));
+            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]);
+            self.push(b);
+        }
+    }
+}
+
+impl Planner<'_> {
+    /// `CREATE INDEX CONCURRENTLY` does not work on a partitioned table: the
+    /// parent's index is created `ON ONLY` (invalid, no scan), each partition's
+    /// concurrently, and each attached; the parent's index is valid once all are.
+    fn create_partitioned_index(&mut self, table: &QualifiedName, index: &Index, partitions: &[String]) {
+        let name = index.name.clone().unwrap_or_default();
+        let parent = sql::create_index(table, index, false).replacen(&format!(" ON {table}"), &format!(" ON ONLY {table}"), 1);
+        let b = self
+            .step(rank::INDEX, format!("create index {} on the parent only", sql::index_name(table, index)))
+            .sql([parent])
+            .lock(LockLevel::Share)
+            .down([sql::drop_index(table, index, false)]);
+        self.push(b);
+        let mut attach = Vec::new();
+        for p in partitions {
+            let mut child = index.clone();
+            child.name = Some(partition_index_name(p, &name));
+            child.comment = None;
+            let relation = QualifiedName::new(&table.schema, p);
+            let b = self
+                .step(rank::INDEX, format!("create index {} on partition {p}", sql::index_name(&relation, &child)))
+                .sql([sql::create_index(&relation, &child, true)])
+                .non_transactional()
+                .lock(LockLevel::ShareUpdateExclusive)
+                .hazard(Hazard::IndexBuild)
+                .down([sql::drop_index(&relation, &child, true)])
+                .down_non_transactional();
+            self.push(b);
+            attach.push(format!("ALTER INDEX {} ATTACH PARTITION {}", sql::index_name(table, index), sql::index_name(&relation, &child)));
+        }
+        if !attach.is_empty() {
+            let b = self.step(rank::INDEX, format!("attach the partitions' indexes to {}", sql::index_name(table, index))).sql(attach).lock(LockLevel::ShareUpdateExclusive);
+            self.push(b);
+        }
+        if let Some(c) = &index.comment {
+            let target = CommentTarget::Index(QualifiedName::new(&table.schema, name));
+            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]);
+            self.push(b);
+        }
+    }
+}
+
+/// `{partition}_{index}`, shortened with a hash to fit 63 bytes.
+fn partition_index_name(partition: &str, index: &str) -> String {
+    let name = format!("{partition}_{index}");
+    if name.len() <= crate::ident::MAX_IDENTIFIER_BYTES {
+        return name;
+    }
+    let hash = &super::checksum::sha256_hex(name.as_bytes())[..8];
+    let mut cut = crate::ident::MAX_IDENTIFIER_BYTES - hash.len() - 1;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash}", &name[..cut])
+}
+
+fn constraint_is_fk(c: &Constraint) -> bool {
+    matches!(c, Constraint::ForeignKey(_))
+}
+
+/// The temporary check that enforces NOT NULL before `SET NOT NULL`.
+fn not_null_check_name(table: &str, column: &str) -> String {
+    let name = format!("{table}_{column}_not_null");
+    if name.len() <= crate::ident::MAX_IDENTIFIER_BYTES {
+        return name;
+    }
+    let mut cut = crate::ident::MAX_IDENTIFIER_BYTES - "_not_null".len();
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_not_null", &name[..cut])
+}

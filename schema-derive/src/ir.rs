@@ -1,0 +1,234 @@
+//! The checked model of one derive input: what `validate` produces and `expand`
+//! turns into tokens. Every name here is final (renames applied, field idents
+//! resolved to column names), so code generation makes no decisions.
+
+use proc_macro2::Span;
+
+use crate::attr::value::KeywordSet;
+
+/// A `#[derive(Table)]` struct, checked.
+pub struct Table {
+    pub ident: syn::Ident,
+    pub generics: syn::Generics,
+    pub schema: String,
+    pub name: String,
+    pub comment: Option<String>,
+    pub columns: Vec<Column>,
+    pub primary_key: PrimaryKey,
+    pub uniques: Vec<Unique>,
+    pub checks: Vec<Check>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub indexes: Vec<Index>,
+    pub volume: Option<String>,
+    pub retention: Option<String>,
+    /// Lint rules allowed, with reasons.
+    pub allows: Vec<(String, String)>,
+    pub timestamps: bool,
+    pub soft_delete: bool,
+    pub audited: bool,
+    pub rls: Option<Rls>,
+    pub policies: Vec<Policy>,
+}
+
+/// A row-level security policy.
+pub struct Policy {
+    pub name: String,
+    pub command: Option<PolicyCommand>,
+    pub restrictive: bool,
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// The key columns and the Rust types of their fields, in key order.
+pub struct PrimaryKey {
+    pub columns: Vec<String>,
+    pub types: Vec<syn::Type>,
+}
+
+pub struct Column {
+    pub name: String,
+    /// The field's type (its span is where type errors point).
+    pub ty: syn::Type,
+    pub sql_type: ColumnType,
+    pub identity: Option<Identity>,
+    pub default: Option<Default>,
+    pub generated: Option<String>,
+    pub comment: Option<String>,
+    pub personal_data: bool,
+    pub protection: Option<String>,
+    pub allows: Vec<(String, String)>,
+}
+
+pub enum ColumnType {
+    /// From `<FieldTy as PgType>`.
+    Rust,
+    /// From `sql_type = "..."` / `varchar = n`; NULL allowed when the field is `Option<_>`.
+    Sql { text: String, nullable: bool },
+}
+
+pub enum Default {
+    /// `default = "now()"`: raw SQL.
+    Expr(String),
+    /// `default_text = "active"`: a string constant, quoted at run time.
+    Text(String),
+}
+
+pub struct Unique {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub nulls_not_distinct: bool,
+}
+
+pub struct Check {
+    pub name: Option<String>,
+    pub expr: String,
+    pub column: Option<String>,
+}
+
+pub struct ForeignKey {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    /// The referenced `#[derive(Table)]` type.
+    pub target: syn::Path,
+    /// Explicit referenced columns; the target's `PRIMARY_KEY` when `None`.
+    pub target_columns: Option<Vec<String>>,
+    /// Field types to check against the target's `PrimaryKey` (none with
+    /// explicit columns), each with where its mismatch is reported: the
+    /// `references` path, or the field in a table-level `columns(...)` list.
+    pub typed_check: Option<Vec<(syn::Type, Span)>>,
+    /// The `references` path: where "not a table" is reported.
+    pub span: Span,
+    pub on_delete: Option<RefAction>,
+    pub on_update: Option<RefAction>,
+    pub deferrable: Option<Deferrable>,
+}
+
+pub struct Index {
+    pub name: Option<String>,
+    pub method: Option<Method>,
+    pub columns: Vec<String>,
+    pub expression: Option<String>,
+    pub opclass: Option<String>,
+    pub order: Option<Order>,
+    pub nulls: Option<Nulls>,
+    pub unique: bool,
+    pub nulls_not_distinct: bool,
+    pub include: Vec<String>,
+    pub predicate: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl Index {
+    /// A plain btree index on one column (`#[column(index)]`).
+    pub fn on_column(column: String) -> Self {
+        Index {
+            name: None,
+            method: None,
+            columns: vec![column],
+            expression: None,
+            opclass: None,
+            order: None,
+            nulls: None,
+            unique: false,
+            nulls_not_distinct: false,
+            include: Vec::new(),
+            predicate: None,
+            comment: None,
+        }
+    }
+}
+
+/// A `#[derive(PgEnum)]` enum, checked.
+pub struct PgEnum {
+    pub ident: syn::Ident,
+    /// Always empty once checked; kept so the stub of a generic enum still names its parameters.
+    pub generics: syn::Generics,
+    pub schema: String,
+    pub name: String,
+    pub comment: Option<String>,
+    /// Variant idents and their labels, in declaration order.
+    pub variants: Vec<(syn::Ident, String)>,
+}
+
+macro_rules! keywords {
+    ($(#[$doc:meta])* $name:ident: $what:literal { $($spelling:literal => $variant:ident,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name { $($variant,)* }
+        impl KeywordSet for $name {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [(&'static str, Self)] = &[$(($spelling, Self::$variant),)*];
+        }
+    };
+}
+
+keywords! {
+    /// `identity = "..."`.
+    Identity: "identity kind" { "always" => Always, "by_default" => ByDefault, }
+}
+keywords! {
+    /// `on_delete` / `on_update`.
+    RefAction: "referential action" {
+        "cascade" => Cascade, "restrict" => Restrict, "set_null" => SetNull,
+        "set_default" => SetDefault, "no_action" => NoAction,
+    }
+}
+keywords! {
+    /// `deferrable = "..."`.
+    Deferrable: "deferrable mode" { "initially_deferred" => InitiallyDeferred, "initially_immediate" => InitiallyImmediate, }
+}
+keywords! {
+    /// Index access method.
+    Method: "index method" {
+        "btree" => BTree, "hash" => Hash, "gin" => Gin, "gist" => Gist, "brin" => Brin, "spgist" => SpGist,
+    }
+}
+keywords! {
+    /// Index key sort order.
+    Order: "sort order" { "asc" => Asc, "desc" => Desc, }
+}
+keywords! {
+    /// Where NULLs sort in an index key.
+    Nulls: "nulls order" { "first" => First, "last" => Last, }
+}
+
+keywords! {
+    /// `row_level_security = "..."`.
+    Rls: "row-level security mode" { "enabled" => Enabled, "forced" => Forced, }
+}
+keywords! {
+    /// The command a policy applies to.
+    PolicyCommand: "policy command" {
+        "all" => All, "select" => Select, "insert" => Insert, "update" => Update, "delete" => Delete,
+    }
+}
+
+/// `#[pg_enum(rename_all = "...")]`, serde's spellings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenameRule {
+    Lower,
+    Upper,
+    Pascal,
+    Camel,
+    Snake,
+    ScreamingSnake,
+    Kebab,
+    ScreamingKebab,
+}
+
+impl KeywordSet for RenameRule {
+    const WHAT: &'static str = "`rename_all` rule";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("lowercase", Self::Lower),
+        ("UPPERCASE", Self::Upper),
+        ("PascalCase", Self::Pascal),
+        ("camelCase", Self::Camel),
+        ("snake_case", Self::Snake),
+        ("SCREAMING_SNAKE_CASE", Self::ScreamingSnake),
+        ("kebab-case", Self::Kebab),
+        ("SCREAMING-KEBAB-CASE", Self::ScreamingKebab),
+    ];
+    const NORMALIZE: bool = false;
+}

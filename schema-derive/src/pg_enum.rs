@@ -1,0 +1,25 @@
+//! `#[derive(PgEnum)]`: parse and check, then expand the impls, or on errors emit
+//! them with stub impls.
+
+use proc_macro2::TokenStream;
+
+use crate::{expand, validate};
+
+/// The expansion of `#[derive(PgEnum)]` on `input`.
+pub fn derive(input: TokenStream) -> TokenStream {
+    let input: syn::DeriveInput = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.into_compile_error(),
+    };
+    match validate::pg_enum(&input) {
+        (e, None) => expand::pg_enum(&e),
+        (e, Some(errors)) => {
+            let stub = expand::pg_enum_stub(&e);
+            let errors = errors.write_errors();
+            quote::quote! {
+                #errors
+                #stub
+            }
+        }
+    }
+}

@@ -1,0 +1,594 @@
+//! Parser and checker tests without a compiler run: `parse_quote!` inputs, error counts and messages.
+
+use syn::parse_quote;
+
+/// The messages of every error `validate::table` reports for `input`.
+fn table_errors(input: syn::DeriveInput) -> Vec<String> {
+    match super::table(&input).1 {
+        None => Vec::new(),
+        Some(e) => e.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+fn enum_errors(input: syn::DeriveInput) -> Vec<String> {
+    match super::pg_enum(&input).1 {
+        None => Vec::new(),
+        Some(e) => e.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+fn assert_one(errors: &[String], needle: &str) {
+    assert_eq!(errors.len(), 1, "expected one error containing {needle:?}, got {errors:#?}");
+    assert!(errors[0].contains(needle), "{:?} does not contain {needle:?}", errors[0]);
+}
+
+#[test]
+fn a_valid_table_has_no_errors() {
+    let (table, errors) = super::table(&parse_quote! {
+        /// Accounts.
+        #[table(name = "users", index(columns(email), method = "gin"))]
+        struct User {
+            #[column(primary_key, identity)]
+            id: i64,
+            #[column(varchar = 255, unique)]
+            email: String,
+            #[column(skip)]
+            cache: Vec<u8>,
+        }
+    });
+    assert!(errors.is_none());
+    assert_eq!(table.name, "users");
+    assert_eq!(table.comment.as_deref(), Some("Accounts."));
+    assert_eq!(table.columns.len(), 2);
+    assert_eq!(table.primary_key.columns, ["id"]);
+    assert_eq!(table.uniques[0].columns, ["email"]);
+}
+
+#[test]
+fn defaults_names_from_idents() {
+    let (table, _) = super::table(&parse_quote! {
+        struct HTTPRequestLog { #[column(primary_key)] r#type: i64 }
+    });
+    assert_eq!(table.name, "http_request_log");
+    assert_eq!(table.schema, "public");
+    assert_eq!(table.columns[0].name, "type");
+}
+
+#[test]
+fn unknown_keys_suggest_the_right_one() {
+    let errors = table_errors(parse_quote! {
+        struct User { #[column(primay_key)] id: i64 }
+    });
+    // The misspelled field is not known to be the key, so "no primary key" is not reported.
+    assert_one(&errors, "Did you mean `primary_key`?");
+}
+
+#[test]
+fn every_mistake_is_reported_at_once() {
+    let errors = table_errors(parse_quote! {
+        #[table(name = "", index(columns(emial)))]
+        struct User {
+            #[column(primary_key, identity, default = "0")]
+            id: i64,
+            #[column(uniqe)]
+            email: String,
+            #[column(sql_type = "varchar(", varchar = 10)]
+            username: String,
+            #[column(on_delete = "cascade")]
+            team_id: i64,
+        }
+    });
+    assert_eq!(errors.len(), 7, "{errors:#?}");
+}
+
+#[test]
+fn conflicts() {
+    let cases: Vec<(syn::DeriveInput, &str)> = vec![
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, identity, default = "1")]
+                    id: i64,
+                }
+            ),
+            "`default` conflicts with `identity`",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, identity, generated = "1")]
+                    id: i64,
+                }
+            ),
+            "`generated` conflicts with `identity`",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    #[column(generated = "1", default = "2")]
+                    x: i64,
+                }
+            ),
+            "`default` conflicts with `generated`",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    #[column(default = "'a'", default_text = "a")]
+                    x: String,
+                }
+            ),
+            "`default_text` and `default`",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    #[column(varchar = 5, sql_type = "text")]
+                    x: String,
+                }
+            ),
+            "`varchar` and `sql_type`",
+        ),
+        (
+            parse_quote!(
+                #[table(primary_key(a, id))]
+                struct T {
+                    a: i64,
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "declared twice",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    a: i64,
+                    #[column(primary_key)]
+                    b: i64,
+                }
+            ),
+            "primary_key(a, b)",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: Option<i64>,
+                }
+            ),
+            "cannot be NULL",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    #[column(references = U, on_delete = "set_null")]
+                    u: i64,
+                }
+            ),
+            "`set_null` needs a nullable column",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    #[column(on_update = "cascade")]
+                    u: i64,
+                }
+            ),
+            "`on_update` only applies to a foreign key",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    x: i64,
+                    #[column(name = "x")]
+                    y: i64,
+                }
+            ),
+            "two fields map to the column `x`",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    #[column(skip, index)]
+                    x: i64,
+                }
+            ),
+            "`index` has no effect",
+        ),
+        (
+            parse_quote!(
+                #[table(index(name = "i"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "this index has no keys",
+        ),
+        (
+            parse_quote!(
+                #[table(index(columns(id), method = "gin", unique))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "only btree indexes can be unique",
+        ),
+        (
+            parse_quote!(
+                #[table(index(columns(id), nulls_not_distinct))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "only applies to a `unique` index",
+        ),
+        (
+            parse_quote!(
+                #[table(index(columns(id), method = "hash", order = "desc"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "`order` only applies to btree",
+        ),
+    ];
+    for (input, needle) in cases {
+        assert_one(&table_errors(input), needle);
+    }
+}
+
+#[test]
+fn malformed_values() {
+    let cases: Vec<(syn::DeriveInput, &str)> = vec![
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key = true)]
+                    id: i64,
+                }
+            ),
+            "`primary_key` takes no value",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, name = 5)]
+                    id: i64,
+                }
+            ),
+            "`name` takes a string literal",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, varchar = "x")]
+                    id: String,
+                }
+            ),
+            "`varchar` takes a positive integer",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, varchar = 0)]
+                    id: String,
+                }
+            ),
+            "between 1 and 10485760",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, sql_type = "text;")]
+                    id: String,
+                }
+            ),
+            "cannot contain `;`",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, sql_type = "")]
+                    id: String,
+                }
+            ),
+            "the type is empty",
+        ),
+        (
+            parse_quote!(
+                #[table(index(columns(id), method = "btre"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "did you mean `btree`?",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    #[column(primary_key, references = U, on_delete = "cascde")]
+                    id: i64,
+                }
+            ),
+            "did you mean `cascade`?",
+        ),
+        (
+            parse_quote!(
+                #[table(name = "")]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "the table name is empty",
+        ),
+        (
+            parse_quote!(
+                #[table(schema = "s234567890123456789012345678901234567890123456789012345678901234")]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "64 bytes long",
+        ),
+        (
+            parse_quote!(
+                #[table(unique(columns(id), name = ""))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "the constraint name is empty",
+        ),
+        (
+            parse_quote!(
+                #[table(name = "users")]
+                #[table(name = "people")]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "Duplicate field `name`",
+        ),
+    ];
+    for (input, needle) in cases {
+        assert_one(&table_errors(input), needle);
+    }
+}
+
+#[test]
+fn field_references() {
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(primary_key(tenant, id))]
+            struct T {
+                tenant_id: i64,
+                id: i64,
+            }
+        )),
+        "did you mean `tenant_id`?",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(unique(columns(c)))]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+                #[column(skip)]
+                c: i64,
+            }
+        )),
+        "`#[column(skip)]`, so it is not a column",
+    );
+    // Renamed columns are referred to by their field.
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(primary_key(user), index(columns(user), include(r#type)))]
+        struct T { #[column(name = "user_id")] user: i64, #[column(name = "kind")] r#type: String }
+    });
+    assert!(errors.is_none());
+    assert_eq!(table.primary_key.columns, ["user_id"]);
+    assert_eq!(table.indexes[0].columns, ["user_id"]);
+    assert_eq!(table.indexes[0].include, ["kind"]);
+}
+
+#[test]
+fn shapes() {
+    assert_one(
+        &table_errors(parse_quote!(
+            struct T(i64);
+        )),
+        "needs a struct with named fields",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            struct T;
+        )),
+        "a unit struct has none",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            enum T {
+                A,
+            }
+        )),
+        "use `#[derive(PgEnum)]`",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            struct T<X> {
+                #[column(primary_key)]
+                id: X,
+            }
+        )),
+        "does not support generic structs",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            struct T {
+                x: i64,
+            }
+        )),
+        "table `t` has no primary key",
+    );
+    assert!(table_errors(parse_quote!(
+        struct T<'a> {
+            #[column(primary_key)]
+            id: &'a str,
+        }
+    ))
+    .is_empty());
+}
+
+#[test]
+fn enums() {
+    let (e, errors) = super::pg_enum(&parse_quote! {
+        /// States.
+        #[pg_enum(rename_all = "SCREAMING_SNAKE_CASE")]
+        enum OrderState { OnHold, #[pg_enum(rename = "gone")] Lost }
+    });
+    assert!(errors.is_none());
+    assert_eq!(e.name, "order_state");
+    assert_eq!(e.comment.as_deref(), Some("States."));
+    let labels: Vec<&str> = e.variants.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["ON_HOLD", "gone"]);
+
+    assert_one(
+        &enum_errors(parse_quote!(
+            enum E {
+                A(i32),
+                B,
+            }
+        )),
+        "variant `A` carries data",
+    );
+    assert_one(
+        &enum_errors(parse_quote!(
+            enum E {}
+        )),
+        "has no variants",
+    );
+    assert_one(
+        &enum_errors(parse_quote!(
+            struct E;
+        )),
+        "needs a fieldless enum",
+    );
+    assert_one(
+        &enum_errors(parse_quote!(
+            enum E {
+                A,
+                #[pg_enum(rename = "a")]
+                B,
+            }
+        )),
+        "both have the label `a`",
+    );
+    assert_one(
+        &enum_errors(parse_quote!(
+            #[pg_enum(rename_all = "snake")]
+            enum E {
+                A,
+            }
+        )),
+        "did you mean `snake_case`?",
+    );
+    assert_one(
+        &enum_errors(parse_quote!(
+            #[pg_enum(nmae = "e")]
+            enum E {
+                A,
+            }
+        )),
+        "Did you mean `name`?",
+    );
+}
+
+#[test]
+fn operational_attributes() {
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(
+            volume = "1M rows", retention = "1 year", timestamps, soft_delete, audited, row_level_security = "forced",
+            allow(rule = "missing-timestamps", reason = "immutable"),
+            policy(name = "own", command = "select", using = "owner = current_user", roles("app"), restrictive)
+        )]
+        struct T {
+            #[column(primary_key)]
+            id: i64,
+            #[column(personal_data, protection = "hashed", allow(rule = "a", reason = "b"), allow(rule = "c", reason = "d"))]
+            email: String,
+        }
+    });
+    assert!(errors.is_none());
+    assert_eq!(table.volume.as_deref(), Some("1M rows"));
+    assert!(table.timestamps && table.soft_delete && table.audited);
+    assert_eq!(table.rls, Some(crate::ir::Rls::Forced));
+    assert_eq!(table.policies[0].roles, ["app"]);
+    assert!(table.policies[0].restrictive);
+    assert_eq!(table.columns[1].allows.len(), 2);
+    assert!(table.columns[1].personal_data);
+
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(policy(name = "p", command = "insert", using = "true"))]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+            }
+        )),
+        "an `insert` policy takes only `with_check`",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(policy(name = "p"))]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+            }
+        )),
+        "this policy needs `using",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(allow(rule = "x", reason = ""))]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+            }
+        )),
+        "`reason` is empty",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(row_level_security = "force")]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+            }
+        )),
+        "did you mean `forced`?",
+    );
+}

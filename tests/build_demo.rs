@@ -1,0 +1,179 @@
+//! The build.rs flow: the demo crate's checked-in files are what its schema
+//! generates now, check mode fails on a stale copy naming the file and the
+//! command, files are written only when changed, deny-level findings fail
+//! the build, and the `cargo:` lines are right.
+
+#[path = "../examples/build-demo/schema/src/lib.rs"]
+mod demo_schema;
+
+use std::path::{Path, PathBuf};
+
+use pgarchitect::build_support::{EmitError, Emitter, Output, CHECK_ENV};
+use pgarchitect::docs::{Finding, Level};
+
+const REGENERATE: &str = "cargo build -p pgarchitect-build-demo";
+
+fn generated_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-demo/app/generated")
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("build_demo").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The emitter as the demo's build.rs configures it.
+fn demo_emitter(schema: &pgarchitect::Schema) -> Emitter<'_> {
+    Emitter::new(schema)
+        .markdown_options(demo_schema::markdown_options())
+        .lint(demo_schema::lint)
+        .regenerate_command(REGENERATE)
+        .print_directives(false)
+}
+
+#[test]
+fn checked_in_files_are_up_to_date() {
+    let schema = demo_schema::schema();
+    let result = demo_emitter(&schema).checked_in(generated_dir()).check(true).emit();
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    for output in Output::ALL {
+        assert!(generated_dir().join(output.file_name()).exists(), "{} is checked in", output.file_name());
+    }
+}
+
+#[test]
+fn check_mode_fails_on_a_stale_copy() {
+    let dir = scratch("stale");
+    for output in Output::ALL {
+        std::fs::copy(generated_dir().join(output.file_name()), dir.join(output.file_name())).unwrap();
+    }
+    let sql = dir.join("schema.sql");
+    let edited = std::fs::read_to_string(&sql).unwrap().replacen("CREATE TABLE public.notes (", "CREATE TABLE public.notes ( -- edited by hand", 1);
+    std::fs::write(&sql, &edited).unwrap();
+    std::fs::remove_file(dir.join("schema.dot")).unwrap();
+
+    let schema = demo_schema::schema();
+    let err = demo_emitter(&schema).checked_in(&dir).check(true).emit().unwrap_err();
+    let EmitError::Stale { files, regenerate, .. } = &err else { panic!("expected stale files, got {err}") };
+    assert_eq!(regenerate, REGENERATE);
+    assert_eq!(files.len(), 2, "{err}");
+    let message = err.to_string();
+    assert!(message.contains(&format!("{} is stale", sql.display())), "{message}");
+    assert!(message.contains(&format!("{} is missing", dir.join("schema.dot").display())), "{message}");
+    assert!(message.contains("- CREATE TABLE public.notes ( -- edited by hand\n"), "{message}");
+    assert!(message.contains("+ CREATE TABLE public.notes (\n"), "{message}");
+    assert!(message.contains(&format!("regenerate with `{REGENERATE}` (outside check mode) and commit the result")), "{message}");
+    // Check mode writes nothing.
+    assert_eq!(std::fs::read_to_string(&sql).unwrap(), edited);
+    assert!(!dir.join("schema.dot").exists());
+
+    // Without check mode the same call repairs the folder.
+    let report = demo_emitter(&schema).checked_in(&dir).check(false).emit().unwrap();
+    assert_eq!(report.written, vec![sql.clone(), dir.join("schema.dot")]);
+    demo_emitter(&schema).checked_in(&dir).check(true).emit().unwrap();
+}
+
+#[test]
+fn writes_only_changed_files() {
+    let dir = scratch("out");
+    let schema = demo_schema::schema();
+    let first = demo_emitter(&schema).out_dir(&dir).check(false).emit().unwrap();
+    assert_eq!(first.written.len(), 4);
+    let modified = |f: &str| std::fs::metadata(dir.join(f)).unwrap().modified().unwrap();
+    let before = modified("SCHEMA.md");
+
+    let second = demo_emitter(&schema).out_dir(&dir).check(false).emit().unwrap();
+    assert!(second.written.is_empty(), "{:?}", second.written);
+    assert_eq!(second.unchanged.len(), 4);
+    assert_eq!(modified("SCHEMA.md"), before, "an unchanged file is not rewritten");
+
+    std::fs::write(dir.join("schema.mmd"), "stale").unwrap();
+    let third = demo_emitter(&schema).out_dir(&dir).check(false).emit().unwrap();
+    assert_eq!(third.written, vec![dir.join("schema.mmd")]);
+    assert_eq!(std::fs::read_to_string(dir.join("schema.sql")).unwrap(), schema.to_ddl());
+    // No temporary file is left behind.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 4);
+}
+
+#[test]
+fn deny_findings_fail_after_writing_and_warnings_do_not() {
+    let dir = scratch("deny");
+    let schema = demo_schema::schema();
+    let report = Emitter::new(&schema)
+        .out_dir(&dir)
+        .check(false)
+        .print_directives(false)
+        .lint(|_| vec![Finding::new(Level::Warn, "demo-warning", "worth a look\nsecond line").object("public.notes").help("or allow it")])
+        .emit()
+        .unwrap();
+    assert!(
+        report.directives.contains(&"cargo:warning=pgarchitect warning[demo-warning] public.notes: worth a look second line".to_owned()),
+        "{:?}",
+        report.directives
+    );
+    assert!(report.directives.contains(&"cargo:warning=  help: or allow it".to_owned()), "{:?}", report.directives);
+    let md = std::fs::read_to_string(dir.join("SCHEMA.md")).unwrap();
+    assert!(
+        md.contains("| warning | `demo-warning` | `public.notes` | worth a look<br>second line<br>Help: or allow it |"),
+        "the findings reach the lint summary"
+    );
+
+    let err = Emitter::new(&schema)
+        .out_dir(&dir)
+        .check(false)
+        .print_directives(false)
+        .lint(|_| vec![Finding::new(Level::Deny, "demo-deny", "not allowed").object("public.accounts")])
+        .emit()
+        .unwrap_err();
+    assert!(matches!(&err, EmitError::Denied { findings } if findings.len() == 1), "{err}");
+    assert!(err.to_string().contains("error[demo-deny] public.accounts: not allowed"), "{err}");
+    assert!(std::fs::read_to_string(dir.join("SCHEMA.md")).unwrap().contains("`demo-deny`"), "written before failing, for reading");
+}
+
+#[test]
+fn cargo_directives() {
+    let dir = scratch("directives");
+    let schema = demo_schema::schema();
+    let report = demo_emitter(&schema)
+        .out_dir(dir.join("out"))
+        .checked_in(dir.join("generated"))
+        .rerun_if_changed("../schema/src")
+        .check(false)
+        .emit()
+        .unwrap();
+    assert_eq!(
+        report.directives,
+        ["cargo:rerun-if-changed=build.rs", &format!("cargo:rerun-if-env-changed={CHECK_ENV}"), "cargo:rerun-if-changed=../schema/src"]
+    );
+    let report = demo_emitter(&schema).checked_in(dir.join("generated")).check(true).emit().unwrap();
+    let watched: Vec<&String> = report.directives.iter().filter(|d| d.contains("/generated/")).collect();
+    assert_eq!(watched.len(), 4, "check mode watches the checked-in files: {:?}", report.directives);
+
+    let err = Emitter::new(&schema).out_dir_from_env().print_directives(false).check(false).emit();
+    if std::env::var_os("OUT_DIR").is_none() {
+        assert!(matches!(err, Err(EmitError::NoOutDir)));
+    }
+}
+
+#[test]
+fn check_mode_from_the_environment() {
+    // The only test that reads the variable: the others set check mode explicitly.
+    let schema = demo_schema::schema();
+    std::env::set_var(CHECK_ENV, "1");
+    let on = Emitter::new(&schema).is_check();
+    std::env::set_var(CHECK_ENV, "0");
+    let off = Emitter::new(&schema).is_check();
+    std::env::remove_var(CHECK_ENV);
+    assert!(on && !off);
+    assert!(Emitter::new(&schema).check(true).is_check());
+}
+
+#[test]
+fn demo_lint_is_clean() {
+    assert!(demo_schema::lint(&demo_schema::schema()).is_empty());
+}

@@ -1,0 +1,144 @@
+//! `#[derive(PgEnum)]`'s `ToSql`/`FromSql` against a live PostgreSQL: the type
+//! is created from the emitted DDL, Rust values go in as parameters and come
+//! back out, and `accepts` refuses any other type.
+#![cfg(feature = "postgres-types")]
+
+#[cfg(all(feature = "chrono", feature = "uuid", feature = "serde_json", feature = "rust_decimal"))]
+mod derive_blog;
+mod support;
+
+use pgarchitect::{PgEnum, Schema, Table};
+use postgres::types::{FromSql, Kind, ToSql, Type};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PgEnum)]
+enum TicketState {
+    Open,
+    OnHold,
+    #[pg_enum(rename = "closed for good")]
+    Closed,
+}
+
+const ALL: [TicketState; 3] = [TicketState::Open, TicketState::OnHold, TicketState::Closed];
+
+#[derive(Table)]
+#[table(name = "tickets")]
+#[allow(dead_code)]
+struct Ticket {
+    #[column(primary_key, identity)]
+    id: i64,
+    #[column(default_text = "open")]
+    state: TicketState,
+    previous: Option<TicketState>,
+    #[column(default = "'{}'")]
+    history: Vec<TicketState>,
+}
+
+fn ddl() -> String {
+    Schema::builder().table::<Ticket>().build().unwrap().to_ddl()
+}
+
+fn param_type(client: &mut postgres::Client, cast: &str) -> Type {
+    client.prepare(&format!("SELECT $1::{cast}")).unwrap().params()[0].clone()
+}
+
+#[test]
+fn enum_values_round_trip() {
+    let Some(db) = support::pg::test_db() else { return };
+    db.batch(&ddl());
+    let mut client = db.client();
+
+    for (state, label) in ALL.into_iter().zip(TicketState::LABELS) {
+        let row = client
+            .query_one(
+                "INSERT INTO tickets (state, previous, history) VALUES ($1, $2, ARRAY[$1, $1]::ticket_state[]) \
+                 RETURNING state, previous, state::text",
+                &[&state, &Some(TicketState::OnHold)],
+            )
+            .unwrap();
+        assert_eq!(row.get::<_, TicketState>(0), state);
+        assert_eq!(row.get::<_, Option<TicketState>>(1), Some(TicketState::OnHold));
+        // On the wire an enum is its label.
+        assert_eq!(row.get::<_, String>(2), *label);
+    }
+
+    // The column default, NULL, and comparison with a parameter in SQL.
+    let row = client.query_one("INSERT INTO tickets DEFAULT VALUES RETURNING state, previous", &[]).unwrap();
+    assert_eq!(row.get::<_, TicketState>(0), TicketState::Open);
+    assert_eq!(row.get::<_, Option<TicketState>>(1), None);
+    let open: i64 = client.query_one("SELECT count(*) FROM tickets WHERE state = $1", &[&TicketState::Open]).unwrap().get(0);
+    assert_eq!(open, 2);
+
+    // Once the database type has a label the Rust enum lacks, the types no longer
+    // match, and reading even a known label is refused rather than guessed.
+    db.batch("ALTER TYPE ticket_state ADD VALUE 'escalated'");
+    let mut client = db.client(); // a new session sees the new label
+    let row = client.query_one("SELECT 'open'::ticket_state", &[]).unwrap();
+    let err = row.try_get::<_, TicketState>(0).unwrap_err();
+    let message = support::pg::describe_error(&err);
+    assert!(message.contains("cannot convert") && message.contains("ticket_state"), "{message}");
+}
+
+#[test]
+fn accepts_only_its_own_type() {
+    let Some(db) = support::pg::test_db() else { return };
+    db.batch(&ddl());
+    db.batch(
+        "CREATE TYPE other_state AS ENUM ('open', 'on_hold', 'closed for good');
+         CREATE SCHEMA shadow;
+         CREATE TYPE shadow.ticket_state AS ENUM ('open', 'on_hold');",
+    );
+    let mut client = db.client();
+
+    let ours = param_type(&mut client, "ticket_state");
+    assert!(<TicketState as ToSql>::accepts(&ours));
+    assert!(<TicketState as FromSql>::accepts(&ours));
+
+    // Another name, even with the same labels.
+    let other = param_type(&mut client, "other_state");
+    assert!(!<TicketState as ToSql>::accepts(&other));
+    assert!(!<TicketState as FromSql>::accepts(&other));
+    let err = client.query_one("SELECT $1::other_state", &[&TicketState::Open]).unwrap_err();
+    let message = support::pg::describe_error(&err);
+    assert!(message.contains("TicketState") && message.contains("other_state"), "{message}");
+
+    // The same name with other labels.
+    let shadow = param_type(&mut client, "shadow.ticket_state");
+    assert!(!<TicketState as ToSql>::accepts(&shadow));
+    assert!(!<TicketState as FromSql>::accepts(&shadow));
+
+    // Not an enum at all.
+    assert!(!<TicketState as ToSql>::accepts(&Type::TEXT));
+    assert!(!<TicketState as ToSql>::accepts(&param_type(&mut client, "text")));
+
+    // Labels are compared as a set: `ALTER TYPE ... ADD VALUE ... BEFORE` reorders them.
+    let reordered = Type::new(
+        "ticket_state".into(),
+        0,
+        Kind::Enum(vec!["closed for good".into(), "open".into(), "on_hold".into()]),
+        "public".into(),
+    );
+    assert!(<TicketState as ToSql>::accepts(&reordered));
+}
+
+/// The whole derived blog schema (enums, composite and self-referencing keys,
+/// gin and partial indexes, generated columns, RLS policies, timestamps, soft
+/// delete, audit) applies to PostgreSQL as emitted.
+#[cfg(all(feature = "chrono", feature = "uuid", feature = "serde_json", feature = "rust_decimal"))]
+#[test]
+fn derived_blog_schema_applies() {
+    let Some(db) = support::pg::test_db() else { return };
+    // Roles are cluster-wide and tests run in parallel.
+    db.batch("DO $$ BEGIN CREATE ROLE app_user; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    let ddl = derive_blog::schema().to_ddl();
+    if let Err(e) = db.apply_psql(&ddl) {
+        panic!("the derived DDL does not apply: {e}\n{ddl}");
+    }
+    let mut client = db.client();
+    let tables: i64 = client
+        .query_one("SELECT count(*) FROM pg_tables WHERE schemaname IN ('public', 'app') AND tablename <> 'audit_log'", &[])
+        .unwrap()
+        .get(0);
+    assert!(tables >= 7, "{tables} tables");
+    let policies: i64 = client.query_one("SELECT count(*) FROM pg_policies WHERE tablename = 'sessions'", &[]).unwrap().get(0);
+    assert_eq!(policies, 2);
+}

@@ -1,0 +1,206 @@
+//! The lint's error-level claims, checked on a real PostgreSQL: each test builds a
+//! schema the linter reports, applies its DDL, and shows the failure the rule
+//! predicts (and, where there is one, that the suggested fix does not fail).
+
+mod support;
+
+use std::hash::{Hash, Hasher};
+
+use pgarchitect_core::lint::{Diagnostic, LintConfig};
+use pgarchitect_core::model::*;
+use pgarchitect_core::{Schema, SchemaBuilder, SqlType};
+use support::pg;
+
+/// A role name unique to this test database (roles are cluster-wide).
+fn role(db: &pg::TestDb, what: &str) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    db.name().hash(&mut h);
+    format!("lint_{what}_{:x}", h.finish())
+}
+
+fn lint(schema: &Schema, rule: &str) -> Vec<Diagnostic> {
+    let today = CivilDate::new(2026, 11, 25).unwrap();
+    schema.lint_with(&LintConfig::new().today(today)).of_rule(rule).cloned().collect()
+}
+
+fn id() -> Column {
+    Column::new("id", SqlType::BigInt).identity(Identity::ByDefault)
+}
+
+fn select_to(builder: SchemaBuilder, table: &str, role: &str) -> SchemaBuilder {
+    builder.grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public(table), columns: vec![] }, [role]))
+}
+
+/// Runs `setup` then `SELECT count(*) FROM table` as `role`; the SQLSTATE on failure.
+fn count_as(db: &pg::TestDb, role: &str, setup: &str, table: &str) -> Result<i64, String> {
+    let mut client = db.client();
+    client.batch_execute(&format!("SET ROLE {role}; {setup}")).map_err(|e| pg::describe_error(&e))?;
+    client
+        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+        .map(|row| row.get(0))
+        .map_err(|e| pg::sqlstate_of(&e).unwrap_or_else(|| pg::describe_error(&e)))
+}
+
+fn apply(db: &pg::TestDb, schema: &Schema) {
+    db.apply_psql(&schema.to_ddl()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn current_setting_without_missing_ok_fails_queries() {
+    let Some(db) = pg::test_db() else { return };
+    let reader = role(&db, "reader");
+    let builder = Schema::builder()
+        .role(Role::group(&reader))
+        .add_table(
+            Table::new("docs")
+                .column(id())
+                .column(Column::new("owner_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(true)
+                .policy(Policy::new("docs_own").using("owner_id = current_setting('app.user_id')::bigint")),
+        )
+        .add_table(
+            Table::new("safe_docs")
+                .column(id())
+                .column(Column::new("owner_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(true)
+                .policy(Policy::isolate_by_setting("safe_docs_own", "owner_id", &SqlType::BigInt, "app.user_id")),
+        );
+    let schema = select_to(select_to(builder, "docs", &reader), "safe_docs", &reader).build().unwrap();
+    let found = lint(&schema, "current-setting-without-missing-ok");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].object, "policy docs_own on public.docs");
+    apply(&db, &schema);
+    db.batch("INSERT INTO docs (owner_id) VALUES (1); INSERT INTO safe_docs (owner_id) VALUES (1);");
+
+    // A session that never set app.user_id: 42704 undefined_object.
+    assert_eq!(count_as(&db, &reader, "", "docs"), Err("42704".into()));
+    assert_eq!(count_as(&db, &reader, "", "safe_docs"), Ok(0));
+    assert_eq!(count_as(&db, &reader, "SET app.user_id = '1';", "docs"), Ok(1));
+}
+
+#[test]
+fn unguarded_setting_cast_fails_after_reset() {
+    let Some(db) = pg::test_db() else { return };
+    let reader = role(&db, "reader");
+    let builder = Schema::builder()
+        .role(Role::group(&reader))
+        .add_table(
+            Table::new("notes")
+                .column(id())
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(true)
+                .policy(Policy::new("notes_tenant").using("tenant_id = current_setting('app.tenant_id', true)::bigint")),
+        )
+        .add_table(
+            Table::new("safe_notes")
+                .column(id())
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(true)
+                .policy(Policy::isolate_by_setting("safe_notes_tenant", "tenant_id", &SqlType::BigInt, "app.tenant_id")),
+        );
+    let schema = select_to(select_to(builder, "notes", &reader), "safe_notes", &reader).build().unwrap();
+    assert_eq!(lint(&schema, "unguarded-setting-cast").len(), 1);
+    assert!(lint(&schema, "current-setting-without-missing-ok").is_empty());
+    apply(&db, &schema);
+
+    // Never set: NULL, no row, no error.
+    assert_eq!(count_as(&db, &reader, "", "notes"), Ok(0));
+    // Set, then RESET (what a pool does between clients): '' and 22P02 invalid_text_representation.
+    let reset = "SET app.tenant_id = '7'; RESET app.tenant_id;";
+    assert_eq!(count_as(&db, &reader, reset, "notes"), Err("22P02".into()));
+    assert_eq!(count_as(&db, &reader, reset, "safe_notes"), Ok(0));
+}
+
+#[test]
+fn set_null_on_a_not_null_column_blocks_deletes() {
+    let Some(db) = pg::test_db() else { return };
+    let schema = Schema::builder()
+        .add_table(Table::new("authors").column(id()).primary_key(["id"]))
+        .add_table(
+            Table::new("books")
+                .column(id())
+                .column(Column::new("author_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .foreign_key(ForeignKey::new(["author_id"], QualifiedName::public("authors"), ["id"]).on_delete(ReferentialAction::SetNull))
+                .index(Index::on(["author_id"])),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(lint(&schema, "set-null-on-not-null-column").len(), 1);
+    apply(&db, &schema);
+    db.batch("INSERT INTO authors (id) VALUES (1); INSERT INTO books (author_id) VALUES (1);");
+    let err = db.try_batch("DELETE FROM authors WHERE id = 1").expect_err("the delete cannot set author_id to NULL");
+    assert_eq!(pg::sqlstate_of(&err).as_deref(), Some("23502"), "{}", pg::describe_error(&err));
+}
+
+#[test]
+fn partitions_not_covering_today_reject_current_rows() {
+    let Some(db) = pg::test_db() else { return };
+    let month = |name: &str, from: &str, to: &str| {
+        Partition::new(name, PartitionBound::Range { from: vec![format!("'{from}'")], to: vec![format!("'{to}'")] })
+    };
+    let schema = Schema::builder()
+        .add_table(
+            Table::new("audit_logs")
+                .column(id())
+                .column(Column::new("created_at", SqlType::Timestamptz).default_expr("now()"))
+                .primary_key(["id", "created_at"])
+                .partition_by(
+                    Partitioning::range(["created_at"])
+                        .partition(month("audit_logs_2026_02", "2026-02-01", "2026-03-01"))
+                        .partition(month("audit_logs_2026_03", "2026-03-01", "2026-04-01")),
+                ),
+        )
+        .build()
+        .unwrap();
+    // Judged against the real clock: the brief's partitions are in the past from April 2026 on.
+    let report = schema.lint_with(&LintConfig::new());
+    let now_covered = report.of_rule("partition-not-covering-today").next().is_none();
+    apply(&db, &schema);
+    let result = db.try_batch("INSERT INTO audit_logs DEFAULT VALUES");
+    match result {
+        Ok(()) => assert!(now_covered, "the insert worked, yet the lint said no partition covers today"),
+        Err(e) => {
+            assert!(!now_covered, "the lint missed it: {}", pg::describe_error(&e));
+            // 23514 check_violation: "no partition of relation found for row".
+            assert_eq!(pg::sqlstate_of(&e).as_deref(), Some("23514"), "{}", pg::describe_error(&e));
+        }
+    }
+}
+
+#[test]
+fn policies_without_rls_and_unforced_rls_let_rows_through() {
+    let Some(db) = pg::test_db() else { return };
+    let reader = role(&db, "reader");
+    let owner = role(&db, "owner");
+    let own = |name: &str| Policy::isolate_by_setting(name, "owner_id", &SqlType::BigInt, "app.user_id");
+    let table = |name: &str| Table::new(name).column(id()).column(Column::new("owner_id", SqlType::BigInt)).primary_key(["id"]);
+    let builder = Schema::builder()
+        .role(Role::group(&reader))
+        .role(Role::group(&owner))
+        .add_table(table("no_rls").policy(own("no_rls_own")))
+        .add_table(table("not_forced").row_level_security(false).policy(own("not_forced_own")))
+        .add_table(table("forced").row_level_security(true).policy(own("forced_own")));
+    let schema = select_to(builder, "no_rls", &reader).build().unwrap();
+    assert_eq!(lint(&schema, "policy-without-rls").len(), 1);
+    let not_forced: Vec<String> = lint(&schema, "rls-not-forced").into_iter().map(|d| d.object).collect();
+    assert_eq!(not_forced, ["public.not_forced"]);
+    apply(&db, &schema);
+    db.batch(&format!(
+        "INSERT INTO no_rls (owner_id) VALUES (1), (2);
+         INSERT INTO not_forced (owner_id) VALUES (1), (2);
+         INSERT INTO forced (owner_id) VALUES (1), (2);
+         ALTER TABLE not_forced OWNER TO {owner};
+         ALTER TABLE forced OWNER TO {owner};"
+    ));
+    // The policy is stored but never applied: every row, with no setting at all.
+    assert_eq!(count_as(&db, &reader, "", "no_rls"), Ok(2));
+    // The owner (not a superuser) bypasses unforced RLS, and not forced RLS.
+    assert_eq!(count_as(&db, &owner, "", "not_forced"), Ok(2));
+    assert_eq!(count_as(&db, &owner, "", "forced"), Ok(0));
+    assert_eq!(count_as(&db, &owner, "SET app.user_id = '1';", "forced"), Ok(1));
+}

@@ -1,0 +1,493 @@
+//! Migrations on a real PostgreSQL: plans applied to databases holding rows (no
+//! row lost, the result matches the declaration), down migrations, destructive
+//! changes refused, and the runner: eight at once, an edited migration, a
+//! crash mid-migration, an INVALID index left by a failed concurrent build.
+
+mod support;
+
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use pgarchitect::live::runner::Runner;
+use pgarchitect::live::{self, IntrospectOptions};
+use pgarchitect::migrate::{self, Backfill, Hazard, Migration, Phase, PlanError, PlanOptions, Rename};
+use pgarchitect::model::*;
+use pgarchitect::{Schema, SqlType};
+use postgres::{Client, NoTls};
+
+fn build(b: pgarchitect::SchemaBuilder) -> Schema {
+    b.build().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn accounts_v1() -> Table {
+    Table::new("accounts")
+        .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+        .column(Column::new("email", SqlType::Text))
+        .column(Column::new("name", SqlType::Varchar(Some(50))).nullable())
+        .column(Column::new("score", SqlType::Integer).nullable())
+        .column(Column::new("mood", SqlType::Named(QualifiedName::public("mood"))).default_text("ok"))
+        .column(Column::new("legacy", SqlType::Text).nullable())
+        .column(Column::new("created", SqlType::Date).default_expr("CURRENT_DATE"))
+        .primary_key(["id"])
+        .index(Index::on(["name"]).named("accounts_name"))
+}
+
+fn v1() -> Schema {
+    build(
+        Schema::builder()
+            .enum_type(EnumType::new("mood", ["ok", "sad"]))
+            .add_table(accounts_v1())
+            .add_table(
+                Table::new("posts")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("account_id", SqlType::BigInt))
+                    .column(Column::new("title", SqlType::Text))
+                    .primary_key(["id"]),
+            )
+            .view(View::new(QualifiedName::public("account_emails"), "SELECT id, email FROM public.accounts").depends_on(QualifiedName::public("accounts")))
+            .function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 1")),
+    )
+}
+
+fn v2() -> Schema {
+    build(
+        Schema::builder()
+            .enum_type(EnumType::new("mood", ["ok", "happy", "sad", "mad"]))
+            .add_table(
+                Table::new("accounts")
+                    .comment("Accounts, version 2")
+                    .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+                    .column(Column::new("email", SqlType::Text))
+                    .column(Column::new("name", SqlType::Varchar(Some(100))).nullable())
+                    .column(Column::new("score", SqlType::Integer).default_expr("0"))
+                    .column(Column::new("mood", SqlType::Named(QualifiedName::public("mood"))).default_text("happy"))
+                    .column(Column::new("notes", SqlType::Text).nullable().comment("was legacy"))
+                    .column(Column::new("created", SqlType::Date).default_expr("CURRENT_DATE"))
+                    .column(Column::new("nickname", SqlType::Text))
+                    .column(Column::new("active", SqlType::Boolean).default_expr("true"))
+                    .column(Column::new("token", SqlType::Uuid).default_expr("gen_random_uuid()"))
+                    .primary_key(["id"])
+                    .unique(UniqueConstraint::new(["email"]))
+                    .check(CheckConstraint::on_column("score", "score >= 0"))
+                    .index(Index::with_keys([IndexKey::expression("lower(email)")]).named("accounts_lower_email"))
+                    .row_level_security(false)
+                    .policy(Policy::new("everyone").using("true")),
+            )
+            .add_table(
+                Table::new("posts")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("account_id", SqlType::BigInt))
+                    .column(Column::new("title", SqlType::Text))
+                    .primary_key(["id"])
+                    .foreign_key(ForeignKey::new(["account_id"], QualifiedName::public("accounts"), ["id"]).on_delete(ReferentialAction::Cascade))
+                    .index(Index::on(["account_id"])),
+            )
+            .add_table(
+                Table::new("tags")
+                    .column(Column::new("id", SqlType::BigInt).identity(Identity::ByDefault))
+                    .column(Column::new("account_id", SqlType::BigInt))
+                    .column(Column::new("tag", SqlType::Text))
+                    .primary_key(["id"])
+                    .foreign_key(ForeignKey::new(["account_id"], QualifiedName::public("accounts"), ["id"]))
+                    .index(Index::on(["account_id", "tag"]).unique()),
+            )
+            .add_table(
+                Table::new("events")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("region", SqlType::Text))
+                    .primary_key(["id", "region"])
+                    .partition_by(Partitioning::list("region").values("events_eu", ["'eu'"]).with_default()),
+            )
+            .view(
+                View::new(QualifiedName::public("account_emails"), "SELECT id, email, nickname FROM public.accounts")
+                    .depends_on(QualifiedName::public("accounts")),
+            )
+            .function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 42"))
+            .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("posts"), columns: vec![] }, ["public"])),
+    )
+}
+
+fn options_v1_to_v2() -> PlanOptions {
+    PlanOptions {
+        renames: vec![Rename::Column { table: QualifiedName::public("accounts"), from: "legacy".into(), to: "notes".into() }],
+        backfills: vec![Backfill { table: QualifiedName::public("accounts"), column: "nickname".into(), expression: "lower(email)".into() }],
+        ..PlanOptions::default()
+    }
+}
+
+/// Plans the change from the live database to `target`, both sides canonical.
+fn plan_to(client: &mut Client, shadow: &mut Client, target: &Schema, options: &PlanOptions) -> migrate::Plan {
+    let live = live::introspect(client, &IntrospectOptions::for_schema(target)).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let from = live::canonicalize(shadow, &live).unwrap_or_else(|e| panic!("canonicalize live: {e}"));
+    let to = live::canonicalize(shadow, target).unwrap_or_else(|e| panic!("canonicalize target: {e}"));
+    let diff = migrate::diff(&from, &to);
+    migrate::plan(&diff, options).unwrap_or_else(|e| panic!("plan: {e}\ndiff:\n{diff}"))
+}
+
+fn count(client: &mut Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
+
+fn seed(client: &mut Client) {
+    client
+        .batch_execute(
+            "INSERT INTO public.accounts (email, name, score, legacy)
+             SELECT 'User' || i || '@Example.com', 'n' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE i END, 'legacy ' || i
+             FROM generate_series(1, 1000) i;
+             INSERT INTO public.posts (id, account_id, title) SELECT i, 1 + i % 1000, 'post ' || i FROM generate_series(1, 2000) i;",
+        )
+        .unwrap();
+}
+
+fn assert_clean(schema: &Schema, client: &mut Client, shadow: &mut Client) {
+    let report = live::verify(schema, client, shadow).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean(), "drift after migrating:\n{}\ninvalid indexes: {:?}", report.diff, report.invalid_indexes);
+}
+
+#[test]
+fn each_kind_of_change_keeps_every_row() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    live::apply(&mut client, &v1()).unwrap();
+    seed(&mut client);
+
+    let plan = plan_to(&mut client, &mut shadow, &v2(), &options_v1_to_v2());
+    let hazards = plan.hazards();
+    assert!(hazards.contains(&Hazard::IndexBuild) && hazards.contains(&Hazard::ValidationScan) && hazards.contains(&Hazard::Backfill));
+    assert!(!hazards.contains(&Hazard::DataLoss), "{}", plan.up_script());
+    assert!(plan.phase(Phase::Contract).count() >= 1, "dropping the name index is a contract step");
+    let up = plan.up_script();
+    for expected in [
+        "CREATE INDEX CONCURRENTLY accounts_lower_email ON public.accounts",
+        "CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON public.accounts (email)",
+        "ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email_key",
+        "ADD CONSTRAINT posts_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts (id) ON DELETE CASCADE NOT VALID",
+        "VALIDATE CONSTRAINT posts_account_id_fkey",
+        "CHECK (nickname IS NOT NULL) NOT VALID",
+        "ALTER COLUMN nickname SET NOT NULL",
+        "RENAME COLUMN legacy TO notes",
+        "ADD VALUE IF NOT EXISTS 'happy' AFTER 'ok'",
+        "DROP INDEX CONCURRENTLY IF EXISTS public.accounts_name",
+        "SET lock_timeout = '5000ms'",
+    ] {
+        assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+    }
+    let migrations = plan.migrations(1, "v1 to v2");
+    let started = Instant::now();
+    let report = Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("run: {e}\n{up}"));
+    assert_eq!(report.applied.len(), migrations.len());
+    eprintln!("{} steps in {} migrations applied in {:.2?}", plan.steps.len(), migrations.len(), started.elapsed());
+
+    assert_clean(&v2(), &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.accounts"), 1000);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts"), 2000);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.accounts WHERE nickname = lower(email)"), 1000);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.accounts WHERE notes = 'legacy ' || id"), 1000);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.accounts WHERE score = 0"), 333);
+    assert_eq!(count(&mut client, "SELECT count(DISTINCT token) FROM public.accounts"), 1000);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.account_emails WHERE nickname IS NOT NULL"), 1000);
+    assert_eq!(count(&mut client, "SELECT public.answer()::int8"), 42);
+
+    // Nothing is left to do, and running again applies nothing.
+    let again = plan_to(&mut client, &mut shadow, &v2(), &options_v1_to_v2());
+    assert!(again.is_empty(), "{}", again.up_script());
+    let rerun = Runner::new().run(&mut client, &migrations).unwrap();
+    assert!(rerun.applied.is_empty() && rerun.skipped.len() == migrations.len());
+}
+
+/// v2 with what v1 -> v2 does not cover: a rewriting type change, an identity
+/// added, timestamps and their trigger, a partition added, a policy altered, a
+/// domain, and (allowed) drops of a column and a table.
+fn v3() -> Schema {
+    let v2 = v2();
+    let mut accounts = v2.table(&QualifiedName::public("accounts")).unwrap().clone();
+    accounts.columns.retain(|c| c.name != "name");
+    accounts.columns.iter_mut().find(|c| c.name == "score").unwrap().ty = SqlType::BigInt;
+    accounts.policies[0].using = Some("id > 0".into());
+    let accounts = accounts.column(Column::new("age", SqlType::Named(QualifiedName::public("age")))).timestamps();
+    let mut events = v2.table(&QualifiedName::public("events")).unwrap().clone();
+    let partitioning = events.partitioning.take().unwrap().values("events_us", ["'us'"]);
+    let events = events.partition_by(partitioning).index(Index::on(["region"]).named("events_region").comment("by region"));
+    let mut posts = v2.table(&QualifiedName::public("posts")).unwrap().clone();
+    posts.columns.push(Column::new("seq", SqlType::BigInt));
+    let posts = posts.clone();
+    let mut b = Schema::builder()
+        .enum_type(v2.enums()[0].clone())
+        .domain(Domain::new("age", SqlType::Integer).check(CheckConstraint::new("VALUE >= 0").named("age_check")))
+        .add_table(accounts)
+        .add_table(posts)
+        .add_table(events)
+        .view(v2.views()[0].clone())
+        .function(v2.functions().iter().find(|f| f.name.name == "answer").unwrap().clone());
+    for g in v2.grants() {
+        b = b.grant(g.clone());
+    }
+    build(b)
+}
+
+#[test]
+fn more_changes_including_allowed_drops_keep_every_row() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    live::apply(&mut client, &v1()).unwrap();
+    seed(&mut client);
+    let to_v2 = plan_to(&mut client, &mut shadow, &v2(), &options_v1_to_v2());
+    Runner::new().run(&mut client, &to_v2.migrations(1, "v2")).unwrap();
+    client.batch_execute("INSERT INTO public.events VALUES (1, 'eu'), (2, 'us'), (3, 'xx')").unwrap();
+
+    let options = PlanOptions {
+        backfills: vec![
+            Backfill { table: QualifiedName::public("accounts"), column: "age".into(), expression: "18".into() },
+            Backfill { table: QualifiedName::public("posts"), column: "seq".into(), expression: "id * 10".into() },
+        ],
+        ..PlanOptions::default()
+    };
+    // Refused by default: the drops lose data.
+    let live_v2 = live::canonicalize(&mut shadow, &live::introspect(&mut client, &IntrospectOptions::for_schema(&v3())).unwrap()).unwrap();
+    let target = live::canonicalize(&mut shadow, &v3()).unwrap();
+    let diff = migrate::diff(&live_v2, &target);
+    let refused = migrate::plan(&diff, &options).unwrap_err().to_string();
+    assert!(refused.contains("drop column public.accounts.name") && refused.contains("drop table public.tags"), "{refused}");
+    // The rows of the default partition that belong to the new partition must move first: here, none do.
+    let plan = migrate::plan(&diff, &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
+    let up = plan.up_script();
+    for expected in [
+        "ALTER COLUMN score TYPE bigint USING score::bigint",
+        "CREATE TABLE public.events_us PARTITION OF public.events FOR VALUES IN ('us')",
+        "ALTER POLICY everyone ON public.accounts TO PUBLIC USING ((id > 0))",
+        "CREATE TRIGGER accounts_set_updated_at BEFORE UPDATE ON public.accounts",
+        "CREATE DOMAIN public.age AS integer",
+        "UPDATE public.posts SET seq = id * 10",
+        "CREATE INDEX events_region ON ONLY public.events (region)",
+        "CREATE INDEX CONCURRENTLY events_eu_events_region ON public.events_eu (region)",
+        "ALTER INDEX public.events_region ATTACH PARTITION public.events_default_events_region",
+        "CREATE INDEX CONCURRENTLY events_us_events_region ON public.events_us (region)",
+    ] {
+        assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+    }
+    let rewrite = plan.steps.iter().find(|s| s.description.contains("change type of public.accounts.score")).unwrap();
+    assert!(rewrite.hazards.contains(&Hazard::TableRewrite) && rewrite.hazards.contains(&Hazard::LongLock));
+    let contract: Vec<&str> = plan.phase(Phase::Contract).map(|s| s.description.as_str()).collect();
+    assert!(contract.iter().any(|d| d.contains("drop column public.accounts.name")) && contract.iter().any(|d| d.contains("drop table public.tags")), "{contract:?}");
+    let events_us_rows: i64 = count(&mut client, "SELECT count(*) FROM public.events WHERE region = 'us'");
+    assert_eq!(events_us_rows, 1);
+    // A row for the new partition sits in the default partition: attaching must fail loudly, not lose it.
+    let err = Runner::new().run(&mut client, &plan.migrations(100, "v3"));
+    assert!(err.as_ref().is_err_and(|e| e.to_string().contains("23514")), "{err:?}");
+    client.batch_execute("DELETE FROM public.events WHERE region = 'us'").unwrap();
+    Runner::new().run(&mut client, &plan.migrations(100, "v3")).unwrap_or_else(|e| panic!("{e}\n{up}"));
+
+    assert_clean(&v3(), &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.accounts WHERE age = 18"), 1000);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts WHERE seq = id * 10"), 2000);
+    assert_eq!(count(&mut client, "SELECT sum(score)::int8 FROM public.accounts"), count(&mut client, "SELECT sum(CASE WHEN id % 3 = 0 THEN 0 ELSE id END)::int8 FROM public.accounts"));
+}
+
+#[test]
+fn down_migrations_restore_the_previous_schema() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = build(
+        Schema::builder()
+            .add_table(Table::new("items").column(Column::new("id", SqlType::BigInt)).column(Column::new("label", SqlType::Varchar(Some(20)))).column(Column::new("old", SqlType::Text).nullable()).primary_key(["id"]))
+            .add_table(Table::new("owners").column(Column::new("id", SqlType::BigInt)).primary_key(["id"])),
+    );
+    let after = build(
+        Schema::builder()
+            .add_table(
+                Table::new("items")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("label", SqlType::Text).default_text("none"))
+                    .column(Column::new("renamed", SqlType::Text).nullable())
+                    .column(Column::new("owner_id", SqlType::BigInt).nullable())
+                    .column(Column::new("qty", SqlType::Integer).default_expr("1"))
+                    .primary_key(["id"])
+                    .check(CheckConstraint::on_column("qty", "qty > 0"))
+                    .foreign_key(ForeignKey::new(["owner_id"], QualifiedName::public("owners"), ["id"]))
+                    .index(Index::on(["owner_id"]))
+                    .comment("items"),
+            )
+            .add_table(Table::new("owners").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]))
+            .add_table(Table::new("extra").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]))
+            .view(View::new(QualifiedName::public("labels"), "SELECT id, label FROM public.items").depends_on(QualifiedName::public("items"))),
+    );
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.items (id, label, old) SELECT i, 'l' || i, 'o' || i FROM generate_series(1, 500) i").unwrap();
+    let options = PlanOptions { renames: vec![Rename::Column { table: QualifiedName::public("items"), from: "old".into(), to: "renamed".into() }], ..PlanOptions::default() };
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    assert!(plan.is_reversible(), "{:#?}", plan.steps.iter().filter(|s| s.down.is_none()).collect::<Vec<_>>());
+    let migrations = plan.migrations(1, "items v2");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    assert_clean(&after, &mut client, &mut shadow);
+
+    // Undo, last migration first, each as its tool would run it.
+    for m in migrations.iter().rev() {
+        let down = m.down.as_ref().expect("reversible");
+        let undo = Migration::new(m.version, "down", down.clone());
+        if undo.transactional {
+            let mut tx = client.transaction().unwrap();
+            tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", m.version));
+            tx.commit().unwrap();
+        } else {
+            for statement in undo.statements() {
+                client.batch_execute(&statement).unwrap_or_else(|e| panic!("down {}: {e}\n{statement}", m.version));
+            }
+        }
+    }
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.items WHERE old = 'o' || id AND label = 'l' || id"), 500);
+}
+
+#[test]
+fn destructive_changes_are_refused_unless_allowed() {
+    let from = v1();
+    let mut to_builder = Schema::builder().enum_type(EnumType::new("mood", ["ok", "sad"]));
+    let mut accounts = accounts_v1();
+    accounts.columns.retain(|c| c.name != "legacy");
+    accounts.columns.iter_mut().find(|c| c.name == "name").unwrap().ty = SqlType::Varchar(Some(10));
+    to_builder = to_builder.add_table(accounts).function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 1"));
+    let to = build(to_builder);
+    let diff = migrate::diff(&from, &to);
+    let errors = migrate::plan(&diff, &PlanOptions::default()).unwrap_err();
+    let refused: Vec<String> = errors.0.iter().map(|e| e.to_string()).collect();
+    assert!(errors.0.iter().all(|e| matches!(e, PlanError::Refused { hazard: Hazard::DataLoss, .. })), "{refused:#?}");
+    for what in ["drop table public.posts", "drop column public.accounts.legacy", "varchar(50) -> varchar(10)"] {
+        assert!(refused.iter().any(|r| r.contains(what)), "{what} not refused: {refused:#?}");
+    }
+    let allowed = migrate::plan(&diff, &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap();
+    let drops: Vec<_> = allowed.steps.iter().filter(|s| s.hazards.contains(&Hazard::DataLoss)).collect();
+    assert!(drops.iter().filter(|s| s.description.starts_with("drop")).all(|s| s.phase == Phase::Contract && s.down.is_none()));
+    assert!(drops.len() >= 3);
+}
+
+fn counting_migrations() -> Vec<Migration> {
+    vec![
+        Migration::new(1, "create log", "CREATE TABLE public.log (n int NOT NULL, at timestamptz DEFAULT clock_timestamp());"),
+        Migration::new(2, "first row", "INSERT INTO public.log (n) VALUES (2); SELECT pg_sleep(0.05);"),
+        Migration::new(3, "index the log", "-- no-transaction\nSET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY log_n ON public.log (n);\nRESET lock_timeout;\n"),
+        Migration::new(4, "second row", "INSERT INTO public.log (n) VALUES (4);"),
+    ]
+}
+
+#[test]
+fn eight_runners_apply_each_migration_exactly_once() {
+    let Some(db) = support::pg::test_db() else { return };
+    let url = db.url();
+    let migrations = Arc::new(counting_migrations());
+    let barrier = Arc::new(Barrier::new(8));
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let (url, migrations, barrier) = (url.clone(), migrations.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut client = Client::connect(&url, NoTls).unwrap();
+                barrier.wait();
+                Runner::new().applied_by(format!("runner {i}")).run(&mut client, &migrations).unwrap_or_else(|e| panic!("runner {i}: {e}"))
+            })
+        })
+        .collect();
+    let reports: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let mut applied: Vec<u64> = reports.iter().flat_map(|r| r.applied.clone()).collect();
+    applied.sort();
+    assert_eq!(applied, [1, 2, 3, 4], "{reports:#?}");
+    assert!(reports.iter().all(|r| r.applied.len() + r.skipped.len() == 4));
+    let mut client = db.client();
+    let rows: Vec<i32> = client.query("SELECT n FROM public.log ORDER BY n", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(rows, [2, 4]);
+    let recorded = Runner::new().applied(&mut client).unwrap();
+    assert_eq!(recorded.iter().map(|m| m.version.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4"]);
+    assert!(recorded.iter().all(|m| m.applied_by.starts_with("runner ") && m.checksum.as_ref().is_some_and(|c| c.len() == 64)));
+}
+
+#[test]
+fn an_edited_applied_migration_is_refused() {
+    let Some(db) = support::pg::test_db() else { return };
+    let mut client = db.client();
+    let mut migrations = counting_migrations();
+    Runner::new().run(&mut client, &migrations[..2]).unwrap();
+    migrations[1] = Migration::new(2, "first row", "INSERT INTO public.log (n) VALUES (20);");
+    let err = Runner::new().run(&mut client, &migrations).unwrap_err().to_string();
+    assert!(err.contains("migration 2 (first row) was edited after it was applied"), "{err}");
+    // Nothing ran: the later migrations are still pending.
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.schema_migrations"), 2);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.log"), 1);
+}
+
+#[test]
+fn a_failed_concurrent_index_build_is_rebuilt_on_the_next_run() {
+    let Some(db) = support::pg::test_db() else { return };
+    let mut client = db.client();
+    let migrations = vec![
+        Migration::new(1, "create t", "CREATE TABLE public.t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a int); INSERT INTO public.t (a) SELECT i % 100 FROM generate_series(1, 1000) i;"),
+        Migration::new(2, "unique a", "-- no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY t_a ON public.t (a);\n"),
+    ];
+    let err = Runner::new().run(&mut client, &migrations).unwrap_err();
+    assert!(err.to_string().contains("23505"), "{err}");
+    let valid: bool = client.query_one("SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_a'::regclass", &[]).unwrap().get(0);
+    assert!(!valid, "the failed build leaves an INVALID index");
+    let found = live::introspect_detailed(&mut client, &IntrospectOptions::default()).unwrap();
+    assert_eq!(found.invalid_indexes, [QualifiedName::public("t_a")]);
+
+    client.batch_execute("DELETE FROM public.t a USING public.t b WHERE a.a = b.a AND a.id > b.id").unwrap();
+    let report = Runner::new().run(&mut client, &migrations).unwrap();
+    assert_eq!(report.applied, [2]);
+    assert_eq!(report.rebuilt_indexes, ["public.t_a"]);
+    let valid: bool = client.query_one("SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_a'::regclass", &[]).unwrap().get(0);
+    assert!(valid);
+    assert!(live::introspect_detailed(&mut client, &IntrospectOptions::default()).unwrap().invalid_indexes.is_empty());
+}
+
+#[test]
+fn a_runner_killed_mid_migration_is_finished_by_the_next() {
+    let Some(db) = support::pg::test_db() else { return };
+    let url = db.url();
+    // The victim's session sleeps in migration 2; the same script is quick for the next runner.
+    let migrations = Arc::new(vec![
+        Migration::new(1, "create t", "CREATE TABLE public.t (n int);"),
+        Migration::new(
+            2,
+            "slow",
+            "INSERT INTO public.t VALUES (1);\nSELECT pg_sleep(CASE WHEN current_setting('test.slow', true) = 'on' THEN 60 ELSE 0 END);\nINSERT INTO public.t VALUES (2);",
+        ),
+        Migration::new(3, "index", "-- no-transaction\nCREATE INDEX CONCURRENTLY t_n ON public.t (n);"),
+    ]);
+    let victim = {
+        let (url, migrations) = (url.clone(), migrations.clone());
+        std::thread::spawn(move || {
+            let mut client = Client::connect(&url, NoTls).unwrap();
+            client.batch_execute("SET test.slow = 'on'").unwrap();
+            Runner::new().applied_by("victim").run(&mut client, &migrations)
+        })
+    };
+    let mut admin = db.client();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let killed: i64 = admin
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                 WHERE datname = current_database() AND query LIKE '%pg_sleep(CASE%' AND state = 'active' AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if killed > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the slow migration never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(victim.join().unwrap().is_err(), "the killed runner reports the failure");
+    let mut client = db.client();
+    let recorded: Vec<String> = Runner::new().applied(&mut client).unwrap().into_iter().map(|m| m.version).collect();
+    assert_eq!(recorded, ["1"], "migration 2 was rolled back with the session");
+    // The advisory lock died with the session too: the next runner is not blocked.
+    let started = Instant::now();
+    let report = Runner::new().applied_by("survivor").run(&mut client, &migrations).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!((report.skipped, report.applied), (vec![1], vec![2, 3]));
+    let rows: Vec<i32> = client.query("SELECT n FROM public.t ORDER BY n", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(rows, [1, 2], "the killed transaction left nothing behind; the rerun did everything once");
+}

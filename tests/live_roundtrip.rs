@@ -1,0 +1,652 @@
+//! Round trips through a real PostgreSQL: a schema's DDL is applied, the database
+//! is introspected back into a graph, and that graph is diffed against the
+//! server's normalisation of the declaration (`live::normalize`): the diff must be
+//! empty. The introspected graph must also regenerate itself: its own DDL,
+//! applied and introspected again, gives the same graph (nothing read is lost).
+
+mod support;
+
+use std::time::Instant;
+
+use pgarchitect::live::{self, IntrospectOptions};
+use pgarchitect::migrate;
+use pgarchitect::model::*;
+use pgarchitect::{Schema, SqlType};
+
+/// The hand-built fixture of `tests/hand_built.rs`, plus what it lacks: a trigger
+/// with WHEN and UPDATE OF, column grants, a domain with a default, an enum in
+/// another schema, a view on a view, a security-invoker view.
+fn everything() -> Schema {
+    let today = CivilDate::new(2026, 1, 1).unwrap();
+    Schema::builder()
+        .namespace("billing")
+        .extension(Extension::new("pgcrypto"))
+        .enum_type(EnumType::new("account_state", ["open", "frozen", "closed"]).comment("Lifecycle of an account"))
+        .enum_type(EnumType::in_schema("billing", "invoice_kind", ["standard", "credit note"]))
+        .domain(
+            Domain::new("email_address", SqlType::Varchar(Some(255)))
+                .check(CheckConstraint::new(r"VALUE ~ '^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$'"))
+                .comment("An e-mail address"),
+        )
+        .domain({
+            let mut d = Domain::new("positive_cents", SqlType::BigInt).check(CheckConstraint::new("VALUE > 0").named("positive"));
+            d.default = Some("1".into());
+            d.not_null = true;
+            d
+        })
+        .role(Role::group("app_readonly").comment("Read-only access"))
+        .role(Role::group("app_readwrite"))
+        .role(Role::login("app_user").member_of("app_readwrite"))
+        .add_table(
+            Table::new("accounts")
+                .comment("Customer accounts, one per tenant")
+                .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .column(Column::new("email", SqlType::Named(QualifiedName::public("email_address"))).personal_data())
+                .column(Column::new("state", SqlType::Named(QualifiedName::public("account_state"))).default_text("open"))
+                .column(Column::new("balance", SqlType::Numeric(Some((12, Some(2))))).default_expr("0"))
+                .column(Column::new("tags", SqlType::Text.array()).default_expr("'{}'"))
+                .column(Column::new("profile", SqlType::Jsonb).default_expr("'{}'::jsonb"))
+                .column(Column::new("first_name", SqlType::Varchar(Some(100))).nullable())
+                .column(Column::new("last_name", SqlType::Varchar(Some(100))).nullable())
+                .column(
+                    Column::new("full_name", SqlType::Text)
+                        .nullable()
+                        .generated("coalesce(first_name || ' ' || last_name, first_name, last_name)"),
+                )
+                .column(Column::new("user", SqlType::Text).nullable().comment("A reserved word as a column name"))
+                .column(Column::new("legacy_no", SqlType::Serial))
+                .column(Column::new("code", SqlType::Char(Some(3))).nullable())
+                .column(Column::new("ratio", SqlType::DoublePrecision).default_expr("0.5"))
+                .primary_key(["id"])
+                .unique(UniqueConstraint::new(["tenant_id", "email"]).nulls_not_distinct())
+                .check(CheckConstraint::on_column("balance", "balance >= 0"))
+                .check(CheckConstraint::new("first_name IS NOT NULL OR last_name IS NULL").named("accounts_names"))
+                .index(Index::on(["tenant_id"]))
+                .index(Index::on(["tags"]).using(IndexMethod::Gin))
+                .index(Index::with_keys([IndexKey::column("profile").opclass("jsonb_path_ops")]).using(IndexMethod::Gin))
+                .index(Index::with_keys([IndexKey::expression("lower(email)")]).unique().where_("state <> 'closed'"))
+                .index(Index::with_keys([IndexKey::column("full_name").opclass("gin_trgm_ops")]).using(IndexMethod::Gin))
+                .index(Index::with_keys([IndexKey::column("balance").desc().nulls(NullsOrder::Last)]).include(["state"]).comment("Richest first"))
+                .index(Index::with_keys([IndexKey::column("code").nulls(NullsOrder::First), IndexKey::column("ratio").desc()]).named("accounts_code_ratio"))
+                .index(Index::on(["email"]).using(IndexMethod::Hash))
+                .index(Index::on(["tenant_id", "code"]).unique().nulls_not_distinct().named("accounts_tenant_code"))
+                .row_level_security(true)
+                .policy(Policy::isolate_by_setting("accounts_tenant", "tenant_id", &SqlType::BigInt, "app.tenant_id").roles(["app_readwrite"]))
+                .policy(
+                    Policy::new("accounts_no_closed_delete")
+                        .command(PolicyCommand::Delete)
+                        .restrictive()
+                        .using("state <> 'closed'")
+                        .comment("Closed accounts are kept"),
+                )
+                .trigger(
+                    Trigger::new("accounts_touch_balance", TriggerTiming::Before, [TriggerEvent::Update(vec!["balance".into(), "state".into()])], QualifiedName::public("set_updated_at"))
+                        .when("OLD.balance IS DISTINCT FROM NEW.balance"),
+                )
+                .timestamps()
+                .audited(),
+        )
+        .add_table(
+            Table::in_schema("billing", "invoices")
+                .column(Column::new("id", SqlType::Uuid).default_expr("gen_random_uuid()"))
+                .column(Column::new("account_id", SqlType::BigInt))
+                .column(Column::new("issued_on", SqlType::Date))
+                .column(Column::new("amount", SqlType::Numeric(Some((12, Some(2))))))
+                .column(Column::new("kind", SqlType::Named(QualifiedName::new("billing", "invoice_kind"))).default_text("standard"))
+                .column(Column::new("period", SqlType::Named(QualifiedName::unqualified("daterange"))).nullable())
+                .primary_key(["id", "issued_on"])
+                .foreign_key(ForeignKey::new(["account_id"], QualifiedName::public("accounts"), ["id"]).on_delete(ReferentialAction::Restrict))
+                .index(Index::on(["account_id"]))
+                .index(Index::on(["issued_on"]).using(IndexMethod::Brin))
+                .index(Index::on(["account_id"]).named("invoices_account_gist").using(IndexMethod::Gist))
+                .partition_by(Partitioning::range(["issued_on"]).monthly(today, 2).ahead(2).with_default())
+                .soft_delete(),
+        )
+        .add_table(
+            Table::new("events")
+                .column(Column::new("id", SqlType::BigInt).identity(Identity::ByDefault))
+                .column(Column::new("region", SqlType::Text))
+                .column(Column::new("at", SqlType::Timestamptz).default_expr("now()"))
+                .primary_key(["id", "region"])
+                .partition_by(Partitioning::list("region").values("events_eu", ["'eu'"]).values("events_us", ["'us'", "'ca'"]).with_default()),
+        )
+        .add_table(
+            Table::new("sessions")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("node_id", SqlType::BigInt).nullable())
+                .primary_key(["id"])
+                .partition_by(Partitioning::hash(["id"], 4)),
+        )
+        .add_table(
+            Table::new("nodes")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("parent_id", SqlType::BigInt).nullable())
+                .column(Column::new("peer_id", SqlType::BigInt).nullable())
+                .primary_key(["id"])
+                .foreign_key(ForeignKey::new(["parent_id"], QualifiedName::public("nodes"), ["id"]).on_delete(ReferentialAction::Cascade))
+                .foreign_key(
+                    ForeignKey::new(["peer_id"], QualifiedName::public("peers"), ["id"])
+                        .on_delete(ReferentialAction::SetNull)
+                        .on_update(ReferentialAction::Cascade)
+                        .deferrable(Deferrable::InitiallyDeferred),
+                ),
+        )
+        .add_table(
+            Table::new("peers")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("node_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .foreign_key(ForeignKey::new(["node_id"], QualifiedName::public("nodes"), ["id"]).deferrable(Deferrable::InitiallyImmediate)),
+        )
+        .function({
+            let mut f = Function::new(QualifiedName::public("account_count"), "bigint", "sql", "SELECT count(*) FROM public.accounts")
+                .depends_on(QualifiedName::public("accounts"))
+                .comment("How many accounts");
+            f.volatility = Some(Volatility::Stable);
+            f
+        })
+        .function(
+            Function::new(QualifiedName::new("billing", "add_tax"), "numeric", "sql", "SELECT amount * (1 + rate)")
+                .arguments("amount numeric, rate numeric DEFAULT 0.2"),
+        )
+        .view(
+            View::materialized(
+                QualifiedName::public("account_totals"),
+                "SELECT tenant_id, count(*) AS accounts, sum(balance) AS balance FROM public.accounts GROUP BY tenant_id",
+            )
+            .depends_on(QualifiedName::public("accounts"))
+            .index(Index::on(["tenant_id"]).unique())
+            .comment("Per-tenant totals; REFRESH MATERIALIZED VIEW CONCURRENTLY"),
+        )
+        .view(View::new(QualifiedName::public("open_accounts"), "SELECT id, tenant_id FROM public.accounts WHERE state = 'open'").depends_on(QualifiedName::public("accounts")))
+        .view({
+            let mut v = View::new(QualifiedName::public("open_account_ids"), "SELECT id FROM public.open_accounts").depends_on(QualifiedName::public("open_accounts"));
+            v.security_invoker = true;
+            v.comment("A view on a view")
+        })
+        .grant(Grant::new([Privilege::Select], GrantTarget::AllTablesInSchema("public".into()), ["app_readonly"]))
+        .grant(Grant::new([Privilege::Select, Privilege::Insert, Privilege::Update], GrantTarget::Table { table: QualifiedName::public("accounts"), columns: vec![] }, ["app_readwrite"]))
+        .grant(Grant::new([Privilege::Update], GrantTarget::Table { table: QualifiedName::public("peers"), columns: vec!["node_id".into()] }, ["app_readwrite"]))
+        .grant(Grant::new([Privilege::Usage], GrantTarget::Schema("billing".into()), ["app_readonly"]))
+        .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("open_accounts"), columns: vec![] }, ["public"]))
+        .default_privileges(DefaultPrivileges::new("public", DefaultObjects::Tables, [Privilege::Select], ["app_readonly"]))
+        .version("1", "live round trip fixture")
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn show(diff: &migrate::SchemaDiff) -> String {
+    diff.to_string()
+}
+
+#[test]
+fn hand_built_fixture_round_trips() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let schema = everything();
+    let options = IntrospectOptions::for_schema(&schema);
+    let mut client = db.client();
+    let mut shadow_client = shadow.client();
+
+    let started = Instant::now();
+    live::apply(&mut client, &schema).unwrap_or_else(|e| panic!("apply: {e}"));
+    let found = live::introspect_detailed(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    assert!(found.unsupported.is_empty(), "unsupported: {:#?}", found.unsupported);
+    assert_eq!(found.queries, live::query::CATALOG_QUERIES.len());
+    let actual = found.schema;
+
+    // Nothing was lost on the way: every object kind is there, by name.
+    let names = |s: &Schema| -> Vec<String> { s.tables().iter().map(|t| t.name.to_string()).collect() };
+    assert_eq!(names(&actual), names(&schema));
+    assert_eq!(actual.enums().len(), schema.enums().len());
+    assert_eq!(actual.domains().len(), schema.domains().len());
+    assert_eq!(actual.views().len(), schema.views().len());
+    assert_eq!(actual.functions().len(), schema.functions().len());
+    assert_eq!(actual.extensions().len(), schema.extensions().len());
+    let roles: Vec<&str> = actual.roles().iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(roles, ["app_readonly", "app_readwrite", "app_user"]);
+    let accounts = actual.table(&QualifiedName::public("accounts")).unwrap();
+    let declared_accounts = schema.table(&QualifiedName::public("accounts")).unwrap();
+    assert_eq!(accounts.indexes.len(), declared_accounts.indexes.len());
+    assert_eq!(accounts.policies.len(), 2);
+    assert_eq!(accounts.triggers.len(), declared_accounts.triggers.len());
+    assert_eq!(accounts.rls, RowLevelSecurity { enabled: true, forced: true });
+    let invoices = actual.table(&QualifiedName::new("billing", "invoices")).unwrap();
+    let partitions = invoices.partitioning.as_ref().unwrap();
+    assert!(partitions.default_partition);
+    assert!(partitions.partitions.iter().any(|p| p.name == "invoices_2026_01"));
+
+    let declared = live::normalize(&mut shadow_client, &schema).unwrap_or_else(|e| panic!("normalize: {e}"));
+    let diff = migrate::diff(&declared, &actual);
+    assert!(diff.is_empty(), "normalized declaration vs live database:\n{}", show(&diff));
+
+    // The introspected graph regenerates itself: its DDL, applied again, reads
+    // back the same once both sides are canonical (PostgreSQL's rendering of an
+    // expression is not always a fixed point: see live::canonicalize).
+    let canonical_actual = live::canonicalize(&mut shadow_client, &actual).unwrap_or_else(|e| panic!("canonicalize live: {e}"));
+    let canonical_declared = live::canonicalize(&mut shadow_client, &schema).unwrap_or_else(|e| panic!("canonicalize declared: {e}"));
+    let diff = migrate::diff(&canonical_actual, &canonical_declared);
+    assert!(diff.is_empty(), "canonical introspected graph vs canonical declaration:\n{}", show(&diff));
+
+    // And verify() agrees.
+    let report = live::verify(&schema, &mut client, &mut shadow_client).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean(), "{}", report.diff);
+    eprintln!("hand-built round trip in {:.2?}", started.elapsed());
+}
+
+#[test]
+fn introspection_query_count_does_not_grow_with_tables() {
+    let Some(db) = support::pg::test_db() else { return };
+    let mut client = db.client();
+    let table = |i: usize| format!("CREATE TABLE public.t{i} (id bigint PRIMARY KEY, name text NOT NULL, parent bigint REFERENCES public.t0 (id));\nCREATE INDEX t{i}_name ON public.t{i} (lower(name));\nCOMMENT ON TABLE public.t{i} IS 'table {i}';\n");
+    db.batch(&table(0));
+    let one = live::introspect_detailed(&mut client, &IntrospectOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(one.schema.tables().len(), 1);
+    db.batch(&(1..50).map(table).collect::<String>());
+    let fifty = live::introspect_detailed(&mut client, &IntrospectOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fifty.schema.tables().len(), 50);
+    assert_eq!(fifty.schema.tables().iter().map(|t| t.indexes.len() + t.foreign_keys.len()).sum::<usize>(), 50 + 50);
+    assert_eq!(one.queries, fifty.queries);
+    assert_eq!(fifty.queries, live::query::CATALOG_QUERIES.len());
+    assert!(fifty.queries <= 16, "{} catalog queries", fifty.queries);
+}
+
+// ---------------------------------------------------------------------------
+// Random schemas
+// ---------------------------------------------------------------------------
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+
+const TABLE_NAMES: &[&str] = &["accounts", "order", "Line Items", "café", "select", "a\"b", "t", "user", "Événements", "x_1"];
+const COLUMN_NAMES: &[&str] = &["name", "value", "from", "Mixed Case", "desc", "é", "it's", "c1", "group", "notes", "x y", "limit"];
+const LABELS: &[&str] = &["a", "b", "it's", "with space", "UPPER", "ü", "\"q\"", "x,y", "", "z"];
+
+/// A primary key type: (type, a default for the key when not identity/serial).
+fn pk_types() -> Vec<(SqlType, Option<&'static str>)> {
+    vec![
+        (SqlType::BigInt, None),
+        (SqlType::Integer, None),
+        (SqlType::Uuid, Some("gen_random_uuid()")),
+        (SqlType::Text, None),
+        (SqlType::Varchar(Some(40)), None),
+        (SqlType::Date, Some("CURRENT_DATE")),
+    ]
+}
+
+/// Column types, by index: (type, default, check on `{c}`, expression index on `{c}`, gin-able, brin-able, hashable).
+struct Kind {
+    ty: SqlType,
+    default: &'static str,
+    check: &'static str,
+    expression: &'static str,
+    gin: bool,
+    brin: bool,
+    hash: bool,
+}
+
+fn kinds() -> Vec<Kind> {
+    let k = |ty, default, check, expression, gin, brin, hash| Kind { ty, default, check, expression, gin, brin, hash };
+    vec![
+        k(SqlType::BigInt, "42", "{c} > 0", "({c} + 1)", false, true, true),
+        k(SqlType::Integer, "-1", "{c} BETWEEN -5 AND 500", "abs({c})", false, true, true),
+        k(SqlType::SmallInt, "7", "{c} <> 3", "({c} * 2)", false, true, true),
+        k(SqlType::Text, "'x''y'", "{c} IN ('a', 'b''c')", "lower({c})", false, false, true),
+        k(SqlType::Varchar(Some(40)), "'ab'", "{c} IN ('a', 'b')", "upper({c})", false, false, true),
+        k(SqlType::Char(Some(2)), "'zz'", "{c} <> 'qq'", "trim({c})", false, false, true),
+        k(SqlType::Numeric(Some((10, Some(2)))), "1.50", "{c} >= 0", "round({c})", false, true, true),
+        k(SqlType::Numeric(None), "0", "{c} < 1e9", "({c} / 2)", false, true, true),
+        k(SqlType::Boolean, "true", "{c} IS NOT NULL OR true", "(NOT {c})", false, false, true),
+        k(SqlType::Timestamptz, "now()", "{c} > '2000-01-01 00:00:00+00'", "date_trunc('day', {c} AT TIME ZONE 'UTC')", false, true, true),
+        k(SqlType::Timestamp, "'2026-01-02 03:04:05'", "{c} > '2000-01-01'", "date_trunc('month', {c})", false, true, true),
+        k(SqlType::Date, "CURRENT_DATE", "{c} > '2000-01-01'", "({c} + 1)", false, true, true),
+        k(SqlType::Uuid, "gen_random_uuid()", "{c} <> '00000000-0000-0000-0000-000000000000'", "({c}::text)", false, false, true),
+        k(SqlType::Jsonb, "'{\"a\": 1}'::jsonb", "jsonb_typeof({c}) = 'object'", "({c} ->> 'a')", true, false, true),
+        k(SqlType::Text.array(), "'{a,b}'", "cardinality({c}) < 10", "array_length({c}, 1)", true, false, true),
+        k(SqlType::Integer.array(), "ARRAY[1, 2]", "cardinality({c}) > 0", "({c}[1])", true, false, true),
+        k(SqlType::Interval, "'1 day'", "{c} > '0 seconds'", "extract(epoch from {c})", false, false, true),
+        k(SqlType::Inet, "'127.0.0.1'", "family({c}) = 4", "host({c})", false, true, true),
+        k(SqlType::DoublePrecision, "0.25", "{c} < 1e300", "floor({c})", false, true, true),
+        k(SqlType::Bytea, "'\\x00ff'", "length({c}) < 100", "md5({c})", false, false, true),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct ColumnSpec {
+    name: usize,
+    kind: usize,
+    nullable: bool,
+    default: bool,
+    generated: bool,
+    comment: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct TableSpec {
+    name: usize,
+    pk_type: usize,
+    pk_mode: u8,
+    columns: Vec<ColumnSpec>,
+    unique: Option<(usize, bool)>,
+    check: Option<usize>,
+    fk: Option<(usize, u8, u8)>,
+    indexes: Vec<(usize, u8)>,
+    partition: u8,
+    security: u8,
+    view: u8,
+    grant: u8,
+    timestamps: bool,
+    comment: Option<String>,
+    app_schema: bool,
+}
+
+#[derive(Clone, Debug)]
+struct SchemaSpec {
+    enums: Vec<Vec<usize>>,
+    tables: Vec<TableSpec>,
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![Just("plain".to_owned()), Just("it's \"quoted\"".to_owned()), Just("back\\slash".to_owned()), "[a-zé ]{0,12}"]
+}
+
+fn column_spec() -> impl Strategy<Value = ColumnSpec> {
+    (0..COLUMN_NAMES.len(), 0..kinds().len() + 2, any::<bool>(), prop::bool::weighted(0.4), prop::bool::weighted(0.1), prop::option::weighted(0.2, text()))
+        .prop_map(|(name, kind, nullable, default, generated, comment)| ColumnSpec { name, kind, nullable, default, generated, comment })
+}
+
+fn table_spec() -> impl Strategy<Value = TableSpec> {
+    (
+        (0..TABLE_NAMES.len(), 0..pk_types().len(), 0u8..4, prop::collection::vec(column_spec(), 1..5)),
+        (prop::option::weighted(0.3, (0..8usize, any::<bool>())), prop::option::weighted(0.3, 0..8usize), prop::option::weighted(0.4, (0..8usize, 0u8..5, 0u8..3))),
+        (prop::collection::vec((0..8usize, 0u8..8), 0..3), 0u8..6, 0u8..4, 0u8..4, 0u8..4),
+        (prop::bool::weighted(0.15), prop::option::weighted(0.2, text()), prop::bool::weighted(0.2)),
+    )
+        .prop_map(|((name, pk_type, pk_mode, columns), (unique, check, fk), (indexes, partition, security, view, grant), (timestamps, comment, app_schema))| TableSpec {
+            name,
+            pk_type,
+            pk_mode,
+            columns,
+            unique,
+            check,
+            fk,
+            indexes,
+            partition,
+            security,
+            view,
+            grant,
+            timestamps,
+            comment,
+            app_schema,
+        })
+}
+
+fn schema_spec() -> impl Strategy<Value = SchemaSpec> {
+    (prop::collection::vec(prop::collection::vec(0..LABELS.len(), 1..4), 0..3), prop::collection::vec(table_spec(), 1..4))
+        .prop_map(|(enums, tables)| SchemaSpec { enums, tables })
+}
+
+fn fill(template: &str, column: &str) -> String {
+    template.replace("{c}", &pgarchitect::ident::Ident(column).to_string())
+}
+
+/// Turns a spec into a valid schema, skipping what would not be.
+fn realize(spec: &SchemaSpec) -> Schema {
+    let kinds = kinds();
+    let mut builder = Schema::builder();
+    let mut enums: Vec<EnumType> = Vec::new();
+    for (i, labels) in spec.enums.iter().enumerate() {
+        let mut values: Vec<String> = Vec::new();
+        for &l in labels {
+            let label = LABELS[l].to_owned();
+            if !values.contains(&label) {
+                values.push(label);
+            }
+        }
+        let e = EnumType::new(format!("mood_{i}"), values).comment(format!("enum {i}"));
+        enums.push(e.clone());
+        builder = builder.enum_type(e);
+    }
+    builder = builder.domain(Domain::new("positive_int", SqlType::Integer).check(CheckConstraint::new("VALUE > 0")));
+    let mut tables: Vec<Table> = Vec::new();
+    let mut used_names: Vec<String> = Vec::new();
+    let mut views: Vec<View> = Vec::new();
+    for (ti, ts) in spec.tables.iter().enumerate() {
+        let mut tname = TABLE_NAMES[ts.name].to_owned();
+        if used_names.contains(&tname) {
+            tname = format!("{tname}_{ti}");
+        }
+        used_names.push(tname.clone());
+        let schema_name = if ts.app_schema { "app" } else { "public" };
+        let qn = QualifiedName::new(schema_name, &tname);
+        let mut t = Table::in_schema(schema_name, &tname);
+        t.comment = ts.comment.clone();
+        let (pk_ty, pk_default) = pk_types()[ts.pk_type].clone();
+        let mut pk = Column::new("id", pk_ty.clone());
+        match (ts.pk_mode, &pk_ty) {
+            (1, SqlType::BigInt | SqlType::Integer) => pk = pk.identity(Identity::Always),
+            (2, SqlType::BigInt | SqlType::Integer) => pk = pk.identity(Identity::ByDefault),
+            (3, SqlType::Integer) => pk = Column::new("id", SqlType::Serial),
+            (3, SqlType::BigInt) => pk = Column::new("id", SqlType::BigSerial),
+            _ => {
+                if let Some(d) = pk_default {
+                    pk = pk.default_expr(d);
+                }
+            }
+        }
+        t = t.column(pk);
+        let mut kinds_of: Vec<(String, SqlType, Option<usize>)> = Vec::new();
+        for cs in &ts.columns {
+            let name = COLUMN_NAMES[cs.name].to_owned();
+            if t.find_column(&name).is_some() {
+                continue;
+            }
+            let (ty, kind_index, enum_default) = if cs.kind < kinds.len() {
+                (kinds[cs.kind].ty.clone(), Some(cs.kind), None)
+            } else if cs.kind == kinds.len() && !enums.is_empty() {
+                let e = &enums[cs.name % enums.len()];
+                (SqlType::Named(e.name.clone()), None, Some(pgarchitect::ident::Literal(&e.values[0]).to_string()))
+            } else {
+                (SqlType::Named(QualifiedName::public("positive_int")), None, Some("1".to_owned()))
+            };
+            let mut c = Column::new(&name, ty.clone());
+            c.nullable = cs.nullable;
+            c.comment = cs.comment.clone();
+            if cs.generated && kind_index == Some(0) && matches!(t.columns[0].ty, SqlType::BigInt | SqlType::BigSerial) {
+                c.generated = Some("id * 2".into());
+            } else if cs.default {
+                c.default = match kind_index {
+                    Some(k) => Some(kinds[k].default.to_owned()),
+                    None => enum_default,
+                };
+            }
+            kinds_of.push((name, ty, kind_index));
+            t = t.column(c);
+        }
+        let mut pk_cols = vec!["id".to_owned()];
+        let partitioned = ts.partition > 0 && ts.partition < 4;
+        match ts.partition {
+            1 => {
+                t = t.column(Column::new("day", SqlType::Date));
+                pk_cols.push("day".into());
+                t = t.partition_by(
+                    Partitioning::range(["day"])
+                        .partition(Partition::new(format!("{tname}_p2026"), PartitionBound::Range { from: vec!["'2026-01-01'".into()], to: vec!["'2027-01-01'".into()] }))
+                        .with_default(),
+                );
+            }
+            2 => {
+                t = t.column(Column::new("region", SqlType::Text));
+                pk_cols.push("region".into());
+                t = t.partition_by(Partitioning::list("region").values(format!("{tname}_eu"), ["'eu'", "'uk'"]).with_default());
+            }
+            3 => t = t.partition_by(Partitioning::hash(["id"], 3)),
+            _ => {}
+        }
+        t = t.primary_key(pk_cols);
+        if let (Some((col, nnd)), false) = (ts.unique, partitioned) {
+            if let Some((name, _, Some(_))) = kinds_of.get(col % kinds_of.len().max(1)) {
+                let mut u = UniqueConstraint::new([name.clone()]);
+                u.nulls_not_distinct = nnd;
+                t = t.unique(u);
+            }
+        }
+        if let Some(col) = ts.check {
+            if let Some((name, _, Some(k))) = kinds_of.get(col % kinds_of.len().max(1)) {
+                t = t.check(CheckConstraint::on_column(name.clone(), fill(kinds[*k].check, name)));
+            }
+        }
+        if let Some((target, action, deferrable)) = ts.fk {
+            let candidates: Vec<&Table> = tables.iter().filter(|x| x.partitioning.is_none()).collect();
+            if !candidates.is_empty() {
+                let target = candidates[target % candidates.len()];
+                let ty = target.columns[0].ty.storage();
+                let col = format!("{}_ref", target.name.name);
+                if t.find_column(&col).is_none() {
+                    t = t.column(Column::new(&col, ty).nullable());
+                    let actions = [None, Some(ReferentialAction::Cascade), Some(ReferentialAction::SetNull), Some(ReferentialAction::Restrict), Some(ReferentialAction::NoAction)];
+                    let mut fk = ForeignKey::new([col.clone()], target.name.clone(), ["id"]);
+                    fk.on_delete = actions[action as usize];
+                    fk.on_update = actions[(action as usize + deferrable as usize) % actions.len()];
+                    fk.deferrable = [Deferrable::No, Deferrable::InitiallyImmediate, Deferrable::InitiallyDeferred][deferrable as usize];
+                    t = t.foreign_key(fk);
+                }
+            }
+        }
+        for (i, &(col, kind)) in ts.indexes.iter().enumerate() {
+            let Some((name, _, Some(k))) = kinds_of.get(col % kinds_of.len().max(1)).cloned() else { continue };
+            let kd = &kinds[k];
+            let index = match kind {
+                0 => Index::on([name.clone()]),
+                1 => Index::with_keys([IndexKey::column(&name).desc().nulls(NullsOrder::Last)]).include(["id"]),
+                2 => Index::on([name.clone()]).where_(format!("{} IS NOT NULL", pgarchitect::ident::Ident(&name))),
+                3 => Index::with_keys([IndexKey::expression(fill(kd.expression, &name))]),
+                4 if kd.gin => Index::on([name.clone()]).using(IndexMethod::Gin),
+                5 if kd.brin => Index::on([name.clone()]).using(IndexMethod::Brin),
+                6 if kd.hash => Index::on([name.clone()]).using(IndexMethod::Hash),
+                7 if kd.ty == SqlType::Text => Index::with_keys([IndexKey::column(&name).opclass("gin_trgm_ops")]).using(IndexMethod::Gin),
+                _ => Index::with_keys([IndexKey::column(&name).nulls(NullsOrder::First)]),
+            };
+            t = t.index(index.named(format!("ix_{ti}_{i}")).comment(format!("index {i}")));
+        }
+        match ts.security {
+            1 => t = t.row_level_security(false).policy(Policy::new("own").using("id IS NOT NULL")),
+            2 => {
+                t = t
+                    .row_level_security(true)
+                    .policy(Policy::new("readers").command(PolicyCommand::Select).using("true").comment("everyone reads"))
+                    .policy(Policy::new("no delete").command(PolicyCommand::Delete).restrictive().using("false"))
+            }
+            _ => {}
+        }
+        if ts.timestamps {
+            t = t.timestamps();
+        }
+        match ts.grant {
+            1 => builder = builder.grant(Grant::new([Privilege::Select, Privilege::Insert], GrantTarget::Table { table: qn.clone(), columns: vec![] }, ["public"])),
+            2 => {
+                let cols: Vec<String> = kinds_of.iter().take(2).map(|k| k.0.clone()).collect();
+                if !cols.is_empty() {
+                    builder = builder.grant(Grant::new([Privilege::Update], GrantTarget::Table { table: qn.clone(), columns: cols }, ["public"]));
+                }
+            }
+            _ => {}
+        }
+        match ts.view {
+            1 => views.push(View::new(QualifiedName::new(schema_name, format!("v_{tname}")), format!("SELECT id FROM {qn} WHERE id IS NOT NULL")).depends_on(qn.clone())),
+            2 => views.push(
+                View::materialized(QualifiedName::new(schema_name, format!("mv_{tname}")), format!("SELECT id, count(*) AS n FROM {qn} GROUP BY id"))
+                    .depends_on(qn.clone())
+                    .index(Index::on(["id"]).unique().named(format!("mv_{ti}_id")))
+                    .comment("counts"),
+            ),
+            _ => {}
+        }
+        tables.push(t);
+    }
+    for t in tables {
+        builder = builder.add_table(t);
+    }
+    for v in views {
+        builder = builder.view(v);
+    }
+    builder.build().unwrap_or_else(|e| panic!("generator made an invalid schema: {e}\n{spec:#?}"))
+}
+
+/// Every object's identity and shape, without expression text.
+fn shape(s: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in s.tables() {
+        out.push(format!("table {} rls={:?} comment={:?}", t.name, t.rls, t.comment));
+        for c in &t.columns {
+            out.push(format!("column {}.{} {} null={} identity={:?} default={} generated={} comment={:?}", t.name, c.name, c.ty, c.nullable, c.identity, c.default.is_some(), c.generated.is_some(), c.comment));
+        }
+        for c in t.primary_key.iter().map(|p| format!("pk {:?} {:?}", p.name, p.columns)) {
+            out.push(c);
+        }
+        out.extend(t.uniques.iter().map(|u| format!("unique {:?} {:?} {}", u.name, u.columns, u.nulls_not_distinct)));
+        out.extend(t.checks.iter().map(|c| format!("check {:?}", c.name)));
+        out.extend(t.foreign_keys.iter().map(|f| format!("fk {:?}", f)));
+        out.extend(t.indexes.iter().map(|i| format!("index {:?} {:?} {} keys={} include={:?} unique={} nnd={} partial={} comment={:?}", i.name, i.method, t.name, i.keys.len(), i.include, i.unique, i.nulls_not_distinct, i.predicate.is_some(), i.comment)));
+        if let Some(p) = &t.partitioning {
+            out.push(format!("partitioning {:?} {:?} {:?} default={}", p.strategy, p.columns, p.partitions, p.default_partition));
+        }
+        out.extend(t.policies.iter().map(|p| format!("policy {} {:?} {} {:?} {:?}", p.name, p.command, p.permissive, p.roles, p.comment)));
+        out.extend(t.triggers.iter().map(|tr| format!("trigger {:?}", tr)));
+    }
+    out.extend(s.enums().iter().map(|e| format!("{e:?}")));
+    out.extend(s.domains().iter().map(|d| format!("domain {} {} {}", d.name, d.base, d.checks.len())));
+    out.extend(s.views().iter().map(|v| format!("view {} {} {:?} {}", v.name, v.materialized, v.comment, v.indexes.len())));
+    out.extend(s.functions().iter().map(|f| format!("function {} {}", f.name, f.arguments)));
+    out.extend(s.grants().iter().map(|g| format!("{g:?}")));
+    out
+}
+
+#[test]
+fn random_schemas_round_trip() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let client = std::cell::RefCell::new(db.client());
+    let shadow_client = std::cell::RefCell::new(shadow.client());
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let config = Config { cases, max_shrink_iters: 200, failure_persistence: None, ..Config::default() };
+    let started = Instant::now();
+    let mut runner = TestRunner::new(config);
+    let result = runner.run(&schema_spec(), |spec| {
+        let schema = realize(&spec);
+        let options = IntrospectOptions::for_schema(&schema);
+        // Apply and introspect in one transaction that is rolled back, so the
+        // database is empty again for the next case.
+        let mut client = client.borrow_mut();
+        let mut shadow_client = shadow_client.borrow_mut();
+        let mut tx = client.transaction().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        tx.batch_execute(&schema.to_ddl()).map_err(|e| TestCaseError::fail(format!("apply: {e:?}\n{}", schema.to_ddl())))?;
+        let found = live::introspect_in(&mut tx, &options).map_err(|e| TestCaseError::fail(format!("introspect: {e}")))?;
+        tx.rollback().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if !found.unsupported.is_empty() {
+            return Err(TestCaseError::fail(format!("unsupported: {:?}", found.unsupported)));
+        }
+        let declared = live::normalize(&mut shadow_client, &schema).map_err(|e| TestCaseError::fail(format!("normalize: {e}")))?;
+        let diff = migrate::diff(&declared, &found.schema);
+        if !diff.is_empty() {
+            return Err(TestCaseError::fail(format!("diff not empty:\n{diff}")));
+        }
+        // The introspected graph applies again and keeps every object's shape.
+        let again = live::normalize_with(&mut shadow_client, &found.schema, &options).map_err(|e| TestCaseError::fail(format!("re-apply introspected: {e}")))?;
+        let (a, b) = (shape(&found.schema), shape(&again));
+        if a != b {
+            let first = a.iter().zip(&b).find(|(x, y)| x != y);
+            return Err(TestCaseError::fail(format!("shape changed on re-apply: {first:?} ({} vs {} items)", a.len(), b.len())));
+        }
+        // The shapes the declaration asked for are there (types up to the server's spelling).
+        if found.schema.tables().len() != schema.tables().len() || found.schema.views().len() != schema.views().len() {
+            return Err(TestCaseError::fail("objects lost".to_owned()));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    eprintln!("random_schemas_round_trip: {cases} cases in {:.2?}", started.elapsed());
+}

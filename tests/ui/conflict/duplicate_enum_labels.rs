@@ -1,0 +1,10 @@
+use pgarchitect::PgEnum;
+
+#[derive(Debug, PgEnum)]
+enum Status {
+    Active,
+    #[pg_enum(rename = "active")]
+    Enabled,
+}
+
+fn main() {}

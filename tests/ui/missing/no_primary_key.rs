@@ -1,0 +1,8 @@
+use pgarchitect::Table;
+
+#[derive(Table)]
+struct AuditEntry {
+    message: String,
+}
+
+fn main() {}

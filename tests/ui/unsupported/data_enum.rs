@@ -1,0 +1,10 @@
+use pgarchitect::PgEnum;
+
+#[derive(Debug, PgEnum)]
+enum Status {
+    Active,
+    Suspended { reason: String },
+    Other(String),
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use pgarchitect::PgEnum;
+
+#[derive(Debug, PgEnum)]
+enum Never {}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use pgarchitect::Table;
+
+#[derive(Table)]
+enum Status {
+    Active,
+    Suspended,
+}
+
+fn main() {}

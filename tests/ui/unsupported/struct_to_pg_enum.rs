@@ -1,0 +1,8 @@
+use pgarchitect::PgEnum;
+
+#[derive(Debug, PgEnum)]
+struct Status {
+    label: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use pgarchitect::Table;
+
+#[derive(Table)]
+struct Marker;
+
+fn main() {}
