@@ -62,7 +62,8 @@ fn main() {
     let mut c = Criterion::default().configure_from_args().sample_size(10);
     let mut summary = Vec::new();
 
-    match support::pg::test_db() {
+    let live_db = support::pg::test_db();
+    match &live_db {
         Some(db) => {
             let declared = schema(LIVE_TABLES, 0);
             let mut client = db.client();
@@ -92,6 +93,27 @@ fn main() {
             ));
         }
         None => summary.push("introspect: skipped (no PostgreSQL server)".to_owned()),
+    }
+
+    // migra (PyPI: migra, psycopg2-binary) on the same 1,000 tables, when on PATH:
+    // it introspects both sides and diffs them; pgarchitect does the same work.
+    if let (Some(db), true) = (&live_db, std::process::Command::new("migra").arg("--help").output().is_ok_and(|o| o.status.success())) {
+        let url = db.url().replacen("postgresql://", "postgresql+psycopg2://", 1);
+        let t = Instant::now();
+        let out = std::process::Command::new("migra").args(["--unsafe", &url, &url]).output().expect("migra ran");
+        let migra_time = t.elapsed();
+        assert!(out.status.success(), "migra failed: {}", String::from_utf8_lossy(&out.stderr));
+        let mut client = db.client();
+        let t = Instant::now();
+        let a = live::introspect(&mut client, &IntrospectOptions::default()).unwrap();
+        let b = live::introspect(&mut client, &IntrospectOptions::default()).unwrap();
+        assert!(migrate::diff(&a, &b).is_empty());
+        let ours = t.elapsed();
+        summary.push(format!(
+            "introspect both sides + diff, same {LIVE_TABLES}-table database: pgarchitect {ours:.2?}, migra {migra_time:.2?} (one run each, migra's includes starting Python)"
+        ));
+    } else {
+        summary.push("migra: not on PATH, comparison skipped".to_owned());
     }
 
     let from = schema(PURE_TABLES, 0);

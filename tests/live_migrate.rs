@@ -103,7 +103,8 @@ fn v2() -> Schema {
                     .depends_on(QualifiedName::public("accounts")),
             )
             .function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 42"))
-            .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("posts"), columns: vec![] }, ["public"])),
+            .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("posts"), columns: vec![] }, ["public"]))
+            .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("account_emails"), columns: vec![] }, ["public"])),
     )
 }
 
@@ -218,7 +219,9 @@ fn v3() -> Schema {
         .add_table(accounts)
         .add_table(posts)
         .add_table(events)
-        .view(v2.views()[0].clone())
+        // The view reads `score`, whose type changes: it is rebuilt around the change.
+        .view(View::new(QualifiedName::public("account_emails"), "SELECT id, email, nickname, score FROM public.accounts").depends_on(QualifiedName::public("accounts")))
+        .view(View::new(QualifiedName::public("top_scores"), "SELECT id, score FROM public.account_emails WHERE score > 10").depends_on(QualifiedName::public("account_emails")))
         .function(v2.functions().iter().find(|f| f.name.name == "answer").unwrap().clone());
     for g in v2.grants() {
         b = b.grant(g.clone());
@@ -264,6 +267,7 @@ fn more_changes_including_allowed_drops_keep_every_row() {
         "CREATE INDEX CONCURRENTLY events_eu_events_region ON public.events_eu (region)",
         "ALTER INDEX public.events_region ATTACH PARTITION public.events_default_events_region",
         "CREATE INDEX CONCURRENTLY events_us_events_region ON public.events_us (region)",
+        "DROP VIEW public.account_emails",
     ] {
         assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
     }
@@ -280,6 +284,8 @@ fn more_changes_including_allowed_drops_keep_every_row() {
     Runner::new().run(&mut client, &plan.migrations(100, "v3")).unwrap_or_else(|e| panic!("{e}\n{up}"));
 
     assert_clean(&v3(), &mut client, &mut shadow);
+    let can_read: bool = client.query_one("SELECT has_table_privilege('public', 'public.account_emails', 'SELECT')", &[]).unwrap().get(0);
+    assert!(can_read, "the rebuilt view keeps its privileges");
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.accounts WHERE age = 18"), 1000);
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts WHERE seq = id * 10"), 2000);
     assert_eq!(count(&mut client, "SELECT sum(score)::int8 FROM public.accounts"), count(&mut client, "SELECT sum(CASE WHEN id % 3 = 0 THEN 0 ELSE id END)::int8 FROM public.accounts"));
@@ -490,4 +496,120 @@ fn a_runner_killed_mid_migration_is_finished_by_the_next() {
     assert_eq!((report.skipped, report.applied), (vec![1], vec![2, 3]));
     let rows: Vec<i32> = client.query("SELECT n FROM public.t ORDER BY n", &[]).unwrap().iter().map(|r| r.get(0)).collect();
     assert_eq!(rows, [1, 2], "the killed transaction left nothing behind; the rerun did everything once");
+}
+
+// ---------------------------------------------------------------------------
+// Side by side with migra
+// ---------------------------------------------------------------------------
+
+/// One change for the comparison: the base schema with an edit.
+fn base_table() -> Table {
+    Table::new("items")
+        .column(Column::new("id", SqlType::Integer))
+        .column(Column::new("name", SqlType::Text))
+        .column(Column::new("qty", SqlType::Integer).nullable())
+        .column(Column::new("owner_id", SqlType::BigInt).nullable())
+        .column(Column::new("mood", SqlType::Named(QualifiedName::public("mood"))).default_text("ok"))
+        .primary_key(["id"])
+}
+
+fn base(edit: impl FnOnce(Table, pgarchitect::SchemaBuilder) -> (Table, pgarchitect::SchemaBuilder), mood: &[&str], view: &str, body: &str) -> Schema {
+    let b = Schema::builder()
+        .enum_type(EnumType::new("mood", mood.iter().copied()))
+        .add_table(Table::new("owners").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]))
+        .add_table(
+            Table::new("events")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("region", SqlType::Text))
+                .primary_key(["id", "region"])
+                .partition_by(Partitioning::list("region").values("events_eu", ["'eu'"])),
+        )
+        .view(View::new(QualifiedName::public("item_names"), view).depends_on(QualifiedName::public("items")))
+        .function(Function::trigger(QualifiedName::public("touch"), body));
+    let (t, b) = edit(base_table(), b);
+    build(b.add_table(t))
+}
+
+#[test]
+#[ignore = "needs migra on PATH (pip install migra psycopg2-binary); prints the comparison table"]
+fn side_by_side_with_migra() {
+    let Some(_probe) = support::pg::test_db() else { return };
+    let view = "SELECT id, name FROM public.items";
+    let body = "\nBEGIN\n    RETURN NEW;\nEND\n";
+    let from = || base(|t, b| (t, b), &["ok", "sad"], view, body);
+    type Edit = Box<dyn Fn() -> (Schema, PlanOptions)>;
+    let plain = |s: Schema| (s, PlanOptions::default());
+    let cases: Vec<(&str, Edit)> = vec![
+        ("add a nullable column", Box::new(move || plain(base(|t, b| (t.column(Column::new("note", SqlType::Text).nullable()), b), &["ok", "sad"], view, body)))),
+        ("add a NOT NULL column with a default", Box::new(move || plain(base(|t, b| (t.column(Column::new("active", SqlType::Boolean).default_expr("true")), b), &["ok", "sad"], view, body)))),
+        ("drop a column", Box::new(move || {
+            let s = base(|mut t, b| { t.columns.retain(|c| c.name != "qty"); (t, b) }, &["ok", "sad"], view, body);
+            (s, PlanOptions { allow_destructive: true, ..PlanOptions::default() })
+        })),
+        ("widen a type (integer to bigint)", Box::new(move || plain(base(|mut t, b| { t.columns[2].ty = SqlType::BigInt; (t, b) }, &["ok", "sad"], view, body)))),
+        ("make a column NOT NULL", Box::new(move || {
+            let s = base(|mut t, b| { t.columns[2].nullable = false; (t, b) }, &["ok", "sad"], view, body);
+            (s, PlanOptions { backfills: vec![Backfill { table: QualifiedName::public("items"), column: "qty".into(), expression: "0".into() }], ..PlanOptions::default() })
+        })),
+        ("change a default", Box::new(move || plain(base(|mut t, b| { t.columns[4].default = Some("'sad'".into()); (t, b) }, &["ok", "sad"], view, body)))),
+        ("add an index", Box::new(move || plain(base(|t, b| (t.index(Index::on(["name"])), b), &["ok", "sad"], view, body)))),
+        ("add a unique constraint", Box::new(move || plain(base(|t, b| (t.unique(UniqueConstraint::new(["name"])), b), &["ok", "sad"], view, body)))),
+        ("add a check", Box::new(move || plain(base(|t, b| (t.check(CheckConstraint::on_column("qty", "qty >= 0")), b), &["ok", "sad"], view, body)))),
+        ("add a foreign key", Box::new(move || plain(base(|t, b| (t.foreign_key(ForeignKey::new(["owner_id"], QualifiedName::public("owners"), ["id"])), b), &["ok", "sad"], view, body)))),
+        ("add an enum label in the middle", Box::new(move || plain(base(|t, b| (t, b), &["ok", "meh", "sad"], view, body)))),
+        ("rename a column (declared)", Box::new(move || {
+            let s = base(|mut t, b| { t.columns[1].name = "title".into(); (t, b) }, &["ok", "sad"], view.replace("name FROM", "title AS name FROM").as_str(), body);
+            (s, PlanOptions { renames: vec![Rename::Column { table: QualifiedName::public("items"), from: "name".into(), to: "title".into() }], ..PlanOptions::default() })
+        })),
+        ("enable RLS with a policy", Box::new(move || plain(base(|t, b| (t.row_level_security(false).policy(Policy::new("own").using("owner_id IS NOT NULL")), b), &["ok", "sad"], view, body)))),
+        ("grant SELECT", Box::new(move || plain(base(|t, b| (t, b.grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("items"), columns: vec![] }, ["public"]))), &["ok", "sad"], view, body)))),
+        ("change a view's query", Box::new(move || plain(base(|t, b| (t, b), &["ok", "sad"], "SELECT id, name FROM public.items WHERE qty > 0", body)))),
+        ("change a function's body", Box::new(move || plain(base(|t, b| (t, b), &["ok", "sad"], view, "\nBEGIN\n    NEW.qty := coalesce(NEW.qty, 0);\n    RETURN NEW;\nEND\n")))),
+        ("add a trigger", Box::new(move || plain(base(|t, b| (t.trigger(Trigger::new("items_touch", TriggerTiming::Before, [TriggerEvent::Insert], QualifiedName::public("touch"))), b), &["ok", "sad"], view, body)))),
+        ("add a partition", Box::new(move || {
+            let s = base(|t, b| (t, b), &["ok", "sad"], view, body);
+            let mut events = s.table(&QualifiedName::public("events")).unwrap().clone();
+            let p = events.partitioning.take().unwrap().values("events_us", ["'us'"]);
+            let mut b = Schema::builder().enum_type(s.enums()[0].clone()).view(s.views()[0].clone()).function(s.functions()[0].clone()).add_table(events.partition_by(p));
+            for t in s.tables().iter().filter(|t| t.name.name != "events") {
+                b = b.add_table(t.clone());
+            }
+            plain(build(b))
+        })),
+        ("change a comment", Box::new(move || plain(base(|t, b| (t.comment("Stock items"), b), &["ok", "sad"], view, body)))),
+    ];
+    let migra = |a: &str, b: &str| -> String {
+        // migra goes through SQLAlchemy: name the psycopg2 driver explicitly.
+        let driver = |u: &str| u.replacen("postgresql://", "postgresql+psycopg2://", 1).replacen("postgres://", "postgresql+psycopg2://", 1);
+        let out = std::process::Command::new("migra").args(["--unsafe", "--with-privileges", &driver(a), &driver(b)]).output().expect("migra on PATH");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() && out.status.code() != Some(2) {
+            return format!("(error: {})", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+        }
+        text
+    };
+    let statements = |sql: &str| -> Vec<String> {
+        migrate::split_statements(sql)
+            .into_iter()
+            .map(|s| s.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join(" "))
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty() && !s.starts_with("SET ") && !s.starts_with("RESET "))
+            .collect()
+    };
+    let cell = |v: &[String]| if v.is_empty() { "— (not detected)".to_owned() } else { v.iter().map(|s| format!("`{}`", s.replace('|', "\\|"))).collect::<Vec<_>>().join("<br>") };
+    let mut table = String::from("| change | migra | pgarchitect |\n|---|---|---|\n");
+    for (name, case) in &cases {
+        let (target, options) = case();
+        let a = support::pg::test_db().unwrap();
+        let b = support::pg::test_db().unwrap();
+        let shadow = support::pg::test_db().unwrap();
+        live::apply(&mut a.client(), &from()).unwrap();
+        live::apply(&mut b.client(), &target).unwrap();
+        let theirs = statements(&migra(&a.url(), &b.url()));
+        let plan = plan_to(&mut a.client(), &mut shadow.client(), &target, &options);
+        let ours = statements(&plan.up_script());
+        table.push_str(&format!("| {name} | {} | {} |\n", cell(&theirs), cell(&ours)));
+    }
+    println!("{table}");
+    let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("migra-comparison.md"), &table);
 }

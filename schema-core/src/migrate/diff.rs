@@ -420,6 +420,19 @@ pub enum Change {
         /// After.
         to: View,
     },
+    /// A view dropped before its tables' columns change type, and created again
+    /// (with its privileges) right after: PostgreSQL refuses to change the type
+    /// of a column a view reads. Views reading a rebuilt view are rebuilt too.
+    RebuildView {
+        /// The view as it is.
+        from: View,
+        /// The view as it will be.
+        to: View,
+        /// Its privileges before.
+        from_grants: Vec<GrantItem>,
+        /// Its privileges after, granted again when it is created.
+        to_grants: Vec<GrantItem>,
+    },
     /// `GRANT`.
     Grant(GrantItem),
     /// `REVOKE`.
@@ -495,6 +508,7 @@ impl fmt::Display for Change {
             Self::CreateView(v) => write!(f, "create view {}", v.name),
             Self::DropView(v) => write!(f, "drop view {}", v.name),
             Self::ReplaceView { from, to } => write!(f, "replace view {}: {:?} -> {:?}", from.name, from.query, to.query),
+            Self::RebuildView { from, .. } => write!(f, "rebuild view {} around column type changes", from.name),
             Self::Grant(g) => write!(f, "grant {} on {:?} to {}", g.privilege.as_sql(), g.object, g.grantee),
             Self::Revoke(g) => write!(f, "revoke {} on {:?} from {}", g.privilege.as_sql(), g.object, g.grantee),
             Self::GrantDefault(g) => write!(f, "default privilege {} on {} in {} to {}", g.privilege.as_sql(), g.objects.as_sql(), g.schema, g.grantee),
@@ -532,6 +546,7 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
     diff_functions(from, to, &mut out);
     diff_tables(from, to, &mut out);
     diff_views(from, to, &mut out);
+    rebuild_views_over_retyped_columns(from, to, &mut out);
     diff_grants(from, to, &mut out);
     let partitioned = from
         .tables()
@@ -939,10 +954,33 @@ fn diff_partitions(a: &Table, b: &Table, out: &mut Vec<Change>) {
     }
 }
 
+/// Views in dependency order: those a view reads come before it.
+fn view_order(views: &[View]) -> Vec<&View> {
+    fn visit<'a>(v: &'a View, views: &'a [View], done: &mut BTreeSet<QualifiedName>, order: &mut Vec<&'a View>) {
+        if !done.insert(v.name.clone()) {
+            return;
+        }
+        for dep in &v.depends_on {
+            if let Some(d) = views.iter().find(|x| &x.name == dep) {
+                visit(d, views, done, order);
+            }
+        }
+        order.push(v);
+    }
+    let mut done = BTreeSet::new();
+    let mut order = Vec::with_capacity(views.len());
+    for v in views {
+        visit(v, views, &mut done, &mut order);
+    }
+    order
+}
+
 fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
-    let (dropped, both, added) = pair(from.views(), to.views(), |v| v.name.clone());
-    out.extend(added.into_iter().map(|v| Change::CreateView(v.clone())));
-    for (a, b) in both {
+    for b in view_order(to.views()) {
+        let Some(a) = from.view(&b.name) else {
+            out.push(Change::CreateView(b.clone()));
+            continue;
+        };
         if a.query != b.query || a.materialized != b.materialized || a.security_invoker != b.security_invoker {
             out.push(Change::ReplaceView { from: a.clone(), to: b.clone() });
             continue;
@@ -950,7 +988,62 @@ fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
         diff_indexes(&a.name, &a.indexes, &b.indexes, out);
         comment(out, CommentTarget::View(a.name.clone(), a.materialized), &a.comment, &b.comment);
     }
-    out.extend(dropped.into_iter().map(|v| Change::DropView(v.clone())));
+    // Dropped views go dependents first.
+    for a in view_order(from.views()).into_iter().rev() {
+        if to.view(&a.name).is_none() {
+            out.push(Change::DropView(a.clone()));
+        }
+    }
+}
+
+/// Views reading (directly or through other views) a table whose columns
+/// change type or generation become [`Change::RebuildView`]s.
+fn rebuild_views_over_retyped_columns(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let retyped: BTreeSet<&QualifiedName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table),
+            _ => None,
+        })
+        .collect();
+    if retyped.is_empty() {
+        return;
+    }
+    let mut affected: BTreeSet<QualifiedName> = retyped.into_iter().cloned().collect();
+    let mut views: BTreeSet<QualifiedName> = BTreeSet::new();
+    loop {
+        let more: Vec<QualifiedName> = from
+            .views()
+            .iter()
+            .filter(|v| !views.contains(&v.name) && v.depends_on.iter().any(|d| affected.contains(d)))
+            .map(|v| v.name.clone())
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        for v in more {
+            affected.insert(v.clone());
+            views.insert(v);
+        }
+    }
+    let (before, after) = (grant_items(from), grant_items(to));
+    let on = |items: &BTreeSet<GrantItem>, view: &QualifiedName| -> Vec<GrantItem> {
+        items.iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
+    };
+    for v in view_order(from.views()) {
+        let Some(new) = to.view(&v.name) else { continue };
+        if !views.contains(&v.name) {
+            continue;
+        }
+        // The rebuild replaces whatever else the diff planned for the view.
+        out.retain(|c| match c {
+            Change::ReplaceView { from, .. } => from.name != v.name,
+            Change::CreateIndex { table, .. } | Change::DropIndex { table, .. } => table != &v.name,
+            Change::SetComment { target: CommentTarget::View(n, _), .. } => n != &v.name,
+            _ => true,
+        });
+        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: on(&before, &v.name), to_grants: on(&after, &v.name) });
+    }
 }
 
 const TABLE_PRIVILEGES: [Privilege; 7] = [
@@ -1132,6 +1225,18 @@ mod tests {
         assert!(text.contains("add constraint users_check"), "{text}");
         assert!(text.contains("grant INSERT on Table"), "{text}");
         assert!(!text.contains("revoke"), "{text}");
+    }
+
+    #[test]
+    fn views_come_in_dependency_order() {
+        let t = users();
+        let v = |name: &str, dep: &str| View::new(QualifiedName::public(name), format!("SELECT * FROM public.{dep}")).depends_on(QualifiedName::public(dep));
+        let a = build(Schema::builder().add_table(t.clone()));
+        let b = build(Schema::builder().add_table(t).view(v("a_top", "m_mid")).view(v("m_mid", "z_base")).view(v("z_base", "users")));
+        let created: Vec<String> = diff(&a, &b).changes.iter().filter_map(|c| match c { Change::CreateView(v) => Some(v.name.name.clone()), _ => None }).collect();
+        assert_eq!(created, ["z_base", "m_mid", "a_top"]);
+        let dropped: Vec<String> = diff(&b, &a).changes.iter().filter_map(|c| match c { Change::DropView(v) => Some(v.name.name.clone()), _ => None }).collect();
+        assert_eq!(dropped, ["a_top", "m_mid", "z_base"]);
     }
 
     #[test]

@@ -1020,6 +1020,27 @@ impl Planner<'_> {
                     self.push(b);
                 }
             }
+            Change::RebuildView { from, to, from_grants, to_grants } => {
+                // Dropped just before the type changes (sub-rank 0.5), created just
+                // after them (1.5): only transactional column steps run in between,
+                // so the whole rebuild lands in one migration (one transaction).
+                let mut b = self
+                    .step(rank::ALTER_COLUMN, format!("drop view {} while its columns change type", from.name))
+                    .sql([sql::drop_view(from)])
+                    .lock(LockLevel::AccessExclusive)
+                    .down(sql::create_view(from, false).into_iter().chain(from_grants.iter().map(sql::grant)));
+                b.step.rank.1 += 50_000;
+                self.push(b);
+                let mut b = self
+                    .step(rank::ALTER_COLUMN, format!("create view {} again", to.name))
+                    .sql(sql::create_view(to, false).into_iter().chain(to_grants.iter().map(sql::grant)))
+                    .down([sql::drop_view(to)]);
+                if to.materialized {
+                    b = b.hazard(Hazard::LongLock);
+                }
+                b.step.rank.1 += 150_000;
+                self.push(b);
+            }
             Change::DropView(v) => {
                 let b = self.step(rank::DROP_VIEW, format!("drop view {}", v.name)).contract().sql([sql::drop_view(v)]).down(sql::create_view(v, false));
                 self.push(b);
