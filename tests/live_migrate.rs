@@ -307,7 +307,7 @@ fn down_migrations_restore_the_previous_schema() {
                 Table::new("items")
                     .column(Column::new("id", SqlType::BigInt))
                     .column(Column::new("label", SqlType::Text).default_text("none"))
-                    .column(Column::new("renamed", SqlType::Text).nullable())
+                    .column(Column::new("renamed", SqlType::Text).nullable().renamed_from("old"))
                     .column(Column::new("owner_id", SqlType::BigInt).nullable())
                     .column(Column::new("qty", SqlType::Integer).default_expr("1"))
                     .primary_key(["id"])
@@ -322,7 +322,9 @@ fn down_migrations_restore_the_previous_schema() {
     );
     live::apply(&mut client, &before).unwrap();
     client.batch_execute("INSERT INTO public.items (id, label, old) SELECT i, 'l' || i, 'o' || i FROM generate_series(1, 500) i").unwrap();
-    let options = PlanOptions { renames: vec![Rename::Column { table: QualifiedName::public("items"), from: "old".into(), to: "renamed".into() }], ..PlanOptions::default() };
+    // The rename is declared on the column (`renamed_from`), not in the options.
+    let options = PlanOptions::default().with_declared_renames(&after);
+    assert_eq!(options.renames, [Rename::Column { table: QualifiedName::public("items"), from: "old".into(), to: "renamed".into() }]);
     let plan = plan_to(&mut client, &mut shadow, &after, &options);
     assert!(plan.is_reversible(), "{:#?}", plan.steps.iter().filter(|s| s.down.is_none()).collect::<Vec<_>>());
     let migrations = plan.migrations(1, "items v2");

@@ -97,6 +97,28 @@ pub enum Rename {
     },
 }
 
+impl Rename {
+    /// The renames `schema` declares with `renamed_from` on its tables and columns.
+    pub fn declared_in(schema: &crate::Schema) -> Vec<Rename> {
+        let mut out = Vec::new();
+        for table in schema.tables() {
+            if let Some(from) = &table.renamed_from {
+                let mut from = from.clone();
+                if from.schema.is_empty() {
+                    from.schema = table.name.schema.clone();
+                }
+                out.push(Rename::Table { from, to: table.name.clone() });
+            }
+            for column in &table.columns {
+                if let Some(from) = &column.renamed_from {
+                    out.push(Rename::Column { table: table.name.clone(), from: from.clone(), to: column.name.clone() });
+                }
+            }
+        }
+        out
+    }
+}
+
 /// How to fill a new or newly `NOT NULL` column's existing rows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backfill {
@@ -126,6 +148,18 @@ pub struct PlanOptions {
     pub concurrently: bool,
     /// Rows per backfill batch.
     pub batch_size: u32,
+}
+
+impl PlanOptions {
+    /// Adds the renames the target schema declares (`renamed_from`).
+    pub fn with_declared_renames(mut self, target: &crate::Schema) -> Self {
+        for rename in Rename::declared_in(target) {
+            if !self.renames.contains(&rename) {
+                self.renames.push(rename);
+            }
+        }
+        self
+    }
 }
 
 impl Default for PlanOptions {

@@ -85,6 +85,8 @@ pub struct Column {
     pub protection: Option<String>,
     /// Lint rules allowed on this column, with the reason.
     pub allows: Vec<LintAllow>,
+    /// The column's previous name: migrations rename it instead of dropping it.
+    pub renamed_from: Option<String>,
 }
 
 impl Column {
@@ -101,6 +103,7 @@ impl Column {
             personal_data: false,
             protection: None,
             allows: Vec::new(),
+            renamed_from: None,
         }
     }
 
@@ -149,6 +152,12 @@ impl Column {
     /// Records how the column's data is protected.
     pub fn protection(mut self, how: impl Into<String>) -> Self {
         self.protection = Some(how.into());
+        self
+    }
+
+    /// Declares the column's previous name, so migrations keep its data.
+    pub fn renamed_from(mut self, old: impl Into<String>) -> Self {
+        self.renamed_from = Some(old.into());
         self
     }
 
@@ -612,6 +621,8 @@ pub struct Table {
     pub audited: bool,
     /// Rows are soft-deleted through a `deleted_at` column.
     pub soft_delete: bool,
+    /// The table's previous name: migrations rename it instead of dropping it.
+    pub renamed_from: Option<QualifiedName>,
 }
 
 impl Table {
@@ -640,6 +651,7 @@ impl Table {
             triggers: Vec::new(),
             audited: false,
             soft_delete: false,
+            renamed_from: None,
         }
     }
 
@@ -700,6 +712,12 @@ impl Table {
     /// Allows a lint rule on this table, saying why.
     pub fn allow(mut self, rule: impl Into<String>, reason: impl Into<String>) -> Self {
         self.allows.push(LintAllow::new(rule, reason));
+        self
+    }
+
+    /// Declares the table's previous name, so migrations keep its rows.
+    pub fn renamed_from(mut self, old: QualifiedName) -> Self {
+        self.renamed_from = Some(old);
         self
     }
 
