@@ -39,7 +39,7 @@
 #![warn(missing_docs)]
 
 pub use pgarchitect_core::{
-    builtin, AuditLog, SchemaVersion,
+    builtin, lint, review, AuditLog, SchemaVersion,
     ddl, error, ident, model, types, ForeignKeyOf, PgType, Schema, SchemaBuilder, SchemaError, SchemaErrors, SqlType,
 };
 /// Diff two schemas, plan zero-downtime migrations, write migration files.
@@ -63,6 +63,29 @@ pub use pgarchitect_derive::Table;
 /// `#[derive(PgEnum)]`: a fieldless enum declares `CREATE TYPE ... AS ENUM`.
 #[cfg(feature = "derive")]
 pub use pgarchitect_derive::PgEnum;
+/// `#[derive(Domain)]`: a newtype (`struct EmailAddress(String)`) declares `CREATE DOMAIN`.
+///
+/// ```
+/// use pgarchitect::{Domain, Schema, Table};
+///
+/// /// An email address, checked by the database.
+/// #[derive(Debug, Domain)]
+/// #[domain(sql_type = "varchar(255)", check(name = "email_address_format", expr = "VALUE ~ '^[^@]+@[^@]+$'"))]
+/// struct EmailAddress(String);
+///
+/// #[derive(Table)]
+/// struct Account {
+///     #[column(primary_key, identity)]
+///     id: i64,
+///     email: EmailAddress,
+/// }
+///
+/// let ddl = Schema::builder().table::<Account>().build().unwrap().to_ddl();
+/// assert!(ddl.contains("CREATE DOMAIN public.email_address AS varchar(255)"));
+/// assert!(ddl.contains("email public.email_address NOT NULL"));
+/// ```
+#[cfg(feature = "derive")]
+pub use pgarchitect_derive::Domain;
 
 /// Paths the derive macros expand to. Not a public API: it changes without notice.
 #[doc(hidden)]
@@ -112,6 +135,69 @@ pub mod __private {
     pub fn check_sql_type(schema: &mut SchemaBuilder, table: &str, column: &str, text: &str) {
         if let Err(e) = SqlType::parse(text) {
             schema.report(SchemaError::InvalidType { object: format!("column {table}.{column}"), message: e.to_string() });
+        }
+    }
+
+    /// A string constant as a SQL literal (`labels("eu")` of a list partition).
+    pub fn literal(value: &str) -> String {
+        pgarchitect_core::ident::Literal(value).to_string()
+    }
+
+    /// A partition window's first day, which the derive has checked exists.
+    pub fn civil_date(year: i32, month: u32, day: u32) -> model::CivilDate {
+        model::CivilDate::new(year, month, day).expect("the derive checks that the day exists")
+    }
+
+    /// A trigger fired once per statement (`for_each = "statement"`).
+    pub fn statement_trigger(mut trigger: model::Trigger) -> model::Trigger {
+        trigger.for_each_row = false;
+        trigger
+    }
+
+    /// A `#[derive(Domain)]` domain, before its checks and comment.
+    pub fn domain(schema: &str, name: &str, base: SqlType, not_null: bool, default: Option<&str>) -> model::Domain {
+        let mut domain = model::Domain::new(name, base);
+        domain.name = model::QualifiedName::new(schema, name);
+        domain.not_null = not_null;
+        domain.default = default.map(String::from);
+        domain
+    }
+
+    /// Reports a domain's `sql_type` that does not parse.
+    pub fn check_domain_sql_type(schema: &mut SchemaBuilder, domain: &str, text: &str) {
+        if let Err(e) = SqlType::parse(text) {
+            schema.report(SchemaError::InvalidType { object: format!("domain {domain}"), message: e.to_string() });
+        }
+    }
+
+    /// What `#[derive(Domain)]`'s `ToSql`/`FromSql` impls call: the wire format of
+    /// a domain is its base type's.
+    #[cfg(feature = "postgres-types")]
+    pub mod pg_domain {
+        use postgres_types::{Kind, Type};
+
+        use super::pg_enum::BoxError;
+
+        /// The base type of a domain; any other type as it is.
+        pub fn base(ty: &Type) -> &Type {
+            match ty.kind() {
+                Kind::Domain(base) => base,
+                _ => ty,
+            }
+        }
+
+        /// True for the domain called `name` (in any schema) whose base type the
+        /// wrapped type accepts, and for any type the wrapped type accepts.
+        pub fn accepts(ty: &Type, name: &str, inner: fn(&Type) -> bool) -> bool {
+            match ty.kind() {
+                Kind::Domain(base) if ty.name() == name => inner(base),
+                _ => inner(ty),
+            }
+        }
+
+        /// The error of the placeholder impls emitted beside compile errors.
+        pub fn not_a_newtype() -> BoxError {
+            "not a #[derive(Domain)] newtype".into()
         }
     }
 

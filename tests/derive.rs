@@ -368,6 +368,11 @@ fn operational_attributes() {
     assert_eq!(select.roles, ["app_user"]);
     assert_eq!(select.with_check, None);
     assert_eq!(select.comment.as_deref(), Some("Users see their own sessions"));
+    // `isolate`: a missing, empty or malformed `app.user_id` hides every row instead of raising.
+    assert_eq!(
+        select.using.as_deref(),
+        Some("user_id = CASE WHEN current_setting('app.user_id', true) ~ '^-?[0-9]{1,18}$' THEN current_setting('app.user_id', true)::bigint END")
+    );
     let insert = &sessions.policies[1];
     assert_eq!(insert.command, model::PolicyCommand::Insert);
     assert!(!insert.permissive);
@@ -379,6 +384,10 @@ fn operational_attributes() {
     assert_eq!(ip.allows[0].reason, "the hash is the value");
 
     let schema = Schema::builder().table::<User>().table::<Session>().build().unwrap_or_else(|e| panic!("{e}"));
+    let report = schema.lint();
+    for rule in ["unguarded-setting-cast", "current-setting-without-missing-ok"] {
+        assert_eq!(report.of_rule(rule).count(), 0, "{rule}:\n{}", report.to_human());
+    }
     let ddl = schema.to_ddl();
     for expected in ["ENABLE ROW LEVEL SECURITY", "FORCE ROW LEVEL SECURITY", "CREATE POLICY sessions_own ON public.sessions"] {
         assert!(ddl.contains(expected), "DDL lacks {expected:?}:\n{ddl}");

@@ -1,13 +1,13 @@
-//! `#[derive(PgEnum)]`'s `ToSql`/`FromSql` against a live PostgreSQL: the type
-//! is created from the emitted DDL, Rust values go in as parameters and come
-//! back out, and `accepts` refuses any other type.
+//! `#[derive(PgEnum)]`'s and `#[derive(Domain)]`'s `ToSql`/`FromSql` against a
+//! live PostgreSQL: the type is created from the emitted DDL, Rust values go in
+//! as parameters and come back out, and `accepts` refuses any other type.
 #![cfg(feature = "postgres-types")]
 
 #[cfg(all(feature = "chrono", feature = "uuid", feature = "serde_json", feature = "rust_decimal"))]
 mod derive_blog;
 mod support;
 
-use pgarchitect::{PgEnum, Schema, Table};
+use pgarchitect::{Domain, PgEnum, Schema, Table};
 use postgres::types::{FromSql, Kind, ToSql, Type};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PgEnum)]
@@ -118,6 +118,113 @@ fn accepts_only_its_own_type() {
         "public".into(),
     );
     assert!(<TicketState as ToSql>::accepts(&reordered));
+}
+
+/// An email address, as the database checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Domain)]
+#[domain(sql_type = "varchar(255)", check(name = "wire_email_format", expr = "VALUE LIKE '_%@_%'"))]
+struct WireEmail(String);
+
+/// A domain over the domain above (its name sorts after it: domains are emitted by name).
+#[derive(Debug, Clone, PartialEq, Eq, Domain)]
+#[domain(check = "VALUE LIKE '%@example.com'")]
+struct WorkEmail(WireEmail);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Domain)]
+#[domain(check = "VALUE > 0")]
+struct Seats(i32);
+
+#[derive(Table)]
+#[table(name = "subscribers")]
+#[allow(dead_code)]
+struct Subscriber {
+    #[column(primary_key, identity)]
+    id: i64,
+    email: WireEmail,
+    backup: Option<WireEmail>,
+    work: Option<WorkEmail>,
+    seats: Seats,
+}
+
+fn domain_ddl() -> String {
+    Schema::builder().table::<Subscriber>().build().unwrap().to_ddl()
+}
+
+#[test]
+fn domain_values_round_trip() {
+    let Some(db) = support::pg::test_db() else { return };
+    db.batch(&domain_ddl());
+    let mut client = db.client();
+
+    let ann = WireEmail("ann@example.com".into());
+    let work = WorkEmail(WireEmail("ann@example.com".into()));
+    let row = client
+        .query_one(
+            "INSERT INTO subscribers (email, backup, work, seats) VALUES ($1, $2, $3, $4) RETURNING email, backup, work, seats",
+            &[&ann, &None::<WireEmail>, &Some(work.clone()), &Seats(3)],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, WireEmail>(0), ann);
+    assert_eq!(row.get::<_, Option<WireEmail>>(1), None);
+    assert_eq!(row.get::<_, Option<WorkEmail>>(2), Some(work));
+    assert_eq!(row.get::<_, Seats>(3), Seats(3));
+
+    // A parameter compared with a column of the domain, and the domain's own checks.
+    let n: i64 = client.query_one("SELECT count(*) FROM subscribers WHERE email = $1", &[&ann]).unwrap().get(0);
+    assert_eq!(n, 1);
+    let err = client
+        .execute("INSERT INTO subscribers (email, seats) VALUES ($1, $2)", &[&WireEmail("nobody".into()), &Seats(1)])
+        .unwrap_err();
+    let db_err = err.as_db_error().unwrap_or_else(|| panic!("{err}"));
+    assert_eq!((db_err.code().code(), db_err.constraint()), ("23514", Some("wire_email_format")));
+    let err = client.execute("INSERT INTO subscribers (email, seats) VALUES ($1, $2)", &[&ann, &Seats(0)]).unwrap_err();
+    assert_eq!(support::pg::sqlstate_of(&err).as_deref(), Some("23514"), "{}", support::pg::describe_error(&err));
+    let err = client
+        .execute(
+            "INSERT INTO subscribers (email, work, seats) VALUES ($1, $2, $3)",
+            &[&ann, &WorkEmail(WireEmail("b@elsewhere.org".into())), &Seats(1)],
+        )
+        .unwrap_err();
+    assert_eq!(support::pg::sqlstate_of(&err).as_deref(), Some("23514"), "the outer domain's check");
+
+    // The base type itself: a domain value read from, and bound to, a plain varchar.
+    let plain: WireEmail = client.query_one("SELECT 'cy@example.com'::varchar", &[]).unwrap().get(0);
+    assert_eq!(plain.0, "cy@example.com");
+    let text: String = client.query_one("SELECT $1::varchar || ''", &[&ann]).unwrap().get(0);
+    assert_eq!(text, "ann@example.com");
+}
+
+#[test]
+fn domains_accept_their_own_type_and_its_base() {
+    let Some(db) = support::pg::test_db() else { return };
+    db.batch(&domain_ddl());
+    db.batch("CREATE DOMAIN other_email AS varchar(255); CREATE SCHEMA shadow; CREATE DOMAIN shadow.seats AS bigint;");
+    let mut client = db.client();
+
+    let domain = param_type(&mut client, "wire_email");
+    assert!(matches!(domain.kind(), Kind::Domain(base) if *base == Type::VARCHAR), "{domain:?}");
+    assert!(<WireEmail as ToSql>::accepts(&domain));
+    assert!(<WireEmail as FromSql>::accepts(&domain));
+    assert!(<WireEmail as ToSql>::accepts(&Type::VARCHAR), "the base type");
+    assert!(<WireEmail as FromSql>::accepts(&Type::TEXT), "any type the wrapped String accepts");
+    assert!(!<WireEmail as ToSql>::accepts(&Type::INT4));
+    let other = param_type(&mut client, "other_email");
+    assert!(!<WireEmail as ToSql>::accepts(&other), "another domain, even over the same type");
+    assert!(!<WireEmail as FromSql>::accepts(&other));
+
+    let work = param_type(&mut client, "work_email");
+    assert!(<WorkEmail as ToSql>::accepts(&work), "a domain over a domain");
+    assert!(!<WorkEmail as ToSql>::accepts(&other));
+
+    let seats = param_type(&mut client, "seats");
+    assert!(<Seats as ToSql>::accepts(&seats));
+    assert!(<Seats as ToSql>::accepts(&Type::INT4));
+    assert!(!<Seats as ToSql>::accepts(&Type::INT8));
+    // Same name, but over bigint, which an i32 does not accept.
+    let shadow = param_type(&mut client, "shadow.seats");
+    assert!(!<Seats as ToSql>::accepts(&shadow));
+    let err = client.query_one("SELECT $1::shadow.seats", &[&Seats(1)]).unwrap_err();
+    assert!(support::pg::describe_error(&err).contains("Seats"), "{}", support::pg::describe_error(&err));
 }
 
 /// The whole derived blog schema (enums, composite and self-referencing keys,

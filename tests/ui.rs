@@ -5,7 +5,19 @@
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
-    for group in ["malformed", "conflict", "unsupported", "foreign-key", "missing", "combined"] {
+    for group in [
+        "malformed",
+        "conflict",
+        "unsupported",
+        "foreign-key",
+        "missing",
+        "combined",
+        "partition",
+        "trigger",
+        "policy",
+        "full-text",
+        "domain",
+    ] {
         t.compile_fail(format!("tests/ui/{group}/*.rs"));
     }
     t.pass("tests/ui/pass/*.rs");

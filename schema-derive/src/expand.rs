@@ -11,6 +11,11 @@ use syn::spanned::Spanned;
 
 use crate::ir::{self, ColumnType, Deferrable, Identity, Method, Nulls, Order, PolicyCommand, RefAction, Rls};
 
+mod domain;
+mod features;
+
+pub use domain::{domain, domain_stub};
+
 fn private() -> TokenStream {
     quote!(::pgarchitect::__private)
 }
@@ -80,19 +85,25 @@ fn column(c: &ir::Column) -> TokenStream {
     out
 }
 
+fn policy_command(command: PolicyCommand) -> TokenStream {
+    let p = private();
+    let c = match command {
+        PolicyCommand::All => quote!(All),
+        PolicyCommand::Select => quote!(Select),
+        PolicyCommand::Insert => quote!(Insert),
+        PolicyCommand::Update => quote!(Update),
+        PolicyCommand::Delete => quote!(Delete),
+    };
+    quote!(#p::model::PolicyCommand::#c)
+}
+
 fn policy(policy: &ir::Policy) -> TokenStream {
     let p = private();
     let name = &policy.name;
     let mut out = quote!(#p::model::Policy::new(#name));
     if let Some(command) = policy.command {
-        let c = match command {
-            PolicyCommand::All => quote!(All),
-            PolicyCommand::Select => quote!(Select),
-            PolicyCommand::Insert => quote!(Insert),
-            PolicyCommand::Update => quote!(Update),
-            PolicyCommand::Delete => quote!(Delete),
-        };
-        out = quote!(#out.command(#p::model::PolicyCommand::#c));
+        let c = policy_command(command);
+        out = quote!(#out.command(#c));
     }
     if policy.restrictive {
         out = quote!(#out.restrictive());
@@ -305,7 +316,23 @@ pub fn table(t: &ir::Table) -> TokenStream {
         let pol = policy(pol);
         def = quote!(#def.policy(#pol));
     }
+    for iso in &t.isolations {
+        let iso = features::isolation(iso);
+        def = quote!(#def.policy(#iso));
+    }
+    if let Some(part) = &t.partitioning {
+        let part = features::partitioning(part);
+        def = quote!(#def.partition_by(#part));
+    }
+    for tr in &t.triggers {
+        let tr = features::trigger(tr);
+        def = quote!(#def.trigger(#tr));
+    }
     // These add columns unless declared, so they come after the fields' columns.
+    for ft in &t.full_text {
+        let args = features::full_text(ft);
+        def = quote!(#def.full_text_search(#args));
+    }
     if t.timestamps {
         def = quote!(#def.timestamps());
     }
@@ -546,8 +573,11 @@ pub fn pg_enum_stub(e: &ir::PgEnum) -> TokenStream {
     let labels: Vec<&String> = e.variants.iter().map(|(_, l)| l).collect();
     let (schema, name) = (&e.schema, &e.name);
     let header = enum_header(e, &labels, quote!(#p::model::EnumType::in_schema(#schema, #name, #p::names(&[#(#labels),*]))));
-    let sql =
-        if cfg!(feature = "postgres-types") && e.generics.params.is_empty() { postgres_types(e, false) } else { TokenStream::new() };
+    let sql = if cfg!(feature = "postgres-types") && e.generics.params.is_empty() {
+        postgres_types(e, false)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #header
         #sql
@@ -601,6 +631,45 @@ mod tests {
                 id: i64,
             }
         })));
+    }
+
+    #[test]
+    fn table_features_expansion() {
+        insta::assert_snapshot!(pretty(crate::table::derive(quote! {
+            #[table(
+                primary_key(id, at),
+                partition(range(at), monthly(from = "2026-01-01", count = 2, ahead = 1), values(name = "log_old", from("MINVALUE"), to("'2026-01-01'")), default_partition),
+                trigger(name = "log_touch", timing = "before", events("insert", "update"), update_of(body), when = "NEW.body <> ''", function = "audit.touch", arguments("x")),
+                trigger(name = "log_truncate", timing = "after", events("truncate"), for_each = "statement", function = "touch"),
+                full_text(config = "english", source(body, weight = "A")),
+                isolate(column = owner, setting = "app.user_id", command = "select", roles("app"), restrictive)
+            )]
+            struct Log {
+                id: i64,
+                at: SystemTime,
+                owner: Option<i64>,
+                body: String,
+            }
+        })));
+    }
+
+    #[test]
+    fn domain_expansion() {
+        let out = pretty(crate::domain::derive(quote! {
+            /// An email address.
+            #[domain(check(name = "email_format", expr = "VALUE ~ '@'"), not_null, default = "''")]
+            struct EmailAddress(String);
+        }));
+        let with_sql_type = pretty(crate::domain::derive(quote! {
+            #[domain(schema = "app", sql_type = "varchar(20)")]
+            struct Code(MyString);
+        }));
+        let out = format!("{out}\n// ---- with sql_type ----\n\n{with_sql_type}");
+        if cfg!(feature = "postgres-types") {
+            insta::assert_snapshot!("domain_expansion_postgres_types", out);
+        } else {
+            insta::assert_snapshot!("domain_expansion", out);
+        }
     }
 
     #[test]

@@ -28,6 +28,101 @@ pub struct Table {
     pub audited: bool,
     pub rls: Option<Rls>,
     pub policies: Vec<Policy>,
+    /// `isolate(...)`: policies built from a column and a session setting.
+    pub isolations: Vec<Isolation>,
+    pub partitioning: Option<Partitioning>,
+    pub triggers: Vec<Trigger>,
+    pub full_text: Vec<FullText>,
+}
+
+/// `#[table(partition(...))]`.
+pub struct Partitioning {
+    pub strategy: PartitionStrategy,
+    pub columns: Vec<String>,
+    pub window: Option<Window>,
+    pub modulus: Option<u32>,
+    pub partitions: Vec<Partition>,
+    pub default_partition: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Month,
+    Year,
+}
+
+/// `monthly(from = "2026-01-01", count = 3, ahead = 3)`.
+pub struct Window {
+    pub period: Period,
+    /// Year, month, day (checked to exist).
+    pub from: (i32, u32, u32),
+    pub count: u32,
+    pub ahead: u32,
+}
+
+/// `values(name = "...", ...)`: one explicit partition.
+pub struct Partition {
+    pub name: String,
+    pub bound: Bound,
+}
+
+pub enum Bound {
+    /// `FOR VALUES IN (...)`.
+    List(Vec<ListValue>),
+    /// `FOR VALUES FROM (...) TO (...)`.
+    Range { from: Vec<String>, to: Vec<String> },
+}
+
+pub enum ListValue {
+    /// `values("'eu'")`: a SQL literal as written.
+    Sql(String),
+    /// `labels("eu")`: a string constant, quoted at run time.
+    Label(String),
+}
+
+/// `trigger(...)`.
+pub struct Trigger {
+    pub name: String,
+    pub timing: TriggerTiming,
+    /// Events in order; `update` carries its `update_of` columns.
+    pub events: Vec<(TriggerEvent, Vec<String>)>,
+    pub for_each: ForEach,
+    pub when: Option<String>,
+    /// The function's schema (`public` when not written) and name.
+    pub function: (String, String),
+    pub arguments: Vec<String>,
+    pub comment: Option<String>,
+}
+
+/// `full_text(...)`: a stored tsvector column and its GIN index.
+pub struct FullText {
+    pub column: String,
+    pub config: String,
+    /// Source columns and their weights (`'A'..='D'`).
+    pub sources: Vec<(String, char)>,
+}
+
+/// `isolate(...)`.
+pub struct Isolation {
+    pub name: String,
+    pub column: String,
+    /// The column's type, as the column has it.
+    pub column_type: ColumnType,
+    /// The field's type (for `ColumnType::Rust`).
+    pub ty: syn::Type,
+    pub setting: String,
+    pub command: Option<PolicyCommand>,
+    pub restrictive: bool,
+    pub roles: Vec<String>,
+    pub comment: Option<String>,
 }
 
 /// A row-level security policy.
@@ -45,6 +140,15 @@ pub struct Policy {
 pub struct PrimaryKey {
     pub columns: Vec<String>,
     pub types: Vec<syn::Type>,
+    /// Where it was declared: `#[table(primary_key(...))]` or the
+    /// `#[column(primary_key)]` flag (`None` for a key guessed for a stub).
+    pub declared: Option<(Span, KeyOrigin)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyOrigin {
+    Table,
+    Column,
 }
 
 pub struct Column {
@@ -61,6 +165,7 @@ pub struct Column {
     pub allows: Vec<(String, String)>,
 }
 
+#[derive(Clone)]
 pub enum ColumnType {
     /// From `<FieldTy as PgType>`.
     Rust,
@@ -79,6 +184,9 @@ pub struct Unique {
     pub name: Option<String>,
     pub columns: Vec<String>,
     pub nulls_not_distinct: bool,
+    /// The `unique` flag of a column, or the key of `#[table(unique(...))]`.
+    pub span: Span,
+    pub origin: KeyOrigin,
 }
 
 pub struct Check {
@@ -118,6 +226,8 @@ pub struct Index {
     pub include: Vec<String>,
     pub predicate: Option<String>,
     pub comment: Option<String>,
+    /// The `unique` flag, and whether the index was declared on a column.
+    pub unique_span: Option<(Span, KeyOrigin)>,
 }
 
 impl Index {
@@ -136,6 +246,7 @@ impl Index {
             include: Vec::new(),
             predicate: None,
             comment: None,
+            unique_span: None,
         }
     }
 }
@@ -203,6 +314,36 @@ keywords! {
     PolicyCommand: "policy command" {
         "all" => All, "select" => Select, "insert" => Insert, "update" => Update, "delete" => Delete,
     }
+}
+
+keywords! {
+    /// `trigger(timing = "...")`.
+    TriggerTiming: "trigger timing" { "before" => Before, "after" => After, "instead_of" => InsteadOf, }
+}
+keywords! {
+    /// `trigger(events(...))`.
+    TriggerEvent: "trigger event" { "insert" => Insert, "update" => Update, "delete" => Delete, "truncate" => Truncate, }
+}
+keywords! {
+    /// `trigger(for_each = "...")`.
+    ForEach: "trigger level" { "row" => Row, "statement" => Statement, }
+}
+
+/// A `#[derive(Domain)]` newtype, checked.
+pub struct Domain {
+    pub ident: syn::Ident,
+    pub generics: syn::Generics,
+    pub schema: String,
+    pub name: String,
+    /// The newtype's field type (`String` in `struct Email(String)`); `None`
+    /// when the struct is not a one-field tuple struct.
+    pub inner: Option<syn::Type>,
+    /// `sql_type = "..."`: the base type, instead of the inner type's.
+    pub sql_type: Option<String>,
+    pub not_null: bool,
+    pub default: Option<String>,
+    pub checks: Vec<Check>,
+    pub comment: Option<String>,
 }
 
 /// `#[pg_enum(rename_all = "...")]`, serde's spellings.

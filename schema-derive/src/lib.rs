@@ -1,15 +1,16 @@
-//! Derive macros for [pgarchitect](https://docs.rs/pgarchitect): `#[derive(Table)]`
-//! and `#[derive(PgEnum)]`. Use them through the `pgarchitect` crate; the
+//! Derive macros for [pgarchitect](https://docs.rs/pgarchitect): `#[derive(Table)]`,
+//! `#[derive(PgEnum)]` and `#[derive(Domain)]`. Use them through the `pgarchitect` crate; the
 //! expansions refer to `::pgarchitect::__private` and to nothing else.
 //!
 //! Layout: `attr` parses attributes (darling receivers), `validate` checks how
 //! they combine and builds the model in `ir`, `expand` turns that model into
-//! tokens. `table` and `pg_enum` run the three steps for each derive; on errors
+//! tokens. `table`, `pg_enum` and `domain` run the three steps for each derive; on errors
 //! they emit every error together with a stub impl, so code using the type does
 //! not add unrelated errors.
 
 mod attr;
 mod case;
+mod domain;
 mod expand;
 mod ir;
 mod pg_enum;
@@ -45,6 +46,13 @@ use proc_macro::TokenStream;
 /// | `timestamps`, `soft_delete`, `audited` | `created_at`/`updated_at` + trigger, `deleted_at`, audit-log trigger |
 /// | `row_level_security` / `row_level_security = "forced"` | enables (and forces) RLS |
 /// | `policy(name = "...", command = "select", using = "...", with_check = "...", roles("r"), restrictive, comment)` | RLS policy (repeatable) |
+/// | `isolate(column = user_id, setting = "app.user_id", name, command, roles("r"), restrictive, comment)` | policy: rows whose column equals the session setting, denying (never raising) when it is missing or malformed; named `{table}_{column}_isolation` by default (repeatable) |
+/// | `partition(range(created_at), monthly(from = "2026-01-01", count = 3, ahead = 3), default_partition)` | `PARTITION BY RANGE` with a window of `daily`/`monthly`/`yearly` partitions: `count` from `from`, and `ahead` from the current period created when the DDL runs |
+/// | `partition(list(region), values(name = "events_eu", values("'eu'"), labels("uk")), default_partition)` | `PARTITION BY LIST`; `values` are SQL literals, `labels` strings quoted for you |
+/// | `partition(range(id), values(name = "t_old", from("MINVALUE"), to("1000")))` | an explicit range partition |
+/// | `partition(hash(id), modulus = 8)` | `PARTITION BY HASH` with 8 partitions |
+/// | `trigger(name = "...", timing = "before", events("insert", "update"), update_of(a, b), for_each = "statement", when = "...", function = "audit.log_change", arguments("x"), comment)` | trigger (repeatable); declare the function with `SchemaBuilder::function`, `build()` reports a missing one |
+/// | `full_text(column = "search_vector", config = "english", source(title, weight = "A"), source(body, weight = "B"))` | stored `tsvector` column over the fields (weight `A`..`D`, default `D`) and its GIN index |
 ///
 /// # `#[column(...)]`
 ///
@@ -67,7 +75,8 @@ use proc_macro::TokenStream;
 /// Mistakes are compile errors at the offending token: unknown options (with a
 /// suggestion), conflicting options, a missing primary key, unknown fields,
 /// names over 63 bytes, malformed `sql_type`, a foreign key whose field type is
-/// not the referenced key's type, and more.
+/// not the referenced key's type, a primary key or unique key of a partitioned
+/// table that lacks the partition key, and more.
 #[proc_macro_derive(Table, attributes(table, column))]
 pub fn derive_table(input: TokenStream) -> TokenStream {
     table::derive(input.into()).into()
@@ -92,4 +101,35 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(PgEnum, attributes(pg_enum))]
 pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
     pg_enum::derive(input.into()).into()
+}
+
+/// Implements `pgarchitect::PgType` for a newtype over one value: a column of
+/// that type is a column of a domain, and adding a table that uses it adds
+/// `CREATE DOMAIN` to the schema.
+///
+/// ```text
+/// /// An email address, validated by the database.
+/// #[derive(Debug, Domain)]
+/// #[domain(sql_type = "varchar(255)", check(name = "email_address_format", expr = "VALUE ~ '^[^@]+@[^@]+$'"))]
+/// struct EmailAddress(String);
+/// ```
+///
+/// `#[domain(...)]` options, all optional:
+///
+/// | option | meaning |
+/// |---|---|
+/// | `name = "email_address"`, `schema = "app"` | the domain's name (default: the struct name in snake_case) and schema (default `public`) |
+/// | `sql_type = "varchar(255)"` | the base type (default: the wrapped type's `PgType`) |
+/// | `check = "VALUE <> ''"` / `check(name = "...", expr = "...")` | a check on `VALUE` (repeatable) |
+/// | `not_null` | the domain refuses NULL |
+/// | `default = "''"` | default SQL expression for columns of the domain |
+/// | `comment = "..."` | `COMMENT ON DOMAIN` (default: the doc comment) |
+///
+/// With pgarchitect's `postgres-types` feature, also implements
+/// `postgres_types::ToSql` and `FromSql` by delegating to the wrapped type,
+/// accepting the domain (by name, over a base type the wrapped type accepts) and
+/// the base type itself; these need the struct to implement `Debug`.
+#[proc_macro_derive(Domain, attributes(domain))]
+pub fn derive_domain(input: TokenStream) -> TokenStream {
+    domain::derive(input.into()).into()
 }

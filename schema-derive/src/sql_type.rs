@@ -46,6 +46,46 @@ pub fn check_syntax(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Parses an object name written as SQL: `name` or `schema.name`, each part
+/// an identifier (folded to lowercase, as PostgreSQL does) or double-quoted.
+/// Returns the schema, if written, and the name.
+pub fn qualified_name(text: &str) -> Result<(Option<String>, String), String> {
+    if text.trim().is_empty() {
+        return Err("the name is empty".to_owned());
+    }
+    if text.contains('(') {
+        return Err("write the name alone, without `()` or arguments".to_owned());
+    }
+    let mut p = Parser { s: text.as_bytes(), i: 0 };
+    let mut parts = Vec::new();
+    loop {
+        p.ws();
+        let start = p.i;
+        p.part(false).map_err(|e| e.replace("a type name", "a name"))?;
+        let raw = &text[start..p.i];
+        parts.push(match raw.strip_prefix('"') {
+            Some(quoted) => quoted[..quoted.len() - 1].replace("\"\"", "\""),
+            None => raw.to_lowercase(),
+        });
+        p.ws();
+        if !p.eat(b'.') {
+            break;
+        }
+    }
+    if p.i < p.s.len() {
+        let rest = String::from_utf8_lossy(&p.s[p.i..]).into_owned();
+        return Err(format!("unexpected `{rest}` after the name"));
+    }
+    match parts.len() {
+        1 => Ok((None, parts.pop().unwrap_or_default())),
+        2 => {
+            let name = parts.pop().unwrap_or_default();
+            Ok((parts.pop(), name))
+        }
+        _ => Err("a name has at most two parts: `schema.name`".to_owned()),
+    }
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
@@ -156,7 +196,17 @@ impl Parser<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_syntax;
+    use super::{check_syntax, qualified_name};
+
+    #[test]
+    fn qualified_names() {
+        assert_eq!(qualified_name("audit.log_change"), Ok((Some("audit".into()), "log_change".into())));
+        assert_eq!(qualified_name("Set_Updated_At"), Ok((None, "set_updated_at".into())));
+        assert_eq!(qualified_name("app.\"Odd \"\"Fn\""), Ok((Some("app".into()), "Odd \"Fn".into())));
+        for bad in ["", "a.b.c", "fn()", "1fn", "a.", "a b", "\"open"] {
+            assert!(qualified_name(bad).is_err(), "{bad:?} should fail");
+        }
+    }
 
     #[test]
     fn accepts_types() {

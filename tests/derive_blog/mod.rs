@@ -159,19 +159,15 @@ pub struct Category {
     soft_delete,
     audited,
     row_level_security = "forced",
-    policy(
+    isolate(
+        column = user_id,
+        setting = "app.user_id",
         name = "sessions_own",
         command = "select",
-        using = "user_id = current_setting('app.user_id', true)::bigint",
         roles("app_user"),
         comment = "Users see their own sessions"
     ),
-    policy(
-        name = "sessions_insert_own",
-        command = "insert",
-        with_check = "user_id = current_setting('app.user_id', true)::bigint",
-        restrictive
-    )
+    isolate(column = user_id, setting = "app.user_id", name = "sessions_insert_own", command = "insert", restrictive)
 )]
 pub struct Session {
     #[column(primary_key, identity)]

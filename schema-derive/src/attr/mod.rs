@@ -4,13 +4,18 @@
 //! - `#[table(...)]` on the struct: [`TableAttrs`]
 //! - `#[column(...)]` on each field: [`ColumnAttrs`]
 //! - `#[pg_enum(...)]` on an enum and its variants: [`EnumAttrs`], [`VariantAttrs`]
+//! - `#[domain(...)]` on a newtype: [`DomainAttrs`]
+//! - the table options that declare partitions, triggers, full-text search and
+//!   isolation policies: [`features`]
 
+pub mod features;
 pub mod value;
 
 use darling::{FromDeriveInput, FromField, FromMeta, FromVariant};
 
 use crate::ir::{Deferrable, Method, Nulls, Order, PolicyCommand, RefAction, RenameRule};
-use value::{FieldRefs, IdentityOpt, Int, Keyword, List, RlsOpt, Str, StrList, TypePath, Word, WordOrList};
+use features::{FullTextAttr, IsolateAttr, PartitionAttr, TriggerAttr};
+use value::{FieldRefs, IdentityOpt, Int, Keyword, List, RlsOpt, Str, StrList, Strings, TypePath, Word, WordOrList};
 
 /// `#[table(...)]`.
 #[derive(FromDeriveInput)]
@@ -43,6 +48,16 @@ pub struct TableAttrs {
     pub row_level_security: Option<RlsOpt>,
     #[darling(multiple)]
     pub policy: Vec<List<PolicyAttr>>,
+    /// `PARTITION BY ...` and the partitions.
+    pub partition: Option<List<PartitionAttr>>,
+    #[darling(multiple)]
+    pub trigger: Vec<List<TriggerAttr>>,
+    /// A stored tsvector column over some fields, with its GIN index.
+    #[darling(multiple)]
+    pub full_text: Vec<List<FullTextAttr>>,
+    /// A policy limiting rows to those whose column equals a session setting.
+    #[darling(multiple)]
+    pub isolate: Vec<List<IsolateAttr>>,
 }
 
 /// `allow(rule = "...", reason = "...")`: a lint rule switched off, with the reason.
@@ -58,7 +73,7 @@ pub struct PolicyAttr {
     pub name: Str,
     pub command: Option<Keyword<PolicyCommand>>,
     pub restrictive: Word,
-    pub roles: Option<StrList>,
+    pub roles: Option<Strings>,
     pub using: Option<Str>,
     pub with_check: Option<Str>,
     pub comment: Option<Str>,
@@ -175,6 +190,38 @@ impl ColumnAttrs {
                 ("allow", self.allow.first().map(|v| v.key)),
             ]);
         all.filter_map(|(k, s)| s.map(|s| (k, s))).next()
+    }
+}
+
+/// `#[domain(...)]` on a newtype.
+#[derive(FromDeriveInput)]
+#[darling(attributes(domain))]
+pub struct DomainAttrs {
+    pub name: Option<Str>,
+    pub schema: Option<Str>,
+    pub sql_type: Option<Str>,
+    #[darling(multiple)]
+    pub check: Vec<DomainCheck>,
+    pub not_null: Word,
+    pub default: Option<Str>,
+    pub comment: Option<Str>,
+}
+
+/// `check = "VALUE <> ''"` or `check(name = "...", expr = "...")`.
+pub struct DomainCheck {
+    pub expr: Str,
+    pub name: Option<Str>,
+}
+
+impl FromMeta for DomainCheck {
+    fn from_meta(item: &syn::Meta) -> darling::Result<Self> {
+        match item {
+            syn::Meta::List(_) => {
+                let c = CheckAttr::from_meta(item)?;
+                Ok(DomainCheck { expr: c.expr, name: c.name })
+            }
+            _ => Ok(DomainCheck { expr: Str::from_meta(item)?, name: None }),
+        }
     }
 }
 

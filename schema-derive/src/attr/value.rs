@@ -138,9 +138,17 @@ impl FromMeta for TypePath {
 }
 
 /// A list of Rust field idents: `columns(tenant_id, id)`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FieldRefs {
     pub fields: Vec<syn::Ident>,
+    /// The key (`columns`, `primary_key`, `range`).
+    pub key: Span,
+}
+
+impl Default for FieldRefs {
+    fn default() -> Self {
+        FieldRefs { fields: Vec::new(), key: Span::call_site() }
+    }
 }
 
 impl FromMeta for FieldRefs {
@@ -164,7 +172,7 @@ impl FromMeta for FieldRefs {
         if nested.is_empty() {
             errors.push(Error::custom(format!("`{key}(...)` is empty: list at least one field")).with_span(list));
         }
-        errors.finish_with(FieldRefs { fields })
+        errors.finish_with(FieldRefs { fields, key: item.path().span() })
     }
 }
 
@@ -314,5 +322,105 @@ impl FromMeta for RlsOpt {
             Meta::Path(_) => Ok(RlsOpt { value: crate::ir::Rls::Enabled }),
             _ => Ok(RlsOpt { value: Keyword::<crate::ir::Rls>::from_meta(item)?.value }),
         }
+    }
+}
+
+/// A list of string literals with no particular meaning to the parser:
+/// `roles("app_user")`, `arguments("a", "b")`, `values("'eu'")`.
+#[derive(Clone, Debug)]
+pub struct Strings {
+    pub values: Vec<syn::LitStr>,
+    pub key: Span,
+}
+
+impl Strings {
+    pub fn strings(&self) -> Vec<String> {
+        self.values.iter().map(syn::LitStr::value).collect()
+    }
+}
+
+impl FromMeta for Strings {
+    fn from_meta(item: &Meta) -> Result<Self> {
+        let key = key_of(item);
+        let Meta::List(list) = item else {
+            return Err(Error::custom(format!("`{key}` takes a list of string literals: `{key}(\"a\", \"b\")`")).with_span(item));
+        };
+        let nested = NestedMeta::parse_meta_list(list.tokens.clone())?;
+        let mut errors = Error::accumulator();
+        let mut values = Vec::new();
+        for n in &nested {
+            match n {
+                NestedMeta::Lit(Lit::Str(s)) => values.push(s.clone()),
+                other => errors
+                    .push(Error::custom(format!("`{key}(...)` lists string literals: `{key}(\"a\", \"b\")`")).with_span(other)),
+            }
+        }
+        if nested.is_empty() {
+            errors.push(Error::custom(format!("`{key}(...)` is empty: list at least one value")).with_span(list));
+        }
+        errors.finish_with(Strings { values, key: item.path().span() })
+    }
+}
+
+/// One Rust field ident: `column = user_id`.
+#[derive(Clone, Debug)]
+pub struct FieldRef {
+    pub field: syn::Ident,
+}
+
+impl FromMeta for FieldRef {
+    fn from_meta(item: &Meta) -> Result<Self> {
+        let key = key_of(item);
+        let wrong = || format!("`{key}` takes the name of a Rust field: `{key} = user_id`");
+        match item {
+            Meta::NameValue(nv) => match unwrap_group(&nv.value) {
+                Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                    Ok(FieldRef { field: p.path.get_ident().cloned().unwrap() })
+                }
+                Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Err(Error::custom(format!(
+                    "`{key}` takes the Rust field itself, not a string: `{key} = {}`",
+                    s.value().trim()
+                ))
+                .with_span(s)),
+                other => Err(Error::custom(wrong()).with_span(other)),
+            },
+            _ => Err(Error::custom(wrong()).with_span(item)),
+        }
+    }
+}
+
+/// A list of keywords written as strings: `events("insert", "update")`.
+#[derive(Clone, Debug)]
+pub struct KeywordList<K> {
+    /// Each keyword and the span of its literal.
+    pub values: Vec<(K, Span)>,
+    /// The parentheses, where "empty" is reported.
+    pub span: Span,
+}
+
+impl<K: KeywordSet> FromMeta for KeywordList<K> {
+    fn from_meta(item: &Meta) -> Result<Self> {
+        let key = key_of(item);
+        let example = K::ALL.iter().take(2).map(|(n, _)| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+        let Meta::List(list) = item else {
+            return Err(Error::custom(format!("`{key}` takes a list of strings: `{key}({example})`")).with_span(item));
+        };
+        let nested = NestedMeta::parse_meta_list(list.tokens.clone())?;
+        let mut errors = Error::accumulator();
+        let mut values = Vec::new();
+        for n in &nested {
+            match n {
+                NestedMeta::Lit(Lit::Str(s)) => match parse_keyword::<K>(&s.value()) {
+                    Ok(v) => values.push((v, s.span())),
+                    Err(msg) => errors.push(Error::custom(msg).with_span(s)),
+                },
+                NestedMeta::Meta(Meta::Path(p)) if p.get_ident().is_some() => errors.push(
+                    Error::custom(format!("`{key}(...)` lists strings; write `\"{}\"` with quotes", p.get_ident().unwrap()))
+                        .with_span(p),
+                ),
+                other => errors.push(Error::custom(format!("`{key}(...)` lists strings: `{key}({example})`")).with_span(other)),
+            }
+        }
+        errors.finish_with(KeywordList { values, span: list.delimiter.span().join() })
     }
 }

@@ -46,7 +46,13 @@ pub(super) fn column(
         facts.keys.push(ColumnKey { field: field.clone(), column: name.clone(), ty: ty.clone(), span: attrs.primary_key.span() });
     }
     if attrs.unique.is_present() {
-        table.uniques.push(ir::Unique { name: None, columns: vec![name.clone()], nulls_not_distinct: false });
+        table.uniques.push(ir::Unique {
+            name: None,
+            columns: vec![name.clone()],
+            nulls_not_distinct: false,
+            span: attrs.unique.span(),
+            origin: ir::KeyOrigin::Column,
+        });
     }
     if let Some(check) = &attrs.check {
         table.checks.push(ir::Check {
@@ -219,6 +225,7 @@ pub(super) fn index(
     columns: Vec<String>,
     expression: Option<String>,
     o: &IndexOptions,
+    origin: ir::KeyOrigin,
 ) -> ir::Index {
     let method = o.method.map(|m| m.value);
     let method_name = o.method.map(|m| m.value).unwrap_or(Method::BTree);
@@ -250,5 +257,6 @@ pub(super) fn index(
         include,
         predicate: o.predicate.as_ref().map(|p| non_empty(errors, p, "predicate", "deleted_at IS NULL")),
         comment: o.comment.as_ref().map(|c| c.value.clone()),
+        unique_span: o.unique.0.map(|span| (span, origin)),
     }
 }

@@ -8,14 +8,21 @@
 //!
 //! - `table`: `#[derive(Table)]`: shape, names, the primary key, table-level constraints
 //! - `column`: one `#[column(...)]` field, and index options
+//! - `partition`: `#[table(partition(...))]`, and the unique keys a partitioned table may have
+//! - `features`: `#[table(trigger(...), full_text(...), isolate(...))]`
 //! - `pg_enum`: `#[derive(PgEnum)]`
+//! - `domain`: `#[derive(Domain)]`
 
 mod column;
+mod domain;
+mod features;
+mod partition;
 mod pg_enum;
 mod table;
 #[cfg(test)]
 mod tests;
 
+pub use domain::domain;
 pub use pg_enum::pg_enum;
 pub use table::table;
 

@@ -10,6 +10,7 @@ use syn::spanned::Spanned;
 
 use super::column::{column, index};
 use super::{allows, check_name, is_option, named, non_empty, salvage, unsupported_generics, Errors};
+use super::{features, partition};
 use crate::attr::value::{FieldRefs, Keyword};
 use crate::attr::{doc_comment, parse_lenient, ColumnAttrs, IndexOptions, TableAttrs};
 use crate::ir::{self, PolicyCommand, RefAction};
@@ -114,7 +115,7 @@ pub fn table(input: &syn::DeriveInput) -> (ir::Table, Option<darling::Error>) {
         name: String::new(),
         comment: None,
         columns: Vec::new(),
-        primary_key: ir::PrimaryKey { columns: Vec::new(), types: Vec::new() },
+        primary_key: ir::PrimaryKey { columns: Vec::new(), types: Vec::new(), declared: None },
         uniques: Vec::new(),
         checks: Vec::new(),
         foreign_keys: Vec::new(),
@@ -127,6 +128,10 @@ pub fn table(input: &syn::DeriveInput) -> (ir::Table, Option<darling::Error>) {
         audited: false,
         rls: None,
         policies: Vec::new(),
+        isolations: Vec::new(),
+        partitioning: None,
+        triggers: Vec::new(),
+        full_text: Vec::new(),
     };
     names(&mut errors, input, attrs.as_ref(), &mut table);
     let mut fields = Fields { owner: ident, fields: Vec::new() };
@@ -134,7 +139,7 @@ pub fn table(input: &syn::DeriveInput) -> (ir::Table, Option<darling::Error>) {
     facts.all_parsed &= attrs_complete;
     for (col, options) in &facts.indexes {
         table.indexes.push(match options {
-            Some(o) => index(&mut errors, &fields, vec![col.clone()], None, o),
+            Some(o) => index(&mut errors, &fields, vec![col.clone()], None, o, ir::KeyOrigin::Column),
             None => ir::Index::on_column(col.clone()),
         });
     }
@@ -147,6 +152,10 @@ pub fn table(input: &syn::DeriveInput) -> (ir::Table, Option<darling::Error>) {
     constraints(&mut errors, &attrs, &fields, &mut table);
     foreign_keys(&mut errors, &attrs, &fields, &mut table);
     operations(&mut errors, &attrs, &mut table);
+    partition::partitioning(&mut errors, &attrs, &fields, &mut table);
+    features::triggers(&mut errors, &attrs, &fields, &mut table);
+    features::full_text(&mut errors, &attrs, &fields, &mut table);
+    features::isolations(&mut errors, &attrs, &fields, &mut table);
     (table, errors.finish())
 }
 
@@ -299,9 +308,10 @@ fn primary_key(
     shape_ok: bool,
     table_name: &str,
 ) -> ir::PrimaryKey {
-    let mut key = ir::PrimaryKey { columns: Vec::new(), types: Vec::new() };
+    let mut key = ir::PrimaryKey { columns: Vec::new(), types: Vec::new(), declared: None };
     match (&attrs.primary_key, facts.keys.as_slice()) {
         (Some(refs), column_keys) => {
+            key.declared = Some((refs.key, ir::KeyOrigin::Table));
             for k in column_keys {
                 errors.at(
                     k.span,
@@ -343,7 +353,10 @@ fn primary_key(
             }
             key = guess_key(&facts.keys);
         }
-        (None, [_]) => key = guess_key(&facts.keys),
+        (None, [only]) => {
+            key = guess_key(&facts.keys);
+            key.declared = Some((only.span, ir::KeyOrigin::Column));
+        }
         (None, _) => {
             if shape_ok && facts.all_parsed {
                 errors.at(
@@ -364,6 +377,7 @@ fn guess_key(keys: &[ColumnKey]) -> ir::PrimaryKey {
     ir::PrimaryKey {
         columns: keys.iter().map(|k| k.column.clone()).collect(),
         types: keys.iter().map(|k| k.ty.clone()).collect(),
+        declared: None,
     }
 }
 
@@ -381,18 +395,22 @@ fn salvaged_key(input: &syn::DeriveInput, fields: &Fields<'_>, keys: &[ColumnKey
     ir::PrimaryKey {
         columns: found.iter().filter_map(|f| f.column.clone()).collect(),
         types: found.iter().map(|f| f.ty.clone()).collect(),
+        declared: None,
     }
 }
 
 /// `#[table(unique(...), check(...), index(...))]`.
 fn constraints(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, table: &mut ir::Table) {
     for u in &attrs.unique {
+        let span = u.key;
         let u = &u.value;
         let columns = fields.columns(errors, &u.columns);
         table.uniques.push(ir::Unique {
             name: named(errors, &u.name, "constraint"),
             columns,
             nulls_not_distinct: u.nulls_not_distinct.is_present(),
+            span,
+            origin: ir::KeyOrigin::Table,
         });
     }
     for c in &attrs.check {
@@ -409,7 +427,7 @@ fn constraints(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, tab
         if i.value.columns.is_none() && expression.is_none() {
             errors.at(i.key, "this index has no keys; give it `columns(a, b)`, an `expression = \"lower(email)\"`, or both");
         }
-        table.indexes.push(index(errors, fields, columns, expression, &i.value.options));
+        table.indexes.push(index(errors, fields, columns, expression, &i.value.options, ir::KeyOrigin::Table));
     }
 }
 

@@ -592,3 +592,351 @@ fn operational_attributes() {
         "did you mean `forced`?",
     );
 }
+
+fn domain_errors(input: syn::DeriveInput) -> Vec<String> {
+    match super::domain(&input).1 {
+        None => Vec::new(),
+        Some(e) => e.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+#[test]
+fn partitioning() {
+    use crate::ir::{Bound, ListValue, PartitionStrategy, Period};
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(
+            primary_key(id, created_at),
+            partition(range(created_at), monthly(from = "2026-01-31", count = 3, ahead = 2), default_partition),
+            index(columns(created_at, id), unique)
+        )]
+        struct T {
+            id: i64,
+            #[column(name = "created")]
+            created_at: i64,
+        }
+    });
+    assert!(errors.is_none());
+    let p = table.partitioning.unwrap();
+    assert_eq!((p.strategy, p.columns.as_slice()), (PartitionStrategy::Range, &["created".to_owned()][..]));
+    let w = p.window.unwrap();
+    assert_eq!((w.period, w.from, w.count, w.ahead), (Period::Month, (2026, 1, 31), 3, 2));
+    assert!(p.default_partition);
+
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(partition(list(region), values(name = "t_eu", values("'eu'"), labels("uk"))))]
+        struct T {
+            #[column(primary_key)]
+            region: String,
+        }
+    });
+    assert!(errors.is_none());
+    let p = table.partitioning.unwrap();
+    let Bound::List(values) = &p.partitions[0].bound else { panic!("a list bound") };
+    assert!(matches!(&values[..], [ListValue::Sql(a), ListValue::Label(b)] if a == "'eu'" && b == "uk"));
+
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(partition(hash(id), modulus = 8))]
+        struct T {
+            #[column(primary_key)]
+            id: i64,
+        }
+    });
+    assert!(errors.is_none());
+    assert_eq!(table.partitioning.unwrap().modulus, Some(8));
+
+    let cases: Vec<(syn::DeriveInput, &str)> = vec![
+        (
+            parse_quote!(
+                #[table(partition(default_partition))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "needs the partition key",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(range(id), hash(id), modulus = 2))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "partitioned one way",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(hash(id)))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "add `modulus = 8`",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(range(id), modulus = 2))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "`modulus` is the number of hash partitions",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(hash(id), modulus = 2, default_partition))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "cannot have a DEFAULT partition",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(list(id), daily(ahead = 1)))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "creates range partitions over time",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(range(id), yearly(from = "2025-02-29", count = 1)))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "a day that does not exist",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(range(idd)))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "did you mean `id`?",
+        ),
+        (
+            parse_quote!(
+                #[table(partition(range(at)))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                    at: i64,
+                }
+            ),
+            "replace `#[column(primary_key)]` with a composite key on the struct: `#[table(primary_key(id, at))]`",
+        ),
+        (
+            parse_quote!(
+                #[table(primary_key(id, at), partition(range(at)))]
+                struct T {
+                    id: i64,
+                    at: i64,
+                    #[column(unique)]
+                    email: String,
+                }
+            ),
+            "`#[table(unique(columns(email, at)))]`",
+        ),
+    ];
+    for (input, needle) in cases {
+        assert_one(&table_errors(input), needle);
+    }
+}
+
+#[test]
+fn triggers() {
+    use crate::ir::{ForEach, TriggerEvent, TriggerTiming};
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(trigger(
+            name = "t_audit", timing = "after", events("insert", "update"), update_of(name),
+            for_each = "row", when = "NEW.name <> ''", function = "Audit.\"Log\"", arguments("x")
+        ))]
+        struct T {
+            #[column(primary_key)]
+            id: i64,
+            #[column(name = "label")]
+            name: String,
+        }
+    });
+    assert!(errors.is_none(), "{:?}", errors.map(|e| e.to_string()));
+    let t = &table.triggers[0];
+    assert_eq!((t.timing, t.for_each), (TriggerTiming::After, ForEach::Row));
+    assert_eq!(t.events, [(TriggerEvent::Insert, vec![]), (TriggerEvent::Update, vec!["label".to_owned()])]);
+    assert_eq!(t.function, ("audit".to_owned(), "Log".to_owned()));
+
+    let cases: Vec<(syn::DeriveInput, &str)> = vec![
+        (
+            parse_quote!(
+                #[table(trigger(name = "t", timing = "after", events("truncate"), function = "f"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "add `for_each = \"statement\"`",
+        ),
+        (
+            parse_quote!(
+                #[table(trigger(name = "t", timing = "instead_of", events("insert"), function = "f"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "`instead_of` triggers are for views",
+        ),
+        (
+            parse_quote!(
+                #[table(trigger(name = "t", timing = "after", events(), function = "f"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "`events(...)` is empty",
+        ),
+        (
+            parse_quote!(
+                #[table(trigger(name = "t", timing = "after", events("delete"), when = "NEW.id > 0", function = "f"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "cannot use NEW",
+        ),
+        (
+            parse_quote!(
+                #[table(trigger(name = "t", timing = "after", events("delet"), function = "f"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "did you mean `delete`?",
+        ),
+        (
+            parse_quote!(
+                #[table(trigger(name = "t", timing = "after", events("delete"), function = "f(x)"))]
+                struct T {
+                    #[column(primary_key)]
+                    id: i64,
+                }
+            ),
+            "without `()`",
+        ),
+    ];
+    for (input, needle) in cases {
+        assert_one(&table_errors(input), needle);
+    }
+}
+
+#[test]
+fn full_text_and_isolation() {
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(
+            full_text(config = "english", source(title, weight = "a"), source(body)),
+            isolate(column = owner, setting = "app.user_id", command = "select")
+        )]
+        struct Doc {
+            #[column(primary_key)]
+            id: i64,
+            title: String,
+            body: Option<String>,
+            #[column(sql_type = "uuid")]
+            owner: String,
+        }
+    });
+    assert!(errors.is_none());
+    let ft = &table.full_text[0];
+    assert_eq!(ft.column, "search_vector");
+    assert_eq!(ft.sources, [("title".to_owned(), 'A'), ("body".to_owned(), 'D')]);
+    let iso = &table.isolations[0];
+    assert_eq!(iso.name, "doc_owner_isolation");
+    assert!(matches!(&iso.column_type, crate::ir::ColumnType::Sql { text, .. } if text == "uuid"));
+
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(isolate(column = id, setting = "user_id"))]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+            }
+        )),
+        "has no prefix",
+    );
+    assert_one(
+        &table_errors(parse_quote!(
+            #[table(full_text(config = "english", source(id, weight = "Z")))]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+            }
+        )),
+        "unknown weight",
+    );
+}
+
+#[test]
+fn domains() {
+    let (d, errors) = super::domain(&parse_quote! {
+        /// Email.
+        #[domain(check = "VALUE <> ''", check(name = "c", expr = "length(VALUE) < 300"), not_null, default = "''")]
+        struct EmailAddress(String);
+    });
+    assert!(errors.is_none());
+    assert_eq!((d.schema.as_str(), d.name.as_str()), ("public", "email_address"));
+    assert_eq!(d.comment.as_deref(), Some("Email."));
+    assert_eq!(d.checks.len(), 2);
+    assert_eq!(d.checks[1].name.as_deref(), Some("c"));
+    assert!(d.not_null && d.inner.is_some() && d.sql_type.is_none());
+
+    assert_one(
+        &domain_errors(parse_quote!(
+            struct E {
+                v: String,
+            }
+        )),
+        "needs a tuple struct with one field",
+    );
+    assert_one(
+        &domain_errors(parse_quote!(
+            struct E(String, i32);
+        )),
+        "exactly one field",
+    );
+    assert_one(
+        &domain_errors(parse_quote!(
+            #[domain(sql_type = "text(")]
+            struct E(String);
+        )),
+        "invalid `sql_type`",
+    );
+    assert_one(
+        &domain_errors(parse_quote!(
+            #[domain(chek = "VALUE > 0")]
+            struct E(i32);
+        )),
+        "Did you mean `check`?",
+    );
+    assert_eq!(
+        domain_errors(parse_quote!(
+            #[domain(chek = "x", sql_type = "(")]
+            struct E(Option<i32>);
+        ))
+        .len(),
+        3,
+        "every mistake at once"
+    );
+}

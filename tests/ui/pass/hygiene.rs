@@ -3,7 +3,7 @@
 // (Not `Box`: postgres-types' `to_sql_checked!`, used with that feature, names it.)
 #![allow(dead_code, non_upper_case_globals)]
 
-use pgarchitect::{PgEnum, Table};
+use pgarchitect::{Domain, PgEnum, Table};
 
 struct Option;
 type Result = ();
@@ -16,6 +16,29 @@ const None: () = ();
 #[derive(Debug, PgEnum)]
 enum Status {
     Active,
+}
+
+#[derive(Debug, Domain)]
+#[domain(default = "''", check = "VALUE <> 'x'", not_null)]
+struct Code(std::string::String);
+
+#[derive(Debug, Domain)]
+#[domain(sql_type = "int8")]
+struct Count(i64);
+
+#[derive(Table)]
+#[table(
+    primary_key(id, at),
+    partition(range(at), monthly(from = "2026-01-01", count = 1, ahead = 1), values(name = "log_old", from("MINVALUE"), to("'2025-01-01'"))),
+    trigger(name = "t", timing = "after", events("update"), update_of(code), for_each = "statement", function = "f", arguments("x")),
+    full_text(config = "simple", source(code, weight = "A")),
+    isolate(column = count, setting = "app.count", command = "select", roles("r"))
+)]
+struct Log {
+    id: i64,
+    at: std::time::SystemTime,
+    code: Code,
+    count: std::option::Option<Count>,
 }
 
 #[derive(Table)]
