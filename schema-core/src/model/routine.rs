@@ -142,6 +142,12 @@ impl Trigger {
         }
     }
 
+    /// Fires once per statement instead of once per row.
+    pub fn for_each_statement(mut self) -> Self {
+        self.for_each_row = false;
+        self
+    }
+
     /// Passes an argument.
     pub fn argument(mut self, value: impl Into<String>) -> Self {
         self.arguments.push(value.into());

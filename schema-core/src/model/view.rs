@@ -78,6 +78,23 @@ impl Domain {
         Self { name: QualifiedName::public(name), base, not_null: false, default: None, checks: Vec::new(), comment: None }
     }
 
+    /// A domain in `schema`.
+    pub fn in_schema(schema: impl Into<String>, name: impl Into<String>, base: SqlType) -> Self {
+        Self { name: QualifiedName::new(schema, name), ..Self::new("", base) }
+    }
+
+    /// Refuses NULL.
+    pub fn not_null(mut self) -> Self {
+        self.not_null = true;
+        self
+    }
+
+    /// Sets the default expression.
+    pub fn default_expr(mut self, expr: impl Into<String>) -> Self {
+        self.default = Some(expr.into());
+        self
+    }
+
     /// Adds a check (`VALUE ~ '^...$'`).
     pub fn check(mut self, check: CheckConstraint) -> Self {
         self.checks.push(check);
