@@ -194,8 +194,16 @@ fn lint_summary_and_open_questions_slot_in() {
     assert!(md.contains("1. **Retention**: How long are page views kept before they are aggregated?\n"), "{md}");
     assert!(md.contains("- [Design review](#design-review)\n"), "{md}");
 
-    let plain = fixture::blog().to_markdown();
+    let plain = fixture::blog().to_markdown_with(&MarkdownOptions::new());
     assert!(!plain.contains("Design review"), "no review section without review inputs");
+    // `to_markdown()` runs the design review itself: the lint summary, the open
+    // questions, and the decisions that answered the others.
+    let reviewed = fixture::blog().to_markdown();
+    assert!(reviewed.contains("### Lint summary\n"), "{reviewed}");
+    let report = fixture::blog().lint();
+    assert_eq!(reviewed.contains("No findings."), report.diagnostics.is_empty());
+    let answered = fixture::blog().review().into_iter().filter(|q| !q.is_open()).count();
+    assert_eq!(reviewed.contains("## Recorded decisions"), answered > 0, "{reviewed}");
     let none = fixture::blog().to_markdown_with(&MarkdownOptions::new().findings(vec![]));
     assert!(none.contains("### Lint summary\n\nNo findings.\n"), "{none}");
 }

@@ -1130,3 +1130,324 @@ fn explain_uses_the_index_on_a_foreign_key_column() {
     let used: BTreeSet<&str> = nodes.iter().filter_map(|n| n.get("Index Name").and_then(|v| v.as_str())).collect();
     assert!(used.contains("idx_posts_user_id") && used.contains("users_pkey"), "join plan uses {used:?}:\n{plan:#}");
 }
+
+// ---------------------------------------------------------------------------
+// What PostgreSQL refuses, build() refuses first (with a message saying how to
+// fix it); what it accepts, build() accepts. Each refused case is also run on the
+// server as hand-written SQL, so the check is neither missing nor stricter.
+// ---------------------------------------------------------------------------
+
+/// `build()` refuses `builder` with errors for which `expected` holds, and the
+/// server refuses `sql` with a message containing `server_says`.
+#[track_caller]
+fn refused_like_the_server(db: &TestDb, builder: SchemaBuilder, expected: fn(&pgarchitect::SchemaError) -> bool, sql: &str, server_says: &str) {
+    match builder.build() {
+        Ok(schema) => panic!("build() accepted what PostgreSQL refuses ({server_says}):\n{}", schema.to_ddl()),
+        Err(errors) => assert!(errors.iter().all(expected), "unexpected errors: {errors}"),
+    }
+    match db.apply_psql(sql) {
+        Ok(()) => panic!("PostgreSQL accepted:\n{sql}"),
+        Err(e) => assert!(e.contains(server_says), "PostgreSQL refused it for another reason:\n{e}\n--- SQL ---\n{sql}"),
+    }
+}
+
+/// `build()` accepts `builder`, and its DDL applies to an empty `public`.
+#[track_caller]
+fn accepted_like_the_server(db: &TestDb, builder: SchemaBuilder) {
+    let schema = build(builder);
+    db.batch("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+    apply(db, &schema);
+}
+
+fn invalid_partitioning(e: &pgarchitect::SchemaError) -> bool {
+    matches!(e, pgarchitect::SchemaError::InvalidPartitioning { .. })
+}
+
+fn invalid_expression(e: &pgarchitect::SchemaError) -> bool {
+    matches!(e, pgarchitect::SchemaError::InvalidExpression { .. })
+}
+
+fn invalid_grant(e: &pgarchitect::SchemaError) -> bool {
+    matches!(e, pgarchitect::SchemaError::InvalidGrant { .. })
+}
+
+#[test]
+fn overlapping_and_empty_range_partitions_are_refused() {
+    let Some(db) = pg::test_db() else { return };
+    let events = |p: Partitioning| {
+        Schema::builder().add_table(
+            Table::new("events").column(bigint("id")).column(Column::new("day", SqlType::Date)).primary_key(["id", "day"]).partition_by(p),
+        )
+    };
+    let range = |name: &str, from: &str, to: &str| Partition::new(name, PartitionBound::Range { from: vec![from.into()], to: vec![to.into()] });
+    let jan = CivilDate::new(2026, 1, 1).unwrap();
+    let table = "CREATE TABLE events (id bigint, day date NOT NULL, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);";
+    // An explicit partition inside a window's month.
+    refused_like_the_server(
+        &db,
+        events(Partitioning::range(["day"]).monthly(jan, 3).partition(range("extra", "'2026-02-15'", "'2026-03-01'"))),
+        invalid_partitioning,
+        &format!(
+            "{table} CREATE TABLE events_2026_02 PARTITION OF events FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+             CREATE TABLE extra PARTITION OF events FOR VALUES FROM ('2026-02-15') TO ('2026-03-01');"
+        ),
+        "would overlap partition",
+    );
+    // Two explicit ones.
+    refused_like_the_server(
+        &db,
+        events(Partitioning::range(["day"]).partition(range("a", "MINVALUE", "'2026-06-01'")).partition(range("b", "'2026-01-01'", "MAXVALUE"))),
+        invalid_partitioning,
+        &format!(
+            "{table} CREATE TABLE a PARTITION OF events FOR VALUES FROM (MINVALUE) TO ('2026-06-01');
+             CREATE TABLE b PARTITION OF events FOR VALUES FROM ('2026-01-01') TO (MAXVALUE);"
+        ),
+        "would overlap partition",
+    );
+    // Empty: FROM = TO.
+    refused_like_the_server(
+        &db,
+        events(Partitioning::range(["day"]).partition(range("empty", "'2026-01-01'", "'2026-01-01'"))),
+        invalid_partitioning,
+        &format!("{table} CREATE TABLE empty PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-01-01');"),
+        "empty range bound",
+    );
+    // Touching ranges and a timestamptz window with a partition before it apply.
+    accepted_like_the_server(&db, events(Partitioning::range(["day"]).monthly(jan, 3).partition(range("before", "MINVALUE", "'2026-01-01'"))));
+    accepted_like_the_server(
+        &db,
+        Schema::builder().add_table(
+            Table::new("logs")
+                .column(bigint("id"))
+                .column(Column::new("at", SqlType::Timestamptz))
+                .primary_key(["id", "at"])
+                .partition_by(
+                    Partitioning::range(["at"]).daily(jan, 2).partition(range("older", "MINVALUE", "'2026-01-01 00:00:00+00'")),
+                ),
+        ),
+    );
+}
+
+#[test]
+fn generated_columns_reading_generated_columns_or_keying_partitions_are_refused() {
+    let Some(db) = pg::test_db() else { return };
+    let base = || Table::new("t").column(bigint("id")).column(Column::new("price", SqlType::Integer)).primary_key(["id"]);
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(
+            base()
+                .column(Column::new("net", SqlType::Integer).generated("price * 2"))
+                .column(Column::new("gross", SqlType::Integer).generated("net + 1")),
+        ),
+        invalid_expression,
+        "CREATE TABLE t (id bigint PRIMARY KEY, price integer NOT NULL,
+            net integer GENERATED ALWAYS AS (price * 2) STORED, gross integer GENERATED ALWAYS AS (net + 1) STORED);",
+        "cannot use generated column",
+    );
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(
+            Table::new("p")
+                .column(bigint("id"))
+                .column(Column::new("bucket", SqlType::BigInt).generated("id % 4"))
+                .primary_key(["id", "bucket"])
+                .partition_by(Partitioning::list("bucket").values("p0", ["0"])),
+        ),
+        |e| matches!(e, pgarchitect::SchemaError::InvalidPartitioning { .. }),
+        "CREATE TABLE p (id bigint, bucket bigint GENERATED ALWAYS AS (id % 4) STORED, PRIMARY KEY (id, bucket)) PARTITION BY LIST (bucket);",
+        "cannot use generated column in partition key",
+    );
+    // A column named in a string, or a non-generated column of a similar name, is fine.
+    accepted_like_the_server(
+        &db,
+        Schema::builder().add_table(
+            base()
+                .column(Column::new("net", SqlType::Integer).generated("price * 2"))
+                .column(Column::new("Net", SqlType::Integer).nullable())
+                .column(Column::new("label", SqlType::Text).generated("'net: ' || \"Net\"::text || price::text")),
+        ),
+    );
+}
+
+#[test]
+fn functions_that_are_not_immutable_are_refused_in_generated_columns_and_indexes() {
+    let Some(db) = pg::test_db() else { return };
+    let base = || Table::new("t").column(bigint("id")).column(Column::new("at", SqlType::Timestamptz)).primary_key(["id"]);
+    let table = "CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz NOT NULL);";
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(base().column(Column::new("seen", SqlType::Timestamptz).generated("now()"))),
+        invalid_expression,
+        "CREATE TABLE t (id bigint PRIMARY KEY, seen timestamptz GENERATED ALWAYS AS (now()) STORED);",
+        "generation expression is not immutable",
+    );
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(base().column(Column::new("r", SqlType::DoublePrecision).generated("random()"))),
+        invalid_expression,
+        "CREATE TABLE t (id bigint PRIMARY KEY, r float8 GENERATED ALWAYS AS (random()) STORED);",
+        "generation expression is not immutable",
+    );
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(base().index(Index::on(["at"]).where_("at > now() - interval '1 day'"))),
+        invalid_expression,
+        &format!("{table} CREATE INDEX recent ON t (at) WHERE (at > now() - interval '1 day');"),
+        "functions in index predicate must be marked IMMUTABLE",
+    );
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(base().index(Index::with_keys([IndexKey::expression("at < CURRENT_TIMESTAMP")]))),
+        invalid_expression,
+        &format!("{table} CREATE INDEX past ON t ((at < CURRENT_TIMESTAMP));"),
+        "functions in index expression must be marked IMMUTABLE",
+    );
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(base().index(Index::with_keys([IndexKey::expression("clock_timestamp() - at")]))),
+        invalid_expression,
+        &format!("{table} CREATE INDEX age ON t ((clock_timestamp() - at));"),
+        "functions in index expression must be marked IMMUTABLE",
+    );
+    // Immutable functions, and `now` in strings or as a quoted column name, are fine.
+    accepted_like_the_server(
+        &db,
+        Schema::builder().add_table(
+            base()
+                .column(Column::new("now", SqlType::Integer))
+                .column(Column::new("twice", SqlType::Integer).generated("\"now\" * 2"))
+                .index(Index::on(["at"]).where_("at > '2026-01-01 00:00:00+00' AND \"now\" > 0"))
+                .index(Index::with_keys([IndexKey::expression("lower('now()')")]).named("constant_key")),
+        ),
+    );
+}
+
+#[test]
+fn privileges_that_do_not_fit_their_target_are_refused() {
+    let Some(db) = pg::test_db() else { return };
+    let t = || GrantTarget::Table { table: QualifiedName::public("t"), columns: vec![] };
+    let with = |g: Grant| Schema::builder().add_table(Table::new("t").column(bigint("id")).primary_key(["id"])).grant(g);
+    let table = "CREATE TABLE t (id bigint PRIMARY KEY);";
+    for (privilege, target, sql, says) in [
+        (Privilege::Execute, t(), "GRANT EXECUTE ON TABLE t TO PUBLIC", "invalid privilege type EXECUTE for relation"),
+        (Privilege::Usage, t(), "GRANT USAGE ON TABLE t TO PUBLIC", "invalid privilege type USAGE for table"),
+        (
+            Privilege::Delete,
+            GrantTarget::Table { table: QualifiedName::public("t"), columns: vec!["id".into()] },
+            "GRANT DELETE (id) ON TABLE t TO PUBLIC",
+            "invalid privilege type DELETE for column",
+        ),
+        (
+            Privilege::Insert,
+            GrantTarget::AllSequencesInSchema("public".into()),
+            "GRANT INSERT ON ALL SEQUENCES IN SCHEMA public TO PUBLIC",
+            "invalid privilege type INSERT for sequence",
+        ),
+        (Privilege::Insert, GrantTarget::Schema("public".into()), "GRANT INSERT ON SCHEMA public TO PUBLIC", "invalid privilege type INSERT for schema"),
+        (
+            Privilege::Select,
+            GrantTarget::AllFunctionsInSchema("public".into()),
+            "GRANT SELECT ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC",
+            "invalid privilege type SELECT for function",
+        ),
+    ] {
+        refused_like_the_server(&db, with(Grant::new([privilege], target, ["public"])), invalid_grant, &format!("{table} {sql};"), says);
+    }
+    for (objects, privilege, sql, says) in [
+        (DefaultObjects::Tables, Privilege::Execute, "GRANT EXECUTE ON TABLES", "invalid privilege type EXECUTE for relation"),
+        (DefaultObjects::Sequences, Privilege::Insert, "GRANT INSERT ON SEQUENCES", "invalid privilege type INSERT for sequence"),
+        (DefaultObjects::Functions, Privilege::Usage, "GRANT USAGE ON FUNCTIONS", "invalid privilege type USAGE for function"),
+    ] {
+        refused_like_the_server(
+            &db,
+            Schema::builder().default_privileges(DefaultPrivileges::new("public", objects, [privilege], ["public"])),
+            invalid_grant,
+            &format!("ALTER DEFAULT PRIVILEGES IN SCHEMA public {sql} TO PUBLIC;"),
+            says,
+        );
+    }
+    let mut ok = with(Grant::new([Privilege::Select, Privilege::Truncate, Privilege::Trigger], t(), ["public"]))
+        .grant(Grant::new(
+            [Privilege::All],
+            GrantTarget::Table { table: QualifiedName::public("t"), columns: vec!["id".into()] },
+            ["public"],
+        ))
+        .grant(Grant::new([Privilege::Usage, Privilege::Select, Privilege::Update], GrantTarget::AllSequencesInSchema("public".into()), ["public"]))
+        .grant(Grant::new([Privilege::Execute], GrantTarget::AllFunctionsInSchema("public".into()), ["public"]))
+        .grant(Grant::new([Privilege::Usage], GrantTarget::Schema("public".into()), ["public"]));
+    for (objects, privileges) in [
+        (DefaultObjects::Tables, vec![Privilege::Select, Privilege::References]),
+        (DefaultObjects::Sequences, vec![Privilege::Usage]),
+        (DefaultObjects::Functions, vec![Privilege::Execute]),
+    ] {
+        ok = ok.default_privileges(DefaultPrivileges::new("public", objects, privileges, ["public"]));
+    }
+    accepted_like_the_server(&db, ok);
+}
+
+#[test]
+fn enum_defaults_that_are_not_labels_are_refused() {
+    let Some(db) = pg::test_db() else { return };
+    let with = |default: &str| {
+        Schema::builder()
+            .enum_type(EnumType::new("status", ["active", "it's"]))
+            .add_table(
+                Table::new("t")
+                    .column(bigint("id"))
+                    .column(Column::new("s", SqlType::Named(QualifiedName::public("status"))).default_expr(default))
+                    .primary_key(["id"]),
+            )
+    };
+    let types = "CREATE TYPE status AS ENUM ('active', 'it''s');";
+    for default in ["'Active'", "'gone'::status", "'gone'::public.status"] {
+        refused_like_the_server(
+            &db,
+            with(default),
+            invalid_expression,
+            &format!("{types} CREATE TABLE t (id bigint PRIMARY KEY, s status NOT NULL DEFAULT {default});"),
+            "invalid input value for enum status",
+        );
+    }
+    for default in ["'active'", "'it''s'::public.status"] {
+        accepted_like_the_server(&db, with(default));
+    }
+}
+
+#[test]
+fn subqueries_in_checks_are_refused() {
+    let Some(db) = pg::test_db() else { return };
+    refused_like_the_server(
+        &db,
+        Schema::builder().add_table(
+            Table::new("t").column(bigint("id")).primary_key(["id"]).check(CheckConstraint::new("id IN (SELECT 1)")),
+        ),
+        invalid_expression,
+        "CREATE TABLE t (id bigint PRIMARY KEY, CHECK (id IN (SELECT 1)));",
+        "cannot use subquery in check constraint",
+    );
+    refused_like_the_server(
+        &db,
+        Schema::builder().domain(Domain::new("positive", SqlType::Integer).check(CheckConstraint::new("VALUE > (select 0)"))),
+        invalid_expression,
+        "CREATE DOMAIN positive AS integer CHECK (VALUE > (select 0));",
+        "cannot use subquery in check constraint",
+    );
+    refused_like_the_server(
+        &db,
+        Schema::builder()
+            .add_table(Table::new("t").column(bigint("id")).column(Column::new("n", SqlType::Integer).default_expr("(SELECT 1)")).primary_key(["id"])),
+        invalid_expression,
+        "CREATE TABLE t (id bigint PRIMARY KEY, n integer NOT NULL DEFAULT (SELECT 1));",
+        "cannot use subquery in DEFAULT expression",
+    );
+    accepted_like_the_server(
+        &db,
+        Schema::builder().add_table(
+            Table::new("t")
+                .column(bigint("id"))
+                .column(Column::new("word", SqlType::Text))
+                .primary_key(["id"])
+                .check(CheckConstraint::new("word <> 'SELECT' /* select */ AND id > 0")),
+        ),
+    );
+}

@@ -6,9 +6,10 @@
 //! table exists. Everything is written into one [`fmt::Write`] sink.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::fmt::{self, Write};
 
+use crate::ident::hash::NameMap;
 use crate::ident::{Ident, Literal};
 use crate::ddl_objects::{write_domain, write_function, write_role};
 use crate::model::{
@@ -63,12 +64,14 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
     if !schema.enums().is_empty() {
         out.write_str("\n-- Types\n")?;
         for e in schema.enums() {
-            write!(out, "CREATE TYPE {} AS ENUM (", e.name)?;
+            out.write_str("CREATE TYPE ")?;
+            e.name.write_to(out)?;
+            out.write_str(" AS ENUM (")?;
             for (i, v) in e.values.iter().enumerate() {
                 if i > 0 {
                     out.write_str(", ")?;
                 }
-                write!(out, "{}", Literal(v))?;
+                Literal(v).write_to(out)?;
             }
             out.write_str(");\n")?;
             if let Some(c) = &e.comment {
@@ -78,7 +81,7 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
     }
     if !schema.domains().is_empty() {
         out.write_str("\n-- Domains\n")?;
-        for d in schema.domains() {
+        for d in domains_in_dependency_order(schema.domains()) {
             write_domain(out, d)?;
         }
     }
@@ -92,16 +95,14 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
 
     let (order, deferred) = creation_order(schema.tables());
     for &i in &order {
-        write_table(out, &schema.tables()[i], |fk| !deferred.contains(&(i, fk as *const ForeignKey)))?;
+        write_table(out, &schema.tables()[i], |k| !deferred[i].contains(&k))?;
     }
-    if !deferred.is_empty() {
+    if deferred.iter().any(|d| !d.is_empty()) {
         out.write_str("\n-- Foreign keys that close a cycle, added once every table exists\n")?;
         for &i in &order {
             let table = &schema.tables()[i];
-            for fk in table.foreign_keys.iter().filter(|fk| deferred.contains(&(i, *fk as *const ForeignKey))) {
-                write!(out, "ALTER TABLE {} ADD ", table.name)?;
-                write_foreign_key(out, fk)?;
-                out.write_str(";\n")?;
+            for &k in &deferred[i] {
+                write_add_foreign_key(out, table, &table.foreign_keys[k])?;
             }
         }
     }
@@ -142,12 +143,39 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
     Ok(())
 }
 
-type Deferred = std::collections::HashSet<(usize, *const ForeignKey)>;
+/// Per table, the positions of its foreign keys that wait until every table exists
+/// (in declaration order; empty for almost every table, so nothing is allocated).
+/// Domains over other domains come after them (ties by name).
+fn domains_in_dependency_order(domains: &[crate::model::Domain]) -> Vec<&crate::model::Domain> {
+    fn visit<'a>(i: usize, domains: &'a [crate::model::Domain], done: &mut [bool], out: &mut Vec<&'a crate::model::Domain>) {
+        if done[i] {
+            return;
+        }
+        done[i] = true;
+        if let Some(base) = domains[i].base.named() {
+            let matches = |d: &crate::model::Domain| d.name.name == base.name && (base.schema.is_empty() || d.name.schema == base.schema);
+            if let Some(j) = domains.iter().position(matches) {
+                visit(j, domains, done, out);
+            }
+        }
+        out.push(&domains[i]);
+    }
+    let mut done = vec![false; domains.len()];
+    let mut out = Vec::with_capacity(domains.len());
+    for i in 0..domains.len() {
+        visit(i, domains, &mut done, &mut out);
+    }
+    out
+}
+
+type Deferred = Vec<Vec<usize>>;
 
 /// Tables in foreign-key order (Kahn's algorithm, ties broken by name), and the
 /// foreign keys that must wait until after every table exists.
 fn creation_order(tables: &[Table]) -> (Vec<usize>, Deferred) {
-    let index: HashMap<_, _> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
+    let mut index: NameMap<&QualifiedName, usize> = NameMap::default();
+    index.reserve(tables.len());
+    index.extend(tables.iter().enumerate().map(|(i, t)| (&t.name, i)));
     let mut waiting_on = vec![0usize; tables.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
     for (i, t) in tables.iter().enumerate() {
@@ -162,7 +190,7 @@ fn creation_order(tables: &[Table]) -> (Vec<usize>, Deferred) {
     let mut ready: BinaryHeap<Reverse<usize>> = (0..tables.len()).filter(|&i| waiting_on[i] == 0).map(Reverse).collect();
     let mut created = vec![false; tables.len()];
     let mut order = Vec::with_capacity(tables.len());
-    let mut deferred = Deferred::new();
+    let mut deferred: Deferred = vec![Vec::new(); tables.len()];
     let mut next_forced = 0;
     while order.len() < tables.len() {
         let i = match ready.pop() {
@@ -179,10 +207,10 @@ fn creation_order(tables: &[Table]) -> (Vec<usize>, Deferred) {
         };
         created[i] = true;
         order.push(i);
-        for fk in &tables[i].foreign_keys {
+        for (k, fk) in tables[i].foreign_keys.iter().enumerate() {
             if let Some(&j) = index.get(&fk.references) {
                 if j != i && !created[j] {
-                    deferred.insert((i, fk as *const ForeignKey));
+                    deferred[i].push(k);
                 }
             }
         }
@@ -196,9 +224,43 @@ fn creation_order(tables: &[Table]) -> (Vec<usize>, Deferred) {
     (order, deferred)
 }
 
-fn write_table<W: Write>(out: &mut W, table: &Table, inline_fk: impl Fn(&ForeignKey) -> bool) -> fmt::Result {
+/// Whether `fk` refers to its own table through a unique *index* (not a primary
+/// key or unique constraint): inside `CREATE TABLE` that index does not exist
+/// yet, so the key is added by `ALTER TABLE` after the table's indexes.
+fn needs_own_unique_index(table: &Table, fk: &ForeignKey) -> bool {
+    if fk.references != table.name {
+        return false;
+    }
+    let same_set = |cols: &[String]| {
+        cols.len() == fk.referenced_columns.len() && fk.referenced_columns.iter().all(|c| cols.contains(c))
+    };
+    !(table.primary_key.as_ref().is_some_and(|pk| same_set(&pk.columns)) || table.uniques.iter().any(|u| same_set(&u.columns)))
+}
+
+/// Writes `text` for a `--` comment line: a line break would end the comment and
+/// run the rest as SQL, so `\n` and `\r` are written as those two characters.
+struct CommentLine<'a, W: Write>(&'a mut W);
+
+impl<W: Write> Write for CommentLine<'_, W> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let mut rest = text;
+        while let Some(i) = rest.find(['\n', '\r']) {
+            self.0.write_str(&rest[..i])?;
+            self.0.write_str(if rest.as_bytes()[i] == b'\n' { "\\n" } else { "\\r" })?;
+            rest = &rest[i + 1..];
+        }
+        self.0.write_str(rest)
+    }
+}
+
+/// `inline_fk(k)`: whether the table's `k`th foreign key is written in `CREATE TABLE`.
+fn write_table<W: Write>(out: &mut W, table: &Table, inline_fk: impl Fn(usize) -> bool) -> fmt::Result {
     let name = &table.name;
-    write!(out, "\n-- Table: {name}\nCREATE TABLE {name} (")?;
+    out.write_str("\n-- Table: ")?;
+    name.write_to(&mut CommentLine(out))?;
+    out.write_str("\nCREATE TABLE ")?;
+    name.write_to(out)?;
+    out.write_str(" (")?;
     let mut first = true;
     let mut item = |out: &mut W| -> fmt::Result {
         out.write_str(if first { "\n    " } else { ",\n    " })?;
@@ -211,13 +273,17 @@ fn write_table<W: Write>(out: &mut W, table: &Table, inline_fk: impl Fn(&Foreign
     }
     if let Some(pk) = &table.primary_key {
         item(out)?;
-        write!(out, "CONSTRAINT {} PRIMARY KEY (", Ident(constraint_name(&pk.name)))?;
+        out.write_str("CONSTRAINT ")?;
+        Ident(constraint_name(&pk.name)).write_to(out)?;
+        out.write_str(" PRIMARY KEY (")?;
         write_idents(out, &pk.columns)?;
         out.write_str(")")?;
     }
     for u in &table.uniques {
         item(out)?;
-        write!(out, "CONSTRAINT {} UNIQUE ", Ident(constraint_name(&u.name)))?;
+        out.write_str("CONSTRAINT ")?;
+        Ident(constraint_name(&u.name)).write_to(out)?;
+        out.write_str(" UNIQUE ")?;
         if u.nulls_not_distinct {
             out.write_str("NULLS NOT DISTINCT ")?;
         }
@@ -227,9 +293,18 @@ fn write_table<W: Write>(out: &mut W, table: &Table, inline_fk: impl Fn(&Foreign
     }
     for c in &table.checks {
         item(out)?;
-        write!(out, "CONSTRAINT {} CHECK ({})", Ident(constraint_name(&c.name)), c.expr)?;
+        out.write_str("CONSTRAINT ")?;
+        Ident(constraint_name(&c.name)).write_to(out)?;
+        out.write_str(" CHECK (")?;
+        out.write_str(&c.expr)?;
+        out.write_str(")")?;
     }
-    for fk in table.foreign_keys.iter().filter(|fk| inline_fk(fk)) {
+    let mut after_indexes = Vec::new();
+    for (_, fk) in table.foreign_keys.iter().enumerate().filter(|&(k, _)| inline_fk(k)) {
+        if needs_own_unique_index(table, fk) {
+            after_indexes.push(fk);
+            continue;
+        }
         item(out)?;
         write_foreign_key(out, fk)?;
     }
@@ -242,7 +317,13 @@ fn write_table<W: Write>(out: &mut W, table: &Table, inline_fk: impl Fn(&Foreign
     out.write_str(";\n")?;
     if let Some(p) = &table.partitioning {
         for part in &p.partitions {
-            write!(out, "CREATE TABLE {}.{} PARTITION OF {name} ", Ident(&name.schema), Ident(&part.name))?;
+            out.write_str("CREATE TABLE ")?;
+            Ident(&name.schema).write_to(out)?;
+            out.write_char('.')?;
+            Ident(&part.name).write_to(out)?;
+            out.write_str(" PARTITION OF ")?;
+            name.write_to(out)?;
+            out.write_char(' ')?;
             match &part.bound {
                 PartitionBound::Range { from, to } => write!(out, "FOR VALUES FROM ({}) TO ({})", from.join(", "), to.join(", "))?,
                 PartitionBound::List(values) => write!(out, "FOR VALUES IN ({})", values.join(", "))?,
@@ -259,26 +340,56 @@ fn write_table<W: Write>(out: &mut W, table: &Table, inline_fk: impl Fn(&Foreign
     for index in &table.indexes {
         write_index(out, table, index)?;
     }
+    for fk in after_indexes {
+        write_add_foreign_key(out, table, fk)?;
+    }
     if let Some(c) = &table.comment {
-        writeln!(out, "COMMENT ON TABLE {name} IS {};", Literal(c))?;
+        out.write_str("COMMENT ON TABLE ")?;
+        name.write_to(out)?;
+        out.write_str(" IS ")?;
+        Literal(c).write_to(out)?;
+        out.write_str(";\n")?;
     }
     for column in &table.columns {
         if let Some(c) = &column.comment {
-            writeln!(out, "COMMENT ON COLUMN {name}.{} IS {};", Ident(&column.name), Literal(c))?;
+            out.write_str("COMMENT ON COLUMN ")?;
+            name.write_to(out)?;
+            out.write_char('.')?;
+            Ident(&column.name).write_to(out)?;
+            out.write_str(" IS ")?;
+            Literal(c).write_to(out)?;
+            out.write_str(";\n")?;
         }
     }
     for index in &table.indexes {
         if let Some(c) = &index.comment {
-            writeln!(out, "COMMENT ON INDEX {}.{} IS {};", Ident(&name.schema), Ident(constraint_name(&index.name)), Literal(c))?;
+            out.write_str("COMMENT ON INDEX ")?;
+            Ident(&name.schema).write_to(out)?;
+            out.write_char('.')?;
+            Ident(constraint_name(&index.name)).write_to(out)?;
+            out.write_str(" IS ")?;
+            Literal(c).write_to(out)?;
+            out.write_str(";\n")?;
         }
     }
     Ok(())
 }
 
+fn write_add_foreign_key<W: Write>(out: &mut W, table: &Table, fk: &ForeignKey) -> fmt::Result {
+    out.write_str("ALTER TABLE ")?;
+    table.name.write_to(out)?;
+    out.write_str(" ADD ")?;
+    write_foreign_key(out, fk)?;
+    out.write_str(";\n")
+}
+
 fn write_column<W: Write>(out: &mut W, column: &Column) -> fmt::Result {
-    write!(out, "{} {}", Ident(&column.name), column.ty)?;
+    Ident(&column.name).write_to(out)?;
+    out.write_char(' ')?;
+    column.ty.write_to(out)?;
     if let Some(default) = &column.default {
-        write!(out, " DEFAULT {default}")?;
+        out.write_str(" DEFAULT ")?;
+        out.write_str(default)?;
     }
     match column.identity {
         Some(crate::model::Identity::Always) => out.write_str(" GENERATED ALWAYS AS IDENTITY")?,
@@ -286,7 +397,9 @@ fn write_column<W: Write>(out: &mut W, column: &Column) -> fmt::Result {
         None => {}
     }
     if let Some(expr) = &column.generated {
-        write!(out, " GENERATED ALWAYS AS ({expr}) STORED")?;
+        out.write_str(" GENERATED ALWAYS AS (")?;
+        out.write_str(expr)?;
+        out.write_str(") STORED")?;
     }
     if !column.nullable {
         out.write_str(" NOT NULL")?;
@@ -295,16 +408,22 @@ fn write_column<W: Write>(out: &mut W, column: &Column) -> fmt::Result {
 }
 
 fn write_foreign_key<W: Write>(out: &mut W, fk: &ForeignKey) -> fmt::Result {
-    write!(out, "CONSTRAINT {} FOREIGN KEY (", Ident(constraint_name(&fk.name)))?;
+    out.write_str("CONSTRAINT ")?;
+    Ident(constraint_name(&fk.name)).write_to(out)?;
+    out.write_str(" FOREIGN KEY (")?;
     write_idents(out, &fk.columns)?;
-    write!(out, ") REFERENCES {} (", fk.references)?;
+    out.write_str(") REFERENCES ")?;
+    fk.references.write_to(out)?;
+    out.write_str(" (")?;
     write_idents(out, &fk.referenced_columns)?;
     out.write_str(")")?;
     if let Some(action) = fk.on_delete {
-        write!(out, " ON DELETE {}", action.as_sql())?;
+        out.write_str(" ON DELETE ")?;
+        out.write_str(action.as_sql())?;
     }
     if let Some(action) = fk.on_update {
-        write!(out, " ON UPDATE {}", action.as_sql())?;
+        out.write_str(" ON UPDATE ")?;
+        out.write_str(action.as_sql())?;
     }
     match fk.deferrable {
         Deferrable::No => Ok(()),
@@ -319,9 +438,12 @@ fn write_index<W: Write>(out: &mut W, table: &Table, index: &Index) -> fmt::Resu
 
 pub(crate) fn write_index_on<W: Write>(out: &mut W, relation: &QualifiedName, index: &Index) -> fmt::Result {
     out.write_str(if index.unique { "CREATE UNIQUE INDEX " } else { "CREATE INDEX " })?;
-    write!(out, "{} ON {}", Ident(constraint_name(&index.name)), relation)?;
+    Ident(constraint_name(&index.name)).write_to(out)?;
+    out.write_str(" ON ")?;
+    relation.write_to(out)?;
     if index.method != crate::model::IndexMethod::BTree {
-        write!(out, " USING {}", index.method.as_sql())?;
+        out.write_str(" USING ")?;
+        out.write_str(index.method.as_sql())?;
     }
     out.write_str(" (")?;
     for (i, key) in index.keys.iter().enumerate() {
@@ -329,14 +451,23 @@ pub(crate) fn write_index_on<W: Write>(out: &mut W, relation: &QualifiedName, in
             out.write_str(", ")?;
         }
         match &key.target {
-            IndexTarget::Column(c) => write!(out, "{}", Ident(c))?,
-            IndexTarget::Expression(e) => write!(out, "({e})")?,
+            IndexTarget::Column(c) => Ident(c).write_to(out)?,
+            IndexTarget::Expression(e) => {
+                out.write_char('(')?;
+                out.write_str(e)?;
+                out.write_char(')')?;
+            }
         }
         if let Some(opclass) = &key.opclass {
             // `extensions.gin_trgm_ops`: an operator class in an extension's schema.
+            out.write_char(' ')?;
             match opclass.split_once('.') {
-                Some((schema, name)) => write!(out, " {}.{}", Ident(schema), Ident(name))?,
-                None => write!(out, " {}", Ident(opclass))?,
+                Some((schema, name)) => {
+                    Ident(schema).write_to(out)?;
+                    out.write_char('.')?;
+                    Ident(name).write_to(out)?;
+                }
+                None => Ident(opclass).write_to(out)?,
             }
         }
         match key.order {
@@ -360,7 +491,9 @@ pub(crate) fn write_index_on<W: Write>(out: &mut W, relation: &QualifiedName, in
         out.write_str(" NULLS NOT DISTINCT")?;
     }
     if let Some(predicate) = &index.predicate {
-        write!(out, " WHERE ({predicate})")?;
+        out.write_str(" WHERE (")?;
+        out.write_str(predicate)?;
+        out.write_char(')')?;
     }
     out.write_str(";\n")
 }
@@ -370,7 +503,7 @@ pub(crate) fn write_idents<W: Write>(out: &mut W, names: &[String]) -> fmt::Resu
         if i > 0 {
             out.write_str(", ")?;
         }
-        write!(out, "{}", Ident(n))?;
+        Ident(n).write_to(out)?;
     }
     Ok(())
 }

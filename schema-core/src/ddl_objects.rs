@@ -36,7 +36,7 @@ impl fmt::Display for Grantee<'_> {
             "current_user" => f.write_str("CURRENT_USER"),
             "current_role" => f.write_str("CURRENT_ROLE"),
             "session_user" => f.write_str("SESSION_USER"),
-            _ => write!(f, "{}", Ident(self.0)),
+            _ => Ident(self.0).write_to(f),
         }
     }
 }
@@ -232,7 +232,7 @@ pub(crate) fn write_triggers<W: Write>(out: &mut W, schema: &Schema) -> fmt::Res
                 write!(out, " WHEN ({when})")?;
             }
             write!(out, " EXECUTE FUNCTION {}(", t.function)?;
-            write_list(out, &t.arguments, |out, a| write!(out, "{}", Literal(a)))?;
+            write_list(out, &t.arguments, |out, a| Literal(a).write_to(out))?;
             out.write_str(");\n")?;
             if let Some(c) = &t.comment {
                 writeln!(out, "COMMENT ON TRIGGER {} ON {} IS {};", Ident(&t.name), table.name, Literal(c))?;

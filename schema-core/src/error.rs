@@ -252,6 +252,53 @@ pub enum SchemaError {
         /// The missing object.
         name: QualifiedName,
     },
+    /// A column named like one of the system columns every table has
+    /// (`tableoid`, `xmin`, `cmin`, `xmax`, `cmax`, `ctid`).
+    SystemColumnName {
+        /// The table.
+        table: QualifiedName,
+        /// The column.
+        column: String,
+    },
+    /// A unique constraint with the same columns, in the same order and with the
+    /// same `NULLS NOT DISTINCT`, as the primary key or an earlier unique
+    /// constraint: `CREATE TABLE` silently drops it, so it would never exist.
+    DuplicateUniqueConstraint {
+        /// The table.
+        table: QualifiedName,
+        /// The redundant constraint.
+        constraint: String,
+        /// The key it repeats.
+        duplicate_of: String,
+    },
+    /// A foreign key on a column type whose referential checks PostgreSQL 15
+    /// cannot run: arrays of `varchar(n)`, `char(n)` or `numeric(p,s)`.
+    UnsupportedForeignKeyType {
+        /// The referencing table.
+        table: QualifiedName,
+        /// The foreign key.
+        constraint: String,
+        /// The column (of this table or the referenced one).
+        column: String,
+        /// Its type.
+        ty: SqlType,
+    },
+    /// An expression PostgreSQL refuses where it is used (a generated column
+    /// reading another, a function that is not immutable in an index, a subquery
+    /// in a check, a default that is not a label of its enum).
+    InvalidExpression {
+        /// Where the expression is (`generated column public.t.total`).
+        object: String,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
+    /// A privilege that does not apply to what a grant (or default privileges) is on.
+    InvalidGrant {
+        /// The grant (`GRANT ... ON TABLE public.users`).
+        grant: String,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
 }
 
 impl fmt::Display for SchemaError {
@@ -270,7 +317,7 @@ impl fmt::Display for SchemaError {
             DuplicateTable(name) => write!(f, "table {name} is declared twice"),
             DuplicateRelationName { name, first, second } => write!(
                 f,
-                "{first} and {second} are both named {name}; tables, indexes and the indexes behind keys share one namespace per schema, so rename one"
+                "{first} and {second} are both named {name}; tables, views, indexes, sequences and the indexes behind keys share one namespace per schema, so rename one"
             ),
             DuplicateTypeName { name, first, second } => write!(
                 f,
@@ -339,6 +386,20 @@ impl fmt::Display for SchemaError {
             InvalidPolicy { table, policy, problem } => write!(f, "policy `{policy}` on {table}: {problem}"),
             InvalidTrigger { table, trigger, problem } => write!(f, "trigger `{trigger}` on {table}: {problem}"),
             UnknownObject { used_by, name } => write!(f, "{used_by} refers to {name}, which is not in the schema"),
+            SystemColumnName { table, column } => write!(
+                f,
+                "column `{column}` of table {table} has the name of a PostgreSQL system column (tableoid, xmin, cmin, xmax, cmax, ctid), which every table already has; rename it"
+            ),
+            DuplicateUniqueConstraint { table, constraint, duplicate_of } => write!(
+                f,
+                "unique constraint `{constraint}` on {table} repeats `{duplicate_of}` (same columns in the same order): PostgreSQL would silently drop it, so remove it"
+            ),
+            UnsupportedForeignKeyType { table, constraint, column, ty } => write!(
+                f,
+                "foreign key `{constraint}` on {table}: column `{column}` is {ty}, and PostgreSQL 15 cannot check foreign keys on arrays of varchar(n), char(n) or numeric(p,s); use text[], varchar[] or numeric[] on both sides"
+            ),
+            InvalidExpression { object, problem } => write!(f, "{object}: {problem}"),
+            InvalidGrant { grant, problem } => write!(f, "{grant}: {problem}"),
         }
     }
 }

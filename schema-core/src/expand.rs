@@ -83,7 +83,10 @@ pub(crate) fn expand(schema: &mut Schema, audit_log: Option<AuditLog>) {
         crate::validate::assign_index_names(&view.name.name, &mut view.indexes);
     }
 
-    schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    // Often added in order already: skip the sort (and its scratch buffer of tables).
+    if !schema.tables.windows(2).all(|w| w[0].name <= w[1].name) {
+        schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    }
     schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
     schema.domains.sort_by(|a, b| a.name.cmp(&b.name));
     schema.functions.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.arguments.cmp(&b.arguments)));
@@ -95,6 +98,9 @@ pub(crate) fn expand(schema: &mut Schema, audit_log: Option<AuditLog>) {
 
 /// Turns a period window and a hash modulus into concrete partitions.
 fn expand_partitions(table: &mut Table) {
+    if table.partitioning.is_none() {
+        return;
+    }
     let table_name = table.name.name.clone();
     let key_type = table
         .partitioning

@@ -131,7 +131,7 @@ impl SqlType {
             text = rest.trim_end();
             dims += 1;
         }
-        let (head, modifiers) = match text.find('(') {
+        let (head, modifiers) = match find_unquoted(text, b'(') {
             Some(open) => {
                 let close = text.strip_suffix(')').ok_or_else(|| err("unbalanced parentheses"))?;
                 let args = &close[open + 1..];
@@ -209,6 +209,18 @@ impl SqlType {
     }
 }
 
+/// The first `byte` of `text` outside double-quoted names (`public."a(b)"(3)` → 13).
+fn find_unquoted(text: &str, byte: u8) -> Option<usize> {
+    let mut quoted = false;
+    // A doubled quote inside a quoted name toggles twice, leaving it quoted.
+    text.bytes().position(|b| {
+        if b == b'"' {
+            quoted = !quoted;
+        }
+        b == byte && !quoted
+    })
+}
+
 /// Parses `name`, `schema.name`, or their double-quoted forms.
 fn parse_qualified(text: &str) -> Option<QualifiedName> {
     let mut parts = Vec::new();
@@ -274,9 +286,10 @@ impl fmt::Display for TypeParseError {
 
 impl std::error::Error for TypeParseError {}
 
-impl fmt::Display for SqlType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fixed = match self {
+impl SqlType {
+    /// The spelling of a type without modifiers or a name.
+    fn fixed_name(&self) -> Option<&'static str> {
+        Some(match self {
             SqlType::SmallInt => "smallint",
             SqlType::Integer => "integer",
             SqlType::BigInt => "bigint",
@@ -303,16 +316,35 @@ impl fmt::Display for SqlType {
             SqlType::MacAddr => "macaddr",
             SqlType::TsVector => "tsvector",
             SqlType::Numeric(None) => "numeric",
-            SqlType::Numeric(Some((p, None))) => return write!(f, "numeric({p})"),
-            SqlType::Numeric(Some((p, Some(s)))) => return write!(f, "numeric({p},{s})"),
             SqlType::Varchar(None) => "varchar",
-            SqlType::Varchar(Some(n)) => return write!(f, "varchar({n})"),
             SqlType::Char(None) => "char",
-            SqlType::Char(Some(n)) => return write!(f, "char({n})"),
-            SqlType::Array(inner) => return write!(f, "{inner}[]"),
-            SqlType::Named(name) => return write!(f, "{name}"),
-        };
-        f.write_str(fixed)
+            _ => return None,
+        })
+    }
+
+    /// Writes the type straight into `out` (what `Display` shows).
+    pub(crate) fn write_to<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
+        if let Some(fixed) = self.fixed_name() {
+            return out.write_str(fixed);
+        }
+        match self {
+            SqlType::Numeric(Some((p, None))) => write!(out, "numeric({p})"),
+            SqlType::Numeric(Some((p, Some(s)))) => write!(out, "numeric({p},{s})"),
+            SqlType::Varchar(Some(n)) => write!(out, "varchar({n})"),
+            SqlType::Char(Some(n)) => write!(out, "char({n})"),
+            SqlType::Array(inner) => {
+                inner.write_to(out)?;
+                out.write_str("[]")
+            }
+            SqlType::Named(name) => name.write_to(out),
+            _ => unreachable!("every other type has a fixed name"),
+        }
+    }
+}
+
+impl fmt::Display for SqlType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
     }
 }
 
@@ -495,13 +527,21 @@ impl SqlType {
     }
 }
 
+impl QualifiedName {
+    /// Writes `schema.name` (or `name` when unqualified), quoted as needed, straight into `out`.
+    #[inline]
+    pub(crate) fn write_to<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
+        if !self.schema.is_empty() {
+            Ident(&self.schema).write_to(out)?;
+            out.write_char('.')?;
+        }
+        Ident(&self.name).write_to(out)
+    }
+}
+
 impl fmt::Display for QualifiedName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.schema.is_empty() {
-            write!(f, "{}", Ident(&self.name))
-        } else {
-            write!(f, "{}.{}", Ident(&self.schema), Ident(&self.name))
-        }
+        self.write_to(f)
     }
 }
 
@@ -531,6 +571,17 @@ mod tests {
         assert_eq!(SqlType::parse("timestamp with time zone").unwrap(), SqlType::Timestamptz);
         assert_eq!(SqlType::parse("decimal(5, 2)").unwrap(), SqlType::Numeric(Some((5, Some(2)))));
         assert_eq!(SqlType::parse("citext").unwrap(), SqlType::Named(QualifiedName::unqualified("citext")));
+    }
+
+    #[test]
+    fn parse_skips_parentheses_inside_quoted_names() {
+        for name in ["a(b)", "(", ")", "x)(", "a\"(\"b"] {
+            for ty in [SqlType::Named(QualifiedName::public(name)), SqlType::Named(QualifiedName::new(name, "t")).array()] {
+                assert_eq!(SqlType::parse(&ty.to_string()), Ok(ty.clone()), "{ty}");
+            }
+        }
+        assert!(SqlType::parse("public.\"a(b)\"(3)").is_err(), "modifiers on a named type");
+        assert!(SqlType::parse("\"a(b\"").is_ok());
     }
 
     #[test]

@@ -81,9 +81,11 @@ pub use graph::DiagramOptions;
 pub use markdown::{monitoring_queries, MarkdownOptions, MonitoringQuery};
 
 impl Schema {
-    /// The Markdown documentation (`SCHEMA.md`) with the default [`MarkdownOptions`].
+    /// The Markdown documentation (`SCHEMA.md`) with the default [`MarkdownOptions`]
+    /// and the design review: the lint summary, the open questions, and the
+    /// decisions that answered the others.
     pub fn to_markdown(&self) -> String {
-        markdown::markdown(self, &MarkdownOptions::default())
+        markdown::markdown(self, &MarkdownOptions::default().with_design_review(self))
     }
 
     /// The Markdown documentation with `options`.

@@ -1,8 +1,8 @@
 // Generated from PostgreSQL 15's `pg_get_keywords()`; `tests/live_keywords.rs` checks it against the server.
 use super::KeywordCategory::{self, *};
 
-/// Keywords that are not `UNRESERVED`, sorted, for binary search.
-pub(super) static KEYWORDS: &[(&str, KeywordCategory)] = &[
+/// Keywords that are not `UNRESERVED`, sorted by bytes (so grouped by first letter).
+pub(super) const KEYWORDS: &[(&str, KeywordCategory)] = &[
     ("all", Reserved),
     ("analyse", Reserved),
     ("analyze", Reserved),

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+pub(crate) mod hash;
 mod keywords;
 
 /// The longest identifier PostgreSQL keeps (`NAMEDATALEN - 1`). Longer names are
@@ -24,13 +25,54 @@ pub enum KeywordCategory {
     TypeFuncName,
 }
 
+/// The keywords starting with one letter: `KEYWORDS[start..end]`, and a mask of
+/// their lengths (bit `n` set when one is `n` bytes long), so most words are
+/// dismissed by one table look-up and one bit test.
+#[derive(Clone, Copy)]
+struct Bucket {
+    start: u16,
+    end: u16,
+    lengths: u32,
+}
+
+const fn bucket_index(keywords: &[(&str, KeywordCategory)]) -> [Bucket; 26] {
+    let mut buckets = [Bucket { start: 0, end: 0, lengths: 0 }; 26];
+    let mut i = 0;
+    while i < keywords.len() {
+        let word = keywords[i].0.as_bytes();
+        assert!(!word.is_empty() && word.len() < 32, "keyword lengths fit the mask");
+        assert!(word[0] >= b'a' && word[0] <= b'z', "keywords start with a lower-case letter");
+        let b = &mut buckets[(word[0] - b'a') as usize];
+        if b.lengths == 0 {
+            b.start = i as u16;
+        }
+        b.end = i as u16 + 1;
+        b.lengths |= 1 << word.len();
+        i += 1;
+    }
+    buckets
+}
+
+static BUCKETS: [Bucket; 26] = bucket_index(keywords::KEYWORDS);
+
 /// The category of `word` (lower case) if it is a keyword PostgreSQL does not accept
 /// everywhere as a bare identifier.
+#[inline]
 pub fn keyword_category(word: &str) -> Option<KeywordCategory> {
-    keywords::KEYWORDS
-        .binary_search_by(|(kw, _)| (*kw).cmp(word))
-        .ok()
-        .map(|i| keywords::KEYWORDS[i].1)
+    let bytes = word.as_bytes();
+    let first = *bytes.first()?;
+    if !first.is_ascii_lowercase() || bytes.len() >= 32 {
+        return None;
+    }
+    let bucket = BUCKETS[(first - b'a') as usize];
+    if bucket.lengths & (1 << bytes.len()) == 0 {
+        return None;
+    }
+    keywords::KEYWORDS[bucket.start as usize..bucket.end as usize]
+        .iter()
+        // Keywords are short: a byte loop beats a call to memcmp.
+        .find(|(kw, _)| kw.len() == bytes.len() && kw.bytes().zip(bytes).all(|(a, &b)| a == b))
+        .map(|&(_, category)| category)
 }
 
 /// Every keyword that is not `UNRESERVED`, with its category, in byte order.
@@ -40,14 +82,39 @@ pub fn keywords() -> impl Iterator<Item = (&'static str, KeywordCategory)> {
 
 /// Whether PostgreSQL reads `name` back unchanged without quotes
 /// (same rule as the server's `quote_ident`).
+#[inline]
 pub fn is_bare_identifier(name: &str) -> bool {
-    let mut bytes = name.bytes();
-    match bytes.next() {
-        Some(b'a'..=b'z' | b'_') => {}
-        _ => return false,
+    match name.as_bytes().split_first() {
+        Some((&first, rest)) => {
+            BARE[first as usize] == Bare::Start && rest.iter().all(|&b| BARE[b as usize] != Bare::No) && keyword_category(name).is_none()
+        }
+        None => false,
     }
-    bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_')) && keyword_category(name).is_none()
 }
+
+/// Which bytes an unquoted identifier that reads back unchanged may hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bare {
+    No,
+    /// Anywhere (`a`..`z`, `_`).
+    Start,
+    /// After the first byte only (`0`..`9`).
+    Later,
+}
+
+static BARE: [Bare; 256] = {
+    let mut table = [Bare::No; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'_' => Bare::Start,
+            b'0'..=b'9' => Bare::Later,
+            _ => Bare::No,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// An identifier, displayed quoted when (and only when) quoting is needed.
 ///
@@ -60,14 +127,23 @@ pub fn is_bare_identifier(name: &str) -> bool {
 #[derive(Clone, Copy, Debug)]
 pub struct Ident<'a>(pub &'a str);
 
+impl Ident<'_> {
+    /// Writes the identifier straight into `out`, without the formatting machinery
+    /// (the DDL emitter writes thousands of names).
+    #[inline]
+    pub(crate) fn write_to<W: fmt::Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+        if is_bare_identifier(self.0) {
+            return out.write_str(self.0);
+        }
+        out.write_char('"')?;
+        write_doubled(out, self.0, '"')?;
+        out.write_char('"')
+    }
+}
+
 impl fmt::Display for Ident<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if is_bare_identifier(self.0) {
-            return f.write_str(self.0);
-        }
-        f.write_str("\"")?;
-        write_doubled(f, self.0, '"')?;
-        f.write_str("\"")
+        self.write_to(f)
     }
 }
 
@@ -80,8 +156,9 @@ impl fmt::Display for Ident<'_> {
 #[derive(Clone, Copy, Debug)]
 pub struct Literal<'a>(pub &'a str);
 
-impl fmt::Display for Literal<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Literal<'_> {
+    /// Writes the constant straight into `out`.
+    pub(crate) fn write_to<W: fmt::Write + ?Sized>(self, f: &mut W) -> fmt::Result {
         // `'...'` never treats backslashes specially under standard_conforming_strings
         // (the default since 9.1); an `E` prefix is added only when the text holds
         // backslashes, so a server with the setting off reads the same value.
@@ -102,17 +179,21 @@ impl fmt::Display for Literal<'_> {
     }
 }
 
-fn write_doubled(f: &mut impl fmt::Write, text: &str, quote: char) -> fmt::Result {
-    let mut parts = text.split(quote);
-    if let Some(first) = parts.next() {
-        f.write_str(first)?;
+impl fmt::Display for Literal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
     }
-    for part in parts {
+}
+
+fn write_doubled<W: fmt::Write + ?Sized>(f: &mut W, text: &str, quote: char) -> fmt::Result {
+    let mut rest = text;
+    while let Some(i) = rest.find(quote) {
+        // Writes up to and including the quote, then the quote again.
+        f.write_str(&rest[..=i])?;
         f.write_char(quote)?;
-        f.write_char(quote)?;
-        f.write_str(part)?;
+        rest = &rest[i + 1..];
     }
-    Ok(())
+    f.write_str(rest)
 }
 
 /// Why a name cannot be used as a PostgreSQL identifier.
@@ -160,8 +241,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keywords_are_sorted_for_binary_search() {
+    fn keywords_are_sorted_and_grouped_by_first_letter() {
         assert!(keywords::KEYWORDS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn keyword_lookup_agrees_with_a_linear_search() {
+        let reference = |word: &str| keywords::KEYWORDS.iter().find(|(k, _)| *k == word).map(|e| e.1);
+        let mut words: Vec<String> = ["", "a", "users", "id", "email", "zzz", "_x", "1abc", "café", &"a".repeat(40)]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for &(kw, _) in keywords::KEYWORDS {
+            words.extend([kw.to_owned(), kw[..kw.len() - 1].to_owned(), format!("{kw}x"), format!("{kw}s"), kw.to_ascii_uppercase()]);
+        }
+        for word in &words {
+            assert_eq!(keyword_category(word), reference(word), "{word:?}");
+        }
+        assert!(keywords::KEYWORDS.iter().all(|&(kw, c)| keyword_category(kw) == Some(c)));
     }
 
     #[test]

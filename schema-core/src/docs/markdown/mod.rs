@@ -86,6 +86,30 @@ impl MarkdownOptions {
         Self::default()
     }
 
+    /// Adds `schema`'s design review: lint findings (`schema.lint()`), open
+    /// questions (`schema.review()`), and a "Recorded decisions" section listing
+    /// the questions a recorded decision answered, with the answer.
+    pub fn with_design_review(mut self, schema: &Schema) -> Self {
+        self.findings = Some(schema.lint().to_findings());
+        let questions = schema.review();
+        self.open_questions = questions.iter().filter(|q| q.is_open()).map(Into::into).collect();
+        let answered: Vec<_> = questions.iter().filter(|q| !q.is_open()).collect();
+        if !answered.is_empty() {
+            let mut body = String::new();
+            for q in answered {
+                body.push_str(&format!(
+                    "- **{}** {}: {} *Answered:* {}\n",
+                    q.category,
+                    super::text::Code(&q.object),
+                    Text(&q.question),
+                    Text(q.answered_by.as_deref().unwrap_or_default())
+                ));
+            }
+            self.sections.push(Section::new("Recorded decisions", body));
+        }
+        self
+    }
+
     /// Sets the title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();

@@ -149,7 +149,6 @@ mod tests {
                 .index(Index::on(["status", "created_at"]).named("by_status_created"))
                 .index(Index::on(["created_at"]).named("a_created"))
                 .index(Index::on(["created_at"]).named("b_created"))
-                .unique(UniqueConstraint::new(["id"]).named("users_id_again"))
         });
         let found = run(&RULE, &s);
         let objects: Vec<&str> = found.iter().map(|d| d.object.as_str()).collect();
@@ -161,7 +160,6 @@ mod tests {
                 "index public.by_id",
                 "index public.by_status",
                 "index public.live_email",
-                "unique constraint users_id_again on public.users",
             ],
             "{found:#?}"
         );
