@@ -615,3 +615,47 @@ fn side_by_side_with_migra() {
     println!("{table}");
     let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("migra-comparison.md"), &table);
 }
+
+/// Renames declared on the derive (`renamed_from`) reach the plan: rows are kept.
+#[test]
+fn renames_declared_with_the_derive_become_renames_in_the_plan() {
+    #[derive(pgarchitect::Table)]
+    #[table(name = "articles", renamed_from = "posts")]
+    #[allow(dead_code)]
+    struct Article {
+        #[column(primary_key)]
+        id: i64,
+        #[column(renamed_from = "body")]
+        text: String,
+    }
+    let to = build(Schema::builder().table::<Article>());
+    let from = build(
+        Schema::builder()
+            .add_table(Table::new("posts").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", SqlType::Text)).primary_key(["id"])),
+    );
+    let options = PlanOptions::default().with_declared_renames(&to);
+    assert_eq!(
+        options.renames,
+        [
+            Rename::Table { from: QualifiedName::public("posts"), to: QualifiedName::public("articles") },
+            Rename::Column { table: QualifiedName::public("articles"), from: "body".into(), to: "text".into() },
+        ]
+    );
+    let plan = migrate::plan(&migrate::diff(&from, &to), &options).unwrap_or_else(|e| panic!("{e}"));
+    let up = plan.up_script();
+    assert!(up.contains("RENAME TO articles"), "{up}");
+    assert!(up.contains("RENAME COLUMN body TO text"), "{up}");
+    assert!(!up.contains("DROP TABLE"), "{up}");
+
+    let Some(db) = support::pg::test_db() else { return };
+    let mut client = db.client();
+    live::apply(&mut client, &from).unwrap();
+    client.batch_execute("INSERT INTO posts VALUES (1, 'kept')").unwrap();
+    for m in plan.migrations(1, "rename") {
+        for statement in m.statements() {
+            client.batch_execute(&statement).unwrap_or_else(|e| panic!("{}\n{statement}\n{up}", support::pg::describe_error(&e)));
+        }
+    }
+    let text: String = client.query_one("SELECT text FROM articles WHERE id = 1", &[]).unwrap().get(0);
+    assert_eq!(text, "kept");
+}

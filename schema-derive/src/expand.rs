@@ -79,6 +79,9 @@ fn column(c: &ir::Column) -> TokenStream {
     if let Some(how) = &c.protection {
         out = quote!(#out.protection(#how));
     }
+    if let Some(old) = &c.renamed_from {
+        out = quote!(#out.renamed_from(#old));
+    }
     for (rule, reason) in &c.allows {
         out = quote!(#out.allow(#rule, #reason));
     }
@@ -304,6 +307,9 @@ pub fn table(t: &ir::Table) -> TokenStream {
     }
     if let Some(retention) = &t.retention {
         def = quote!(#def.retention(#retention));
+    }
+    if let Some((schema, name)) = &t.renamed_from {
+        def = quote!(#def.renamed_from(::pgarchitect::__private::model::QualifiedName::new(#schema, #name)));
     }
     for (rule, reason) in &t.allows {
         def = quote!(#def.allow(#rule, #reason));

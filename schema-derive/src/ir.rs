@@ -21,6 +21,8 @@ pub struct Table {
     pub indexes: Vec<Index>,
     pub volume: Option<String>,
     pub retention: Option<String>,
+    /// The previous name: (schema or empty for the same schema, name).
+    pub renamed_from: Option<(String, String)>,
     /// Lint rules allowed, with reasons.
     pub allows: Vec<(String, String)>,
     pub timestamps: bool,
@@ -163,6 +165,7 @@ pub struct Column {
     pub personal_data: bool,
     pub protection: Option<String>,
     pub allows: Vec<(String, String)>,
+    pub renamed_from: Option<String>,
 }
 
 #[derive(Clone)]

@@ -351,6 +351,8 @@ impl std::error::Error for PlanErrors {}
 
 mod rank {
     pub const SCHEMA: u8 = 0;
+    /// Before every step that names the table by its new name.
+    pub const RENAME_TABLE: u8 = 1;
     pub const EXTENSION: u8 = 1;
     pub const ROLE: u8 = 2;
     pub const ENUM: u8 = 3;
@@ -854,7 +856,7 @@ impl Planner<'_> {
                     up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
                     down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
                 }
-                let b = self.step(rank::RENAME, format!("rename table {from} to {to}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
+                let b = self.step(rank::RENAME_TABLE, format!("rename table {from} to {to}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
                 self.push(b);
             }
             Change::RenameColumn { table, from, to } => {

@@ -37,6 +37,8 @@ pub struct TableAttrs {
     pub volume: Option<Str>,
     /// The recorded retention policy (`"7 years"`).
     pub retention: Option<Str>,
+    /// The table's previous name (`"old"` or `"schema.old"`), so migrations rename it.
+    pub renamed_from: Option<Str>,
     #[darling(multiple)]
     pub allow: Vec<List<AllowAttr>>,
     /// `created_at`/`updated_at` columns (unless declared) and the trigger that keeps `updated_at` current.
@@ -158,6 +160,8 @@ pub struct ColumnAttrs {
     pub personal_data: Word,
     /// How the column's sensitive data is protected (`"argon2id hash"`).
     pub protection: Option<Str>,
+    /// The column's previous name, so migrations rename instead of drop and add.
+    pub renamed_from: Option<Str>,
     #[darling(multiple)]
     pub allow: Vec<List<AllowAttr>>,
 }
@@ -175,6 +179,7 @@ impl ColumnAttrs {
             ("comment", &self.comment),
             ("generated", &self.generated),
             ("protection", &self.protection),
+            ("renamed_from", &self.renamed_from),
         ];
         let all = [("primary_key", self.primary_key.0), ("unique", self.unique.0), ("personal_data", self.personal_data.0)]
             .into_iter()

@@ -79,6 +79,10 @@ pub(super) fn column(
     ir::Column {
         personal_data: attrs.personal_data.is_present(),
         protection: attrs.protection.as_ref().map(|p| p.value.clone()),
+        renamed_from: attrs.renamed_from.as_ref().map(|r| {
+            check_name(errors, "previous column", &r.value, r.span, "");
+            r.value.clone()
+        }),
         allows: allows(errors, &attrs.allow),
         name,
         ty: ty.clone(),

@@ -121,6 +121,7 @@ pub fn table(input: &syn::DeriveInput) -> (ir::Table, Option<darling::Error>) {
         foreign_keys: Vec::new(),
         indexes: Vec::new(),
         volume: None,
+        renamed_from: None,
         retention: None,
         allows: Vec::new(),
         timestamps: false,
@@ -485,6 +486,11 @@ fn foreign_keys(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, ta
 fn operations(errors: &mut Errors, attrs: &TableAttrs, table: &mut ir::Table) {
     table.volume = attrs.volume.as_ref().map(|v| v.value.clone());
     table.retention = attrs.retention.as_ref().map(|r| r.value.clone());
+    table.renamed_from = attrs.renamed_from.as_ref().map(|r| {
+        let (schema, name) = r.value.split_once('.').unwrap_or(("", &r.value));
+        super::check_name(errors, "previous table", name, r.span, "");
+        (schema.to_owned(), name.to_owned())
+    });
     table.allows = allows(errors, &attrs.allow);
     table.timestamps = attrs.timestamps.is_present();
     table.soft_delete = attrs.soft_delete.is_present();
