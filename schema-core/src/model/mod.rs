@@ -1,9 +1,54 @@
 //! The schema graph: plain data describing tables, columns, constraints, indexes and types.
 //!
-//! Every item can be written as a struct literal or built with chained methods;
-//! [`crate::Schema::builder`] collects them and validates the whole graph at once.
-//! Names left as `None` (constraints, indexes) are chosen by `build()`, following
-//! PostgreSQL's own conventions (`users_pkey`, `users_email_key`, `posts_user_id_fkey`).
+//! Every item is built with chained methods (the structs are `#[non_exhaustive]`,
+//! so new fields never break your code); [`crate::Schema::builder`] collects them
+//! and validates the whole graph at once. Names left as `None` (constraints,
+//! indexes) are chosen by `build()`, following PostgreSQL's own conventions
+//! (`users_pkey`, `users_email_key`, `posts_user_id_fkey`).
+//!
+//! Everything around the tables, by hand:
+//!
+//! ```
+//! use pgarchitect_core::{Schema, SqlType, model::*};
+//! let schema = Schema::builder()
+//!     .domain(Domain::new("email_address", SqlType::Text).check(CheckConstraint::new("VALUE ~ '@'")))
+//!     .role(Role::group("app_readwrite"))
+//!     .role(Role::login("app_user").member_of("app_readwrite"))
+//!     .add_table(
+//!         Table::new("users")
+//!             .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+//!             .column(Column::new("email", SqlType::Named(QualifiedName::public("email_address"))))
+//!             .primary_key(["id"])
+//!             .timestamps()                      // created_at, updated_at and the trigger
+//!             .soft_delete()                     // deleted_at
+//!             .audited()                         // rows of every change in public.audit_logs
+//!             .index(Index::on(["email"]).unique().live_rows())
+//!             .row_level_security(true)          // ENABLE and FORCE
+//!             .policy(Policy::isolate_by_setting("users_own", "id", &SqlType::BigInt, "app.user_id").roles(["app_readwrite"])),
+//!     )
+//!     .add_table(
+//!         Table::new("events")
+//!             .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+//!             .column(Column::new("at", SqlType::Timestamptz).default_expr("now()"))
+//!             .primary_key(["id", "at"])        // the partition key must be in it
+//!             .partition_by(Partitioning::range(["at"]).monthly(CivilDate::new(2026, 1, 1).unwrap(), 3).ahead(3).with_default()),
+//!     )
+//!     .view(
+//!         View::materialized(QualifiedName::public("user_counts"), "SELECT count(*) AS users FROM public.users")
+//!             .depends_on(QualifiedName::public("users"))
+//!             .index(Index::on(["users"]).unique()),  // REFRESH ... CONCURRENTLY needs it
+//!     )
+//!     .grant(Grant::new([Privilege::Select, Privilege::Insert], GrantTarget::AllTablesInSchema("public".into()), ["app_readwrite"]))
+//!     .default_privileges(DefaultPrivileges::new("public", DefaultObjects::Tables, [Privilege::Select], ["app_readwrite"]))
+//!     .version("1", "first version")
+//!     .build()
+//!     .unwrap();
+//! let ddl = schema.to_ddl();
+//! assert!(ddl.contains("CREATE TABLE public.events_2026_01 PARTITION OF public.events"));
+//! assert!(ddl.contains("CREATE TRIGGER users_audit AFTER INSERT OR UPDATE OR DELETE ON public.users"));
+//! assert!(ddl.contains("ALTER TABLE public.users FORCE ROW LEVEL SECURITY;"));
+//! assert!(ddl.contains("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO app_readwrite;"));
+//! ```
 
 use crate::types::SqlType;
 
