@@ -7,7 +7,7 @@ mod blog;
 mod support;
 
 use pgarchitect::lint::Severity;
-use support::pg;
+use support::pg::{self, one};
 
 #[test]
 fn ddl_snapshot() {
@@ -34,9 +34,6 @@ fn design_review_is_clean() {
     assert!(!report.allowed.is_empty(), "the blog records its exceptions");
 }
 
-fn one<T: for<'a> postgres::types::FromSql<'a>>(c: &mut postgres::Client, sql: &str) -> T {
-    c.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e))).get(0)
-}
 
 /// Applies with psql -1 to an empty database, then again to a second database on
 /// the same server (roles exist by then).

@@ -9,12 +9,11 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::fmt::Debug;
 
 use pgarchitect::model::*;
 use pgarchitect::{Schema, SchemaBuilder, SqlType};
 use postgres::Client;
-use support::pg::{self, TestDb};
+use support::pg::{self, exec, expect_sqlstate, one, q, TestDb};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -33,38 +32,14 @@ fn apply(db: &TestDb, schema: &Schema) -> String {
     ddl
 }
 
-/// A quoted identifier, written here independently of the library's quoting.
-fn q(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
 
 /// A string constant, written here independently of the library's escaping.
 fn lit(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-/// Asserts `result` failed with SQLSTATE `code`; returns the database error.
-#[track_caller]
-fn expect_sqlstate<T: Debug>(result: Result<T, postgres::Error>, code: &str, what: &str) -> postgres::error::DbError {
-    match result {
-        Ok(v) => panic!("{what}: expected SQLSTATE {code}, but it succeeded ({v:?})"),
-        Err(e) => {
-            let state = pg::sqlstate_of(&e);
-            assert_eq!(state.as_deref(), Some(code), "{what}: wrong SQLSTATE: {}", pg::describe_error(&e));
-            e.as_db_error().cloned().expect("a database error")
-        }
-    }
-}
 
-#[track_caller]
-fn exec(c: &mut Client, sql: &str) -> u64 {
-    c.execute(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e)))
-}
 
-#[track_caller]
-fn one<T: for<'a> postgres::types::FromSql<'a>>(c: &mut Client, sql: &str) -> T {
-    c.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e))).get(0)
-}
 
 fn bigint(name: &str) -> Column {
     Column::new(name, SqlType::BigInt)

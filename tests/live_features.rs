@@ -10,13 +10,12 @@
 
 mod support;
 
-use std::fmt::Debug;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pgarchitect::model::*;
 use pgarchitect::{Schema, SchemaBuilder, SchemaError, SqlType};
 use postgres::Client;
-use support::pg::{self, TestDb};
+use support::pg::{self, exec, expect_sqlstate, one, q, TestDb};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -45,36 +44,14 @@ fn apply_as(db: &TestDb, role: &str, schema: &Schema) -> String {
     ddl
 }
 
-fn q(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
 
-#[track_caller]
-fn expect_sqlstate<T: Debug>(result: Result<T, postgres::Error>, code: &str, what: &str) -> postgres::error::DbError {
-    match result {
-        Ok(v) => panic!("{what}: expected SQLSTATE {code}, but it succeeded ({v:?})"),
-        Err(e) => {
-            let state = pg::sqlstate_of(&e);
-            assert_eq!(state.as_deref(), Some(code), "{what}: wrong SQLSTATE: {}", pg::describe_error(&e));
-            e.as_db_error().cloned().expect("a database error")
-        }
-    }
-}
 
-#[track_caller]
-fn exec(c: &mut Client, sql: &str) -> u64 {
-    c.execute(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e)))
-}
 
 #[track_caller]
 fn batch(c: &mut Client, sql: &str) {
     c.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e)))
 }
 
-#[track_caller]
-fn one<T: for<'a> postgres::types::FromSql<'a>>(c: &mut Client, sql: &str) -> T {
-    c.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e))).get(0)
-}
 
 #[track_caller]
 fn col<T: for<'a> postgres::types::FromSql<'a>>(c: &mut Client, sql: &str) -> Vec<T> {

@@ -738,3 +738,33 @@ fn start_cluster(tried: &mut Vec<String>) -> Option<(String, Client, PathBuf)> {
     }
     None
 }
+
+/// A quoted identifier, written independently of the library's quoting.
+pub fn q(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// Asserts `result` failed with SQLSTATE `code`; returns the database error.
+#[track_caller]
+pub fn expect_sqlstate<T: std::fmt::Debug>(result: Result<T, postgres::Error>, code: &str, what: &str) -> postgres::error::DbError {
+    match result {
+        Ok(v) => panic!("{what}: expected SQLSTATE {code}, but it succeeded ({v:?})"),
+        Err(e) => {
+            let state = sqlstate_of(&e);
+            assert_eq!(state.as_deref(), Some(code), "{what}: wrong SQLSTATE: {}", describe_error(&e));
+            e.as_db_error().cloned().expect("a database error")
+        }
+    }
+}
+
+/// Runs one statement; panics with the server's full error.
+#[track_caller]
+pub fn exec(c: &mut postgres::Client, sql: &str) -> u64 {
+    c.execute(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe_error(&e)))
+}
+
+/// The first column of the one row `sql` returns; panics with the server's full error.
+#[track_caller]
+pub fn one<T: for<'a> postgres::types::FromSql<'a>>(c: &mut postgres::Client, sql: &str) -> T {
+    c.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", describe_error(&e))).get(0)
+}
