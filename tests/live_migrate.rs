@@ -646,6 +646,9 @@ fn renames_declared_with_the_derive_become_renames_in_the_plan() {
     assert!(up.contains("RENAME TO articles"), "{up}");
     assert!(up.contains("RENAME COLUMN body TO text"), "{up}");
     assert!(!up.contains("DROP TABLE"), "{up}");
+    // The key's name follows the table: renamed, not dropped and added again.
+    assert!(up.contains("RENAME CONSTRAINT posts_pkey TO articles_pkey"), "{up}");
+    assert!(!up.contains("DROP CONSTRAINT") && !up.contains("ADD CONSTRAINT"), "{up}");
 
     let Some(db) = support::pg::test_db() else { return };
     let mut client = db.client();
@@ -658,4 +661,137 @@ fn renames_declared_with_the_derive_become_renames_in_the_plan() {
     }
     let text: String = client.query_one("SELECT text FROM articles WHERE id = 1", &[]).unwrap().get(0);
     assert_eq!(text, "kept");
+    let key: String = support::pg::one(&mut client, "SELECT conname::text FROM pg_constraint WHERE conrelid = 'articles'::regclass AND contype = 'p'");
+    assert_eq!(key, "articles_pkey");
+}
+
+/// `posts`, or the same table under its new name, with default-named keys,
+/// foreign key, checks and index, and `comments` referencing it.
+fn blog(posts: &str, renamed_from: Option<&str>) -> Schema {
+    let mut table = Table::new(posts)
+        .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+        .column(Column::new("user_id", SqlType::BigInt))
+        .column(Column::new("email", SqlType::Text))
+        .column(Column::new("n", SqlType::Integer))
+        .primary_key(["id"])
+        .unique(UniqueConstraint::new(["email"]))
+        .foreign_key(ForeignKey::new(["user_id"], QualifiedName::public("users"), ["id"]))
+        .check(CheckConstraint::new("n < 1000"))
+        .check(CheckConstraint::on_column("n", "n > 0"))
+        .index(Index::on(["user_id"]).comment("posts of a user"));
+    if let Some(from) = renamed_from {
+        table = table.renamed_from(QualifiedName::public(from));
+    }
+    build(
+        Schema::builder()
+            .add_table(Table::new("users").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]))
+            .add_table(table)
+            .add_table(
+                Table::new("comments")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("post_id", SqlType::BigInt))
+                    .primary_key(["id"])
+                    .foreign_key(ForeignKey::new(["post_id"], QualifiedName::public(posts), ["id"]).on_delete(ReferentialAction::Cascade))
+                    .index(Index::on(["post_id"])),
+            ),
+    )
+}
+
+/// The names of a table's constraints and indexes, and the constraints that reference it.
+fn names_of(client: &mut Client, table: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let list = |client: &mut Client, sql: &str| -> Vec<String> { client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get(0)).collect() };
+    let constraints = list(client, "SELECT conname::text FROM pg_constraint WHERE conrelid = ('public.' || $1)::regclass ORDER BY 1");
+    let indexes = list(client, "SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ('public.' || $1)::regclass ORDER BY 1");
+    let referencing = list(client, "SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint WHERE confrelid = ('public.' || $1)::regclass AND conrelid <> confrelid ORDER BY 1");
+    (constraints, indexes, referencing)
+}
+
+/// A declared table rename keeps the table's constraints and indexes and
+/// renames them (`posts_pkey` to `articles_pkey`): no key is dropped, no index
+/// rebuilt, the foreign key of another table keeps working, and the down
+/// migration brings the old names back.
+#[test]
+fn a_table_rename_renames_its_constraints_and_indexes() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (blog("posts", None), blog("articles", Some("posts")));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.users SELECT i FROM generate_series(1, 10) i;
+             INSERT INTO public.posts (user_id, email, n) SELECT 1 + i % 10, 'p' || i || '@x.io', i FROM generate_series(1, 500) i;
+             INSERT INTO public.comments SELECT i, 1 + i % 500 FROM generate_series(1, 1000) i;",
+        )
+        .unwrap();
+    let old_names = names_of(&mut client, "posts");
+    assert_eq!(
+        old_names,
+        (
+            vec!["posts_check".into(), "posts_email_key".into(), "posts_n_check".into(), "posts_pkey".into(), "posts_user_id_fkey".into()],
+            vec!["idx_posts_user_id".into(), "posts_email_key".into(), "posts_pkey".into()],
+            vec!["comments.comments_post_id_fkey".into()],
+        )
+    );
+
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    for expected in [
+        "ALTER TABLE public.posts RENAME TO articles",
+        "ALTER TABLE public.articles RENAME CONSTRAINT posts_pkey TO articles_pkey",
+        "ALTER TABLE public.articles RENAME CONSTRAINT posts_email_key TO articles_email_key",
+        "ALTER TABLE public.articles RENAME CONSTRAINT posts_user_id_fkey TO articles_user_id_fkey",
+        "ALTER TABLE public.articles RENAME CONSTRAINT posts_check TO articles_check",
+        "ALTER TABLE public.articles RENAME CONSTRAINT posts_n_check TO articles_n_check",
+        "ALTER INDEX public.idx_posts_user_id RENAME TO idx_articles_user_id",
+    ] {
+        assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+    }
+    for unwanted in ["DROP CONSTRAINT", "ADD CONSTRAINT", "VALIDATE", "CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX", "comments"] {
+        assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+    }
+    assert!(plan.is_reversible());
+    let migrations = plan.migrations(1, "rename posts");
+    assert_eq!(migrations.len(), 1, "one transaction:\n{up}");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{up}"));
+
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+    assert_eq!(
+        names_of(&mut client, "articles"),
+        (
+            vec!["articles_check".into(), "articles_email_key".into(), "articles_n_check".into(), "articles_pkey".into(), "articles_user_id_fkey".into()],
+            vec!["articles_email_key".into(), "articles_pkey".into(), "idx_articles_user_id".into()],
+            vec!["comments.comments_post_id_fkey".into()],
+        )
+    );
+    let comment: Option<String> = support::pg::one(&mut client, "SELECT obj_description('public.idx_articles_user_id'::regclass, 'pg_class')");
+    assert_eq!(comment.as_deref(), Some("posts of a user"));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.articles"), 500);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.comments JOIN public.articles a ON a.id = post_id"), 1000);
+    // Every constraint still holds, under its new name.
+    support::pg::expect_sqlstate(client.execute("INSERT INTO public.comments VALUES (5000, 9999)", &[]), "23503", "comment on a missing article");
+    let e = support::pg::expect_sqlstate(client.execute("INSERT INTO public.articles (user_id, email, n) VALUES (1, 'p1@x.io', 1)", &[]), "23505", "duplicate email");
+    assert_eq!(e.constraint(), Some("articles_email_key"));
+    support::pg::expect_sqlstate(client.execute("INSERT INTO public.articles (user_id, email, n) VALUES (99, 'new@x.io', 1)", &[]), "23503", "missing user");
+    support::pg::expect_sqlstate(client.execute("INSERT INTO public.articles (user_id, email, n) VALUES (1, 'new@x.io', 0)", &[]), "23514", "n > 0");
+    support::pg::exec(&mut client, "INSERT INTO public.articles (user_id, email, n) VALUES (1, 'new@x.io', 1)");
+    support::pg::exec(&mut client, "DELETE FROM public.articles WHERE email = 'new@x.io'");
+    // ON DELETE CASCADE from comments still follows the renamed table.
+    support::pg::exec(&mut client, "DELETE FROM public.articles WHERE id = 1");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.comments"), 998);
+
+    // Undo, as a tool would run the down migration.
+    for m in migrations.iter().rev() {
+        let down = m.down.as_ref().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", m.version));
+        tx.commit().unwrap();
+    }
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(names_of(&mut client, "posts"), old_names);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts"), 499);
+    support::pg::expect_sqlstate(client.execute("INSERT INTO public.comments VALUES (5000, 9999)", &[]), "23503", "comment on a missing post after the undo");
 }

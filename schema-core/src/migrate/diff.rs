@@ -310,6 +310,17 @@ pub enum Change {
         /// The constraint as it was.
         constraint: Constraint,
     },
+    /// `RENAME CONSTRAINT`: a constraint whose definition is unchanged but whose
+    /// name follows a declared rename (`posts_pkey` to `articles_pkey`). Renaming
+    /// a primary or unique key renames its index too.
+    RenameConstraint {
+        /// Table (its new name, if it is renamed).
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// `CREATE INDEX` on a table or materialized view.
     CreateIndex {
         /// The table or materialized view.
@@ -323,6 +334,16 @@ pub enum Change {
         table: QualifiedName,
         /// The index as it was.
         index: Index,
+    },
+    /// `ALTER INDEX ... RENAME TO`: an index whose definition is unchanged but
+    /// whose name follows a declared rename (`idx_posts_user_id` to `idx_articles_user_id`).
+    RenameIndex {
+        /// The table (its new name, if it is renamed); the index is in its schema.
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
     },
     /// A new partition.
     AddPartition {
@@ -488,8 +509,10 @@ impl fmt::Display for Change {
             }
             Self::AddConstraint { table, constraint } => write!(f, "add constraint {} on {table}: {constraint:?}", constraint.name()),
             Self::DropConstraint { table, constraint } => write!(f, "drop constraint {} on {table}", constraint.name()),
+            Self::RenameConstraint { table, from, to } => write!(f, "rename constraint {from} on {table} to {to}"),
             Self::CreateIndex { table, index } => write!(f, "create index {} on {table}: {index:?}", index.name.as_deref().unwrap_or("")),
             Self::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name.as_deref().unwrap_or("")),
+            Self::RenameIndex { table, from, to } => write!(f, "rename index {from} on {table} to {to}"),
             Self::AddPartition { table, partition } => write!(f, "add partition {} of {table}: {:?}", partition.name, partition.bound),
             Self::DropPartition { table, partition } => write!(f, "drop partition {} of {table}", partition.name),
             Self::SetDefaultPartition { table, present } => {

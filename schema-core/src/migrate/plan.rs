@@ -19,9 +19,13 @@
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set.
 //! - Renames are declared in [`PlanOptions::renames`]: the matching drop and add
-//!   become a rename, so data is kept.
+//!   become a rename, so data is kept. Constraints and indexes named after a
+//!   renamed table or column (`posts_pkey`, `idx_posts_user_id`) are renamed
+//!   with it (`RENAME CONSTRAINT`, `ALTER INDEX ... RENAME TO`), not dropped and
+//!   built again; foreign keys of other tables follow the table they reference.
+//!   Identity and serial sequences keep their names (the graph does not hold them).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
@@ -79,7 +83,9 @@ pub enum Hazard {
 /// A declared rename, so data is kept instead of dropped and re-added.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rename {
-    /// A table renamed (same schema, or moved).
+    /// A table renamed (same schema, or moved). Its constraints and indexes
+    /// are renamed with it when their names follow the table's (`posts_pkey`
+    /// to `articles_pkey`); their definitions are kept.
     Table {
         /// Old name.
         from: QualifiedName,
@@ -351,7 +357,8 @@ impl std::error::Error for PlanErrors {}
 
 mod rank {
     pub const SCHEMA: u8 = 0;
-    /// Before every step that names the table by its new name.
+    /// Before every step that names the table by its new name. The renames of
+    /// its constraints and indexes share the rank, after every table rename.
     pub const RENAME_TABLE: u8 = 1;
     pub const EXTENSION: u8 = 1;
     pub const ROLE: u8 = 2;
@@ -515,6 +522,7 @@ fn replacements(changes: &[Change]) -> BTreeSet<(&'static str, String, String)> 
 /// changes between the old and the new object.
 fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
     let mut changes = changes.to_vec();
+    let mut moved = BTreeMap::new();
     for rename in renames {
         match rename {
             Rename::Table { from, to } => {
@@ -550,6 +558,7 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
                 let mut rest = vec![Change::RenameTable { from: from.clone(), to: to.clone() }];
                 diff_table(&renamed, &new_table, &mut rest);
                 changes.splice(0..0, rest);
+                moved.insert(from.clone(), to.clone());
             }
             Rename::Column { table, from, to } => {
                 let old = changes.iter().position(|c| matches!(c, Change::DropColumn { table: t, column } if t == table && &column.name == from));
@@ -570,7 +579,166 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
             }
         }
     }
+    follow_renames(&mut changes, &moved);
     changes
+}
+
+/// After a table or column rename PostgreSQL keeps every constraint and index,
+/// and a foreign key follows the table and columns it references; only the
+/// names derived from the old names (`posts_pkey`, `posts_email_key`,
+/// `idx_posts_user_id`) differ from the declaration. A drop and an add of the
+/// same kind on the same table whose definitions are equal once the old one
+/// follows the renames become a [`Change::RenameConstraint`] or
+/// [`Change::RenameIndex`], or nothing when the name is the same too.
+///
+/// Only on renamed tables, tables with renamed columns, and foreign keys that
+/// reference those: elsewhere a changed name stays a drop and an add. A rename
+/// to a name that an object dropped by this plan still holds stays a drop and
+/// an add as well (the drop runs after the renames).
+fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, QualifiedName>) {
+    let mut columns: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
+    for c in changes.iter() {
+        if let Change::RenameColumn { table, from, to } = c {
+            columns.entry(table.clone()).or_default().insert(from.clone(), to.clone());
+        }
+    }
+    if moved.is_empty() && columns.is_empty() {
+        return;
+    }
+    let renamed_tables: BTreeSet<&QualifiedName> = moved.values().collect();
+    let touched = |t: &QualifiedName| renamed_tables.contains(t) || columns.contains_key(t);
+    let column = |t: &QualifiedName, c: &String| columns.get(t).and_then(|m| m.get(c)).unwrap_or(c).clone();
+    let follow_constraint = |t: &QualifiedName, c: &Constraint| -> Constraint {
+        let mut c = c.clone();
+        let cols = |v: &mut Vec<String>, t: &QualifiedName| {
+            for c in v {
+                *c = column(t, c);
+            }
+        };
+        match &mut c {
+            Constraint::PrimaryKey(pk) => cols(&mut pk.columns, t),
+            Constraint::Unique(u) => cols(&mut u.columns, t),
+            // Expressions are text: a renamed column in one stays a drop and an add.
+            Constraint::Check(_) => {}
+            Constraint::ForeignKey(fk) => {
+                cols(&mut fk.columns, t);
+                if let Some(to) = moved.get(&fk.references) {
+                    fk.references = to.clone();
+                }
+                cols(&mut fk.referenced_columns, &fk.references);
+            }
+        }
+        c
+    };
+    let follow_index = |t: &QualifiedName, i: &Index| -> Index {
+        let mut i = i.clone();
+        for key in &mut i.keys {
+            if let crate::model::IndexTarget::Column(c) = &mut key.target {
+                *c = column(t, c);
+            }
+        }
+        i.include = i.include.iter().map(|c| column(t, c)).collect();
+        i
+    };
+    let with_name = |c: &Constraint, name: &str| -> Constraint {
+        let mut c = c.clone();
+        let slot = match &mut c {
+            Constraint::PrimaryKey(x) => &mut x.name,
+            Constraint::Unique(x) => &mut x.name,
+            Constraint::Check(x) => &mut x.name,
+            Constraint::ForeignKey(x) => &mut x.name,
+        };
+        *slot = Some(name.to_owned());
+        c
+    };
+    // Names still held until a drop of this plan runs: (table, constraint) and
+    // (schema, relation), keys' indexes included.
+    let mut held_constraints = BTreeSet::new();
+    let mut held_relations = BTreeSet::new();
+    for c in changes.iter() {
+        match c {
+            Change::DropConstraint { table, constraint } => {
+                held_constraints.insert((table.clone(), constraint.name().to_owned()));
+                if matches!(constraint, Constraint::PrimaryKey(_) | Constraint::Unique(_)) {
+                    held_relations.insert((table.schema.clone(), constraint.name().to_owned()));
+                }
+            }
+            Change::DropIndex { table, index } => {
+                held_relations.insert((table.schema.clone(), index.name.clone().unwrap_or_default()));
+            }
+            _ => {}
+        }
+    }
+
+    let mut gone = vec![false; changes.len()];
+    let mut replaced: Vec<(usize, Vec<Change>)> = Vec::new();
+    for i in 0..changes.len() {
+        match &changes[i] {
+            Change::DropConstraint { table, constraint: old } => {
+                let followed = follow_constraint(table, old);
+                if !touched(table) && &followed == old {
+                    continue;
+                }
+                let found = (0..changes.len()).find(|&j| {
+                    !gone[j]
+                        && matches!(&changes[j], Change::AddConstraint { table: t, constraint: new } if t == table && with_name(&followed, new.name()) == *new)
+                });
+                let Some(j) = found else { continue };
+                let Change::AddConstraint { constraint: new, .. } = &changes[j] else { continue };
+                let (from, to) = (old.name().to_owned(), new.name().to_owned());
+                let key = matches!(new, Constraint::PrimaryKey(_) | Constraint::Unique(_));
+                if from != to && (held_constraints.contains(&(table.clone(), to.clone())) || key && held_relations.contains(&(table.schema.clone(), to.clone()))) {
+                    continue;
+                }
+                gone[j] = true;
+                gone[i] = true;
+                if from != to {
+                    replaced.push((i, vec![Change::RenameConstraint { table: table.clone(), from, to }]));
+                }
+            }
+            Change::DropIndex { table, index: old } => {
+                let followed = follow_index(table, old);
+                if !touched(table) && &followed == old {
+                    continue;
+                }
+                let found = (0..changes.len()).find(|&j| {
+                    !gone[j]
+                        && matches!(&changes[j], Change::CreateIndex { table: t, index: new } if t == table
+                            && Index { name: new.name.clone(), comment: new.comment.clone(), ..followed.clone() } == *new)
+                });
+                let Some(j) = found else { continue };
+                let Change::CreateIndex { index: new, .. } = &changes[j] else { continue };
+                let (from, to) = (old.name.clone().unwrap_or_default(), new.name.clone().unwrap_or_default());
+                if from != to && held_relations.contains(&(table.schema.clone(), to.clone())) {
+                    continue;
+                }
+                gone[j] = true;
+                gone[i] = true;
+                let mut instead = Vec::new();
+                if from != to {
+                    instead.push(Change::RenameIndex { table: table.clone(), from, to: to.clone() });
+                }
+                if old.comment != new.comment {
+                    let target = CommentTarget::Index(QualifiedName::new(&table.schema, to));
+                    instead.push(Change::SetComment { target, from: old.comment.clone(), to: new.comment.clone() });
+                }
+                replaced.push((i, instead));
+            }
+            _ => {}
+        }
+    }
+    if !gone.contains(&true) {
+        return;
+    }
+    let mut replaced: BTreeMap<usize, Vec<Change>> = replaced.into_iter().collect();
+    let old = std::mem::take(changes);
+    for (i, c) in old.into_iter().enumerate() {
+        if let Some(instead) = replaced.remove(&i) {
+            changes.extend(instead);
+        } else if !gone[i] {
+            changes.push(c);
+        }
+    }
 }
 
 /// A default PostgreSQL evaluates per row, so adding the column rewrites the table.
@@ -892,6 +1060,29 @@ impl Planner<'_> {
                     .down([format!("ALTER TABLE {table} ADD {}", sql::constraint_def(constraint))]);
                 // Foreign keys go before the keys they reference.
                 b.step.rank.1 = if constraint_is_fk(constraint) { b.step.rank.1 } else { b.step.rank.1 + 1_000_000 };
+                self.push(b);
+            }
+            Change::RenameConstraint { table, from, to } => {
+                // ACCESS EXCLUSIVE on the table, briefly; a key's index is renamed with it.
+                let mut b = self
+                    .step(rank::RENAME_TABLE, format!("rename constraint {from} on {table} to {to}"))
+                    .sql([format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", Ident(from), Ident(to))])
+                    .down([format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", Ident(to), Ident(from))])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::BreaksOldCode);
+                // After every table rename (the statement names the table by its new name).
+                b.step.rank.1 += 1_000_000;
+                self.push(b);
+            }
+            Change::RenameIndex { table, from, to } => {
+                // SHARE UPDATE EXCLUSIVE on the index only (PostgreSQL 12+).
+                let mut b = self
+                    .step(rank::RENAME_TABLE, format!("rename index {from} on {table} to {to}"))
+                    .sql([format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, from), Ident(to))])
+                    .down([format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, to), Ident(from))])
+                    .lock(LockLevel::ShareUpdateExclusive)
+                    .hazard(Hazard::BreaksOldCode);
+                b.step.rank.1 += 1_000_000;
                 self.push(b);
             }
             Change::CreateIndex { table, index } => self.create_index(table, index),
@@ -1527,4 +1718,181 @@ fn not_null_check_name(table: &str, column: &str) -> String {
         cut -= 1;
     }
     format!("{}_not_null", &name[..cut])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::diff;
+    use crate::model::*;
+    use crate::Schema;
+
+    fn build(b: crate::SchemaBuilder) -> Schema {
+        b.build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn users() -> Table {
+        Table::new("users").column(Column::new("id", SqlType::BigInt)).primary_key(["id"])
+    }
+
+    /// `posts` (or its new name) with a default-named key, unique, foreign key,
+    /// checks and index, and `comments` referencing it.
+    fn blog(name: &str, renamed_from: Option<&str>) -> Schema {
+        let mut posts = Table::new(name)
+            .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+            .column(Column::new("user_id", SqlType::BigInt))
+            .column(Column::new("email", SqlType::Text))
+            .column(Column::new("n", SqlType::Integer))
+            .primary_key(["id"])
+            .unique(UniqueConstraint::new(["email"]))
+            .foreign_key(ForeignKey::new(["user_id"], QualifiedName::public("users"), ["id"]))
+            .check(CheckConstraint::new("n < 100"))
+            .check(CheckConstraint::on_column("n", "n > 0"))
+            .index(Index::on(["user_id"]).comment("posts by user"));
+        if let Some(from) = renamed_from {
+            posts = posts.renamed_from(QualifiedName::public(from));
+        }
+        let comments = Table::new("comments")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("post_id", SqlType::BigInt))
+            .primary_key(["id"])
+            .foreign_key(ForeignKey::new(["post_id"], QualifiedName::public(name), ["id"]))
+            .index(Index::on(["post_id"]));
+        build(Schema::builder().add_table(users()).add_table(posts).add_table(comments))
+    }
+
+    fn plan_between(from: &Schema, to: &Schema) -> Plan {
+        let options = PlanOptions::default().with_declared_renames(to);
+        plan(&diff(from, to), &options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn statements(plan: &Plan) -> Vec<&str> {
+        plan.steps.iter().flat_map(|s| s.sql.iter().map(String::as_str)).collect()
+    }
+
+    #[test]
+    fn a_table_rename_renames_its_constraints_and_indexes() {
+        let plan = plan_between(&blog("posts", None), &blog("articles", Some("posts")));
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.posts RENAME TO articles",
+                // In the order of the old names.
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_check TO articles_check",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_email_key TO articles_email_key",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_n_check TO articles_n_check",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_pkey TO articles_pkey",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_user_id_fkey TO articles_user_id_fkey",
+                "ALTER INDEX public.idx_posts_user_id RENAME TO idx_articles_user_id",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let up = plan.up_script();
+        for gone in ["DROP CONSTRAINT", "ADD CONSTRAINT", "ADD PRIMARY", "ADD UNIQUE", "ADD FOREIGN", "VALIDATE", "CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX", "comments"] {
+            assert!(!up.contains(gone), "`{gone}` in:\n{up}");
+        }
+        // One expand transaction, each rename undone by renaming back (last first).
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand && s.transactional && s.down_transactional));
+        assert!(plan.steps.iter().all(|s| s.hazards == [Hazard::BreaksOldCode]), "{:#?}", plan.steps);
+        assert_eq!(plan.migrations(1, "rename").len(), 1);
+        let key = &plan.steps[4];
+        assert_eq!((key.lock, key.statement_timeout), (LockLevel::AccessExclusive, Some(PlanOptions::default().statement_timeout)));
+        assert_eq!(key.down.as_deref(), Some(&["ALTER TABLE public.articles RENAME CONSTRAINT articles_pkey TO posts_pkey".to_owned()][..]));
+        let index = &plan.steps[6];
+        assert_eq!(index.lock, LockLevel::ShareUpdateExclusive);
+        assert_eq!(index.down.as_deref(), Some(&["ALTER INDEX public.idx_articles_user_id RENAME TO idx_posts_user_id".to_owned()][..]));
+        let down_script = plan.down_script().unwrap();
+        let down: Vec<&str> = down_script.lines().filter(|l| l.starts_with("ALTER")).collect();
+        assert_eq!(down.first(), Some(&"ALTER INDEX public.idx_articles_user_id RENAME TO idx_posts_user_id;"));
+        assert_eq!(down.last(), Some(&"ALTER TABLE public.articles RENAME TO posts;"));
+        assert_eq!(down.len(), 7);
+        // Stable: the same diff gives the same plan.
+        assert_eq!(plan, plan_between(&blog("posts", None), &blog("articles", Some("posts"))));
+    }
+
+    #[test]
+    fn renamed_columns_in_keys_and_indexes_follow_a_table_rename() {
+        let old = build(
+            Schema::builder().add_table(
+                Table::new("posts")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("body", SqlType::Text))
+                    .primary_key(["id"])
+                    .unique(UniqueConstraint::new(["body"]))
+                    .index(Index::on(["id", "body"]).named("by_body")),
+            ),
+        );
+        let new = build(
+            Schema::builder().add_table(
+                Table::new("articles")
+                    .renamed_from(QualifiedName::public("posts"))
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("text", SqlType::Text).renamed_from("body"))
+                    .primary_key(["id"])
+                    .unique(UniqueConstraint::new(["text"]))
+                    .index(Index::on(["id", "text"]).named("by_body")),
+            ),
+        );
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.posts RENAME TO articles",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_body_key TO articles_text_key",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_pkey TO articles_pkey",
+                // `by_body` keeps its name: it follows the column by itself.
+                "ALTER TABLE public.articles RENAME COLUMN body TO text",
+            ],
+            "{}",
+            plan.up_script()
+        );
+    }
+
+    #[test]
+    fn a_changed_definition_is_still_dropped_and_added_after_a_table_rename() {
+        let mut new = blog("articles", Some("posts"));
+        let articles = new.tables().iter().find(|t| t.name.name == "articles").unwrap().clone();
+        let mut articles = articles;
+        articles.indexes[0] = Index::on(["user_id", "n"]).named("idx_articles_user_id");
+        articles.checks[0].expr = "n < 1000".into();
+        let mut b = Schema::builder();
+        for t in new.tables() {
+            b = b.add_table(if t.name.name == "articles" { articles.clone() } else { t.clone() });
+        }
+        new = build(b);
+        let plan = plan_between(&blog("posts", None), &new);
+        let up = plan.up_script();
+        for expected in [
+            "RENAME CONSTRAINT posts_pkey TO articles_pkey",
+            "DROP CONSTRAINT IF EXISTS posts_check",
+            "ADD CONSTRAINT articles_check CHECK (n < 1000) NOT VALID",
+            "DROP INDEX CONCURRENTLY IF EXISTS public.idx_posts_user_id",
+            "CREATE INDEX CONCURRENTLY idx_articles_user_id ON public.articles (user_id, n)",
+        ] {
+            assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+        }
+        assert!(!up.contains("RENAME TO idx_articles_user_id") && !up.contains("TO articles_check"), "{up}");
+    }
+
+    #[test]
+    fn a_name_still_held_by_a_dropped_object_is_not_taken_by_a_rename() {
+        let table = |name: &str| Table::new(name).column(Column::new("id", SqlType::BigInt)).column(Column::new("n", SqlType::Integer)).primary_key(["id"]);
+        let old = build(Schema::builder().add_table(table("posts").index(Index::on(["n"])).index(Index::on(["id", "n"]).named("idx_articles_n"))));
+        let new = build(Schema::builder().add_table(table("articles").renamed_from(QualifiedName::public("posts")).index(Index::on(["n"]))));
+        let plan = plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new)).unwrap();
+        let up = plan.up_script();
+        assert!(up.contains("RENAME CONSTRAINT posts_pkey TO articles_pkey"), "{up}");
+        assert!(!up.contains("RENAME TO idx_articles_n"), "{up}");
+        assert!(up.contains("DROP INDEX CONCURRENTLY IF EXISTS public.idx_articles_n") && up.contains("CREATE INDEX CONCURRENTLY idx_articles_n ON public.articles (n)"), "{up}");
+    }
+
+    #[test]
+    fn without_a_declared_rename_a_new_name_is_a_drop_and_an_add() {
+        let old = build(Schema::builder().add_table(users().column(Column::new("email", SqlType::Text)).unique(UniqueConstraint::new(["email"]).named("a"))));
+        let new = build(Schema::builder().add_table(users().column(Column::new("email", SqlType::Text)).unique(UniqueConstraint::new(["email"]).named("b"))));
+        let up = plan_between(&old, &new).up_script();
+        assert!(up.contains("DROP CONSTRAINT IF EXISTS a") && up.contains("ADD CONSTRAINT b UNIQUE USING INDEX b"), "{up}");
+        assert!(!up.contains("RENAME"), "{up}");
+    }
 }
