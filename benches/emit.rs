@@ -5,9 +5,17 @@
 //!
 //! `cargo bench --bench emit -- --warm-up-time 1 --measurement-time 3`
 //!
+//! Two measurements per size:
+//! - `build` and `emit`: one schema, over and over. A 1,000-table schema (6 MB)
+//!   stays in the processor's cache between iterations; a 10,000-table one (60 MB)
+//!   does not, so its tables come from main memory every time.
+//! - `build_same_data` and `emit_same_data`: each iteration handles 10,000 tables,
+//!   as 100 schemas of 100, 10 of 1,000 or one of 10,000, so every size touches the
+//!   same amount of memory and only the schema size differs. Equal time per table
+//!   across sizes means the code itself grows linearly with the schema.
+//!
 //! After criterion's report, a summary gives the time per table of each size and
-//! the 10,000/1,000 time ratio, which stays near 10 (at most 11) while both grow
-//! linearly.
+//! the 10,000/1,000 time ratio of each group (linear growth: at most 11).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -21,6 +29,8 @@ use pgarchitect::model::{
 use pgarchitect::{Schema, SchemaBuilder, SqlType};
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
+/// Tables per iteration in the `_same_data` groups.
+const SAME_DATA_TABLES: usize = 10_000;
 
 fn table_name(i: usize) -> String {
     // Every tenth name needs quoting, as real schemas with mixed-case names do.
@@ -65,37 +75,40 @@ fn schema_builder(n: usize) -> SchemaBuilder {
     (0..n).fold(Schema::builder().enum_type(status), |b, i| b.add_table(table(i, n)))
 }
 
-/// Per-iteration times seen by the timed routines, by (group, tables).
+/// Time per schema seen by the timed routines, by (group, tables).
 static SAMPLES: Mutex<BTreeMap<(&'static str, usize), Vec<f64>>> = Mutex::new(BTreeMap::new());
 /// DDL bytes, by tables.
 static DDL_BYTES: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
 
-fn record(group: &'static str, tables: usize, iters: u64, elapsed: Duration) {
-    if iters > 0 {
-        let per_iter = elapsed.as_secs_f64() / iters as f64;
+/// `schemas`: how many schemas of `tables` tables the `elapsed` time handled.
+fn record(group: &'static str, tables: usize, schemas: u64, elapsed: Duration) {
+    if schemas > 0 {
+        let per_iter = elapsed.as_secs_f64() / schemas as f64;
         SAMPLES.lock().unwrap().entry((group, tables)).or_default().push(per_iter);
     }
 }
 
-fn bench_build(c: &mut Criterion) {
-    let mut group = c.benchmark_group("build");
+/// `copies` builders of `n` tables each; `build` consumes them, so each timed
+/// run gets fresh clones made outside the timed region.
+fn bench_build_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn(usize) -> usize) {
+    let mut group = c.benchmark_group(group_name);
     for n in SIZES {
         let builder = schema_builder(n);
         builder.clone().build().expect("the synthetic schema is valid");
-        group.throughput(Throughput::Elements(n as u64));
-        group.sample_size(if n >= 10_000 { 10 } else { 50 });
+        let copies = copies(n);
+        group.throughput(Throughput::Elements((n * copies) as u64));
+        group.sample_size(if n * copies >= 10_000 { 10 } else { 50 });
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
-            // `build` consumes the builder: clone it outside the timed region.
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let builder = builder.clone();
+                    let builders = vec![builder.clone(); copies];
                     let start = Instant::now();
-                    let schema = black_box(builder.build());
+                    let schemas: Vec<_> = builders.into_iter().map(|b| black_box(b.build())).collect();
                     total += start.elapsed();
-                    drop(schema);
+                    drop(schemas);
                 }
-                record("build", n, iters, total);
+                record(group_name, n, iters * copies as u64, total);
                 total
             });
         });
@@ -103,22 +116,26 @@ fn bench_build(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_emit(c: &mut Criterion) {
-    let mut group = c.benchmark_group("emit");
+/// Emits `copies` distinct schemas of `n` tables each per timed run.
+fn bench_emit_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn(usize) -> usize) {
+    let mut group = c.benchmark_group(group_name);
     for n in SIZES {
-        let schema = schema_builder(n).build().expect("the synthetic schema is valid");
-        let bytes = schema.to_ddl().len();
+        let schemas: Vec<Schema> =
+            (0..copies(n)).map(|_| schema_builder(n).build().expect("the synthetic schema is valid")).collect();
+        let bytes = schemas[0].to_ddl().len();
         DDL_BYTES.lock().unwrap().insert(n, bytes);
-        group.throughput(Throughput::Bytes(bytes as u64));
-        group.sample_size(if n >= 10_000 { 10 } else { 50 });
+        group.throughput(Throughput::Bytes((bytes * schemas.len()) as u64));
+        group.sample_size(if n * schemas.len() >= 10_000 { 10 } else { 50 });
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
             b.iter_custom(|iters| {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    black_box(schema.to_ddl());
+                    for schema in &schemas {
+                        black_box(schema.to_ddl());
+                    }
                 }
                 let elapsed = start.elapsed();
-                record("emit", n, iters, elapsed);
+                record(group_name, n, iters * schemas.len() as u64, elapsed);
                 elapsed
             });
         });
@@ -146,7 +163,7 @@ fn print_summary() {
         return;
     }
     eprintln!("\nsummary (median and fastest of criterion's samples):");
-    for group in ["build", "emit"] {
+    for group in ["build", "emit", "build_same_data", "emit_same_data"] {
         let mut per_size = BTreeMap::new();
         for n in SIZES {
             let Some(s) = samples.get(&(group, n)).filter(|s| s.len() >= 5) else { continue };
@@ -154,13 +171,13 @@ fn print_summary() {
             per_size.insert(n, (mid, best));
             let per_table = |t: f64| t * 1e6 / n as f64;
             let mut line = format!(
-                "  {group:5} {n:>6} tables: {:>9.3} ms ({:>9.3} fastest), {:>6.2} µs/table ({:>6.2} fastest)",
+                "  {group:15} {n:>6} tables: {:>9.3} ms ({:>9.3} fastest), {:>6.2} µs/table ({:>6.2} fastest)",
                 mid * 1e3,
                 best * 1e3,
                 per_table(mid),
                 per_table(best),
             );
-            if group == "emit" {
+            if group.starts_with("emit") {
                 if let Some(b) = bytes.get(&n) {
                     let mbps = |t: f64| *b as f64 / t / 1e6;
                     line += &format!(", {:>6.1} MB/s ({:>6.1} fastest), {b} bytes of DDL", mbps(mid), mbps(best));
@@ -170,9 +187,9 @@ fn print_summary() {
         }
         if let (Some(small), Some(large)) = (per_size.get(&1_000), per_size.get(&10_000)) {
             let ratio = large.1 / small.1;
-            let verdict = if ratio <= 11.0 { "linear" } else { "GROWS FASTER THAN LINEAR" };
+            let verdict = if ratio <= 11.0 { "within 11x" } else { "over 11x" };
             eprintln!(
-                "  {group:5} 10,000/1,000 time ratio: {ratio:.2} on the fastest samples ({verdict}), {:.2} on the medians",
+                "  {group:15} 10,000/1,000 time ratio: {ratio:.2} on the fastest samples ({verdict}), {:.2} on the medians",
                 large.0 / small.0
             );
         }
@@ -181,8 +198,10 @@ fn print_summary() {
 
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
-    bench_build(&mut criterion);
-    bench_emit(&mut criterion);
+    bench_build_group(&mut criterion, "build", |_| 1);
+    bench_emit_group(&mut criterion, "emit", |_| 1);
+    bench_build_group(&mut criterion, "build_same_data", |n| SAME_DATA_TABLES / n);
+    bench_emit_group(&mut criterion, "emit_same_data", |n| SAME_DATA_TABLES / n);
     criterion.final_summary();
     print_summary();
 }

@@ -9,7 +9,6 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fmt::{self, Write};
 
-use crate::ident::hash::NameMap;
 use crate::ident::{Ident, Literal};
 use crate::ddl_objects::{write_domain, write_function, write_role};
 use crate::model::{
@@ -93,7 +92,7 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
         }
     }
 
-    let (order, deferred) = creation_order(schema.tables());
+    let (order, deferred) = creation_order(schema);
     for &i in &order {
         write_table(out, &schema.tables()[i], |k| !deferred[i].contains(&k))?;
     }
@@ -170,20 +169,22 @@ fn domains_in_dependency_order(domains: &[crate::model::Domain]) -> Vec<&crate::
 
 type Deferred = Vec<Vec<usize>>;
 
-/// Tables in foreign-key order (Kahn's algorithm, ties broken by name), and the
-/// foreign keys that must wait until after every table exists.
-fn creation_order(tables: &[Table]) -> (Vec<usize>, Deferred) {
-    let mut index: NameMap<&QualifiedName, usize> = NameMap::default();
-    index.reserve(tables.len());
-    index.extend(tables.iter().enumerate().map(|(i, t)| (&t.name, i)));
+/// Tables in foreign-key order (Kahn's algorithm, ties broken by position, which
+/// is name order), and the foreign keys that must wait until after every table
+/// exists. Works on the positions `build()` resolved, never on names.
+fn creation_order(schema: &Schema) -> (Vec<usize>, Deferred) {
+    let tables = schema.tables();
+    let targets: Vec<&[u32]> = schema.referenced_tables().collect();
     let mut waiting_on = vec![0usize; tables.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
-    for (i, t) in tables.iter().enumerate() {
-        let mut targets: Vec<usize> = t.foreign_keys.iter().filter_map(|fk| index.get(&fk.references).copied()).filter(|&j| j != i).collect();
-        targets.sort_unstable();
-        targets.dedup();
-        waiting_on[i] = targets.len();
-        for j in targets {
+    let mut distinct: Vec<usize> = Vec::new();
+    for (i, own) in targets.iter().enumerate() {
+        distinct.clear();
+        distinct.extend(own.iter().map(|&j| j as usize).filter(|&j| j != i && j < tables.len()));
+        distinct.sort_unstable();
+        distinct.dedup();
+        waiting_on[i] = distinct.len();
+        for &j in &distinct {
             dependents[j].push(i);
         }
     }
@@ -207,11 +208,10 @@ fn creation_order(tables: &[Table]) -> (Vec<usize>, Deferred) {
         };
         created[i] = true;
         order.push(i);
-        for (k, fk) in tables[i].foreign_keys.iter().enumerate() {
-            if let Some(&j) = index.get(&fk.references) {
-                if j != i && !created[j] {
-                    deferred[i].push(k);
-                }
+        for (k, &j) in targets[i].iter().enumerate() {
+            let j = j as usize;
+            if j != i && j < tables.len() && !created[j] {
+                deferred[i].push(k);
             }
         }
         for &d in &dependents[i] {

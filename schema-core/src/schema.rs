@@ -42,6 +42,9 @@ pub struct Schema {
     pub(crate) default_privileges: Vec<DefaultPrivileges>,
     pub(crate) version: Option<SchemaVersion>,
     pub(crate) audit_log: Option<QualifiedName>,
+    /// For each foreign key of each table, in order: the position in `tables` of
+    /// the table it references, resolved once by `build()`.
+    pub(crate) references: Vec<u32>,
 }
 
 /// The version recorded in `schema_migrations` when the DDL is applied.
@@ -127,6 +130,17 @@ impl Schema {
     /// The table called `name`.
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &self.tables[i])
+    }
+
+    /// The position in [`Schema::tables`] of the table each foreign key of each
+    /// table references: `tables()[i].foreign_keys[k]` is entry `k` of item `i`.
+    pub(crate) fn referenced_tables(&self) -> impl Iterator<Item = &[u32]> {
+        let mut rest = self.references.as_slice();
+        self.tables.iter().map(move |t| {
+            let (mine, others) = rest.split_at(t.foreign_keys.len());
+            rest = others;
+            mine
+        })
     }
 
     /// The DDL script (see [`crate::ddl`]).
@@ -293,22 +307,24 @@ impl SchemaBuilder {
             default_privileges,
             version,
             audit_log: None,
+            references: Vec::new(),
         };
         crate::expand::expand(&mut schema, audit_log);
 
         let mut errors = reported;
-        let namespace_set: BTreeSet<String> = namespaces
-            .into_iter()
-            .chain(schema.tables.iter().map(|t| t.name.schema.clone()))
-            .chain(schema.enums.iter().map(|e| e.name.schema.clone()))
-            .chain(schema.domains.iter().map(|e| e.name.schema.clone()))
-            .chain(schema.functions.iter().map(|e| e.name.schema.clone()))
-            .chain(schema.views.iter().map(|e| e.name.schema.clone()))
-            .chain(schema.extensions.iter().filter_map(|e| e.schema.clone()))
-            .filter(|s| s != DEFAULT_NAMESPACE && !s.is_empty())
+        let namespace_set: BTreeSet<&str> = namespaces
+            .iter()
+            .map(String::as_str)
+            .chain(schema.tables.iter().map(|t| t.name.schema.as_str()))
+            .chain(schema.enums.iter().map(|e| e.name.schema.as_str()))
+            .chain(schema.domains.iter().map(|e| e.name.schema.as_str()))
+            .chain(schema.functions.iter().map(|e| e.name.schema.as_str()))
+            .chain(schema.views.iter().map(|e| e.name.schema.as_str()))
+            .chain(schema.extensions.iter().filter_map(|e| e.schema.as_deref()))
+            .filter(|s| *s != DEFAULT_NAMESPACE && !s.is_empty())
             .collect();
-        schema.namespaces = namespace_set.into_iter().collect();
-        crate::validate::check(&schema, &mut errors);
+        schema.namespaces = namespace_set.into_iter().map(str::to_owned).collect();
+        schema.references = crate::validate::check(&schema, &mut errors);
         if errors.is_empty() {
             Ok(schema)
         } else {

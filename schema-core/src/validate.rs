@@ -3,7 +3,6 @@
 //! stops early, so users see all problems in one run.
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::HashSet;
 
 mod objects;
@@ -11,7 +10,7 @@ pub(crate) mod sql;
 
 use crate::error::SchemaError;
 use crate::ident::check_identifier;
-use crate::ident::hash::{NameMap, NameSet};
+use crate::ident::hash::{NameIndex, NameMap, NameSet};
 use crate::model::{EnumType, Index, IndexMethod, IndexTarget, QualifiedName, Table};
 use crate::schema::Schema;
 use crate::types::SqlType;
@@ -25,10 +24,10 @@ pub(crate) fn assign_names(tables: &mut [Table]) {
             pk.name.get_or_insert_with(|| format!("{t}_pkey"));
         }
         for u in &mut table.uniques {
-            u.name.get_or_insert_with(|| format!("{t}_{}_key", u.columns.join("_")));
+            u.name.get_or_insert_with(|| joined_name("", t, u.columns.iter().map(String::as_str), "_key"));
         }
         for fk in &mut table.foreign_keys {
-            fk.name.get_or_insert_with(|| format!("{t}_{}_fkey", fk.columns.join("_")));
+            fk.name.get_or_insert_with(|| joined_name("", t, fk.columns.iter().map(String::as_str), "_fkey"));
         }
         let mut table_checks = 0;
         for c in &mut table.checks {
@@ -49,19 +48,33 @@ pub(crate) fn assign_names(tables: &mut [Table]) {
     }
 }
 
+/// `{prefix}{table}_{part}_{part}{suffix}`, written into one string.
+fn joined_name<'p>(prefix: &str, table: &str, parts: impl Iterator<Item = &'p str> + Clone, suffix: &str) -> String {
+    let len = prefix.len() + table.len() + parts.clone().map(|p| p.len() + 1).sum::<usize>() + suffix.len();
+    let mut name = String::with_capacity(len);
+    name.push_str(prefix);
+    name.push_str(table);
+    for part in parts {
+        name.push('_');
+        name.push_str(part);
+    }
+    name.push_str(suffix);
+    name
+}
+
 /// Names unnamed indexes `idx_{table}_{keys}`.
 pub(crate) fn assign_index_names(t: &str, indexes: &mut [Index]) {
     for index in indexes {
         if index.name.is_none() {
-            let keys: Vec<String> = index
+            let keys: Vec<Cow<'_, str>> = index
                 .keys
                 .iter()
                 .map(|k| match &k.target {
-                    IndexTarget::Column(c) => c.clone(),
-                    IndexTarget::Expression(e) => slug(e),
+                    IndexTarget::Column(c) => Cow::Borrowed(c.as_str()),
+                    IndexTarget::Expression(e) => Cow::Owned(slug(e)),
                 })
                 .collect();
-            index.name = Some(format!("idx_{t}_{}", keys.join("_")));
+            index.name = Some(joined_name("idx_", t, keys.iter().map(|k| k.as_ref()), ""));
         }
     }
 }
@@ -108,10 +121,9 @@ impl Owner<'_> {
 /// Names that share a catalog namespace per schema: relations (`pg_class`: tables,
 /// views, indexes, partitions, sequences) and types (`pg_type`: enums, domains, and
 /// the row type of every table and view). Keys borrow the schema's own strings.
-#[derive(Default)]
 pub(crate) struct Catalog<'a> {
-    relations: NameMap<(&'a str, Cow<'a, str>), Owner<'a>>,
-    types: NameMap<(&'a str, &'a str), Owner<'a>>,
+    relations: NameIndex<(&'a str, Cow<'a, str>), Owner<'a>>,
+    types: NameIndex<(&'a str, &'a str), Owner<'a>>,
 }
 
 impl<'a> Catalog<'a> {
@@ -130,40 +142,25 @@ impl<'a> Catalog<'a> {
             .sum::<usize>()
             + schema.views.iter().map(|v| 1 + v.indexes.len()).sum::<usize>();
         let types = schema.tables.len() + schema.views.len() + schema.enums.len() + schema.domains.len();
-        let mut catalog = Self::default();
-        catalog.relations.reserve(relations);
-        catalog.types.reserve(types);
-        catalog
+        Self { relations: NameIndex::with_capacity(relations), types: NameIndex::with_capacity(types) }
     }
 
     pub(crate) fn relation(&mut self, schema: &'a str, name: impl Into<Cow<'a, str>>, owner: Owner<'a>, errors: &mut Vec<SchemaError>) {
-        match self.relations.entry((schema, name.into())) {
-            Entry::Vacant(slot) => {
-                slot.insert(owner);
-            }
+        match self.relations.insert((schema, name.into()), owner) {
+            Ok(()) => {}
             // PostgreSQL names a second sequence `..._seq1`: two columns may want one name.
-            Entry::Occupied(taken) if matches!((taken.get(), owner), (Owner::Sequence { .. }, Owner::Sequence { .. })) => {}
-            Entry::Occupied(taken) => {
-                let (schema, name) = taken.key();
-                errors.push(SchemaError::DuplicateRelationName {
-                    name: QualifiedName::new(*schema, name.as_ref()),
-                    first: taken.get().describe(),
-                    second: owner.describe(),
-                });
-            }
+            Err((_, Owner::Sequence { .. })) if matches!(owner, Owner::Sequence { .. }) => {}
+            Err(((schema, name), first)) => errors.push(SchemaError::DuplicateRelationName {
+                name: QualifiedName::new(*schema, name.as_ref()),
+                first: first.describe(),
+                second: owner.describe(),
+            }),
         }
     }
 
     pub(crate) fn type_name(&mut self, name: &'a QualifiedName, owner: Owner<'a>, errors: &mut Vec<SchemaError>) {
-        match self.types.entry((&name.schema, &name.name)) {
-            Entry::Vacant(slot) => {
-                slot.insert(owner);
-            }
-            Entry::Occupied(taken) => errors.push(SchemaError::DuplicateTypeName {
-                name: name.clone(),
-                first: taken.get().describe(),
-                second: owner.describe(),
-            }),
+        if let Err((_, first)) = self.types.insert((&name.schema, &name.name), owner) {
+            errors.push(SchemaError::DuplicateTypeName { name: name.clone(), first: first.describe(), second: owner.describe() });
         }
     }
 }
@@ -200,7 +197,10 @@ fn name_of(name: &Option<String>) -> &str {
     name.as_deref().unwrap_or_default()
 }
 
-pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) {
+/// Checks the whole graph; returns, for each foreign key of each table in order,
+/// the position of the table it references (`u32::MAX` where there is none, which
+/// is also an error).
+pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) -> Vec<u32> {
     let (extensions, enums, tables) = (&schema.extensions, &schema.enums, &schema.tables);
     for ns in &schema.namespaces {
         ident(|| format!("schema `{ns}`"), ns, false, errors);
@@ -245,11 +245,18 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) {
         }
     }
 
+    let mut tables_by_name = NameIndex::with_capacity(tables.len());
+    for (i, t) in tables.iter().enumerate() {
+        // A name given twice is reported below; the first table keeps it.
+        let _ = tables_by_name.insert((t.name.schema.as_str(), t.name.name.as_str()), i as u32);
+    }
+    let mut references = Vec::with_capacity(tables.iter().map(|t| t.foreign_keys.len()).sum());
     let mut previous: Option<&QualifiedName> = None;
     for table in tables {
         let tn = &table.name;
         if previous == Some(tn) {
             errors.push(SchemaError::DuplicateTable(tn.clone()));
+            references.extend(table.foreign_keys.iter().map(|_| u32::MAX));
             continue;
         }
         previous = Some(tn);
@@ -319,7 +326,9 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) {
             let name = name_of(&fk.name);
             claim_constraint(&mut constraint_names, tn, name, "foreign key", errors);
             key_columns(table, &fk.columns, || format!("foreign key `{name}`"), errors);
-            check_foreign_key(schema, table, fk, errors);
+            let target = tables_by_name.get(&(fk.references.schema.as_str(), fk.references.name.as_str())).copied();
+            check_foreign_key(target.map(|i| &tables[i as usize]), table, fk, errors);
+            references.push(target.unwrap_or(u32::MAX));
         }
         for index in &table.indexes {
             let name = name_of(&index.name);
@@ -332,6 +341,7 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) {
         objects::check_triggers(table, schema, errors);
     }
     objects::check_schema_objects(schema, &mut catalog, errors);
+    references
 }
 
 /// Records a constraint name of `table`; `false` (and an error) when it is taken.
@@ -625,11 +635,12 @@ fn check_generated(table: &Table, col: &crate::model::Column, expr: &str, errors
     }
 }
 
-fn check_foreign_key(schema: &Schema, table: &Table, fk: &crate::model::ForeignKey, errors: &mut Vec<SchemaError>) {
+/// `target`: the referenced table, if the schema has it.
+fn check_foreign_key(target: Option<&Table>, table: &Table, fk: &crate::model::ForeignKey, errors: &mut Vec<SchemaError>) {
     let tn = &table.name;
     let constraint = || name_of(&fk.name).to_owned();
     let referenced = &fk.references;
-    let Some(target) = schema.table(referenced) else {
+    let Some(target) = target else {
         errors.push(SchemaError::UnknownReferencedTable { table: tn.clone(), constraint: constraint(), referenced: referenced.clone() });
         return;
     };

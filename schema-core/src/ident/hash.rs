@@ -4,7 +4,7 @@
 //! validator and emitter a tenth of their time.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 /// See the module documentation.
 #[derive(Clone, Copy, Default)]
@@ -77,10 +77,103 @@ pub(crate) type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 /// A `HashSet` with [`NameHasher`].
 pub(crate) type NameSet<T> = HashSet<T, BuildHasherDefault<NameHasher>>;
 
+/// The hasher of a map whose keys are hashes already: it passes the `u64` through.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("Prehashed keys are u64 hashes")
+    }
+
+    #[inline]
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The end of a chain of entries whose keys share a hash.
+const END: u32 = u32::MAX;
+
+/// Entries by key, built for the whole-schema checks over tens of thousands of
+/// names. A [`NameMap`] slot holds its key and value (88 bytes for the relation
+/// catalog), so at 10,000 tables every probe lands in a different cache line of a
+/// table larger than a core's cache. Here a slot holds only the key's 64-bit hash
+/// and a position (16 bytes); keys and values sit in a vector in insertion order,
+/// read only when two hashes are equal (the same name again, or a true collision,
+/// which the chain through `next` resolves).
+pub(crate) struct NameIndex<K, V> {
+    slots: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
+    entries: Vec<(K, V, u32)>,
+}
+
+impl<K: Hash + Eq, V> NameIndex<K, V> {
+    /// An index with room for `capacity` keys, so it never rehashes below that.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self { slots: HashMap::with_capacity_and_hasher(capacity, Default::default()), entries: Vec::with_capacity(capacity) }
+    }
+
+    fn hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
+        BuildHasherDefault::<NameHasher>::default().hash_one(key)
+    }
+
+    /// The entry holding `key`: its position, or the last one of its hash chain.
+    fn find<Q>(&self, hash: u64, key: &Q) -> Result<usize, Option<usize>>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        let Some(&first) = self.slots.get(&hash) else { return Err(None) };
+        let mut i = first as usize;
+        loop {
+            let (k, _, next) = &self.entries[i];
+            if k.borrow() == key {
+                return Ok(i);
+            }
+            if *next == END {
+                return Err(Some(i));
+            }
+            i = *next as usize;
+        }
+    }
+
+    /// Adds `key`, or returns the entry that already holds it (key and value).
+    pub(crate) fn insert(&mut self, key: K, value: V) -> Result<(), (&K, &V)> {
+        let hash = Self::hash(&key);
+        let position = u32::try_from(self.entries.len()).expect("fewer than 2^32 names");
+        match self.find(hash, &key) {
+            Ok(i) => {
+                let (k, v, _) = &self.entries[i];
+                return Err((k, v));
+            }
+            Err(None) => {
+                self.slots.insert(hash, position);
+            }
+            Err(Some(last)) => self.entries[last].2 = position,
+        }
+        self.entries.push((key, value, END));
+        Ok(())
+    }
+
+    /// The value held for `key`.
+    pub(crate) fn get<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        // `Borrow` promises equal hashes for `key` and its owned form.
+        self.find(Self::hash(key), key).ok().map(|i| &self.entries[i].1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::{BuildHasher, Hash};
 
     #[test]
     fn distinct_names_hash_apart() {
@@ -96,5 +189,40 @@ mod tests {
         let mut h = NameHasher::default();
         "x".hash(&mut h);
         assert_ne!(h.finish(), 0);
+    }
+
+    /// A hasher that sends every key to one of two hashes, so that chains form.
+    #[test]
+    fn index_keeps_keys_apart_when_their_hashes_collide() {
+        #[derive(PartialEq, Eq, Debug)]
+        struct Clash(u32);
+        impl Hash for Clash {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                (self.0 % 2).hash(state);
+            }
+        }
+        let mut index = NameIndex::with_capacity(2);
+        for i in 0..50 {
+            assert!(index.insert(Clash(i), i * 10).is_ok());
+        }
+        assert_eq!(index.slots.len(), 2);
+        for i in 0..50 {
+            assert_eq!(index.get(&Clash(i)), Some(&(i * 10)));
+        }
+        assert_eq!(index.get(&Clash(50)), None);
+        let (key, value) = index.insert(Clash(7), 0).unwrap_err();
+        assert_eq!((key, *value), (&Clash(7), 70));
+        assert_eq!(index.entries.len(), 50);
+    }
+
+    #[test]
+    fn index_looks_up_borrowed_keys() {
+        let mut index: NameIndex<(&str, &str), usize> = NameIndex::with_capacity(0);
+        index.insert(("public", "users"), 1).unwrap();
+        index.insert(("app", "users"), 2).unwrap();
+        assert_eq!(index.get(&("public", "users")), Some(&1));
+        assert_eq!(index.get(&("app", "users")), Some(&2));
+        assert_eq!(index.get(&("app", "user")), None);
+        assert!(index.insert(("public", "users"), 3).is_err());
     }
 }
