@@ -232,6 +232,16 @@ pub mod __private {
             Ok(std::str::from_utf8(raw)?)
         }
 
+        /// `ToSql::to_sql_checked` of the derived impls: `to_sql` after `accepts`, as
+        /// postgres-types' `to_sql_checked!` does, written out here so the generated
+        /// code names every path in full (that macro names `Box` as found in scope).
+        pub fn to_sql_checked<T: postgres_types::ToSql>(value: &T, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, BoxError> {
+            if !T::accepts(ty) {
+                return Err(Box::new(postgres_types::WrongType::new::<T>(ty.clone())));
+            }
+            value.to_sql(ty, out)
+        }
+
         /// The error for a label the Rust enum does not have.
         pub fn unknown_label(ty: &Type, label: &str) -> BoxError {
             format!("invalid value `{label}` for enum type `{}`", ty.name()).into()

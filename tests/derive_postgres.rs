@@ -120,6 +120,49 @@ fn accepts_only_its_own_type() {
     assert!(<TicketState as ToSql>::accepts(&reordered));
 }
 
+/// The derived impls name every path in full: a module that shadows prelude names
+/// (`Box`, `Result`, `Option`, `Ok`, `Err`, `String`) still compiles them.
+#[allow(dead_code, non_camel_case_types)]
+mod shadowed {
+    pub struct Box;
+    pub struct Result;
+    pub struct Option;
+    pub struct Ok;
+    pub struct Err;
+    pub struct String;
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, pgarchitect::PgEnum)]
+    pub enum Light {
+        Red,
+        Green,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, pgarchitect::Domain)]
+    #[domain(check = "VALUE >= 0")]
+    pub struct Lumens(pub i32);
+}
+
+#[test]
+fn to_sql_checked_refuses_another_type_and_writes_its_own() {
+    use bytes::BytesMut;
+    use postgres::types::IsNull;
+    use shadowed::{Light, Lumens};
+
+    let light = Type::new("light".into(), 0, Kind::Enum(vec!["red".into(), "green".into()]), "public".into());
+    let mut out = BytesMut::new();
+    assert!(matches!(Light::Green.to_sql_checked(&light, &mut out), Ok(IsNull::No)));
+    assert_eq!(&out[..], b"green");
+
+    let Err(err) = Light::Red.to_sql_checked(&Type::TEXT, &mut BytesMut::new()) else { panic!("text accepted for Light") };
+    assert!(err.to_string().contains("Light") && err.to_string().contains("text"), "{err}");
+
+    let mut out = BytesMut::new();
+    assert!(matches!(Lumens(7).to_sql_checked(&Type::INT4, &mut out), Ok(IsNull::No)));
+    assert_eq!(&out[..], 7i32.to_be_bytes());
+    let Err(err) = Lumens(7).to_sql_checked(&Type::TEXT, &mut BytesMut::new()) else { panic!("text accepted for Lumens") };
+    assert!(err.to_string().contains("Lumens"), "{err}");
+}
+
 /// An email address, as the database checks it.
 #[derive(Debug, Clone, PartialEq, Eq, Domain)]
 #[domain(sql_type = "varchar(255)", check(name = "wire_email_format", expr = "VALUE LIKE '_%@_%'"))]

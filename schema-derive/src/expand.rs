@@ -553,7 +553,9 @@ fn postgres_types(e: &ir::PgEnum, real: bool) -> TokenStream {
                 #p::pg_enum::accepts(ty, <Self as #p::PgEnum>::NAME, <Self as #p::PgEnum>::LABELS)
             }
 
-            #pg::to_sql_checked!();
+            fn to_sql_checked(&self, ty: &#pg::Type, out: &mut #p::bytes::BytesMut) -> #p::Result<#pg::IsNull, #p::pg_enum::BoxError> {
+                #p::pg_enum::to_sql_checked(self, ty, out)
+            }
         }
 
         #[automatically_derived]

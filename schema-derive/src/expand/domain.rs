@@ -107,7 +107,9 @@ fn postgres_types(d: &ir::Domain, inner: Option<&syn::Type>) -> TokenStream {
                     false
                 }
 
-                #pg::to_sql_checked!();
+                fn to_sql_checked(&self, ty: &#pg::Type, out: &mut #p::bytes::BytesMut) -> #p::Result<#pg::IsNull, #p::pg_enum::BoxError> {
+                #p::pg_enum::to_sql_checked(self, ty, out)
+            }
             }
 
             #[automatically_derived]
@@ -145,7 +147,9 @@ fn postgres_types(d: &ir::Domain, inner: Option<&syn::Type>) -> TokenStream {
                 #p::pg_domain::accepts(ty, #name, <#inner as #pgs::ToSql>::accepts)
             }
 
-            #pg::to_sql_checked!();
+            fn to_sql_checked(&self, ty: &#pg::Type, out: &mut #p::bytes::BytesMut) -> #p::Result<#pg::IsNull, #p::pg_enum::BoxError> {
+                #p::pg_enum::to_sql_checked(self, ty, out)
+            }
         }
 
         #[automatically_derived]
