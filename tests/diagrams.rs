@@ -264,3 +264,208 @@ fn diagrams_are_deterministic() {
     assert_eq!(fixture::blog().to_mermaid(), fixture::blog().to_mermaid());
     assert_eq!(fixture::blog().to_dot(), fixture::blog().to_dot());
 }
+
+/// Two tables, a materialized view in another namespace reading both (with a
+/// unique, a composite and an expression index), a plain view reading one
+/// table, a view reading the materialized view, and a view with awkward names.
+fn with_views() -> pgarchitect::Schema {
+    use pgarchitect::model::{Column, ForeignKey, Index, IndexKey, Table, View};
+    use pgarchitect::SqlType;
+    let public = QualifiedName::public;
+    let stats = QualifiedName::new("reports", "author_stats");
+    pgarchitect::Schema::builder()
+        .namespace("reports")
+        .namespace("Odd Space")
+        .add_table(
+            Table::new("authors")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("name", SqlType::Text))
+                .primary_key(["id"]),
+        )
+        .add_table(
+            Table::new("books")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("author_id", SqlType::BigInt))
+                .column(Column::new("title", SqlType::Text))
+                .primary_key(["id"])
+                .foreign_key(ForeignKey::new(["author_id"], public("authors"), ["id"]))
+                .index(Index::on(["author_id"])),
+        )
+        .view(
+            View::materialized(
+                stats.clone(),
+                "SELECT a.id AS author_id, a.name AS author_name, count(b.id) AS book_count\n\
+                 FROM public.authors a LEFT JOIN public.books b ON b.author_id = a.id GROUP BY a.id, a.name",
+            )
+            .depends_on(public("authors"))
+            .depends_on(public("books"))
+            .index(Index::on(["author_id"]).unique())
+            .index(Index::on(["book_count", "author_id"]))
+            .index(Index::with_keys([IndexKey::expression("lower(author_name)")]))
+            .comment("Books per author; refreshed nightly"),
+        )
+        .view(View::new(public("recent_books"), "SELECT id, title FROM public.books ORDER BY id DESC LIMIT 10").depends_on(public("books")))
+        .view(
+            View::new(QualifiedName::new("reports", "top_authors"), "SELECT author_id FROM reports.author_stats ORDER BY book_count DESC LIMIT 10")
+                .depends_on(stats),
+        )
+        .view(
+            View::materialized(QualifiedName::new("Odd Space", "end"), "SELECT id AS \"My Col\" FROM public.authors")
+                .depends_on(public("authors"))
+                .index(Index::on(["My Col"]))
+                .comment("A \"quoted\" %% comment | with <markup> & braces {}"),
+        )
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn mermaid_draws_views_and_what_they_read() {
+    let m = with_views().to_mermaid();
+    // A materialized view: labelled as one, with the columns its indexes name
+    // (expression keys have none) and which indexes hold them.
+    assert!(m.contains("    %% reports.author_stats: Books per author; refreshed nightly\n"), "{m}");
+    assert!(
+        m.contains(
+            "    reports_author_stats[\"reports.author_stats (materialized view)\"] {\n        \
+             indexed author_id UK \"unique index (author_id); index (book_count, author_id)\"\n        \
+             indexed book_count \"index (book_count, author_id)\"\n    }\n"
+        ),
+        "{m}"
+    );
+    // A plain view without indexes: no attribute block.
+    assert!(m.contains("\n    recent_books[\"recent_books (view)\"]\n"), "{m}");
+    assert!(m.contains("\n    reports_top_authors[\"reports.top_authors (view)\"]\n"), "{m}");
+    // Awkward names: a sanitized id, a sanitized column, the name in the note.
+    assert!(m.contains("    Odd_Space_end[\"Odd Space.end (materialized view)\"] {\n        indexed My_Col \"column My Col; index (My Col)\"\n"), "{m}");
+    // A dashed (non-identifying) relationship from each view to what it reads.
+    for edge in [
+        "reports_author_stats }o..o{ authors : \"reads\"",
+        "reports_author_stats }o..o{ books : \"reads\"",
+        "recent_books }o..o{ books : \"reads\"",
+        "reports_top_authors }o..o{ reports_author_stats : \"reads\"",
+        "Odd_Space_end }o..o{ authors : \"reads\"",
+    ] {
+        assert!(m.contains(&format!("\n    {edge}\n")), "{edge} missing:\n{m}");
+    }
+    assert_eq!(m.matches(": \"reads\"").count(), 5, "{m}");
+    // Views come after the tables, in the schema's order, before the relationships.
+    let at = |s: &str| m.find(s).unwrap_or_else(|| panic!("{s} missing:\n{m}"));
+    assert!(at("    books {") < at("    Odd_Space_end["), "{m}");
+    assert!(at("    Odd_Space_end[") < at("    recent_books["), "{m}");
+    assert!(at("    recent_books[") < at("    reports_author_stats["), "{m}");
+    assert!(at("    reports_author_stats[") < at("    reports_top_authors["), "{m}");
+    assert!(at("    reports_top_authors[") < at("authors ||--o{ books"), "{m}");
+
+    // Keys only: the view keeps its alone-unique column.
+    let keys = with_views().to_mermaid_with(&DiagramOptions::all().keys_only().without_comments());
+    assert!(keys.contains("reports_author_stats[\"reports.author_stats (materialized view)\"] {\n        indexed author_id UK\n    }\n"), "{keys}");
+    assert!(keys.contains("\n    Odd_Space_end[\"Odd Space.end (materialized view)\"]\n"), "{keys}");
+}
+
+#[test]
+fn view_selection_follows_the_diagram_options() {
+    let schema = with_views();
+    // One namespace: its views, and the tables they read by name only.
+    let reports = schema.to_mermaid_with(&DiagramOptions::namespace("reports"));
+    assert!(reports.contains("reports_author_stats[\"reports.author_stats (materialized view)\"] {"), "{reports}");
+    assert!(reports.contains("reports_top_authors[\"reports.top_authors (view)\"]"), "{reports}");
+    assert!(reports.contains("\n    authors\n") && reports.contains("\n    books\n"), "{reports}");
+    assert!(!reports.contains("recent_books") && !reports.contains("No table matches"), "{reports}");
+    assert!(reports.contains("reports_author_stats }o..o{ books : \"reads\""), "{reports}");
+    let alone = schema.to_mermaid_with(&DiagramOptions::namespace("reports").without_referenced_outside());
+    assert!(!alone.contains("authors\n") && !alone.contains("books"), "{alone}");
+    assert!(alone.contains("reports_top_authors }o..o{ reports_author_stats : \"reads\""), "{alone}");
+    assert_eq!(alone.matches("\"reads\"").count(), 1, "{alone}");
+
+    // A neighbourhood: the views that read a drawn table, or such a view.
+    let around = schema.to_mermaid_with(&DiagramOptions::neighbourhood(QualifiedName::public("authors"), 0));
+    assert!(around.contains("reports_author_stats[") && around.contains("reports_top_authors[") && around.contains("Odd_Space_end["), "{around}");
+    assert!(!around.contains("recent_books"), "{around}");
+    // books is outside the neighbourhood, but a drawn view reads it: by name only.
+    assert!(around.contains("\n    books\n") && around.contains("reports_author_stats }o..o{ books : \"reads\""), "{around}");
+
+    let d = schema.to_dot_with(&DiagramOptions::namespace("reports"));
+    assert!(d.contains("<b>reports</b>") && d.contains("<b>public</b>"), "{d}");
+    assert!(d.contains("<b>author_stats</b>") && !d.contains("<b>recent_books</b>"), "{d}");
+}
+
+#[test]
+fn dot_draws_views_as_dashed_boxes_with_reads_edges() {
+    let d = with_views().to_dot();
+    let stats = node_id(&d, "author_stats");
+    let top = node_id(&d, "top_authors");
+    let recent = node_id(&d, "recent_books");
+    let odd = node_id(&d, "end");
+    let authors = node_id(&d, "authors");
+    let books = node_id(&d, "books");
+    // A box of its own kind, titled with its kind; tables stay plain HTML tables.
+    let node = |id: &str| {
+        let start = d.find(&format!("        {id} [label=<")).unwrap_or_else(|| panic!("no node {id}:\n{d}"));
+        let end = start + d[start..].find("];\n").unwrap();
+        d[start..end].to_owned()
+    };
+    let view_box = ">, shape=box, style=\"rounded,dashed,filled\", fillcolor=\"#f5f7fa\", color=\"#52606d\", margin=0.05";
+    for id in [&stats, &top, &recent, &odd] {
+        assert!(node(id).ends_with(view_box), "{}", node(id));
+    }
+    assert!(!node(&authors).contains("dashed"), "{}", node(&authors));
+    assert!(node(&stats).contains("<b>author_stats</b> <font point-size=\"8\">(materialized view)</font>"), "{}", node(&stats));
+    assert!(node(&stats).contains("<i>Books per author; refreshed nightly</i>"), "{}", node(&stats));
+    assert!(
+        node(&stats).contains(
+            "<tr><td align=\"left\">author_id</td><td align=\"left\"><font point-size=\"8\" color=\"#52606d\">\
+             UK; unique index (author_id); index (book_count, author_id)</font></td></tr>"
+        ),
+        "{}",
+        node(&stats)
+    );
+    assert!(!node(&stats).contains("lower"), "{}", node(&stats));
+    assert!(node(&recent).contains("<b>recent_books</b> <font point-size=\"8\">(view)</font>"), "{}", node(&recent));
+    assert!(node(&odd).contains("<i>A &quot;quoted&quot; %% comment | with &lt;markup&gt; &amp;<br/>braces {}</i>"), "{}", node(&odd));
+    // The views sit in their namespaces' clusters.
+    let cluster_of = |id: &str| {
+        let at = d.find(&format!("        {id} [label=<")).unwrap();
+        let start = d[..at].rfind("subgraph cluster_").unwrap();
+        d[start..].lines().nth(1).unwrap().to_owned()
+    };
+    assert!(cluster_of(&stats).contains("<b>reports</b>") && cluster_of(&top).contains("<b>reports</b>"), "{d}");
+    assert!(cluster_of(&recent).contains("<b>public</b>") && cluster_of(&odd).contains("<b>Odd Space</b>"), "{d}");
+    // A dashed edge labelled `reads` from each view to what it reads.
+    for (view, source) in [(&stats, &authors), (&stats, &books), (&recent, &books), (&top, &stats), (&odd, &authors)] {
+        let edge = format!("    {view} -> {source} [style=dashed, dir=forward, arrowhead=vee, color=\"#7b8794\", label=<reads>];\n");
+        assert!(d.contains(&edge), "{edge} missing:\n{d}");
+    }
+    assert_eq!(d.matches("label=<reads>").count(), 5, "{d}");
+}
+
+#[test]
+fn diagrams_with_views_parse_and_render() {
+    let schema = with_views();
+    let blog = fixture::blog();
+    assert_mermaid_parses(&[
+        ("views", schema.to_mermaid()),
+        ("views_keys", schema.to_mermaid_with(&DiagramOptions::all().keys_only().without_comments())),
+        ("views_reports", schema.to_mermaid_with(&DiagramOptions::namespace("reports"))),
+        ("views_reports_alone", schema.to_mermaid_with(&DiagramOptions::namespace("reports").without_referenced_outside())),
+        ("views_authors_0", schema.to_mermaid_with(&DiagramOptions::neighbourhood(QualifiedName::public("authors"), 0))),
+        ("views_odd", schema.to_mermaid_with(&DiagramOptions::namespace("Odd Space"))),
+    ]);
+    assert_dot_renders(&[
+        ("views", schema.to_dot()),
+        ("views_keys", schema.to_dot_with(&DiagramOptions::all().keys_only().without_comments())),
+        ("views_reports", schema.to_dot_with(&DiagramOptions::namespace("reports"))),
+        ("views_authors_0", schema.to_dot_with(&DiagramOptions::neighbourhood(QualifiedName::public("authors"), 0))),
+    ]);
+    // The blog fixture has a materialized view and a view over posts.
+    let m = blog.to_mermaid();
+    assert!(m.contains("post_stats[\"post_stats (materialized view)\"] {\n        indexed day UK \"unique index (day)\"\n    }\n"), "{m}");
+    assert!(m.contains("\n    published_posts[\"published_posts (view)\"]\n"), "{m}");
+    assert!(m.contains("post_stats }o..o{ posts : \"reads\"") && m.contains("published_posts }o..o{ posts : \"reads\""), "{m}");
+    let d = blog.to_dot();
+    let posts = node_id(&d, "posts");
+    for view in ["post_stats", "published_posts"] {
+        let v = node_id(&d, view);
+        assert!(d.contains(&format!("    {v} -> {posts} [style=dashed, dir=forward, arrowhead=vee, color=\"#7b8794\", label=<reads>];")), "{d}");
+    }
+}

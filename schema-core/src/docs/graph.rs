@@ -1,10 +1,11 @@
 //! What a diagram draws: [`DiagramOptions`] select a namespace or the
 //! neighbourhood of one table, and the foreign keys between the drawn tables
-//! become edges with their cardinality.
+//! become edges with their cardinality. Views and materialized views are drawn
+//! as entities of their own, with an edge to each table or view they read.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::model::{Column, ForeignKey, QualifiedName, Table};
+use crate::model::{Column, ForeignKey, IndexTarget, QualifiedName, Table, View};
 use crate::schema::Schema;
 
 use super::describe::{cardinality, Cardinality};
@@ -24,12 +25,14 @@ use super::describe::{cardinality, Cardinality};
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DiagramOptions {
-    /// Draw only tables in this namespace (schema).
+    /// Draw only tables and views in this namespace (schema).
     pub namespace: Option<String>,
-    /// Draw only tables within `hops` foreign-key hops (in either direction) of this table.
+    /// Draw only tables within `hops` foreign-key hops (in either direction) of
+    /// this table, and the views that read them.
     pub focus: Option<(QualifiedName, usize)>,
-    /// Draw tables outside the selection that selected tables reference, by name
-    /// only, so every foreign key of a drawn table stays visible.
+    /// Draw tables outside the selection that selected tables reference (or
+    /// selected views read), by name only, so every foreign key of a drawn table
+    /// stays visible.
     pub referenced_outside: bool,
     /// Draw only key columns (primary, foreign, unique).
     pub keys_only: bool,
@@ -46,17 +49,19 @@ impl Default for DiagramOptions {
 }
 
 impl DiagramOptions {
-    /// Every table.
+    /// Every table and view.
     pub fn all() -> Self {
         Self::default()
     }
 
-    /// Only the tables of one namespace (and, by name, the tables they reference elsewhere).
+    /// Only the tables and views of one namespace (and, by name, the tables they
+    /// reference or read elsewhere).
     pub fn namespace(namespace: impl Into<String>) -> Self {
         Self { namespace: Some(namespace.into()), ..Self::default() }
     }
 
-    /// Only `table` and the tables within `hops` foreign-key hops of it.
+    /// Only `table`, the tables within `hops` foreign-key hops of it, and the
+    /// views that read them.
     pub fn neighbourhood(table: QualifiedName, hops: usize) -> Self {
         Self { focus: Some((table, hops)), ..Self::default() }
     }
@@ -100,11 +105,23 @@ pub(crate) struct Edge<'a> {
     pub(crate) kind: EdgeKind<'a>,
 }
 
-/// The tables a diagram draws in full, those it draws by name only, and the edges.
+/// A drawn view reads `source`, a table or view (drawn in full or by name only).
+pub(crate) struct ReadEdge<'a> {
+    pub(crate) view: &'a View,
+    pub(crate) source: &'a QualifiedName,
+}
+
+/// The tables and views a diagram draws in full, those it draws by name only,
+/// and the edges.
 pub(crate) struct Selection<'a> {
     pub(crate) tables: Vec<&'a Table>,
+    /// Views and materialized views, in the schema's order (by qualified name).
+    pub(crate) views: Vec<&'a View>,
     pub(crate) stubs: Vec<&'a QualifiedName>,
     pub(crate) edges: Vec<Edge<'a>>,
+    /// From each drawn view to what it reads, in the order of `views` and then of
+    /// `View::depends_on`.
+    pub(crate) reads: Vec<ReadEdge<'a>>,
 }
 
 impl<'a> Selection<'a> {
@@ -138,7 +155,87 @@ impl<'a> Selection<'a> {
                 }
             }
         }
-        Selection { tables, stubs: stubs.into_iter().collect(), edges }
+        let views = select_views(schema, options, &selected);
+        let drawn_views: BTreeSet<&QualifiedName> = views.iter().map(|v| &v.name).collect();
+        let mut reads = Vec::new();
+        for view in &views {
+            let mut seen = BTreeSet::new();
+            for source in view.depends_on.iter().filter(|d| seen.insert(*d)) {
+                let inside = selected.contains(source) || drawn_views.contains(source);
+                if inside || options.referenced_outside {
+                    if !inside {
+                        stubs.insert(source);
+                    }
+                    reads.push(ReadEdge { view, source });
+                }
+            }
+        }
+        Selection { tables, views, stubs: stubs.into_iter().collect(), edges, reads }
+    }
+}
+
+/// The views in the selected namespace; with a focus, only those that read a
+/// selected table or, in turn, such a view.
+fn select_views<'a>(schema: &'a Schema, options: &DiagramOptions, selected: &BTreeSet<&QualifiedName>) -> Vec<&'a View> {
+    let candidates: Vec<&View> = schema.views().iter().filter(|v| options.namespace.as_ref().map_or(true, |ns| &v.name.schema == ns)).collect();
+    if options.focus.is_none() {
+        return candidates;
+    }
+    let mut chosen: BTreeSet<&QualifiedName> = BTreeSet::new();
+    loop {
+        let before = chosen.len();
+        for v in &candidates {
+            if !chosen.contains(&v.name) && v.depends_on.iter().any(|d| selected.contains(d) || chosen.contains(d)) {
+                chosen.insert(&v.name);
+            }
+        }
+        if chosen.len() == before {
+            break;
+        }
+    }
+    candidates.into_iter().filter(|v| chosen.contains(&v.name)).collect()
+}
+
+/// The columns of a view that its indexes name (expression keys have no
+/// column), in order of first appearance, each with the indexes that hold it:
+/// `(column, alone unique, ["unique index (a, b)", ...])`.
+pub(crate) fn view_indexed_columns(view: &View) -> Vec<(&str, bool, Vec<String>)> {
+    let mut columns: Vec<(&str, bool, Vec<String>)> = Vec::new();
+    for index in &view.indexes {
+        let keys: Vec<&str> = index
+            .keys
+            .iter()
+            .map(|k| match &k.target {
+                IndexTarget::Column(c) => c.as_str(),
+                IndexTarget::Expression(e) => e.as_str(),
+            })
+            .collect();
+        let kind = if index.unique { "unique index" } else { "index" };
+        let partial = if index.predicate.is_some() { ", partial" } else { "" };
+        let note = format!("{kind} ({}){partial}", keys.join(", "));
+        let alone_unique = index.unique && index.predicate.is_none() && index.keys.len() == 1;
+        for key in &index.keys {
+            let IndexTarget::Column(column) = &key.target else { continue };
+            match columns.iter_mut().find(|(c, ..)| c == column) {
+                Some((_, unique, notes)) => {
+                    *unique |= alone_unique;
+                    if !notes.contains(&note) {
+                        notes.push(note.clone());
+                    }
+                }
+                None => columns.push((column, alone_unique, vec![note.clone()])),
+            }
+        }
+    }
+    columns
+}
+
+/// `view` or `materialized view`.
+pub(crate) fn view_kind(view: &View) -> &'static str {
+    if view.materialized {
+        "materialized view"
+    } else {
+        "view"
     }
 }
 

@@ -1,6 +1,10 @@
 //! Mermaid `erDiagram`: every drawn table with typed columns, PK/FK/UK markers
 //! and notes, and each foreign key as a relationship whose cardinality follows
-//! from nullability and uniqueness.
+//! from nullability and uniqueness. Each view and materialized view is an
+//! entity whose label says which it is
+//! (`post_stats["post_stats (materialized view)"]`), with the columns its
+//! indexes name, and a dashed (non-identifying) relationship labelled `reads`
+//! to each table or view it reads.
 //!
 //! Mermaid's grammar is narrower than SQL's: attribute types and names are
 //! single words, comments are double-quoted strings without `"`, and some words
@@ -15,17 +19,17 @@ use crate::model::QualifiedName;
 use crate::schema::Schema;
 use crate::types::SqlType;
 
-use super::graph::{column_keys, column_notes, first_sentence, EdgeKind, Selection};
+use super::graph::{column_keys, column_notes, first_sentence, view_indexed_columns, view_kind, EdgeKind, Selection};
 use super::DiagramOptions;
 
-/// The `erDiagram` of the tables `options` select.
+/// The `erDiagram` of the tables and views `options` select.
 pub fn mermaid(schema: &Schema, options: &DiagramOptions) -> String {
     let mut out = String::with_capacity(256 + schema.tables().len() * 512);
     write_mermaid(schema, options, &mut out).expect("writing to a String cannot fail");
     out
 }
 
-/// Writes the `erDiagram` of the tables `options` select into `out`.
+/// Writes the `erDiagram` of the tables and views `options` select into `out`.
 pub fn write_mermaid<W: Write>(schema: &Schema, options: &DiagramOptions, out: &mut W) -> fmt::Result {
     let selection = Selection::new(schema, options);
     out.write_str("erDiagram\n")?;
@@ -34,10 +38,13 @@ pub fn write_mermaid<W: Write>(schema: &Schema, options: &DiagramOptions, out: &
     for t in &selection.tables {
         ids.assign(&t.name);
     }
+    for v in &selection.views {
+        ids.assign(&v.name);
+    }
     for s in &selection.stubs {
         ids.assign(s);
     }
-    if selection.tables.is_empty() {
+    if selection.tables.is_empty() && selection.views.is_empty() {
         out.write_str("    %% No table matches the diagram options.\n")?;
     }
     for table in &selection.tables {
@@ -68,6 +75,35 @@ pub fn write_mermaid<W: Write>(schema: &Schema, options: &DiagramOptions, out: &
         }
         out.write_str("    }\n")?;
     }
+    for view in &selection.views {
+        if let Some(c) = &view.comment {
+            writeln!(out, "    %% {}: {}", view.name, comment_line(c))?;
+        }
+        let label = format!("{} ({})", display_name(&view.name), view_kind(view));
+        let columns: Vec<_> = view_indexed_columns(view).into_iter().filter(|(_, unique, _)| !options.keys_only || *unique).collect();
+        if columns.is_empty() {
+            writeln!(out, "    {}", ids.labelled(&view.name, &label))?;
+            continue;
+        }
+        writeln!(out, "    {} {{", ids.labelled(&view.name, &label))?;
+        for (column, unique, indexes) in columns {
+            // The model knows a view's indexed columns but not their types.
+            write!(out, "        indexed {}", word(column))?;
+            if unique {
+                out.write_str(" UK")?;
+            }
+            if options.comments {
+                let mut notes = Vec::new();
+                if word(column) != column {
+                    notes.push(format!("column {column}"));
+                }
+                notes.extend(indexes);
+                write!(out, " \"{}\"", quoted(&notes.join("; ")))?;
+            }
+            out.write_str("\n")?;
+        }
+        out.write_str("    }\n")?;
+    }
     for stub in &selection.stubs {
         writeln!(out, "    {}", ids.declaration(stub))?;
     }
@@ -82,6 +118,10 @@ pub fn write_mermaid<W: Write>(schema: &Schema, options: &DiagramOptions, out: &
             }
             EdgeKind::Audit => writeln!(out, "    {parent} |o--o{{ {child} : \"audit trail\"")?,
         }
+    }
+    for read in &selection.reads {
+        // Dashed: the view holds no key of what it reads.
+        writeln!(out, "    {} }}o..o{{ {} : \"reads\"", ids.id(&read.view.name), ids.id(read.source))?;
     }
     Ok(())
 }
@@ -116,14 +156,18 @@ impl EntityIds {
 
     /// `id`, or `id["display name"]` when the id differs from the name shown.
     fn declaration(&self, name: &QualifiedName) -> String {
+        self.labelled(name, &display_name(name))
+    }
+
+    /// `id`, or `id["label"]` when the id differs from `label`.
+    fn labelled(&self, name: &QualifiedName, label: &str) -> String {
         let id = self.id(name);
-        let display = display_name(name);
-        if id == display {
+        if id == label {
             id.to_owned()
         } else {
             // Alias strings may not hold `"`, `%`, `\` or line breaks.
             let alias: String =
-                display.chars().map(|c| if matches!(c, '"' | '%' | '\\' | '\r' | '\n' | '\u{b}' | '\u{8}') { '_' } else { c }).collect();
+                label.chars().map(|c| if matches!(c, '"' | '%' | '\\' | '\r' | '\n' | '\u{b}' | '\u{8}') { '_' } else { c }).collect();
             format!("{id}[\"{alias}\"]")
         }
     }
