@@ -1,6 +1,6 @@
 // The expansion uses only absolute paths, so local items that shadow prelude
-// names (`Option`, `Result`, `String`, `Vec`, `Some`, `Ok`) do not break it.
-// (Not `Box`: postgres-types' `to_sql_checked!`, used with that feature, names it.)
+// names (`Option`, `Result`, `String`, `Vec`, `Box`, `Some`, `Ok`) do not break
+// it, with the postgres-types impls too.
 #![allow(dead_code, non_upper_case_globals)]
 
 use pgarchitect::{Domain, PgEnum, Table};
@@ -9,6 +9,7 @@ struct Option;
 type Result = ();
 struct String;
 struct Vec;
+struct Box;
 const Some: () = ();
 const Ok: () = ();
 const None: () = ();
