@@ -167,12 +167,14 @@ fn infer_extensions(schema: &mut Schema) {
             }
         }
         for column in &table.columns {
-            let default = column.default.as_deref().unwrap_or_default();
-            if default.contains("uuid_generate_v") {
-                needed.push("uuid-ossp");
-            }
-            if ["gen_random_bytes(", "crypt(", "gen_salt(", "pgp_sym_encrypt("].iter().any(|f| default.contains(f)) {
-                needed.push("pgcrypto");
+            // Only a function call can need an extension: most defaults are literals.
+            if let Some(default) = column.default.as_deref().filter(|d| d.contains('(')) {
+                if default.contains("uuid_generate_v") {
+                    needed.push("uuid-ossp");
+                }
+                if ["gen_random_bytes(", "crypt(", "gen_salt(", "pgp_sym_encrypt("].iter().any(|f| default.contains(f)) {
+                    needed.push("pgcrypto");
+                }
             }
             if matches!(column.ty.named(), Some(n) if n.name == "citext") {
                 needed.push("citext");
@@ -183,5 +185,39 @@ fn infer_extensions(schema: &mut Schema) {
         if !schema.extensions.iter().any(|e| e.name == name) {
             schema.extensions.push(Extension::new(name));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Column, Index, IndexKey, IndexMethod, QualifiedName, Table};
+    use crate::{Schema, SqlType};
+
+    fn extensions_of(table: Table) -> Vec<String> {
+        let schema = Schema::builder().add_table(table).build().expect("valid");
+        schema.extensions().iter().map(|e| e.name.clone()).collect()
+    }
+
+    #[test]
+    fn extensions_follow_defaults_types_and_operator_classes() {
+        let table = Table::new("t")
+            .column(Column::new("id", SqlType::Uuid).default_expr("uuid_generate_v4()"))
+            .column(Column::new("secret", SqlType::Text).default_expr("crypt('x', gen_salt('bf'))"))
+            .column(Column::new("email", SqlType::Named(QualifiedName::new("", "citext"))))
+            .column(Column::new("title", SqlType::Text))
+            .column(Column::new("at", SqlType::Timestamptz).default_expr("now()"))
+            .primary_key(["id"])
+            .index(Index::with_keys([IndexKey::column("title").opclass("gin_trgm_ops")]).using(IndexMethod::Gin))
+            .index(Index::on(["at"]).using(IndexMethod::Gist));
+        assert_eq!(extensions_of(table), ["btree_gist", "citext", "pg_trgm", "pgcrypto", "uuid-ossp"]);
+    }
+
+    #[test]
+    fn literal_defaults_need_no_extension() {
+        let table = Table::new("t")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("note", SqlType::Text).default_text("uuid_generate_v4 and crypt are words here"))
+            .primary_key(["id"]);
+        assert!(extensions_of(table).is_empty());
     }
 }
