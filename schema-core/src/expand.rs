@@ -95,16 +95,39 @@ pub(crate) fn expand(schema: &mut Schema, audit_log: Option<AuditLog>) {
 
 /// Sorts tables by name, stably. A `Table` is about 500 bytes: sorting the
 /// tables themselves would move each one log(n) times, so the sort orders
-/// positions and each table then moves once. Tables often come in order already,
-/// and then nothing moves.
-fn sort_tables(tables: &mut Vec<Table>) {
+/// positions and the tables then move into place by swaps. The names are first
+/// copied into one buffer, so comparisons read it rather than two heap strings per
+/// table spread over the whole schema. Tables often come in order already, and
+/// then nothing moves.
+fn sort_tables(tables: &mut [Table]) {
     if tables.windows(2).all(|w| w[0].name <= w[1].name) {
         return;
     }
-    let mut order: Vec<u32> = (0..u32::try_from(tables.len()).expect("fewer than 2^32 tables")).collect();
-    order.sort_by(|&a, &b| tables[a as usize].name.cmp(&tables[b as usize].name));
-    let mut slots: Vec<Option<Table>> = std::mem::take(tables).into_iter().map(Some).collect();
-    tables.extend(order.into_iter().map(|i| slots[i as usize].take().expect("a permutation takes each table once")));
+    let mut names = String::with_capacity(tables.iter().map(|t| t.name.schema.len() + t.name.name.len()).sum());
+    // (start of the schema, end of the schema and start of the name, end, position)
+    let mut keys: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(tables.len());
+    for (i, t) in tables.iter().enumerate() {
+        let start = names.len();
+        names.push_str(&t.name.schema);
+        let middle = names.len();
+        names.push_str(&t.name.name);
+        keys.push((start, middle, names.len(), i));
+    }
+    // The order of `QualifiedName`: schema, then name.
+    let name = |&(start, middle, end, _): &(usize, usize, usize, usize)| (&names[start..middle], &names[middle..end]);
+    keys.sort_by(|a, b| name(a).cmp(&name(b)));
+    // In place, cycle by cycle: position `k` takes the table at `from[k]`.
+    let mut from: Vec<usize> = keys.into_iter().map(|(.., i)| i).collect();
+    for start in 0..from.len() {
+        let mut k = start;
+        while from[k] != start {
+            let next = from[k];
+            tables.swap(k, next);
+            from[k] = k;
+            k = next;
+        }
+        from[k] = k;
+    }
 }
 
 /// Turns a period window and a hash modulus into concrete partitions.
@@ -210,6 +233,24 @@ mod tests {
             .index(Index::with_keys([IndexKey::column("title").opclass("gin_trgm_ops")]).using(IndexMethod::Gin))
             .index(Index::on(["at"]).using(IndexMethod::Gist));
         assert_eq!(extensions_of(table), ["btree_gist", "citext", "pg_trgm", "pgcrypto", "uuid-ossp"]);
+    }
+
+    #[test]
+    fn tables_come_out_sorted_by_schema_then_name_whatever_the_order_added() {
+        let names = [("public", "b"), ("app", "z"), ("public", "a b"), ("app", "a"), ("public", "B"), ("public", "a")];
+        let table = |(schema, name): (&str, &str)| {
+            Table::in_schema(schema, name).column(Column::new("id", SqlType::BigInt)).primary_key(["id"])
+        };
+        let mut expected: Vec<(String, String)> = names.iter().map(|&(s, n)| (s.to_owned(), n.to_owned())).collect();
+        expected.sort();
+        for rotation in 0..names.len() {
+            let mut shuffled = names;
+            shuffled.rotate_left(rotation);
+            shuffled.swap(0, names.len() - 1);
+            let schema = shuffled.iter().fold(Schema::builder(), |b, &n| b.add_table(table(n))).build().expect("valid");
+            let got: Vec<(String, String)> = schema.tables().iter().map(|t| (t.name.schema.clone(), t.name.name.clone())).collect();
+            assert_eq!(got, expected, "added in the order {shuffled:?}");
+        }
     }
 
     #[test]
