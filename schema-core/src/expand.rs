@@ -68,17 +68,24 @@ pub(crate) fn expand(schema: &mut Schema, audit_log: Option<AuditLog>) {
         schema.functions.push(builtin::set_updated_at());
     }
 
+    // One pass over each table's contents: a large schema does not fit in the
+    // processor's caches, and every further pass would read it from memory again.
     let mut needs_ensure = false;
+    let mut needed: Vec<&'static str> = Vec::new();
     for table in &mut schema.tables {
         expand_partitions(table);
         needs_ensure |= table.partitioning.as_ref().and_then(|p| p.window).is_some_and(|w| w.ahead > 0);
+        infer_extensions(table, &mut needed);
+        crate::validate::assign_names(table);
     }
     if needs_ensure && !schema.functions.iter().any(|f| f.name == builtin::ensure_partitions_name()) {
         schema.functions.push(builtin::ensure_partitions());
     }
-
-    infer_extensions(schema);
-    crate::validate::assign_names(&mut schema.tables);
+    for name in needed {
+        if !schema.extensions.iter().any(|e| e.name == name) {
+            schema.extensions.push(Extension::new(name));
+        }
+    }
     for view in &mut schema.views {
         crate::validate::assign_index_names(&view.name.name, &mut view.indexes);
     }
@@ -169,44 +176,36 @@ fn expand_partitions(table: &mut Table) {
     }
 }
 
-/// Adds the extensions that operator classes and default expressions need.
-fn infer_extensions(schema: &mut Schema) {
-    let mut needed: Vec<&'static str> = Vec::new();
-    for table in &schema.tables {
-        for index in table.indexes.iter() {
-            for key in &index.keys {
-                match key.opclass.as_deref().map(|o| o.rsplit('.').next().unwrap_or(o)) {
-                    Some("gin_trgm_ops" | "gist_trgm_ops") => needed.push("pg_trgm"),
-                    Some(op) if op.starts_with("gist_") && op.ends_with("_ops") && op != "gist_trgm_ops" => needed.push("btree_gist"),
-                    None if index.method == IndexMethod::Gist => {
-                        if let IndexTarget::Column(c) = &key.target {
-                            if table.find_column(c).is_some_and(|c| c.ty.is_btree_scalar()) {
-                                needed.push("btree_gist");
-                            }
+/// Collects the extensions that `table`'s operator classes and default expressions need.
+fn infer_extensions(table: &Table, needed: &mut Vec<&'static str>) {
+    for index in table.indexes.iter() {
+        for key in &index.keys {
+            match key.opclass.as_deref().map(|o| o.rsplit('.').next().unwrap_or(o)) {
+                Some("gin_trgm_ops" | "gist_trgm_ops") => needed.push("pg_trgm"),
+                Some(op) if op.starts_with("gist_") && op.ends_with("_ops") && op != "gist_trgm_ops" => needed.push("btree_gist"),
+                None if index.method == IndexMethod::Gist => {
+                    if let IndexTarget::Column(c) = &key.target {
+                        if table.find_column(c).is_some_and(|c| c.ty.is_btree_scalar()) {
+                            needed.push("btree_gist");
                         }
                     }
-                    _ => {}
                 }
-            }
-        }
-        for column in &table.columns {
-            // Only a function call can need an extension: most defaults are literals.
-            if let Some(default) = column.default.as_deref().filter(|d| d.contains('(')) {
-                if default.contains("uuid_generate_v") {
-                    needed.push("uuid-ossp");
-                }
-                if ["gen_random_bytes(", "crypt(", "gen_salt(", "pgp_sym_encrypt("].iter().any(|f| default.contains(f)) {
-                    needed.push("pgcrypto");
-                }
-            }
-            if matches!(column.ty.named(), Some(n) if n.name == "citext") {
-                needed.push("citext");
+                _ => {}
             }
         }
     }
-    for name in needed {
-        if !schema.extensions.iter().any(|e| e.name == name) {
-            schema.extensions.push(Extension::new(name));
+    for column in &table.columns {
+        // Only a function call can need an extension: most defaults are literals.
+        if let Some(default) = column.default.as_deref().filter(|d| d.contains('(')) {
+            if default.contains("uuid_generate_v") {
+                needed.push("uuid-ossp");
+            }
+            if ["gen_random_bytes(", "crypt(", "gen_salt(", "pgp_sym_encrypt("].iter().any(|f| default.contains(f)) {
+                needed.push("pgcrypto");
+            }
+        }
+        if matches!(column.ty.named(), Some(n) if n.name == "citext") {
+            needed.push("citext");
         }
     }
 }

@@ -15,37 +15,35 @@ use crate::model::{EnumType, Index, IndexMethod, IndexTarget, QualifiedName, Tab
 use crate::schema::Schema;
 use crate::types::SqlType;
 
-/// Fills in `None` names with PostgreSQL's conventions. Names are not truncated:
-/// one over 63 bytes is reported by [`check`] instead.
-pub(crate) fn assign_names(tables: &mut [Table]) {
-    for table in tables {
-        let t = &table.name.name;
-        if let Some(pk) = &mut table.primary_key {
-            pk.name.get_or_insert_with(|| format!("{t}_pkey"));
-        }
-        for u in &mut table.uniques {
-            u.name.get_or_insert_with(|| joined_name("", t, u.columns.iter().map(String::as_str), "_key"));
-        }
-        for fk in &mut table.foreign_keys {
-            fk.name.get_or_insert_with(|| joined_name("", t, fk.columns.iter().map(String::as_str), "_fkey"));
-        }
-        let mut table_checks = 0;
-        for c in &mut table.checks {
-            if c.name.is_none() {
-                c.name = Some(match &c.column {
-                    Some(col) => format!("{t}_{col}_check"),
-                    None => {
-                        table_checks += 1;
-                        match table_checks {
-                            1 => format!("{t}_check"),
-                            n => format!("{t}_check{}", n - 1),
-                        }
-                    }
-                });
-            }
-        }
-        assign_index_names(t, &mut table.indexes);
+/// Fills in `table`'s `None` names with PostgreSQL's conventions. Names are not
+/// truncated: one over 63 bytes is reported by [`check`] instead.
+pub(crate) fn assign_names(table: &mut Table) {
+    let t = &table.name.name;
+    if let Some(pk) = &mut table.primary_key {
+        pk.name.get_or_insert_with(|| format!("{t}_pkey"));
     }
+    for u in &mut table.uniques {
+        u.name.get_or_insert_with(|| joined_name("", t, u.columns.iter().map(String::as_str), "_key"));
+    }
+    for fk in &mut table.foreign_keys {
+        fk.name.get_or_insert_with(|| joined_name("", t, fk.columns.iter().map(String::as_str), "_fkey"));
+    }
+    let mut table_checks = 0;
+    for c in &mut table.checks {
+        if c.name.is_none() {
+            c.name = Some(match &c.column {
+                Some(col) => format!("{t}_{col}_check"),
+                None => {
+                    table_checks += 1;
+                    match table_checks {
+                        1 => format!("{t}_check"),
+                        n => format!("{t}_check{}", n - 1),
+                    }
+                }
+            });
+        }
+    }
+    assign_index_names(t, &mut table.indexes);
 }
 
 /// `{prefix}{table}_{part}_{part}{suffix}`, written into one string.
@@ -127,7 +125,7 @@ pub(crate) struct Catalog<'a> {
 }
 
 impl<'a> Catalog<'a> {
-    /// A catalog with room for the relations and types of `schema`, so it never rehashes.
+    /// A catalog with room for the relations and types of `schema`, so it seldom rehashes.
     fn for_schema(schema: &Schema) -> Self {
         let relations: usize = schema
             .tables
@@ -137,7 +135,9 @@ impl<'a> Catalog<'a> {
                     + t.uniques.len()
                     + t.indexes.len()
                     + t.partitioning.as_ref().map_or(0, |p| p.partitions.len() + 1)
-                    + t.columns.iter().filter(|c| c.identity.is_some() || is_serial(&c.ty)).count()
+                    // The sequence of an identity or serial column, which most
+                    // tables have one of (counting them would read every column).
+                    + 1
             })
             .sum::<usize>()
             + schema.views.iter().map(|v| 1 + v.indexes.len()).sum::<usize>();
