@@ -55,10 +55,8 @@ pub(crate) fn expand(schema: &mut Schema, audit_log: Option<AuditLog>) {
         schema.functions.push(log.function());
         schema.audit_log = Some(log.table.clone());
     }
-    if schema.version.is_some() {
-        if !schema.tables.iter().any(|t| t.name == QualifiedName::public("schema_migrations")) {
-            schema.tables.push(builtin::version_table(DEFAULT_NAMESPACE));
-        }
+    if schema.version.is_some() && !schema.tables.iter().any(|t| t.name == QualifiedName::public("schema_migrations")) {
+        schema.tables.push(builtin::version_table(DEFAULT_NAMESPACE));
     }
 
     let uses = |schema: &Schema, name: &QualifiedName| {

@@ -595,8 +595,8 @@ mod tests {
     fn rust_mapping() {
         assert_eq!(<Vec<Option<i32>>>::sql_type(), SqlType::Integer.array());
         assert_eq!(<Vec<u8>>::sql_type(), SqlType::Bytea);
-        assert!(!<Vec<u8>>::NULLABLE);
-        assert!(<Option<&str>>::NULLABLE);
+        let nullable = [<Vec<u8>>::NULLABLE, <Option<&str>>::NULLABLE];
+        assert_eq!(nullable, [false, true]);
         assert_eq!(<&str>::sql_type(), SqlType::Text);
     }
 }

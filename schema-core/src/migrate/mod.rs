@@ -6,8 +6,9 @@
 //! `postgres`) reads graphs from databases, normalises declarations, and runs
 //! migrations under an advisory lock.
 //!
-//! Renames: the model has no `renamed_from` yet, so declare them in
-//! [`PlanOptions::renames`].
+//! Renames: declare them with `renamed_from` on tables and columns (then
+//! [`PlanOptions::with_declared_renames`] picks them up), or list them in
+//! [`PlanOptions::renames`]. A renamed table's constraints and indexes follow it.
 
 mod checksum;
 mod diff;
