@@ -452,6 +452,127 @@ fn rls_restrictive_policies_and_policy_roles() {
     expect_sqlstate(c.execute("INSERT INTO docs VALUES (9, 1, false, false)", &[]), "42501", "INSERT with no applicable policy");
 }
 
+/// A partition can be queried by its own name, and then only ITS row-level
+/// security applies, not the parent's policies. Every partition of a table with
+/// (forced) row-level security gets it enabled and forced with no policy: the
+/// declared one, the one `ensure_partitions` made when the DDL ran, the DEFAULT
+/// partition, and those `ensure_partitions` makes later (run by the non-superuser
+/// owner, moving rows out of the forced default partition). A login holding
+/// SELECT, INSERT on ALL TABLES IN SCHEMA public (and by default privileges on
+/// later tables) sees its tenant's rows through the parent and no row by a
+/// partition's name, and cannot insert there (42501, a policy violation, not a
+/// missing privilege); under FORCE the owner cannot read a partition directly either.
+#[test]
+fn rls_covers_partitions_queried_by_name() {
+    let mut roles = Roles::new();
+    let owner = roles.make("owner");
+    let app = roles.make("app");
+    let Some(db) = pg::test_db() else { return };
+    create_owner(&db, &owner);
+    db.batch(&format!("CREATE ROLE {} LOGIN", q(&app)));
+    let mut c = db.client();
+    let this_month = today(&mut c).truncate(Period::Month);
+    let next = this_month.next(Period::Month);
+    let (plus2, plus3) = (next.next(Period::Month), next.next(Period::Month).next(Period::Month));
+    let m = |d: CivilDate| format!("events_{}", d.suffix(Period::Month));
+    let schema = build(
+        Schema::builder()
+            .add_table(
+                Table::new("events")
+                    .column(bigint("id"))
+                    .column(bigint("tenant_id"))
+                    .column(Column::new("at", SqlType::Timestamptz))
+                    .primary_key(["id", "at"])
+                    .partition_by(Partitioning::range(["at"]).monthly(this_month, 1).ahead(2).with_default())
+                    .row_level_security(true)
+                    .policy(Policy::isolate_by_setting("events_tenant", "tenant_id", &SqlType::BigInt, "app.tenant_id")),
+            )
+            .grant(Grant::new([Privilege::Select, Privilege::Insert], GrantTarget::AllTablesInSchema("public".into()), [app.as_str()]))
+            .default_privileges(DefaultPrivileges::new("public", DefaultObjects::Tables, [Privilege::Select, Privilege::Insert], [app.as_str()])),
+    );
+    let ddl = apply_as(&db, &owner, &schema);
+    assert!(ddl.contains("ALTER TABLE public.events_default FORCE ROW LEVEL SECURITY;"), "{ddl}");
+
+    let flags = |c: &mut Client| -> Vec<(String, bool, bool)> {
+        c.query(
+            "SELECT c.relname::text, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c
+             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND c.relname LIKE 'events%' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    };
+    let secured = |names: &[String]| -> Vec<(String, bool, bool)> {
+        let mut v: Vec<(String, bool, bool)> = names.iter().map(|n| (n.clone(), true, true)).collect();
+        v.sort();
+        v
+    };
+    let partitions = [m(this_month), m(next), "events_default".to_owned()];
+    let mut all = vec!["events".to_owned()];
+    all.extend(partitions.iter().cloned());
+    assert_eq!(flags(&mut c), secured(&all), "the parent and every partition, the one made by ensure_partitions included");
+
+    // Two tenants' rows in every partition (written by the superuser, who bypasses RLS).
+    let at = |d: CivilDate| format!("'{d} 12:00:00+00'");
+    for (tenant, base) in [(1, 0), (2, 10)] {
+        for (k, when) in [(1, at(this_month)), (2, at(next)), (3, "'1990-01-02 00:00:00+00'".to_owned()), (4, at(plus2))] {
+            exec(&mut c, &format!("INSERT INTO events VALUES ({}, {tenant}, {when})", base + k));
+        }
+    }
+    let home: String = one(&mut c, "SELECT tableoid::regclass::text FROM events WHERE id = 4");
+    assert_eq!(home, "events_default", "no partition for month +2 yet");
+
+    let direct_access_is_denied = |c: &mut Client, partitions: &[String], who: &str| {
+        for p in partitions {
+            let n: i64 = one(c, &format!("SELECT count(*) FROM public.{}", q(p)));
+            assert_eq!(n, 0, "{who} read {n} row(s) of partition {p} by its name");
+        }
+    };
+
+    batch(&mut c, &format!("SET ROLE {}", q(&app)));
+    set_setting(&mut c, "app.tenant_id", "1");
+    assert_eq!(ids(&mut c, "SELECT id FROM events ORDER BY id"), [1, 2, 3, 4], "through the parent: the tenant's rows");
+    direct_access_is_denied(&mut c, &partitions, "the app login");
+    for (p, when) in [(m(this_month), "now()"), ("events_default".to_owned(), "'1990-01-03 00:00:00+00'")] {
+        let e = expect_sqlstate(c.execute(&format!("INSERT INTO public.{} VALUES (21, 1, {when})", q(&p)), &[]), "42501", &format!("INSERT into partition {p}"));
+        assert!(e.message().contains("row-level security"), "refused by RLS, not for a missing privilege: {}", e.message());
+    }
+    exec(&mut c, "INSERT INTO events VALUES (23, 1, now())");
+    assert_eq!(ids(&mut c, "SELECT id FROM events ORDER BY id"), [1, 2, 3, 4, 23]);
+
+    // The forced owner: through the parent with its policy, never by a partition's name.
+    batch(&mut c, &format!("RESET ROLE; SET ROLE {}", q(&owner)));
+    assert_eq!(ids(&mut c, "SELECT id FROM events ORDER BY id"), [1, 2, 3, 4, 23]);
+    direct_access_is_denied(&mut c, &partitions, "the owner (FORCE)");
+    // ensure_partitions, run by the owner, creates months +2 and +3 and moves the
+    // rows of month +2 out of the forced default partition.
+    let made: i32 = one(&mut c, "SELECT public.ensure_partitions('events', 'month', 4)");
+    assert_eq!(made, 2);
+    let again: i32 = one(&mut c, "SELECT public.ensure_partitions('events', 'month', 4)");
+    assert_eq!(again, 0, "idempotent");
+
+    batch(&mut c, "RESET ROLE");
+    let moved: Vec<String> = col(&mut c, "SELECT tableoid::regclass::text FROM events WHERE id IN (4, 14)");
+    assert_eq!(moved, [m(plus2), m(plus2)], "the rows moved out of the default partition");
+    let later = [m(plus2), m(plus3)];
+    all.extend(later.iter().cloned());
+    assert_eq!(flags(&mut c), secured(&all), "the new partitions get it, the default partition keeps FORCE");
+    let count: i64 = one(&mut c, "SELECT count(*) FROM events");
+    assert_eq!(count, 9, "no row lost");
+    let privileged: bool = one(&mut c, &format!("SELECT has_table_privilege('{app}', 'public.{}', 'SELECT, INSERT')", m(plus2)));
+    assert!(privileged, "default privileges cover the new partition");
+
+    batch(&mut c, &format!("SET ROLE {}", q(&app)));
+    set_setting(&mut c, "app.tenant_id", "1");
+    assert_eq!(ids(&mut c, "SELECT id FROM events ORDER BY id"), [1, 2, 3, 4, 23]);
+    direct_access_is_denied(&mut c, &later, "the app login");
+    let e = expect_sqlstate(c.execute(&format!("INSERT INTO public.{} VALUES (24, 1, {})", q(&m(plus3)), at(plus3)), &[]), "42501", "INSERT into a later partition");
+    assert!(e.message().contains("row-level security"), "{}", e.message());
+    batch(&mut c, "RESET ROLE");
+}
+
 // ---------------------------------------------------------------------------
 // Timestamps, audit, soft delete
 // ---------------------------------------------------------------------------

@@ -19,7 +19,8 @@ use pgarchitect::{Schema, SqlType};
 
 /// The hand-built fixture of `tests/hand_built.rs`, plus what it lacks: a trigger
 /// with WHEN and UPDATE OF, column grants, a domain with a default, an enum in
-/// another schema, a view on a view, a security-invoker view.
+/// another schema, a view on a view, a security-invoker view, row-level security
+/// on partitioned tables (forced on one with partitions made when the DDL runs).
 fn everything() -> Schema {
     let mut parts = fixtures::HandBuilt::new();
     parts.accounts = parts
@@ -43,8 +44,12 @@ fn everything() -> Schema {
         );
     let richest_first = parts.accounts.indexes.iter_mut().find(|i| !i.include.is_empty()).expect("the balance index with INCLUDE");
     richest_first.comment = Some("Richest first".into());
-    parts.invoices = parts.invoices.column(Column::new("kind", SqlType::Named(QualifiedName::new("billing", "invoice_kind"))).default_text("standard"));
-    parts.events = parts.events.column(Column::new("at", SqlType::Timestamptz).default_expr("now()"));
+    parts.invoices = parts
+        .invoices
+        .column(Column::new("kind", SqlType::Named(QualifiedName::new("billing", "invoice_kind"))).default_text("standard"))
+        .row_level_security(true)
+        .policy(Policy::isolate_by_setting("invoices_account", "account_id", &SqlType::BigInt, "app.account_id"));
+    parts.events = parts.events.column(Column::new("at", SqlType::Timestamptz).default_expr("now()")).row_level_security(false);
     fn foreign_key<'t>(table: &'t mut Table, column: &str) -> &'t mut ForeignKey {
         let name = table.name.to_string();
         table.foreign_keys.iter_mut().find(|fk| fk.columns == [column]).unwrap_or_else(|| panic!("{name} has no foreign key on {column}"))
@@ -140,6 +145,42 @@ fn hand_built_fixture_round_trips() {
     let report = live::verify(&schema, &mut client, &mut shadow_client).unwrap_or_else(|e| panic!("verify: {e}"));
     assert!(report.is_clean(), "{}", report.diff);
     eprintln!("hand-built round trip in {:.2?}", started.elapsed());
+}
+
+/// The graph gives each partition its parent's row-level security (the DDL and
+/// ensure_partitions set it so); a partition whose own flags differ in the
+/// database is reported as unsupported, by verify() too, and is not a diff.
+#[test]
+fn partition_row_level_security_unlike_the_parent_is_reported() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let schema = Schema::builder()
+        .add_table(
+            Table::new("logs")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("region", SqlType::Text))
+                .primary_key(["id", "region"])
+                .partition_by(Partitioning::list("region").values("logs_eu", ["'eu'"]).with_default())
+                .row_level_security(true),
+        )
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut client = db.client();
+    let mut shadow_client = shadow.client();
+    live::apply(&mut client, &schema).unwrap_or_else(|e| panic!("apply: {e}"));
+    let options = IntrospectOptions::for_schema(&schema);
+    live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("partitions with their parent's RLS are the expected state: {e}"));
+
+    db.batch("ALTER TABLE public.logs_default NO FORCE ROW LEVEL SECURITY; ALTER TABLE public.logs_eu DISABLE ROW LEVEL SECURITY");
+    let found = live::introspect_detailed(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let what: Vec<String> = found.unsupported.iter().map(|u| u.to_string()).collect();
+    assert_eq!(what.len(), 2, "{what:#?}");
+    assert!(what[0].starts_with("partition public.logs_default of public.logs: row-level security enabled, not forced where its parent has it enabled and forced"), "{what:#?}");
+    assert!(what[1].starts_with("partition public.logs_eu of public.logs: row-level security forced but not enabled"), "{what:#?}");
+    assert!(matches!(live::introspect(&mut client, &options), Err(live::LiveError::Unsupported(_))));
+    let report = live::verify(&schema, &mut client, &mut shadow_client).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.diff.is_empty(), "{}", report.diff);
+    assert_eq!(report.unsupported.len(), 2, "{:#?}", report.unsupported);
 }
 
 #[test]

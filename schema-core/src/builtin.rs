@@ -35,6 +35,9 @@ DECLARE
     key_type text;
     key_column text;
     default_part regclass;
+    parent_rls boolean;
+    parent_forced boolean;
+    default_forced boolean := false;
     copy_columns text;
     first_day date;
     from_day date;
@@ -48,7 +51,8 @@ BEGIN
     IF period NOT IN ('day', 'month', 'year') THEN
         RAISE EXCEPTION 'period must be day, month or year, not %', period;
     END IF;
-    SELECT n.nspname, c.relname INTO parent_schema, parent_name
+    SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
+    INTO parent_schema, parent_name, parent_rls, parent_forced
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.oid = parent;
     SELECT format_type(a.atttypid, NULL), a.attname INTO key_type, key_column
@@ -58,7 +62,7 @@ BEGIN
     IF key_type IS NULL THEN
         RAISE EXCEPTION '% is not range-partitioned on one column', parent;
     END IF;
-    SELECT i.inhrelid::regclass INTO default_part
+    SELECT i.inhrelid::regclass, c.relforcerowsecurity INTO default_part, default_forced
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
     SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO copy_columns
@@ -85,6 +89,11 @@ BEGIN
         END IF;
         -- Rows of this period caught by the default partition move into the new one
         -- (PostgreSQL refuses the new partition while the default holds its rows).
+        -- A forced default partition has no policy and hides its rows from its owner
+        -- too: FORCE is lifted while they move (in this transaction only).
+        IF default_forced THEN
+            EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', default_part);
+        END IF;
         has_rows := false;
         IF default_part IS NOT NULL THEN
             EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
@@ -107,6 +116,17 @@ BEGIN
             EXECUTE format('ALTER TABLE %I.%I ENABLE TRIGGER USER', parent_schema, part_name);
             DROP TABLE pgarchitect_moving;
         END IF;
+        IF default_forced THEN
+            EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', default_part);
+        END IF;
+        -- Queried by its own name, a partition has only its own row-level security:
+        -- the parent's, with no policy, so that access sees and writes no rows.
+        IF parent_rls THEN
+            EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', parent_schema, part_name);
+        END IF;
+        IF parent_forced THEN
+            EXECUTE format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', parent_schema, part_name);
+        END IF;
         created := created + 1;
     END LOOP;
     RETURN created;
@@ -114,7 +134,7 @@ END
 "#;
     let mut f = Function::new(ensure_partitions_name(), "integer", "plpgsql", body)
         .arguments("parent regclass, period text, ahead integer DEFAULT 3")
-        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move); returns how many it created. Run it from pg_cron or a scheduler.");
+        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move), and gives them the parent's row-level security (no policies: direct access sees no rows); returns how many it created. Run it from pg_cron or a scheduler.");
     f.volatility = Some(Volatility::Volatile);
     f
 }

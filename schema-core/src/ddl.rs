@@ -111,6 +111,11 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
             write_function(out, f)?;
         }
     }
+    crate::ddl_objects::write_views(out, schema)?;
+    crate::ddl_objects::write_triggers(out, schema)?;
+    crate::ddl_objects::write_row_level_security(out, schema)?;
+    // After row-level security, which ensure_partitions copies from the parent to
+    // the partitions it creates; before the grants, which cover those partitions.
     let ahead: Vec<&Table> = schema.tables().iter().filter(|t| t.partitioning.as_ref().and_then(|p| p.window).is_some_and(|w| w.ahead > 0)).collect();
     if !ahead.is_empty() {
         out.write_str("\n-- Partitions for the current period and the next ones (re-run ensure_partitions from a scheduler)\n")?;
@@ -127,9 +132,7 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
             )?;
         }
     }
-    crate::ddl_objects::write_views(out, schema)?;
-    crate::ddl_objects::write_triggers(out, schema)?;
-    crate::ddl_objects::write_security(out, schema)?;
+    crate::ddl_objects::write_grants(out, schema)?;
     if let Some(v) = schema.version() {
         out.write_str("\n-- Schema version\n")?;
         writeln!(

@@ -246,7 +246,7 @@ fn write_privileges<W: Write>(out: &mut W, privileges: &[Privilege]) -> fmt::Res
     write_list(out, privileges, |out, p| out.write_str(p.as_sql()))
 }
 
-pub(crate) fn write_security<W: Write>(out: &mut W, schema: &Schema) -> fmt::Result {
+pub(crate) fn write_row_level_security<W: Write>(out: &mut W, schema: &Schema) -> fmt::Result {
     let secured: Vec<_> = schema.tables().iter().filter(|t| t.rls.enabled || !t.policies.is_empty()).collect();
     if !secured.is_empty() {
         out.write_str("\n-- Row-level security\n")?;
@@ -258,6 +258,7 @@ pub(crate) fn write_security<W: Write>(out: &mut W, schema: &Schema) -> fmt::Res
         if table.rls.forced {
             writeln!(out, "ALTER TABLE {} FORCE ROW LEVEL SECURITY;", table.name)?;
         }
+        write_partitions_row_level_security(out, table)?;
         for p in &table.policies {
             write!(
                 out,
@@ -283,6 +284,39 @@ pub(crate) fn write_security<W: Write>(out: &mut W, schema: &Schema) -> fmt::Res
             }
         }
     }
+    Ok(())
+}
+
+/// A partition can be queried by its own name, and then only its own row-level
+/// security applies, not its parent's. So each partition of a table with
+/// row-level security gets the parent's ENABLE (and FORCE) and no policy: direct
+/// access sees and writes no rows, access through the parent keeps the parent's
+/// policies. `ensure_partitions` does the same for the partitions it creates.
+fn write_partitions_row_level_security<W: Write>(out: &mut W, table: &crate::model::Table) -> fmt::Result {
+    let Some(p) = table.partitioning.as_ref().filter(|_| table.rls.enabled || table.rls.forced) else { return Ok(()) };
+    let mut names = p.partition_names(&table.name.name).peekable();
+    if names.peek().is_none() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "-- Partitions of {} can be queried by name, bypassing its policies: row-level security with no policy denies that",
+        table.name
+    )?;
+    for name in names {
+        let partition = crate::model::QualifiedName::new(&table.name.schema, name);
+        if table.rls.enabled {
+            writeln!(out, "ALTER TABLE {partition} ENABLE ROW LEVEL SECURITY;")?;
+        }
+        if table.rls.forced {
+            writeln!(out, "ALTER TABLE {partition} FORCE ROW LEVEL SECURITY;")?;
+        }
+    }
+    Ok(())
+}
+
+/// Grants and default privileges.
+pub(crate) fn write_grants<W: Write>(out: &mut W, schema: &Schema) -> fmt::Result {
     if !schema.grants().is_empty() || !schema.default_privileges().is_empty() {
         out.write_str("\n-- Privileges\n")?;
     }
@@ -328,6 +362,79 @@ mod tests {
         assert_eq!(DollarQuoted("body", "x").to_string(), "$body$x$body$");
         assert_eq!(DollarQuoted("body", "a $body$ b").to_string(), "$body1$a $body$ b$body1$");
         assert_eq!(DollarQuoted("body", "ends with $").to_string(), "$body$ends with $\n$body$");
+    }
+
+    fn tenant_events(force: bool) -> crate::model::Table {
+        use crate::model::{Partitioning, Policy, Table};
+        use crate::types::SqlType;
+        Table::in_schema("ops", "events")
+            .column(crate::model::Column::new("id", SqlType::BigInt))
+            .column(crate::model::Column::new("region", SqlType::Text))
+            .column(crate::model::Column::new("tenant_id", SqlType::BigInt))
+            .primary_key(["id", "region"])
+            .partition_by(Partitioning::list("region").values("events_eu", ["'eu'"]).values("events_us", ["'us'", "'ca'"]).with_default())
+            .row_level_security(force)
+            .policy(Policy::isolate_by_setting("tenant", "tenant_id", &SqlType::BigInt, "app.tenant_id"))
+    }
+
+    fn section<'a>(ddl: &'a str, title: &str) -> &'a str {
+        let start = ddl.find(&format!("\n-- {title}\n")).unwrap_or_else(|| panic!("no {title} section:\n{ddl}"));
+        let rest = &ddl[start + 1..];
+        rest.find("\n\n").map_or(rest, |end| &rest[..end])
+    }
+
+    #[test]
+    fn partitions_of_a_table_with_rls_get_it_without_policies() {
+        let schema = Schema::builder().add_table(tenant_events(true)).build().unwrap();
+        let ddl = schema.to_ddl();
+        let rls = section(&ddl, "Row-level security");
+        let head = "-- Row-level security
+ALTER TABLE ops.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ops.events FORCE ROW LEVEL SECURITY;
+-- Partitions of ops.events can be queried by name, bypassing its policies: row-level security with no policy denies that
+ALTER TABLE ops.events_eu ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ops.events_eu FORCE ROW LEVEL SECURITY;
+ALTER TABLE ops.events_us ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ops.events_us FORCE ROW LEVEL SECURITY;
+ALTER TABLE ops.events_default ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ops.events_default FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON ops.events ";
+        assert!(rls.starts_with(head), "{rls}");
+        assert_eq!(rls.matches("CREATE POLICY").count(), 1, "no policy on a partition:\n{rls}");
+
+        let unforced = Schema::builder().add_table(tenant_events(false)).build().unwrap().to_ddl();
+        let rls = section(&unforced, "Row-level security");
+        assert!(rls.contains("ALTER TABLE ops.events_us ENABLE ROW LEVEL SECURITY;\nALTER TABLE ops.events_default ENABLE ROW LEVEL SECURITY;\nCREATE POLICY"), "{rls}");
+        assert!(!rls.contains("FORCE"), "{rls}");
+
+        let mut plain = tenant_events(false);
+        plain.rls = crate::model::RowLevelSecurity::default();
+        plain.policies.clear();
+        assert!(!Schema::builder().add_table(plain).build().unwrap().to_ddl().contains("ROW LEVEL SECURITY"));
+    }
+
+    #[test]
+    fn partitions_made_when_the_script_runs_come_after_row_level_security() {
+        use crate::model::{CivilDate, Grant, GrantTarget, Partitioning, Privilege, Table};
+        use crate::types::SqlType;
+        let logs = Table::new("logs")
+            .column(crate::model::Column::new("id", SqlType::BigInt))
+            .column(crate::model::Column::new("at", SqlType::Timestamptz))
+            .primary_key(["id", "at"])
+            .partition_by(Partitioning::range(["at"]).monthly(CivilDate::new(2026, 1, 1).unwrap(), 1).ahead(2))
+            .row_level_security(false);
+        let schema = Schema::builder()
+            .add_table(logs)
+            .grant(Grant::new([Privilege::Select], GrantTarget::AllTablesInSchema("public".into()), ["reader"]))
+            .build()
+            .unwrap();
+        let ddl = schema.to_ddl();
+        let at = |needle: &str| ddl.find(needle).unwrap_or_else(|| panic!("{needle} missing:\n{ddl}"));
+        assert!(at("ALTER TABLE public.logs ENABLE ROW LEVEL SECURITY;") < at("ALTER TABLE public.logs_2026_01 ENABLE ROW LEVEL SECURITY;"));
+        // ensure_partitions copies the parent's row-level security, so it runs after
+        // it; the grant on all tables covers what it created.
+        assert!(at("ALTER TABLE public.logs_2026_01 ENABLE ROW LEVEL SECURITY;") < at("SELECT public.ensure_partitions('public.logs', 'month', 2);"));
+        assert!(at("SELECT public.ensure_partitions('public.logs', 'month', 2);") < at("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;"));
     }
 
     #[test]

@@ -179,6 +179,7 @@ fn build_tables(rows: &CatalogRows, notes: &mut Notes, invalid: &mut Vec<Qualifi
             p.strategy = strategy;
             for part in partitions.get(&key).into_iter().flatten() {
                 add_partition(&mut p, &qn, part, notes);
+                check_partition_rls(&table.rls, &qn, part, notes);
             }
             table.partitioning = Some(p);
         }
@@ -347,6 +348,30 @@ fn add_partition(p: &mut Partitioning, parent: &QualifiedName, row: &PartitionRo
         Some(b) => p.partitions.push(Partition::new(row.name.clone(), b)),
         None => notes.add(&object, format!("bound `{bound}`")),
     }
+}
+
+/// The graph has no row-level security of a partition's own: a partition gets
+/// its parent's (enabled and forced alike, no policies), which denies access to
+/// it by name. A partition whose flags differ is noted, not lost.
+fn check_partition_rls(parent_rls: &RowLevelSecurity, parent: &QualifiedName, row: &PartitionRow, notes: &mut Notes) {
+    let own = RowLevelSecurity { enabled: row.rls_enabled, forced: row.rls_forced };
+    if own == *parent_rls {
+        return;
+    }
+    let words = |rls: &RowLevelSecurity| match (rls.enabled, rls.forced) {
+        (true, true) => "enabled and forced",
+        (true, false) => "enabled, not forced",
+        (false, true) => "forced but not enabled",
+        (false, false) => "disabled",
+    };
+    notes.add(
+        format!("partition {}.{} of {parent}", row.schema, row.name),
+        format!(
+            "row-level security {} where its parent has it {} (a partition queried by name has only its own; the graph gives it its parent's)",
+            words(&own),
+            words(parent_rls)
+        ),
+    );
 }
 
 /// `FOR VALUES FROM (a) TO (b)`, `FOR VALUES IN (a, b)`, `FOR VALUES WITH (modulus m, remainder r)`.
@@ -899,6 +924,49 @@ mod tests {
         assert_eq!(posts.columns[0].default, None);
         let fk = &posts.foreign_keys[0];
         assert_eq!((fk.on_delete, fk.on_update, fk.deferrable), (Some(ReferentialAction::Cascade), None, Deferrable::InitiallyImmediate));
+    }
+
+    #[test]
+    #[allow(clippy::field_reassign_with_default)]
+    fn partition_rls_like_the_parent_is_expected_and_any_other_is_reported() {
+        let mut rows = CatalogRows::default();
+        rows.namespaces = vec!["public".into()];
+        let mut t = table_row("logs");
+        (t.rls_enabled, t.rls_forced) = (true, true);
+        t.partition_strategy = Some("r".into());
+        t.partition_columns = vec!["at".into()];
+        rows.tables = vec![t];
+        rows.columns = vec![column_row("logs", "at", "date")];
+        rows.constraints = vec![pk_row("logs", &["at"])];
+        let part = |name: &str, bound: &str, enabled: bool, forced: bool| PartitionRow {
+            parent_schema: "public".into(),
+            parent: "logs".into(),
+            schema: "public".into(),
+            name: name.into(),
+            bound: bound.into(),
+            sub_partitioned: false,
+            rls_enabled: enabled,
+            rls_forced: forced,
+        };
+        rows.partitions = vec![
+            part("logs_2026_01", "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')", true, true),
+            part("logs_2026_02", "FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')", false, false),
+            part("logs_2026_03", "FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')", true, false),
+            part("logs_default", "DEFAULT", true, true),
+        ];
+        let parsed = parse(&rows, &["public".into()]);
+        let what: Vec<String> = parsed.unsupported.iter().map(|u| u.to_string()).collect();
+        assert_eq!(
+            what,
+            [
+                "partition public.logs_2026_02 of public.logs: row-level security disabled where its parent has it enabled and forced (a partition queried by name has only its own; the graph gives it its parent's)",
+                "partition public.logs_2026_03 of public.logs: row-level security enabled, not forced where its parent has it enabled and forced (a partition queried by name has only its own; the graph gives it its parent's)",
+            ]
+        );
+        let schema = parsed.schema.unwrap_or_else(|e| panic!("{e}"));
+        let p = schema.table(&QualifiedName::public("logs")).unwrap().partitioning.clone().unwrap();
+        assert_eq!(p.partitions.len(), 3, "every partition stays in the graph");
+        assert!(p.default_partition);
     }
 
     #[test]

@@ -117,7 +117,7 @@ ORDER BY 1, 2"
 );
 
 const PARTITIONS: &str = "SELECT pn.nspname::text, p.relname::text, cn.nspname::text, c.relname::text,
-  pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p'
+  pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p', c.relrowsecurity, c.relforcerowsecurity
 FROM pg_class c
 JOIN pg_inherits i ON i.inhrelid = c.oid
 JOIN pg_class p ON p.oid = i.inhparent
@@ -372,6 +372,8 @@ pub(crate) fn read_catalog(
             name: row.get(3),
             bound: row.get(4),
             sub_partitioned: row.get(5),
+            rls_enabled: row.get(6),
+            rls_forced: row.get(7),
         })
         .collect();
     rows.columns = fetch(tx, count, COLUMNS, &[s])?

@@ -152,6 +152,10 @@ pub struct PartitionRow {
     pub bound: String,
     /// The partition is itself partitioned.
     pub sub_partitioned: bool,
+    /// The partition's own `relrowsecurity` (the DDL sets its parent's).
+    pub rls_enabled: bool,
+    /// The partition's own `relforcerowsecurity` (the DDL sets its parent's).
+    pub rls_forced: bool,
 }
 
 /// A column (`pg_attribute` with its default).

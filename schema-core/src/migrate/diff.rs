@@ -373,9 +373,11 @@ pub enum Change {
         /// After.
         to: Box<Table>,
     },
-    /// `ENABLE`/`DISABLE`/`FORCE`/`NO FORCE ROW LEVEL SECURITY`.
+    /// `ENABLE`/`DISABLE`/`FORCE`/`NO FORCE ROW LEVEL SECURITY`. Also on each
+    /// partition of a partitioned table, which follows its parent's (with no
+    /// policy, so querying the partition by name sees and writes no rows).
     SetRowLevelSecurity {
-        /// Table.
+        /// Table (or partition).
         table: QualifiedName,
         /// Before.
         from: RowLevelSecurity,
@@ -792,6 +794,7 @@ pub(crate) fn table_extras(t: &Table, out: &mut Vec<Change>) {
     if t.rls != RowLevelSecurity::default() {
         out.push(Change::SetRowLevelSecurity { table: t.name.clone(), from: RowLevelSecurity::default(), to: t.rls });
     }
+    partitions_rls(None, t, out);
     for policy in &t.policies {
         out.push(Change::CreatePolicy { table: t.name.clone(), policy: policy.clone() });
     }
@@ -863,6 +866,7 @@ pub(crate) fn diff_table(a: &Table, b: &Table, out: &mut Vec<Change>) {
     if a.rls != b.rls {
         out.push(Change::SetRowLevelSecurity { table: name.clone(), from: a.rls, to: b.rls });
     }
+    partitions_rls(Some(a), b, out);
     let (dropped, both, added) = pair(&a.policies, &b.policies, |p| p.name.clone());
     for p in dropped {
         out.push(Change::DropPolicy { table: name.clone(), policy: p.clone() });
@@ -974,6 +978,38 @@ fn diff_partitions(a: &Table, b: &Table, out: &mut Vec<Change>) {
             }
         }
         _ => out.push(Change::ChangePartitioning { from: Box::new(a.clone()), to: Box::new(b.clone()) }),
+    }
+}
+
+/// Row-level security of the partitions of `b` (a new table when `a` is `None`).
+/// The graph gives each partition its parent's row-level security and no policy
+/// (queried by name, a partition has only its own: that access is denied), so
+/// partitions kept from `a` follow the parent's change, and partitions created
+/// by this diff (new, or again with other bounds) get the parent's from scratch.
+/// Nothing when the partitioning itself changes (the table is rebuilt).
+fn partitions_rls(a: Option<&Table>, b: &Table, out: &mut Vec<Change>) {
+    let Some(new) = &b.partitioning else { return };
+    let old = match a.map(|a| &a.partitioning) {
+        None => None,
+        Some(Some(old)) if old.strategy == new.strategy && old.columns == new.columns => Some(old),
+        Some(_) => return,
+    };
+    let before = |kept: bool| match a {
+        Some(a) if kept => a.rls,
+        _ => RowLevelSecurity::default(),
+    };
+    let mut push = |name: &str, from: RowLevelSecurity| {
+        if from != b.rls {
+            out.push(Change::SetRowLevelSecurity { table: QualifiedName::new(&b.name.schema, name), from, to: b.rls });
+        }
+    };
+    for p in &new.partitions {
+        let kept = old.is_some_and(|old| old.partitions.iter().any(|q| q.name == p.name && q.bound == p.bound));
+        push(&p.name, before(kept));
+    }
+    if new.default_partition {
+        let kept = old.is_some_and(|old| old.default_partition);
+        push(&crate::model::Partitioning::default_partition_name(&b.name.name), before(kept));
     }
 }
 
@@ -1260,6 +1296,95 @@ mod tests {
         assert_eq!(created, ["z_base", "m_mid", "a_top"]);
         let dropped: Vec<String> = diff(&b, &a).changes.iter().filter_map(|c| match c { Change::DropView(v) => Some(v.name.name.clone()), _ => None }).collect();
         assert_eq!(dropped, ["a_top", "m_mid", "z_base"]);
+    }
+
+    /// A list-partitioned table with a policy, RLS per `rls`, and the given
+    /// partitions (name, value) plus a default partition.
+    fn tenant_logs(name: &str, rls: Option<bool>, parts: &[(&str, &str)]) -> Table {
+        let mut p = Partitioning::list("region").with_default();
+        for (part, value) in parts {
+            p = p.values(*part, [*value]);
+        }
+        let mut t = Table::new(name)
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("region", SqlType::Text))
+            .primary_key(["id", "region"])
+            .partition_by(p)
+            .policy(Policy::new("own").using("true"));
+        if let Some(force) = rls {
+            t = t.row_level_security(force);
+        }
+        t
+    }
+
+    fn rls_changes(d: &SchemaDiff) -> Vec<(String, RowLevelSecurity, RowLevelSecurity)> {
+        d.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::SetRowLevelSecurity { table, from, to } => Some((table.name.clone(), *from, *to)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn partitions_follow_their_parents_row_level_security() {
+        let off = RowLevelSecurity::default();
+        let on = RowLevelSecurity { enabled: true, forced: false };
+        let forced = RowLevelSecurity { enabled: true, forced: true };
+        let schema = |rls, parts: &[(&str, &str)]| build(Schema::builder().add_table(tenant_logs("logs", rls, parts)));
+        let two = [("logs_eu", "'eu'"), ("logs_us", "'us'")];
+
+        // A new table: its partitions get the parent's, the default one too.
+        let d = diff(&build(Schema::builder()), &schema(Some(true), &two));
+        assert_eq!(
+            rls_changes(&d),
+            [("logs".into(), off, forced), ("logs_eu".into(), off, forced), ("logs_us".into(), off, forced), ("logs_default".into(), off, forced)]
+        );
+        // Enabled on an existing table, then forced.
+        let d = diff(&schema(None, &two), &schema(Some(false), &two));
+        assert_eq!(rls_changes(&d), [("logs".into(), off, on), ("logs_eu".into(), off, on), ("logs_us".into(), off, on), ("logs_default".into(), off, on)]);
+        let d = diff(&schema(Some(false), &two), &schema(Some(true), &two));
+        assert_eq!(rls_changes(&d).len(), 4, "{d}");
+        assert_eq!(rls_changes(&diff(&schema(Some(true), &two), &schema(None, &two))).len(), 4, "disabled on all of them");
+        // Partitions added (or created again with other bounds) to a table with RLS get it; the others already have it.
+        let d = diff(&schema(Some(true), &two), &schema(Some(true), &[("logs_eu", "'eu'"), ("logs_us", "'ca'"), ("logs_uk", "'uk'")]));
+        assert_eq!(rls_changes(&d), [("logs_us".into(), off, forced), ("logs_uk".into(), off, forced)]);
+        let no_default = |rls| {
+            let mut t = tenant_logs("logs", rls, &two);
+            t.partitioning.as_mut().unwrap().default_partition = false;
+            build(Schema::builder().add_table(t))
+        };
+        assert_eq!(rls_changes(&diff(&no_default(Some(true)), &schema(Some(true), &two))), [("logs_default".into(), off, forced)]);
+        assert!(rls_changes(&diff(&no_default(None), &schema(None, &two))).is_empty());
+        assert!(diff(&schema(Some(true), &two), &schema(Some(true), &two)).is_empty());
+
+        // The plan runs them after the partitions exist, and undoes them.
+        let plan = crate::migrate::plan(&diff(&schema(None, &two), &schema(Some(true), &[("logs_eu", "'eu'"), ("logs_us", "'us'"), ("logs_uk", "'uk'")])), &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let up = plan.up_script();
+        let at = |needle: &str| up.find(needle).unwrap_or_else(|| panic!("{needle} missing:\n{up}"));
+        for part in ["logs", "logs_eu", "logs_us", "logs_uk", "logs_default"] {
+            at(&format!("ALTER TABLE public.{part} ENABLE ROW LEVEL SECURITY;\nALTER TABLE public.{part} FORCE ROW LEVEL SECURITY;"));
+        }
+        assert!(at("CREATE TABLE public.logs_uk PARTITION OF") < at("ALTER TABLE public.logs_uk ENABLE ROW LEVEL SECURITY"), "{up}");
+        let down = plan.down_script().unwrap();
+        assert!(down.contains("ALTER TABLE public.logs_eu DISABLE ROW LEVEL SECURITY;"), "{down}");
+    }
+
+    #[test]
+    fn a_renamed_partitioned_table_keeps_its_partitions_row_level_security() {
+        let a = build(Schema::builder().add_table(tenant_logs("logs", Some(true), &[("logs_eu", "'eu'")])));
+        let mut renamed = tenant_logs("events", Some(true), &[("logs_eu", "'eu'")]);
+        renamed.renamed_from = Some(QualifiedName::public("logs"));
+        let b = build(Schema::builder().add_table(renamed));
+        let options = crate::migrate::PlanOptions::default().with_declared_renames(&b);
+        let plan = crate::migrate::plan(&diff(&a, &b), &options).unwrap_or_else(|e| panic!("{e}"));
+        let up = plan.up_script();
+        assert!(up.contains("ALTER TABLE public.logs RENAME TO events"), "{up}");
+        // logs_eu is kept with its RLS; the default partition keeps its old name.
+        assert!(!up.contains("ROW LEVEL SECURITY"), "nothing to change:\n{up}");
+        assert!(!plan.down_script().unwrap().contains("ROW LEVEL SECURITY"), "the undo must not disable it");
     }
 
     #[test]

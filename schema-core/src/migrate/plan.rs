@@ -532,7 +532,11 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
                 let (Change::DropTable(old_table), Change::CreateTable(new_bare)) = (changes[old].clone(), changes[new].clone()) else { continue };
                 // Rebuild the full new table from CREATE TABLE and its extras.
                 let mut new_table = new_bare;
+                // Its partitions' row-level security comes again from diff_table below.
+                let partitions: Vec<QualifiedName> =
+                    new_table.partitioning.iter().flat_map(|p| p.partition_names(&to.name)).map(|n| QualifiedName::new(&to.schema, n)).collect();
                 changes.retain(|c| match c {
+                    Change::SetRowLevelSecurity { table, .. } if partitions.contains(table) => false,
                     Change::CreateIndex { table, index } if table == to => {
                         new_table.indexes.push(index.clone());
                         false

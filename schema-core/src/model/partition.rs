@@ -265,6 +265,13 @@ impl Partitioning {
     pub fn default_partition_name(table: &str) -> String {
         format!("{table}_default")
     }
+
+    /// The names of the partitions of `table` as the DDL creates them: the listed
+    /// partitions in order, then the default partition if there is one.
+    pub(crate) fn partition_names<'a>(&'a self, table: &str) -> impl Iterator<Item = std::borrow::Cow<'a, str>> + 'a {
+        let default = self.default_partition.then(|| std::borrow::Cow::Owned(Self::default_partition_name(table)));
+        self.partitions.iter().map(|p| std::borrow::Cow::Borrowed(p.name.as_str())).chain(default)
+    }
 }
 
 #[cfg(test)]

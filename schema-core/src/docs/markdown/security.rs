@@ -57,6 +57,14 @@ fn row_level_security(doc: &mut Doc, schema: &Schema) -> fmt::Result {
             }
             doc.write_str("\n")?;
         }
+        if t.partitioning.is_some() && (t.rls.enabled || t.rls.forced) {
+            writeln!(
+                doc,
+                "- Its partitions, the default one and those `ensure_partitions` creates included, have row-level security {} too and no policy: a role that queries a partition by name sees and writes no rows; through {} the policies above apply.",
+                if t.rls.forced { "enabled and forced" } else { "enabled" },
+                Code(&t.name.to_string())
+            )?;
+        }
         // Roles with privileges on the table that no permissive policy covers see no rows.
         if t.rls.enabled {
             let uncovered: Vec<String> = matrix
@@ -224,4 +232,35 @@ fn personal_data(doc: &mut Doc, schema: &Schema) -> fmt::Result {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Column, Partitioning, Policy, Table};
+    use crate::schema::Schema;
+    use crate::types::SqlType;
+
+    #[test]
+    fn partitions_of_a_table_with_row_level_security_are_described() {
+        let table = |force: Option<bool>| {
+            let t = Table::new("events")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("region", SqlType::Text))
+                .primary_key(["id", "region"])
+                .partition_by(Partitioning::list("region").values("events_eu", ["'eu'"]).with_default())
+                .policy(Policy::new("all_rows").using("true"));
+            match force {
+                Some(force) => t.row_level_security(force),
+                None => t,
+            }
+        };
+        let md = |force| Schema::builder().add_table(table(force)).build().unwrap().to_markdown();
+        let forced = md(Some(true));
+        assert!(
+            forced.contains("- Its partitions, the default one and those `ensure_partitions` creates included, have row-level security enabled and forced too and no policy: a role that queries a partition by name sees and writes no rows; through `public.events` the policies above apply.\n"),
+            "{forced}"
+        );
+        assert!(md(Some(false)).contains("have row-level security enabled too and no policy"));
+        assert!(!md(None).contains("Its partitions"), "policies without row-level security say nothing of partitions");
+    }
 }
