@@ -699,10 +699,12 @@ fn audit_records_every_change() {
     assert!(partitions.contains(&month) && partitions.contains(&"audit_logs_default".to_owned()), "{partitions:?}");
 }
 
-/// A composite primary key is logged as the key values joined by commas, in the
-/// key's order (not the columns' order).
+/// A composite primary key is logged as a JSON array of the key values, in the
+/// key's order (not the columns' order): the same text `jsonb_build_array(...)`
+/// gives, and unambiguous whatever the values hold (a comma-joined `42,a,b`
+/// could be `(42, 'a,b')` or `(42, 'a')` and `'b'`).
 #[test]
-fn audit_record_id_joins_a_composite_key() {
+fn audit_record_id_of_a_composite_key_is_a_json_array() {
     let Some(db) = pg::test_db() else { return };
     let schema = build(
         Schema::builder().add_table(
@@ -716,10 +718,14 @@ fn audit_record_id_joins_a_composite_key() {
     );
     apply(&db, &schema);
     let mut c = db.client();
-    exec(&mut c, "INSERT INTO memberships VALUES ('acme', 42, 'admin')");
-    exec(&mut c, "UPDATE memberships SET role = 'member'");
+    exec(&mut c, "INSERT INTO memberships VALUES ('acme', 42, 'admin'), ('a,\"b', 42, 'admin')");
+    exec(&mut c, "UPDATE memberships SET role = 'member' WHERE org = 'acme'");
     let ids: Vec<String> = col(&mut c, "SELECT record_id FROM audit_logs ORDER BY id");
-    assert_eq!(ids, ["42,acme", "42,acme"]);
+    assert_eq!(ids, [r#"[42, "acme"]"#, r#"[42, "a,\"b"]"#, r#"[42, "acme"]"#]);
+    // A row's history, found by the key as an application writes it.
+    let history: i64 =
+        one(&mut c, "SELECT count(*) FROM audit_logs WHERE table_name = 'public.memberships' AND record_id = jsonb_build_array(42, 'acme')::text");
+    assert_eq!(history, 2);
     let trigger_args: String = one(&mut c, "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'memberships_audit'");
     assert!(trigger_args.ends_with("audit_row_change('person', 'org')"), "{trigger_args}");
 }
@@ -755,7 +761,12 @@ fn audit_of_a_partitioned_table_names_the_parent_table() {
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
-    let expected = [("INSERT", "1,2025-03-01"), ("UPDATE", "1,2025-03-01"), ("INSERT", "2,2026-03-01"), ("UPDATE", "2,2026-03-01")];
+    let expected = [
+        ("INSERT", r#"[1, "2025-03-01"]"#),
+        ("UPDATE", r#"[1, "2025-03-01"]"#),
+        ("INSERT", r#"[2, "2026-03-01"]"#),
+        ("UPDATE", r#"[2, "2026-03-01"]"#),
+    ];
     let expected: Vec<(String, String, String)> =
         expected.iter().map(|(a, r)| (a.to_string(), r.to_string(), "public.orders".to_owned())).collect();
     assert_eq!(logged, expected, "BUG: the audit log names the partition, not the audited table");

@@ -188,7 +188,7 @@ impl AuditLog {
             .comment("Audit trail: one row per INSERT, UPDATE and DELETE on audited tables, written by a trigger")
             .column(Column::new("id", SqlType::BigInt).identity(crate::model::Identity::Always))
             .column(Column::new("table_name", SqlType::Text).comment("Schema-qualified, quoted name of the changed table (the partitioned table for a partition)"))
-            .column(Column::new("record_id", SqlType::Text).nullable().comment("Primary key of the changed row (comma-separated for composite keys)"))
+            .column(Column::new("record_id", SqlType::Text).nullable().comment("Primary key of the changed row: its value as text, or jsonb_build_array(key columns)::text for a composite key"))
             .column(Column::new("action", SqlType::Varchar(Some(6))))
             .column(
                 Column::new("old_data", SqlType::Jsonb)
@@ -248,8 +248,11 @@ BEGIN
     INSERT INTO {table} (table_name, record_id, action, old_data, new_data, changed_fields, user_id, db_user)
     VALUES (
         logged_table,
-        (SELECT string_agg(coalesce(new_row, old_row) ->> key, ',' ORDER BY position)
-           FROM unnest(TG_ARGV) WITH ORDINALITY AS k(key, position)),
+        -- One key column: its value. Several: a JSON array of them (joining them
+        -- with a separator would be ambiguous once a value holds it).
+        CASE WHEN TG_NARGS = 1 THEN coalesce(new_row, old_row) ->> TG_ARGV[0]
+             ELSE (SELECT jsonb_agg(coalesce(new_row, old_row) -> key ORDER BY position)
+                     FROM unnest(TG_ARGV) WITH ORDINALITY AS k(key, position))::text END,
         TG_OP,
         old_row,
         new_row,
