@@ -795,3 +795,113 @@ fn a_table_rename_renames_its_constraints_and_indexes() {
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts"), 499);
     support::pg::expect_sqlstate(client.execute("INSERT INTO public.comments VALUES (5000, 9999)", &[]), "23503", "comment on a missing post after the undo");
 }
+
+/// `posts`, or the same table under its new name, with timestamps, the audit
+/// trigger and a trigger of the user's on `UPDATE OF` its text column; `key`
+/// and `body` name its key and text columns (renamed from `id` and `body`).
+fn tracked(posts: &str, renamed_from: Option<&str>, key: &str, body: &str) -> Schema {
+    let mut table = Table::new(posts)
+        .column(Column::new(key, SqlType::BigInt).identity(Identity::Always))
+        .column(Column::new(body, SqlType::Text))
+        .column(Column::new("edits", SqlType::Integer).default_expr("0"))
+        .primary_key([key]);
+    if let Some(from) = renamed_from {
+        table = table.renamed_from(QualifiedName::public(from));
+        if key != "id" {
+            table.columns[0] = table.columns[0].clone().renamed_from("id");
+        }
+        if body != "body" {
+            table.columns[1] = table.columns[1].clone().renamed_from("body");
+        }
+    }
+    let edits = Trigger::new(format!("{posts}_count_edits"), TriggerTiming::Before, [TriggerEvent::Update(vec![body.into()])], QualifiedName::public("count_edits"))
+        .comment("Counts edits of the text");
+    build(
+        Schema::builder()
+            .function(Function::trigger(QualifiedName::public("count_edits"), "\nBEGIN\n    NEW.edits := NEW.edits + 1;\n    RETURN NEW;\nEND\n"))
+            .add_table(table.timestamps().audited().trigger(edits)),
+    )
+}
+
+/// The names of a table's triggers (its own, not those behind its foreign keys).
+fn triggers_of(client: &mut Client, table: &str) -> Vec<String> {
+    let sql = "SELECT tgname::text FROM pg_trigger WHERE tgrelid = ('public.' || $1)::regclass AND NOT tgisinternal ORDER BY 1";
+    client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get(0)).collect()
+}
+
+/// A declared table rename renames the triggers named after the table
+/// (`posts_set_updated_at`, `posts_audit`, and the user's `posts_count_edits`)
+/// instead of dropping and creating them, so they never stop firing; the
+/// audit trigger's argument follows the renamed key column, `UPDATE OF`
+/// follows the renamed text column, and the down migration brings the old
+/// names back.
+#[test]
+fn a_table_rename_renames_its_triggers() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (tracked("posts", None, "id", "body"), tracked("articles", Some("posts"), "article_id", "text"));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute("INSERT INTO public.posts (body, created_at, updated_at) SELECT 'post ' || i, '2000-01-01', '2000-01-01' FROM generate_series(1, 300) i")
+        .unwrap();
+    let old_triggers = triggers_of(&mut client, "posts");
+    assert_eq!(old_triggers, ["posts_audit", "posts_count_edits", "posts_set_updated_at"]);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.audit_logs WHERE table_name = 'public.posts' AND action = 'INSERT'"), 300);
+
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    for expected in [
+        "ALTER TABLE public.posts RENAME TO articles",
+        "ALTER TRIGGER posts_audit ON public.articles RENAME TO articles_audit",
+        "ALTER TRIGGER posts_count_edits ON public.articles RENAME TO articles_count_edits",
+        "ALTER TRIGGER posts_set_updated_at ON public.articles RENAME TO articles_set_updated_at",
+        "RENAME COLUMN id TO article_id",
+        "RENAME COLUMN body TO text",
+        "CREATE OR REPLACE TRIGGER articles_audit AFTER INSERT OR UPDATE OR DELETE ON public.articles FOR EACH ROW EXECUTE FUNCTION public.audit_row_change('article_id')",
+    ] {
+        assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+    }
+    for unwanted in ["DROP TRIGGER", "CREATE TRIGGER", "COMMENT ON TRIGGER"] {
+        assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+    }
+    assert!(plan.is_reversible());
+    let migrations = plan.migrations(1, "rename posts");
+    assert_eq!(migrations.len(), 1, "one transaction:\n{up}");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{up}"));
+
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+    assert_eq!(triggers_of(&mut client, "articles"), ["articles_audit", "articles_count_edits", "articles_set_updated_at"]);
+    let comment: Option<String> = support::pg::one(&mut client, "SELECT obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE tgname = 'articles_count_edits'");
+    assert_eq!(comment.as_deref(), Some("Counts edits of the text"));
+    // Every trigger fires under its new name, with its new columns.
+    support::pg::exec(&mut client, "UPDATE public.articles SET text = 'edited' WHERE article_id = 1");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.articles WHERE updated_at > '2001-01-01'"), 1);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.articles WHERE article_id = 1 AND edits = 1"), 1);
+    assert_eq!(
+        count(
+            &mut client,
+            "SELECT count(*) FROM public.audit_logs WHERE table_name = 'public.articles' AND action = 'UPDATE' AND record_id = '1' AND 'text' = ANY (changed_fields)"
+        ),
+        1
+    );
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.audit_logs"), 301);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.articles"), 300);
+
+    // Undo, as a tool would run the down migration.
+    for m in migrations.iter().rev() {
+        let down = m.down.as_ref().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", m.version));
+        tx.commit().unwrap();
+    }
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(triggers_of(&mut client, "posts"), old_triggers);
+    support::pg::exec(&mut client, "UPDATE public.posts SET body = 'again' WHERE id = 2");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts WHERE updated_at > '2001-01-01'"), 2);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts WHERE id = 2 AND edits = 1"), 1);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.audit_logs WHERE table_name = 'public.posts' AND action = 'UPDATE' AND record_id = '2'"), 1);
+}

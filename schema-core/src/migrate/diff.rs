@@ -421,6 +421,28 @@ pub enum Change {
         /// The trigger as it was.
         trigger: Trigger,
     },
+    /// `ALTER TRIGGER ... RENAME TO`: a trigger whose definition is unchanged but
+    /// whose name follows a declared rename (`posts_audit` to `articles_audit`).
+    RenameTrigger {
+        /// Table (its new name, if it is renamed).
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// `CREATE OR REPLACE TRIGGER`: a trigger kept across a declared column
+    /// rename whose arguments name the column (the audit trigger's are the key
+    /// columns). PostgreSQL follows a renamed column in `UPDATE OF` and `WHEN`,
+    /// not in the arguments, which are strings.
+    ReplaceTrigger {
+        /// Table.
+        table: QualifiedName,
+        /// Before (under its current name).
+        from: Trigger,
+        /// After.
+        to: Trigger,
+    },
     /// `CREATE FUNCTION`.
     CreateFunction(Function),
     /// `DROP FUNCTION`.
@@ -527,6 +549,8 @@ impl fmt::Display for Change {
             Self::AlterPolicy { table, from, to } => write!(f, "alter policy {} on {table}: {from:?} -> {to:?}", from.name),
             Self::CreateTrigger { table, trigger } => write!(f, "create trigger {} on {table}: {trigger:?}", trigger.name),
             Self::DropTrigger { table, trigger } => write!(f, "drop trigger {} on {table}", trigger.name),
+            Self::RenameTrigger { table, from, to } => write!(f, "rename trigger {from} on {table} to {to}"),
+            Self::ReplaceTrigger { table, from, to } => write!(f, "replace trigger {} on {table}: {from:?} -> {to:?}", to.name),
             Self::CreateFunction(func) => write!(f, "create function {}({})", func.name, func.arguments),
             Self::DropFunction(func) => write!(f, "drop function {}({})", func.name, func.arguments),
             Self::ReplaceFunction { from, to } => write!(f, "replace function {}({}): {from:?} -> {to:?}", from.name, from.arguments),

@@ -23,6 +23,8 @@
 //!   renamed table or column (`posts_pkey`, `idx_posts_user_id`) are renamed
 //!   with it (`RENAME CONSTRAINT`, `ALTER INDEX ... RENAME TO`), not dropped and
 //!   built again; foreign keys of other tables follow the table they reference.
+//!   Triggers named after the table (`posts_set_updated_at`, `posts_audit`) are
+//!   renamed too (`ALTER TRIGGER ... RENAME TO`), so they never stop firing.
 //!   Identity and serial sequences keep their names (the graph does not hold them).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,7 +34,7 @@ use std::time::Duration;
 use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Index, QualifiedName};
+use crate::model::{Column, Index, QualifiedName, Trigger, TriggerEvent};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -83,9 +85,10 @@ pub enum Hazard {
 /// A declared rename, so data is kept instead of dropped and re-added.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rename {
-    /// A table renamed (same schema, or moved). Its constraints and indexes
-    /// are renamed with it when their names follow the table's (`posts_pkey`
-    /// to `articles_pkey`); their definitions are kept.
+    /// A table renamed (same schema, or moved). Its constraints, indexes and
+    /// triggers are renamed with it when their names follow the table's
+    /// (`posts_pkey` to `articles_pkey`, `posts_audit` to `articles_audit`);
+    /// their definitions are kept.
     Table {
         /// Old name.
         from: QualifiedName,
@@ -358,7 +361,7 @@ impl std::error::Error for PlanErrors {}
 mod rank {
     pub const SCHEMA: u8 = 0;
     /// Before every step that names the table by its new name. The renames of
-    /// its constraints and indexes share the rank, after every table rename.
+    /// its constraints, indexes and triggers share the rank, after every table rename.
     pub const RENAME_TABLE: u8 = 1;
     pub const EXTENSION: u8 = 1;
     pub const ROLE: u8 = 2;
@@ -595,6 +598,15 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
 /// follows the renames become a [`Change::RenameConstraint`] or
 /// [`Change::RenameIndex`], or nothing when the name is the same too.
 ///
+/// Triggers likewise (`posts_set_updated_at`, `posts_audit`, or names of the
+/// user's own): a dropped and a created trigger of the same table that differ
+/// only in name once `UPDATE OF` columns and arguments follow the column
+/// renames become a [`Change::RenameTrigger`], so the trigger never stops
+/// firing. A comment that differs becomes a comment change. Arguments are
+/// strings PostgreSQL does not rewrite on a column rename: when they name a
+/// renamed column (the audit trigger passes its key columns) a
+/// [`Change::ReplaceTrigger`] (`CREATE OR REPLACE TRIGGER`) sets the new ones.
+///
 /// Only on renamed tables, tables with renamed columns, and foreign keys that
 /// reference those: elsewhere a changed name stays a drop and an add. A rename
 /// to a name that an object dropped by this plan still holds stays a drop and
@@ -644,6 +656,28 @@ fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, Qua
         i.include = i.include.iter().map(|c| column(t, c)).collect();
         i
     };
+    // A trigger as its definition is compared: under `name`, without its
+    // comment, events in a fixed order (as `diff_table` compares them).
+    let trigger_def = |t: &Trigger, name: &str| -> Trigger {
+        let mut t = t.clone();
+        t.name = name.to_owned();
+        t.comment = None;
+        t.events.sort_by_key(|e| format!("{e:?}"));
+        t
+    };
+    // `UPDATE OF` columns follow a column rename in PostgreSQL; `WHEN` is text
+    // (a renamed column in it stays a drop and a create, as in a check).
+    let follow_trigger = |t: &QualifiedName, tr: &Trigger| -> Trigger {
+        let mut tr = tr.clone();
+        for event in &mut tr.events {
+            if let TriggerEvent::Update(cols) = event {
+                for c in cols {
+                    *c = column(t, c);
+                }
+            }
+        }
+        tr
+    };
     let with_name = |c: &Constraint, name: &str| -> Constraint {
         let mut c = c.clone();
         let slot = match &mut c {
@@ -655,12 +689,16 @@ fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, Qua
         *slot = Some(name.to_owned());
         c
     };
-    // Names still held until a drop of this plan runs: (table, constraint) and
-    // (schema, relation), keys' indexes included.
+    // Names still held until a drop of this plan runs: (table, constraint),
+    // (schema, relation), keys' indexes included, and (table, trigger).
     let mut held_constraints = BTreeSet::new();
     let mut held_relations = BTreeSet::new();
+    let mut held_triggers = BTreeSet::new();
     for c in changes.iter() {
         match c {
+            Change::DropTrigger { table, trigger } => {
+                held_triggers.insert((table.clone(), trigger.name.clone()));
+            }
             Change::DropConstraint { table, constraint } => {
                 held_constraints.insert((table.clone(), constraint.name().to_owned()));
                 if matches!(constraint, Constraint::PrimaryKey(_) | Constraint::Unique(_)) {
@@ -724,6 +762,41 @@ fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, Qua
                 }
                 if old.comment != new.comment {
                     let target = CommentTarget::Index(QualifiedName::new(&table.schema, to));
+                    instead.push(Change::SetComment { target, from: old.comment.clone(), to: new.comment.clone() });
+                }
+                replaced.push((i, instead));
+            }
+            Change::DropTrigger { table, trigger: old } => {
+                if !touched(table) {
+                    continue;
+                }
+                let followed = follow_trigger(table, old);
+                // Arguments kept as they are, or following the column renames.
+                let mapped = Trigger { arguments: old.arguments.iter().map(|a| column(table, a)).collect(), ..followed.clone() };
+                let found = (0..changes.len()).find(|&j| {
+                    !gone[j]
+                        && matches!(&changes[j], Change::CreateTrigger { table: t, trigger: new } if t == table
+                            && (trigger_def(&followed, &new.name) == trigger_def(new, &new.name) || trigger_def(&mapped, &new.name) == trigger_def(new, &new.name)))
+                });
+                let Some(j) = found else { continue };
+                let Change::CreateTrigger { trigger: new, .. } = &changes[j] else { continue };
+                let (from, to) = (old.name.clone(), new.name.clone());
+                if from != to && held_triggers.contains(&(table.clone(), to.clone())) {
+                    continue;
+                }
+                gone[j] = true;
+                gone[i] = true;
+                let mut instead = Vec::new();
+                if from != to {
+                    instead.push(Change::RenameTrigger { table: table.clone(), from, to: to.clone() });
+                }
+                if old.arguments != new.arguments {
+                    // Before: the new definition with the old arguments (the columns are renamed by then).
+                    let before = Trigger { arguments: old.arguments.clone(), ..new.clone() };
+                    instead.push(Change::ReplaceTrigger { table: table.clone(), from: before, to: new.clone() });
+                }
+                if old.comment != new.comment {
+                    let target = CommentTarget::Trigger(table.clone(), to);
                     instead.push(Change::SetComment { target, from: old.comment.clone(), to: new.comment.clone() });
                 }
                 replaced.push((i, instead));
@@ -1086,6 +1159,26 @@ impl Planner<'_> {
                     .down([format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, to), Ident(from))])
                     .lock(LockLevel::ShareUpdateExclusive)
                     .hazard(Hazard::BreaksOldCode);
+                b.step.rank.1 += 1_000_000;
+                self.push(b);
+            }
+            Change::RenameTrigger { table, from, to } => {
+                // ACCESS EXCLUSIVE on the table, briefly (and on each partition,
+                // whose copies of the trigger PostgreSQL 15 renames with it).
+                let mut b = self
+                    .step(rank::RENAME_TABLE, format!("rename trigger {from} on {table} to {to}"))
+                    .sql([format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(from), Ident(to))])
+                    .down([format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(to), Ident(from))])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::BreaksOldCode);
+                b.step.rank.1 += 1_000_000;
+                self.push(b);
+            }
+            Change::ReplaceTrigger { table, from, to } => {
+                // In place (same trigger, comment kept), SHARE ROW EXCLUSIVE like
+                // CREATE TRIGGER; just after the column renames its arguments name.
+                let replace = |t: &Trigger| sql::create_trigger(table, t).replacen("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", 1);
+                let mut b = self.step(rank::RENAME, format!("replace trigger {} on {table}", to.name)).sql([replace(to)]).down([replace(from)]).lock(LockLevel::ShareRowExclusive);
                 b.step.rank.1 += 1_000_000;
                 self.push(b);
             }
@@ -1889,6 +1982,152 @@ mod tests {
         assert!(up.contains("RENAME CONSTRAINT posts_pkey TO articles_pkey"), "{up}");
         assert!(!up.contains("RENAME TO idx_articles_n"), "{up}");
         assert!(up.contains("DROP INDEX CONCURRENTLY IF EXISTS public.idx_articles_n") && up.contains("CREATE INDEX CONCURRENTLY idx_articles_n ON public.articles (n)"), "{up}");
+    }
+
+    /// `posts` (or its new name) with timestamps, audited, and a trigger of the
+    /// user's on `UPDATE OF body`; `key` and `body` name the key and text columns.
+    fn tracked(name: &str, renamed_from: Option<&str>, key: &str, body: &str, notify: Trigger) -> Schema {
+        let mut posts = Table::new(name).column(Column::new(key, SqlType::BigInt)).column(Column::new(body, SqlType::Text)).primary_key([key]);
+        if let Some(from) = renamed_from {
+            posts = posts.renamed_from(QualifiedName::public(from));
+            if key != "id" {
+                posts.columns[0] = posts.columns[0].clone().renamed_from("id");
+            }
+            if body != "body" {
+                posts.columns[1] = posts.columns[1].clone().renamed_from("body");
+            }
+        }
+        let posts = posts.timestamps().audited().trigger(notify);
+        build(Schema::builder().function(Function::trigger(QualifiedName::public("notify"), "\nBEGIN\n    RETURN NULL;\nEND\n")).add_table(posts))
+    }
+
+    fn notify(name: &str, column: &str) -> Trigger {
+        Trigger::new(name, TriggerTiming::After, [TriggerEvent::Insert, TriggerEvent::Update(vec![column.into()])], QualifiedName::public("notify"))
+    }
+
+    #[test]
+    fn a_table_rename_renames_its_triggers() {
+        let old = tracked("posts", None, "id", "body", notify("posts_notify", "body").comment("Notifies"));
+        let new = tracked("articles", Some("posts"), "id", "body", notify("articles_notify", "body").comment("Notifies listeners"));
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.posts RENAME TO articles",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_pkey TO articles_pkey",
+                // In the order of the old names.
+                "ALTER TRIGGER posts_audit ON public.articles RENAME TO articles_audit",
+                "ALTER TRIGGER posts_notify ON public.articles RENAME TO articles_notify",
+                "ALTER TRIGGER posts_set_updated_at ON public.articles RENAME TO articles_set_updated_at",
+                // A comment-only change: the comment, after the rename.
+                "COMMENT ON TRIGGER articles_notify ON public.articles IS 'Notifies listeners'",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let up = plan.up_script();
+        assert!(!up.contains("DROP TRIGGER") && !up.contains("CREATE TRIGGER"), "{up}");
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand && s.transactional && s.down_transactional));
+        assert_eq!(plan.migrations(1, "rename").len(), 1);
+        let audit = &plan.steps[2];
+        assert_eq!((audit.lock, &audit.hazards[..], audit.statement_timeout), (LockLevel::AccessExclusive, &[Hazard::BreaksOldCode][..], Some(PlanOptions::default().statement_timeout)));
+        assert_eq!(audit.down.as_deref(), Some(&["ALTER TRIGGER articles_audit ON public.articles RENAME TO posts_audit".to_owned()][..]));
+        assert_eq!(plan.steps[5].down.as_deref(), Some(&["COMMENT ON TRIGGER articles_notify ON public.articles IS 'Notifies'".to_owned()][..]));
+        let down_script = plan.down_script().unwrap();
+        let down: Vec<&str> = down_script.lines().filter(|l| l.starts_with("ALTER") || l.starts_with("COMMENT")).collect();
+        assert_eq!(
+            down,
+            [
+                "COMMENT ON TRIGGER articles_notify ON public.articles IS 'Notifies';",
+                "ALTER TRIGGER articles_set_updated_at ON public.articles RENAME TO posts_set_updated_at;",
+                "ALTER TRIGGER articles_notify ON public.articles RENAME TO posts_notify;",
+                "ALTER TRIGGER articles_audit ON public.articles RENAME TO posts_audit;",
+                "ALTER TABLE public.articles RENAME CONSTRAINT articles_pkey TO posts_pkey;",
+                "ALTER TABLE public.articles RENAME TO posts;",
+            ]
+        );
+        assert_eq!(plan, plan_between(&old, &new));
+    }
+
+    #[test]
+    fn a_changed_trigger_definition_is_still_dropped_and_created_after_a_table_rename() {
+        let old = tracked("posts", None, "id", "body", notify("posts_notify", "body"));
+        for changed in [
+            notify("articles_notify", "body").when("NEW.body <> ''"),
+            notify("articles_notify", "id"),
+            notify("articles_notify", "body").for_each_statement(),
+            notify("articles_notify", "body").argument("x"),
+            Trigger::new("articles_notify", TriggerTiming::Before, [TriggerEvent::Insert, TriggerEvent::Update(vec!["body".into()])], QualifiedName::public("notify")),
+        ] {
+            let plan = plan_between(&old, &tracked("articles", Some("posts"), "id", "body", changed.clone()));
+            let up = plan.up_script();
+            assert!(up.contains("DROP TRIGGER IF EXISTS posts_notify ON public.articles") && up.contains("CREATE TRIGGER articles_notify"), "{changed:?}:\n{up}");
+            assert!(!up.contains("RENAME TO articles_notify"), "{changed:?}:\n{up}");
+            // The others are still renamed.
+            assert!(up.contains("ALTER TRIGGER posts_audit ON public.articles RENAME TO articles_audit") && up.contains("RENAME TO articles_set_updated_at"), "{up}");
+            assert_eq!(up.matches("CREATE TRIGGER").count(), 1, "{up}");
+        }
+    }
+
+    #[test]
+    fn renamed_columns_in_trigger_events_and_audit_arguments_still_match() {
+        // `id` -> `post_id` (the key: the audit trigger's argument), `body` -> `text` (UPDATE OF).
+        let old = tracked("posts", None, "id", "body", notify("posts_notify", "body"));
+        let new = tracked("articles", Some("posts"), "post_id", "text", notify("articles_notify", "text"));
+        let plan = plan_between(&old, &new);
+        let replace = "CREATE OR REPLACE TRIGGER articles_audit AFTER INSERT OR UPDATE OR DELETE ON public.articles FOR EACH ROW EXECUTE FUNCTION public.audit_row_change";
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.posts RENAME TO articles",
+                "ALTER TABLE public.articles RENAME CONSTRAINT posts_pkey TO articles_pkey",
+                "ALTER TRIGGER posts_audit ON public.articles RENAME TO articles_audit",
+                "ALTER TRIGGER posts_notify ON public.articles RENAME TO articles_notify",
+                "ALTER TRIGGER posts_set_updated_at ON public.articles RENAME TO articles_set_updated_at",
+                "ALTER TABLE public.articles RENAME COLUMN body TO text",
+                "ALTER TABLE public.articles RENAME COLUMN id TO post_id",
+                // PostgreSQL does not rewrite the arguments (strings) on a column rename.
+                &format!("{replace}('post_id')"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let last = plan.steps.last().unwrap();
+        assert_eq!((last.lock, last.hazards.is_empty(), last.phase), (LockLevel::ShareRowExclusive, true, Phase::Expand));
+        assert_eq!(last.down.as_deref(), Some(&[format!("{replace}('id')")][..]));
+        assert_eq!(plan.migrations(1, "rename").len(), 1);
+
+        // Without a table rename: the trigger keeps its name; only the arguments change.
+        let old = tracked("posts", None, "id", "body", notify("posts_notify", "body"));
+        let mut posts = Table::new("posts").column(Column::new("post_id", SqlType::BigInt).renamed_from("id")).column(Column::new("text", SqlType::Text).renamed_from("body")).primary_key(["post_id"]);
+        posts = posts.timestamps().audited().trigger(notify("posts_notify", "text"));
+        let new = build(Schema::builder().function(Function::trigger(QualifiedName::public("notify"), "\nBEGIN\n    RETURN NULL;\nEND\n")).add_table(posts));
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.posts RENAME COLUMN body TO text",
+                "ALTER TABLE public.posts RENAME COLUMN id TO post_id",
+                "CREATE OR REPLACE TRIGGER posts_audit AFTER INSERT OR UPDATE OR DELETE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.audit_row_change('post_id')",
+            ],
+            "{}",
+            plan.up_script()
+        );
+    }
+
+    #[test]
+    fn a_trigger_name_still_held_by_a_dropped_trigger_is_not_taken_by_a_rename() {
+        // The old table has a trigger of its own named `articles_notify`, dropped by the plan.
+        let old = tracked("posts", None, "id", "body", notify("posts_notify", "body"));
+        let mut posts = old.tables().iter().find(|t| t.name.name == "posts").unwrap().clone();
+        posts = posts.trigger(Trigger::new("articles_notify", TriggerTiming::Before, [TriggerEvent::Delete], QualifiedName::public("notify")));
+        let old = build(Schema::builder().function(old.functions().iter().find(|f| f.name.name == "notify").unwrap().clone()).add_table(posts));
+        let plan = plan_between(&old, &tracked("articles", Some("posts"), "id", "body", notify("articles_notify", "body")));
+        let up = plan.up_script();
+        assert!(up.contains("ALTER TRIGGER posts_audit ON public.articles RENAME TO articles_audit"), "{up}");
+        assert!(!up.contains("RENAME TO articles_notify"), "{up}");
+        assert!(up.contains("DROP TRIGGER IF EXISTS articles_notify ON public.articles") && up.contains("DROP TRIGGER IF EXISTS posts_notify ON public.articles"), "{up}");
+        assert!(up.contains("CREATE TRIGGER articles_notify AFTER INSERT OR UPDATE OF body ON public.articles"), "{up}");
     }
 
     #[test]
