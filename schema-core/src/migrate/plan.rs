@@ -1177,7 +1177,7 @@ impl Planner<'_> {
             Change::ReplaceTrigger { table, from, to } => {
                 // In place (same trigger, comment kept), SHARE ROW EXCLUSIVE like
                 // CREATE TRIGGER; just after the column renames its arguments name.
-                let replace = |t: &Trigger| sql::create_trigger(table, t).replacen("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", 1);
+                let replace = |t: &Trigger| sql::replace_trigger(table, t);
                 let mut b = self.step(rank::RENAME, format!("replace trigger {} on {table}", to.name)).sql([replace(to)]).down([replace(from)]).lock(LockLevel::ShareRowExclusive);
                 b.step.rank.1 += 1_000_000;
                 self.push(b);

@@ -165,6 +165,16 @@ pub(crate) fn drop_index(relation: &QualifiedName, index: &Index, concurrently: 
 }
 
 pub(crate) fn create_trigger(table: &QualifiedName, t: &Trigger) -> String {
+    trigger(table, t, "CREATE TRIGGER")
+}
+
+/// `CREATE OR REPLACE TRIGGER`: the same trigger (its comment kept) with another
+/// definition.
+pub(crate) fn replace_trigger(table: &QualifiedName, t: &Trigger) -> String {
+    trigger(table, t, "CREATE OR REPLACE TRIGGER")
+}
+
+fn trigger(table: &QualifiedName, t: &Trigger, command: &str) -> String {
     let timing = match t.timing {
         TriggerTiming::Before => "BEFORE",
         TriggerTiming::After => "AFTER",
@@ -182,7 +192,7 @@ pub(crate) fn create_trigger(table: &QualifiedName, t: &Trigger) -> String {
         })
         .collect();
     let mut s = format!(
-        "CREATE TRIGGER {} {timing} {} ON {table} FOR EACH {}",
+        "{command} {} {timing} {} ON {table} FOR EACH {}",
         Ident(&t.name),
         events.join(" OR "),
         if t.for_each_row { "ROW" } else { "STATEMENT" }
