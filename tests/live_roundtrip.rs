@@ -181,6 +181,14 @@ fn partition_row_level_security_unlike_the_parent_is_reported() {
     let report = live::verify(&schema, &mut client, &mut shadow_client).unwrap_or_else(|e| panic!("verify: {e}"));
     assert!(report.diff.is_empty(), "{}", report.diff);
     assert_eq!(report.unsupported.len(), 2, "{:#?}", report.unsupported);
+
+    // A policy of a partition's own is reported too, not dropped.
+    db.batch("CREATE POLICY eu_only ON public.logs_eu USING (region = 'eu')");
+    let found = live::introspect_detailed(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let what: Vec<String> = found.unsupported.iter().map(|u| u.to_string()).collect();
+    assert_eq!(what.len(), 3, "{what:#?}");
+    assert!(what.iter().any(|w| w.starts_with("policy eu_only on partition public.logs_eu: a partition's own policy")), "{what:#?}");
+    assert!(found.schema.tables().iter().all(|t| t.policies.is_empty()), "the parent has no policy");
 }
 
 #[test]

@@ -193,6 +193,12 @@ fn build_tables(rows: &CatalogRows, notes: &mut Notes, invalid: &mut Vec<Qualifi
         }
         tables.push(table);
     }
+    for p in rows.policies.iter().filter(|p| p.on_partition) {
+        notes.add(
+            format!("policy {} on partition {}.{}", p.name, p.schema, p.table),
+            "a partition's own policy (queries through the parent use the parent's policies; the graph gives partitions none, so access by name is denied)",
+        );
+    }
     tables
 }
 
@@ -967,6 +973,41 @@ mod tests {
         let p = schema.table(&QualifiedName::public("logs")).unwrap().partitioning.clone().unwrap();
         assert_eq!(p.partitions.len(), 3, "every partition stays in the graph");
         assert!(p.default_partition);
+    }
+
+    #[test]
+    #[allow(clippy::field_reassign_with_default)]
+    fn a_policy_of_a_partition_is_reported_not_lost() {
+        let mut rows = CatalogRows::default();
+        rows.namespaces = vec!["public".into()];
+        let mut t = table_row("logs");
+        t.partition_strategy = Some("r".into());
+        t.partition_columns = vec!["at".into()];
+        rows.tables = vec![t];
+        rows.columns = vec![column_row("logs", "at", "date")];
+        rows.constraints = vec![pk_row("logs", &["at"])];
+        let policy = |table: &str, name: &str, on_partition: bool| PolicyRow {
+            schema: "public".into(),
+            table: table.into(),
+            name: name.into(),
+            command: "*".into(),
+            permissive: true,
+            roles: vec!["public".into()],
+            using: Some("true".into()),
+            with_check: None,
+            comment: None,
+            on_partition,
+        };
+        rows.policies = vec![policy("logs", "everyone", false), policy("logs_2026_01", "january_only", true)];
+        let parsed = parse(&rows, &["public".into()]);
+        let what: Vec<String> = parsed.unsupported.iter().map(|u| u.to_string()).collect();
+        assert_eq!(
+            what,
+            ["policy january_only on partition public.logs_2026_01: a partition's own policy (queries through the parent use the parent's policies; the graph gives partitions none, so access by name is denied)"]
+        );
+        let schema = parsed.schema.unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<&str> = schema.table(&QualifiedName::public("logs")).unwrap().policies.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["everyone"]);
     }
 
     #[test]

@@ -252,11 +252,12 @@ ORDER BY 1, 2, 4";
 
 const POLICIES: &str = "SELECT n.nspname::text, c.relname::text, p.polname::text, p.polcmd::text, p.polpermissive,
   array(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END FROM unnest(p.polroles) r(oid) ORDER BY 1),
-  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), obj_description(p.oid, 'pg_policy')
+  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), obj_description(p.oid, 'pg_policy'),
+  c.relispartition
 FROM pg_policy p
 JOIN pg_class c ON c.oid = p.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY($1::text[]) AND NOT c.relispartition
+WHERE n.nspname = ANY($1::text[])
 ORDER BY 1, 2, 3";
 
 const GRANTS: &str = "SELECT 'relation', n.nspname::text, c.relname::text, NULL::text,
@@ -501,6 +502,7 @@ pub(crate) fn read_catalog(
             using: row.get(6),
             with_check: row.get(7),
             comment: row.get(8),
+            on_partition: row.get(9),
         })
         .collect();
     rows.grants = fetch(tx, count, GRANTS, &[s])?

@@ -375,6 +375,8 @@ pub struct PolicyRow {
     pub with_check: Option<String>,
     /// Comment.
     pub comment: Option<String>,
+    /// The table is a partition: the graph has no policies of a partition's own.
+    pub on_partition: bool,
 }
 
 /// What a [`GrantRow`] is on.
