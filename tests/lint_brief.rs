@@ -207,6 +207,8 @@ fn linter_reports_every_remaining_defect_of_the_brief() {
         // -- Domains --
         // CREATE DOMAIN email_address AS VARCHAR(255).
         ("varchar-255", o("domain public.email_address")),
+        // CHECK (VALUE ~ '^...\.[A-Z|a-z]{2,}$'): `|` in brackets is a character, not alternation.
+        ("regex-class-with-pipe", o("domain public.email_address")),
         // -- users --
         // id BIGSERIAL PRIMARY KEY.
         ("serial-column", o("public.users.id")),
@@ -226,6 +228,8 @@ fn linter_reports_every_remaining_defect_of_the_brief() {
         ("rls-not-forced", o("public.users")),
         // USING (id = current_setting('app.user_id')::BIGINT OR current_user = 'admin'): raises when unset.
         ("current-setting-without-missing-ok", o("policy users_select_own on public.users")),
+        // ... OR current_user = 'admin': no role admin is declared (app_admin is), so it never holds.
+        ("unknown-role-in-expression", o("policy users_select_own on public.users")),
         // USING (id = current_setting('app.user_id')::BIGINT): same.
         ("current-setting-without-missing-ok", o("policy users_update_own on public.users")),
         // -- audit_logs --

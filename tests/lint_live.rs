@@ -204,3 +204,59 @@ fn policies_without_rls_and_unforced_rls_let_rows_through() {
     assert_eq!(count_as(&db, &owner, "", "forced"), Ok(0));
     assert_eq!(count_as(&db, &owner, "SET app.user_id = '1';", "forced"), Ok(1));
 }
+
+#[test]
+fn regex_class_with_pipe_accepts_a_pipe() {
+    let Some(db) = pg::test_db() else { return };
+    // The brief's email check, and the fix the rule suggests.
+    let brief = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Z|a-z]{2,}$";
+    let fixed = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$";
+    let schema = Schema::builder()
+        .domain(Domain::new("email_address", SqlType::Varchar(Some(255))).check(CheckConstraint::new(format!("VALUE ~ '{brief}'"))))
+        .domain(Domain::new("fixed_email_address", SqlType::Varchar(Some(255))).check(CheckConstraint::new(format!("VALUE ~ '{fixed}'"))))
+        .build()
+        .unwrap();
+    let found = lint(&schema, "regex-class-with-pipe");
+    assert_eq!(found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(), ["domain public.email_address"], "{found:#?}");
+    assert!(found[0].help.contains("`[A-Za-z]`"), "{}", found[0].help);
+    apply(&db, &schema);
+
+    let mut client = db.client();
+    let matches = |client: &mut postgres::Client, value: &str, re: &str| -> bool {
+        client.query_one(&format!("SELECT '{value}' ~ '{re}'"), &[]).unwrap().get(0)
+    };
+    // Inside brackets `|` is a member: the TLD may hold a pipe.
+    assert!(matches(&mut client, "a@b.c|m", brief));
+    assert!(!matches(&mut client, "a@b.c|m", fixed));
+    assert!(matches(&mut client, "a@b.cm", brief) && matches(&mut client, "a@b.cm", fixed));
+    // So the domain's check lets the value in; the fixed one refuses it (23514 check_violation).
+    client.batch_execute("SELECT 'a@b.c|m'::email_address").expect("the brief's check accepts a pipe");
+    let err = client.batch_execute("SELECT 'a@b.c|m'::fixed_email_address").expect_err("the fixed check refuses it");
+    assert_eq!(pg::sqlstate_of(&err).as_deref(), Some("23514"), "{}", pg::describe_error(&err));
+}
+
+#[test]
+fn comparing_current_user_with_an_undeclared_role_never_holds() {
+    let Some(db) = pg::test_db() else { return };
+    let reader = role(&db, "reader");
+    // Stands for the brief's 'admin': a name no server has (roles are cluster-wide,
+    // so an improbable unique name, never created, rather than `admin` itself).
+    let absent = role(&db, "absent_admin");
+    let table = |name: &str| Table::new(name).column(id()).primary_key(["id"]).row_level_security(true);
+    let builder = Schema::builder()
+        .role(Role::group(&reader))
+        .add_table(table("admin_only").policy(Policy::new("admin_only_admin").using(format!("current_user = '{absent}'"))))
+        .add_table(table("reader_only").policy(Policy::new("reader_only_reader").using(format!("current_user = '{reader}'"))));
+    let schema = select_to(select_to(builder, "admin_only", &reader), "reader_only", &reader).build().unwrap();
+    let found = lint(&schema, "unknown-role-in-expression");
+    assert_eq!(found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(), ["policy admin_only_admin on public.admin_only"], "{found:#?}");
+    apply(&db, &schema);
+    db.batch("INSERT INTO admin_only DEFAULT VALUES; INSERT INTO admin_only DEFAULT VALUES; INSERT INTO reader_only DEFAULT VALUES;");
+    let exists: bool = db.client().query_one("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)", &[&absent]).unwrap().get(0);
+    assert!(!exists, "role {absent} must not exist");
+
+    // No role has that name, so the comparison never holds: every row is hidden, silently.
+    assert_eq!(count_as(&db, &reader, "", "admin_only"), Ok(0));
+    // The same policy naming a role that exists lets it through.
+    assert_eq!(count_as(&db, &reader, "", "reader_only"), Ok(1));
+}

@@ -17,6 +17,13 @@ pub(crate) struct Word<'a> {
     pub before_paren: bool,
 }
 
+impl<'a> Word<'a> {
+    /// As written (see the field).
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+}
+
 impl Word<'_> {
     /// Whether the word names identifier `name` (bare words fold ASCII letters to
     /// lower case, as PostgreSQL does; quoted ones match exactly).
@@ -46,11 +53,57 @@ impl Word<'_> {
 /// The words of `sql`, skipping string constants (`'...'`, `E'...'`), dollar-quoted
 /// strings, numbers, parameters and comments.
 pub(crate) fn words(sql: &str) -> Words<'_> {
-    Words { sql, pos: 0, after_dot: false }
+    Words(tokens(sql))
 }
 
-/// Iterator behind [`words`].
-pub(crate) struct Words<'a> {
+/// Iterator behind [`words`]: the [`Token::Word`]s of [`tokens`].
+pub(crate) struct Words<'a>(Tokens<'a>);
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Word<'a>;
+
+    fn next(&mut self) -> Option<Word<'a>> {
+        loop {
+            if let Token::Word(word) = self.0.next()? {
+                return Some(word);
+            }
+        }
+    }
+}
+
+/// One token of an expression, comments and whitespace left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Token<'a> {
+    /// An identifier or keyword.
+    Word(Word<'a>),
+    /// A string constant: `'...'`, `E'...'`, `N'...'` or dollar-quoted.
+    String(StringConstant<'a>),
+    /// An operator, split as PostgreSQL splits them (`=`, `<>`, `!~*`, `||`; `=-1`
+    /// is `=` then `-`).
+    Operator(&'a str),
+    /// Punctuation: `(`, `)`, `[`, `]`, `,`, `;`, `:`, `::` or `.`.
+    Punct(&'a str),
+    /// A number, a parameter (`$1`), or a bit, hex or Unicode-escape string constant.
+    Other(&'a str),
+}
+
+/// A string constant of an expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct StringConstant<'a> {
+    /// As written, with its prefix and quotes (`E'a\\.b'`, `$$x$$`).
+    pub raw: &'a str,
+    /// Its value: doubled quotes undone and, in `E'...'`, backslash escapes resolved
+    /// (octal and hex escapes as bytes of UTF-8 text).
+    pub value: String,
+}
+
+/// The tokens of `sql`: words, string constants, operators and punctuation.
+pub(crate) fn tokens(sql: &str) -> Tokens<'_> {
+    Tokens { sql, pos: 0, after_dot: false }
+}
+
+/// Iterator behind [`tokens`].
+pub(crate) struct Tokens<'a> {
     sql: &'a str,
     pos: usize,
     after_dot: bool,
@@ -64,20 +117,96 @@ fn is_word_byte(b: u8) -> bool {
     is_word_start(b) || b.is_ascii_digit() || b == b'$'
 }
 
-impl<'a> Words<'a> {
+fn is_operator_byte(b: u8) -> bool {
+    b"+-*/<>=~!@#%^&|`?".contains(&b)
+}
+
+/// The value of a string constant's body (between its quotes).
+fn string_value(body: &str, backslash_escapes: bool) -> String {
+    if !backslash_escapes {
+        return body.replace("''", "'");
+    }
+    let b = body.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let digits = |from: usize, max: usize, radix: u32| -> (u32, usize) {
+        let mut value = 0u32;
+        let mut n = 0;
+        while n < max {
+            match b.get(from + n).and_then(|&d| char::from(d).to_digit(radix)) {
+                Some(d) => value = value.wrapping_mul(radix).wrapping_add(d),
+                None => break,
+            }
+            n += 1;
+        }
+        (value, n)
+    };
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\'' => {
+                out.push(b'\'');
+                i += 2;
+            }
+            b'\\' if i + 1 < b.len() => {
+                let c = b[i + 1];
+                i += 2;
+                match c {
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'0'..=b'7' => {
+                        let (rest, n) = digits(i, 2, 8);
+                        let value = u32::from(c - b'0') * 8u32.pow(n as u32) + rest;
+                        out.push((value & 0xff) as u8);
+                        i += n;
+                    }
+                    b'x' if digits(i, 1, 16).1 == 1 => {
+                        let (value, n) = digits(i, 2, 16);
+                        out.push(value as u8);
+                        i += n;
+                    }
+                    b'u' | b'U' => {
+                        let len = if c == b'u' { 4 } else { 8 };
+                        let (value, n) = digits(i, len, 16);
+                        match char::from_u32(value).filter(|_| n == len) {
+                            Some(ch) => {
+                                out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+                                i += n;
+                            }
+                            None => out.push(c),
+                        }
+                    }
+                    other => out.push(other),
+                }
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl<'a> Tokens<'a> {
     fn bytes(&self) -> &'a [u8] {
         self.sql.as_bytes()
     }
 
-    /// Skips a string constant whose opening quote is at `self.pos`.
-    fn skip_string(&mut self, backslash_escapes: bool) {
+    /// Skips a string constant whose opening quote is at `self.pos`; returns its body.
+    fn skip_string(&mut self, backslash_escapes: bool) -> &'a str {
         let bytes = self.bytes();
-        let mut i = self.pos + 1;
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut end = None;
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' if backslash_escapes => i += 2,
                 b'\'' if bytes.get(i + 1) == Some(&b'\'') => i += 2,
                 b'\'' => {
+                    end = Some(i);
                     i += 1;
                     break;
                 }
@@ -85,6 +214,14 @@ impl<'a> Words<'a> {
             }
         }
         self.pos = i.min(bytes.len());
+        &self.sql[start.min(bytes.len())..end.unwrap_or(bytes.len())]
+    }
+
+    /// A string constant with its prefix starting at `start`, its quote at `self.pos`.
+    fn string(&mut self, start: usize, backslash_escapes: bool) -> Token<'a> {
+        let body = self.skip_string(backslash_escapes);
+        self.after_dot = false;
+        Token::String(StringConstant { raw: &self.sql[start..self.pos], value: string_value(body, backslash_escapes) })
     }
 
     /// Skips whitespace and comments from `i`; returns where the next token starts.
@@ -133,99 +270,131 @@ impl<'a> Words<'a> {
         (bytes.get(j) == Some(&b'$')).then(|| &self.sql[i..=j])
     }
 
-    fn word(&mut self, end: usize, raw: &'a str, quoted: bool) -> Word<'a> {
+    fn word(&mut self, end: usize, raw: &'a str, quoted: bool) -> Token<'a> {
         self.pos = end;
         let next = self.skip_blank(end);
         let word = Word { raw, quoted, after_dot: self.after_dot, before_paren: self.bytes().get(next) == Some(&b'(') };
         self.after_dot = false;
-        word
+        Token::Word(word)
+    }
+
+    /// The operator starting at `i`.
+    fn operator(&mut self, i: usize) -> Token<'a> {
+        let bytes = self.bytes();
+        let mut j = i + 1;
+        while j < bytes.len() && is_operator_byte(bytes[j]) && !bytes[j..].starts_with(b"--") && !bytes[j..].starts_with(b"/*") {
+            j += 1;
+        }
+        // A multi-character operator ends in `+` or `-` only if it also holds one of
+        // `~ ! @ # % ^ & | ` ?` (so `=-1` is `=` then `-1`).
+        if !bytes[i..j].iter().any(|b| b"~!@#%^&|`?".contains(b)) {
+            while j - i > 1 && matches!(bytes[j - 1], b'+' | b'-') {
+                j -= 1;
+            }
+        }
+        self.pos = j;
+        self.after_dot = false;
+        Token::Operator(&self.sql[i..j])
     }
 }
 
-impl<'a> Iterator for Words<'a> {
-    type Item = Word<'a>;
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
 
-    fn next(&mut self) -> Option<Word<'a>> {
+    fn next(&mut self) -> Option<Token<'a>> {
         let bytes = self.bytes();
-        loop {
-            self.pos = self.skip_blank(self.pos);
-            let i = self.pos;
-            let &b = bytes.get(i)?;
-            match b {
-                b'\'' => {
+        self.pos = self.skip_blank(self.pos);
+        let i = self.pos;
+        let &b = bytes.get(i)?;
+        Some(match b {
+            b'\'' => self.string(i, false),
+            b'"' => {
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    if bytes[j] == b'"' {
+                        if bytes.get(j + 1) == Some(&b'"') {
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    j += 1;
+                }
+                let raw = &self.sql[i + 1..j.min(bytes.len())];
+                self.word((j + 1).min(bytes.len()), raw, true)
+            }
+            b'$' => match self.dollar_tag(i) {
+                Some(tag) => {
+                    let body = i + tag.len();
+                    let close = self.sql[body..].find(tag).map(|k| body + k);
+                    self.pos = close.map_or(bytes.len(), |k| k + tag.len());
+                    self.after_dot = false;
+                    let value = self.sql[body.min(bytes.len())..close.unwrap_or(bytes.len())].to_owned();
+                    Token::String(StringConstant { raw: &self.sql[i..self.pos], value })
+                }
+                None => {
+                    // A parameter (`$1`).
+                    self.pos = i + 1;
+                    while self.pos < bytes.len() && bytes[self.pos].is_ascii_digit() {
+                        self.pos += 1;
+                    }
+                    Token::Other(&self.sql[i..self.pos])
+                }
+            },
+            b'.' => {
+                self.pos = i + 1;
+                self.after_dot = true;
+                Token::Punct(".")
+            }
+            b if b.is_ascii_digit() => {
+                // Numbers, with exponents and hex/underscore forms: no words inside.
+                let mut j = i;
+                while j < bytes.len() && (is_word_byte(bytes[j]) || bytes[j] == b'.') {
+                    j += 1;
+                }
+                self.pos = j;
+                self.after_dot = false;
+                Token::Other(&self.sql[i..j])
+            }
+            b if is_word_start(b) => {
+                let mut j = i;
+                while j < bytes.len() && is_word_byte(bytes[j]) {
+                    j += 1;
+                }
+                // `E'...'`: a string constant with backslash escapes; `N'..'` a plain
+                // one; `B'..'`, `X'..'` and `U&'..'` are bit, hex and Unicode ones.
+                let prefix = &self.sql[i..j];
+                if bytes.get(j) == Some(&b'\'') && prefix.len() == 1 {
+                    self.pos = j;
+                    if prefix.eq_ignore_ascii_case("e") || prefix.eq_ignore_ascii_case("n") {
+                        return Some(self.string(i, prefix.eq_ignore_ascii_case("e")));
+                    }
                     self.skip_string(false);
                     self.after_dot = false;
+                    return Some(Token::Other(&self.sql[i..self.pos]));
                 }
-                b'"' => {
-                    let mut j = i + 1;
-                    while j < bytes.len() {
-                        if bytes[j] == b'"' {
-                            if bytes.get(j + 1) == Some(&b'"') {
-                                j += 2;
-                                continue;
-                            }
-                            break;
-                        }
-                        j += 1;
-                    }
-                    let raw = &self.sql[i + 1..j.min(bytes.len())];
-                    return Some(self.word((j + 1).min(bytes.len()), raw, true));
-                }
-                b'$' => match self.dollar_tag(i) {
-                    Some(tag) => {
-                        let body = i + tag.len();
-                        self.pos = self.sql[body..].find(tag).map_or(bytes.len(), |k| body + k + tag.len());
-                        self.after_dot = false;
-                    }
-                    None => {
-                        // A parameter (`$1`).
-                        self.pos = i + 1;
-                        while self.pos < bytes.len() && bytes[self.pos].is_ascii_digit() {
-                            self.pos += 1;
-                        }
-                    }
-                },
-                b'.' => {
-                    self.pos = i + 1;
-                    self.after_dot = true;
-                }
-                b if b.is_ascii_digit() => {
-                    // Numbers, with exponents and hex/underscore forms: no words inside.
-                    let mut j = i;
-                    while j < bytes.len() && (is_word_byte(bytes[j]) || bytes[j] == b'.') {
-                        j += 1;
-                    }
-                    self.pos = j;
+                if prefix.eq_ignore_ascii_case("u") && bytes[j..].starts_with(b"&'") {
+                    self.pos = j + 1;
+                    self.skip_string(false);
                     self.after_dot = false;
+                    return Some(Token::Other(&self.sql[i..self.pos]));
                 }
-                b if is_word_start(b) => {
-                    let mut j = i;
-                    while j < bytes.len() && is_word_byte(bytes[j]) {
-                        j += 1;
-                    }
-                    // `E'...'`: a string constant with backslash escapes; `B'..'`,
-                    // `X'..'`, `N'..'` and `U&'..'` are plain ones.
-                    let prefix = &self.sql[i..j];
-                    if bytes.get(j) == Some(&b'\'') && prefix.len() == 1 {
-                        self.pos = j;
-                        self.skip_string(prefix.eq_ignore_ascii_case("e"));
-                        self.after_dot = false;
-                        continue;
-                    }
-                    if prefix.eq_ignore_ascii_case("u") && bytes[j..].starts_with(b"&'") {
-                        self.pos = j + 1;
-                        self.skip_string(false);
-                        self.after_dot = false;
-                        continue;
-                    }
-                    return Some(self.word(j, prefix, false));
-                }
-                _ => {
-                    self.pos = i + 1;
-                    self.after_dot = false;
-                }
+                self.word(j, prefix, false)
             }
-        }
+            b if is_operator_byte(b) => self.operator(i),
+            b':' => {
+                let len = if bytes.get(i + 1) == Some(&b':') { 2 } else { 1 };
+                self.pos = i + len;
+                self.after_dot = false;
+                Token::Punct(&self.sql[i..i + len])
+            }
+            _ => {
+                // ASCII punctuation (bytes >= 0x80 start words).
+                self.pos = i + 1;
+                self.after_dot = false;
+                Token::Punct(&self.sql[i..=i])
+            }
+        })
     }
 }
 
@@ -336,6 +505,40 @@ mod tests {
         );
         assert_eq!(raw_words("\"Select\" + \"a\"\"b\" + 1e5 + x.y"), vec![("Select", true), ("a\"\"b", true), ("x", false), ("y", false)]);
         assert_eq!(raw_words("U&'select' + B'01' + $1"), vec![]);
+    }
+
+    fn token_kinds(sql: &str) -> Vec<String> {
+        tokens(sql)
+            .map(|t| match t {
+                Token::Word(w) => format!("w:{}", w.raw),
+                Token::String(s) => format!("s:{}", s.value),
+                Token::Operator(o) => format!("o:{o}"),
+                Token::Punct(p) => format!("p:{p}"),
+                Token::Other(o) => format!("x:{o}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokens_split_operators_and_read_string_values() {
+        assert_eq!(
+            token_kinds("VALUE !~* 'it''s' AND x=-1 OR y<>'a'::text -- 'no'\n/* 'no' */"),
+            ["w:VALUE", "o:!~*", "s:it's", "w:AND", "w:x", "o:=", "o:-", "x:1", "w:OR", "w:y", "o:<>", "s:a", "p:::", "w:text"]
+        );
+        assert_eq!(token_kinds("f(a, $1) || $$x|y$$ @-"), ["w:f", "p:(", "w:a", "p:,", "x:$1", "p:)", "o:||", "s:x|y", "o:@-"]);
+        assert_eq!(token_kinds(r"E'a\\.b\'c\n\x41\101\u00e9\q' N'n' B'01' X'ff' U&'d' 'back\slash'"), [
+            "s:a\\.b'c\nAAéq",
+            "s:n",
+            "x:B'01'",
+            "x:X'ff'",
+            "x:U&'d'",
+            "s:back\\slash"
+        ]);
+        let Some(Token::String(s)) = tokens("  e'x'").next() else { panic!() };
+        assert_eq!(s.raw, "e'x'");
+        // Unterminated constants end the text.
+        assert_eq!(token_kinds("'abc"), ["s:abc"]);
+        assert_eq!(token_kinds("$q$abc"), ["s:abc"]);
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod policy_always_true;
 mod policy_column_without_index;
 mod policy_without_rls;
 mod redundant_index;
+mod regex_class_with_pipe;
 mod reserved_keyword_name;
 mod rls_not_forced;
 mod rls_without_policies;
@@ -44,6 +45,7 @@ mod timestamp_without_time_zone;
 mod unbounded_short_text;
 mod unguarded_setting_cast;
 mod unknown_lint;
+mod unknown_role_in_expression;
 mod unmarked_personal_data;
 mod unused_enum;
 mod unused_trigger_function;
@@ -84,6 +86,7 @@ pub(crate) static RULES: &[Rule] = &[
     policy_column_without_index::RULE,
     policy_without_rls::RULE,
     redundant_index::RULE,
+    regex_class_with_pipe::RULE,
     reserved_keyword_name::RULE,
     rls_not_forced::RULE,
     rls_without_policies::RULE,
@@ -96,6 +99,7 @@ pub(crate) static RULES: &[Rule] = &[
     unbounded_short_text::RULE,
     unguarded_setting_cast::RULE,
     unknown_lint::RULE,
+    unknown_role_in_expression::RULE,
     unmarked_personal_data::RULE,
     unused_enum::RULE,
     unused_trigger_function::RULE,
