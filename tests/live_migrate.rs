@@ -905,3 +905,184 @@ fn a_table_rename_renames_its_triggers() {
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.posts WHERE id = 2 AND edits = 1"), 1);
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.audit_logs WHERE table_name = 'public.posts' AND action = 'UPDATE' AND record_id = '2'"), 1);
 }
+
+/// The current UTC month (its first day), from the server's clock.
+fn this_month(client: &mut Client) -> CivilDate {
+    let row = client.query_one("SELECT extract(year FROM d)::int, extract(month FROM d)::int FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS d) s", &[]).unwrap();
+    CivilDate::new(row.get(0), row.get::<_, i32>(1) as u32, 1).unwrap()
+}
+
+/// `logs`, or the same table under its new name: range-partitioned by month on
+/// `at`, `month` and the next one declared (`ahead` asks for no more, and brings
+/// `ensure_partitions`), a default partition, a key, an index, and row-level
+/// security with a policy (so each partition has it enabled too).
+fn monthly_logs(name: &str, renamed_from: Option<&str>, month: CivilDate) -> Schema {
+    let mut table = Table::new(name)
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("at", SqlType::Timestamptz))
+        .column(Column::new("note", SqlType::Text))
+        .primary_key(["id", "at"])
+        .partition_by(Partitioning::range(["at"]).monthly(month, 2).ahead(2).with_default())
+        .index(Index::on(["at"]))
+        .row_level_security(false)
+        .policy(Policy::new("everyone").using("true"));
+    if let Some(from) = renamed_from {
+        table = table.renamed_from(QualifiedName::public(from));
+    }
+    build(Schema::builder().add_table(table))
+}
+
+/// The partitions of a table (pg_inherits), by name.
+fn partitions_of(client: &mut Client, table: &str) -> Vec<String> {
+    let sql = "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = ('public.' || $1)::regclass ORDER BY 1";
+    client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get(0)).collect()
+}
+
+/// Where a table's rows are: (partition, rows), by partition name.
+fn rows_by_partition(client: &mut Client, table: &str) -> Vec<(String, i64)> {
+    let sql = format!("SELECT tableoid::regclass::text, count(*) FROM public.{table} GROUP BY 1 ORDER BY 1");
+    client.query(&sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// A declared rename of a range-partitioned table renames its partitions, the
+/// default one included (`ALTER TABLE logs_2026_11 RENAME TO events_2026_11`),
+/// instead of dropping them (their rows with them) and creating new ones over
+/// the same bounds: no row moves or is lost, new rows find the renamed
+/// partitions, the database then matches the declaration, `ensure_partitions`
+/// names new partitions after the new name without colliding with the renamed
+/// ones, and the down migration brings the old names back.
+#[test]
+fn a_table_rename_renames_its_partitions() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let month = this_month(&mut client);
+    let (next, plus2) = (month.next(Period::Month), month.next(Period::Month).next(Period::Month));
+    let m = |table: &str, d: CivilDate| format!("{table}_{}", d.suffix(Period::Month));
+    let (before, after) = (monthly_logs("logs", None, month), monthly_logs("events", Some("logs"), month));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(&format!(
+            "INSERT INTO public.logs SELECT i, '{month} 00:00:00+00'::timestamptz + (i % 20) * interval '1 day' + i * interval '1 minute', 'this month' FROM generate_series(1, 100) i;
+             INSERT INTO public.logs SELECT i, '{next} 00:00:00+00'::timestamptz + (i % 20) * interval '1 day', 'next month' FROM generate_series(101, 150) i;
+             INSERT INTO public.logs SELECT i, '1990-01-01 00:00:00+00'::timestamptz + i * interval '1 day', 'long ago' FROM generate_series(151, 170) i;
+             INSERT INTO public.logs SELECT i, '{plus2} 12:00:00+00', 'in two months' FROM generate_series(171, 175) i;"
+        ))
+        .unwrap();
+    let old_partitions = vec![m("logs", month), m("logs", next), "logs_default".to_owned()];
+    assert_eq!(partitions_of(&mut client, "logs"), old_partitions);
+    assert_eq!(rows_by_partition(&mut client, "logs"), [(m("logs", month), 100), (m("logs", next), 50), ("logs_default".into(), 25)]);
+
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    for expected in [
+        "ALTER TABLE public.logs RENAME TO events".to_owned(),
+        format!("ALTER TABLE public.{} RENAME TO {}", m("logs", month), m("events", month)),
+        format!("ALTER TABLE public.{} RENAME TO {}", m("logs", next), m("events", next)),
+        "ALTER TABLE public.logs_default RENAME TO events_default".to_owned(),
+        "ALTER TABLE public.events RENAME CONSTRAINT logs_pkey TO events_pkey".to_owned(),
+        "ALTER INDEX public.idx_logs_at RENAME TO idx_events_at".to_owned(),
+    ] {
+        assert!(up.contains(&expected), "missing `{expected}` in:\n{up}");
+    }
+    for unwanted in ["PARTITION OF", "DETACH", "DROP TABLE", "ROW LEVEL SECURITY", "POLICY", "CREATE INDEX"] {
+        assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+    }
+    assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible(), "{up}");
+    let migrations = plan.migrations(1, "rename logs");
+    assert_eq!(migrations.len(), 1, "one transaction:\n{up}");
+
+    // What a partition rename locks, seen from a second session: the partition,
+    // ACCESS EXCLUSIVE, and not its parent. A query of the parent that prunes the
+    // partition goes on; one that reads it waits.
+    let step = plan.steps.iter().find(|s| s.description.starts_with(&format!("rename partition {}", m("logs", month)))).unwrap();
+    assert_eq!(step.lock, migrate::LockLevel::AccessExclusive);
+    let mut watcher = db.client();
+    {
+        let mut tx = client.transaction().unwrap();
+        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        tx.batch_execute(&step.sql.join(";\n")).unwrap();
+        let locks: Vec<(String, String)> = watcher
+            .query(
+                "SELECT l.relation::regclass::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                 WHERE l.pid = $1 AND l.locktype = 'relation' AND c.relnamespace = 'public'::regnamespace ORDER BY 1, 2",
+                &[&pid],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        assert_eq!(locks, [(m("logs", month), "AccessExclusiveLock".to_owned())]);
+        watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
+        assert_eq!(count(&mut watcher, &format!("SELECT count(*) FROM public.logs WHERE at >= '{next} 00:00:00+00'")), 55);
+        support::pg::expect_sqlstate(watcher.query_one("SELECT count(*) FROM public.logs", &[]), "55P03", "a read of the partition being renamed");
+        tx.rollback().unwrap();
+    }
+
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{up}"));
+    let new_partitions = vec![m("events", month), m("events", next), "events_default".to_owned()];
+    assert_eq!(partitions_of(&mut client, "events"), new_partitions);
+    for old in &old_partitions {
+        assert!(support::pg::one::<Option<String>>(&mut client, &format!("SELECT to_regclass('public.{old}')::text")).is_none(), "{old} is still there");
+    }
+    // No row lost or moved, and new rows find the renamed partitions.
+    assert_eq!(rows_by_partition(&mut client, "events"), [(m("events", month), 100), (m("events", next), 50), ("events_default".into(), 25)]);
+    for (id, at, partition) in [(1001, format!("{month} 12:00:00+00"), m("events", month)), (1002, format!("{next} 12:00:00+00"), m("events", next)), (1003, "1990-06-01 00:00:00+00".into(), "events_default".into())] {
+        let home: String = support::pg::one(&mut client, &format!("INSERT INTO public.events VALUES ({id}, '{at}', 'new') RETURNING tableoid::regclass::text"));
+        assert_eq!(home, partition, "row {id} at {at}");
+    }
+    // Each partition keeps the row-level security it had: enabled, like its parent.
+    let secured: Vec<(String, bool, bool)> = client
+        .query("SELECT c.relname::text, c.relrowsecurity, c.relforcerowsecurity FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.events'::regclass ORDER BY 1", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(secured, new_partitions.iter().map(|p| (p.clone(), true, false)).collect::<Vec<_>>());
+    // The partitions' own keys keep the names PostgreSQL gave them (`logs_..._pkey`):
+    // they are not in the graph (introspection reads the parent's), so nothing differs.
+    let key: String = support::pg::one(&mut client, &format!("SELECT conname::text FROM pg_constraint WHERE conrelid = 'public.{}'::regclass AND contype = 'p' AND conparentid <> 0", m("events", month)));
+    assert_eq!(key, format!("{}_pkey", m("logs", month)));
+    let report = live::verify(&after, &mut client, &mut shadow).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean(), "drift after migrating:\n{}", report.diff);
+    assert!(report.unsupported.is_empty(), "{:?}", report.unsupported);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+
+    // ensure_partitions names partitions after the table's new name: the current
+    // and next months exist under it (no overlapping partition is attempted), and
+    // month +2 is created, taking its rows out of the default partition.
+    let made: i32 = support::pg::one(&mut client, "SELECT public.ensure_partitions('public.events', 'month', 2)");
+    assert_eq!(made, 0);
+    let made: i32 = support::pg::one(&mut client, "SELECT public.ensure_partitions('public.events', 'month', 3)");
+    assert_eq!(made, 1);
+    assert_eq!(partitions_of(&mut client, "events"), [m("events", month), m("events", next), m("events", plus2), "events_default".to_owned()]);
+    assert_eq!(
+        rows_by_partition(&mut client, "events"),
+        [(m("events", month), 101), (m("events", next), 51), (m("events", plus2), 5), ("events_default".into(), 21)]
+    );
+    let home: String = support::pg::one(&mut client, &format!("INSERT INTO public.events VALUES (1004, '{plus2} 13:00:00+00', 'new') RETURNING tableoid::regclass::text"));
+    assert_eq!(home, m("events", plus2));
+    // What ensure_partitions made is not the plan's to undo: its rows go back to the default partition.
+    client
+        .batch_execute(&format!(
+            "ALTER TABLE public.events DETACH PARTITION public.{p};
+             INSERT INTO public.events SELECT * FROM public.{p};
+             DROP TABLE public.{p};",
+            p = m("events", plus2)
+        ))
+        .unwrap();
+
+    // Undo, as a tool would run the down migration.
+    for mig in migrations.iter().rev() {
+        let down = mig.down.as_ref().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", mig.version));
+        tx.commit().unwrap();
+    }
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(partitions_of(&mut client, "logs"), old_partitions);
+    assert_eq!(rows_by_partition(&mut client, "logs"), [(m("logs", month), 101), (m("logs", next), 51), ("logs_default".into(), 27)]);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.logs"), 179);
+}

@@ -359,6 +359,17 @@ pub enum Change {
         /// The partition.
         partition: Partition,
     },
+    /// `ALTER TABLE ... RENAME TO` on a partition: a partition whose bound is
+    /// unchanged but whose name follows a declared table rename
+    /// (`posts_2026_01` to `articles_2026_01`, `posts_default` to `articles_default`).
+    RenamePartition {
+        /// The partitioned table (its new name); the partition is in its schema.
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// The `DEFAULT` partition added (`true`) or removed.
     SetDefaultPartition {
         /// The partitioned table.
@@ -539,6 +550,7 @@ impl fmt::Display for Change {
             Self::RenameIndex { table, from, to } => write!(f, "rename index {from} on {table} to {to}"),
             Self::AddPartition { table, partition } => write!(f, "add partition {} of {table}: {:?}", partition.name, partition.bound),
             Self::DropPartition { table, partition } => write!(f, "drop partition {} of {table}", partition.name),
+            Self::RenamePartition { table, from, to } => write!(f, "rename partition {from} of {table} to {to}"),
             Self::SetDefaultPartition { table, present } => {
                 write!(f, "{} the default partition of {table}", if *present { "add" } else { "drop" })
             }
@@ -1406,7 +1418,8 @@ mod tests {
         let plan = crate::migrate::plan(&diff(&a, &b), &options).unwrap_or_else(|e| panic!("{e}"));
         let up = plan.up_script();
         assert!(up.contains("ALTER TABLE public.logs RENAME TO events"), "{up}");
-        // logs_eu is kept with its RLS; the default partition keeps its old name.
+        // logs_eu is kept with its RLS; the default partition is renamed (to events_default) and keeps its RLS.
+        assert!(up.contains("ALTER TABLE public.logs_default RENAME TO events_default"), "{up}");
         assert!(!up.contains("ROW LEVEL SECURITY"), "nothing to change:\n{up}");
         assert!(!plan.down_script().unwrap().contains("ROW LEVEL SECURITY"), "the undo must not disable it");
     }

@@ -24,7 +24,10 @@
 //!   with it (`RENAME CONSTRAINT`, `ALTER INDEX ... RENAME TO`), not dropped and
 //!   built again; foreign keys of other tables follow the table they reference.
 //!   Triggers named after the table (`posts_set_updated_at`, `posts_audit`) are
-//!   renamed too (`ALTER TRIGGER ... RENAME TO`), so they never stop firing.
+//!   renamed too (`ALTER TRIGGER ... RENAME TO`), so they never stop firing, and
+//!   so are partitions named after it (`posts_2026_01`, `posts_p0`,
+//!   `posts_default`) whose bounds are unchanged (`ALTER TABLE ... RENAME TO`),
+//!   so their rows stay where they are.
 //!   Identity and serial sequences keep their names (the graph does not hold them).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,7 +91,9 @@ pub enum Rename {
     /// A table renamed (same schema, or moved). Its constraints, indexes and
     /// triggers are renamed with it when their names follow the table's
     /// (`posts_pkey` to `articles_pkey`, `posts_audit` to `articles_audit`);
-    /// their definitions are kept.
+    /// their definitions are kept. Renamed within its schema, its partitions
+    /// of unchanged bounds are renamed too (`posts_2026_01` to
+    /// `articles_2026_01`, `posts_default` to `articles_default`).
     Table {
         /// Old name.
         from: QualifiedName,
@@ -361,7 +366,7 @@ impl std::error::Error for PlanErrors {}
 mod rank {
     pub const SCHEMA: u8 = 0;
     /// Before every step that names the table by its new name. The renames of
-    /// its constraints, indexes and triggers share the rank, after every table rename.
+    /// its partitions, constraints, indexes and triggers share the rank, after every table rename.
     pub const RENAME_TABLE: u8 = 1;
     pub const EXTENSION: u8 = 1;
     pub const ROLE: u8 = 2;
@@ -526,6 +531,9 @@ fn replacements(changes: &[Change]) -> BTreeSet<(&'static str, String, String)> 
 fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
     let mut changes = changes.to_vec();
     let mut moved = BTreeMap::new();
+    // Renamed tables whose partitions follow them (partitioned alike on both
+    // sides, in the same schema), with the rename of their default partition.
+    let mut partitioned: BTreeMap<QualifiedName, Option<(String, String)>> = BTreeMap::new();
     for rename in renames {
         match rename {
             Rename::Table { from, to } => {
@@ -566,6 +574,19 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
                 diff_table(&renamed, &new_table, &mut rest);
                 changes.splice(0..0, rest);
                 moved.insert(from.clone(), to.clone());
+                // Partitions stay in their schema when the table moves: only a
+                // rename within the schema renames them.
+                if let (Some(a), Some(b)) = (&old_table.partitioning, &new_table.partitioning) {
+                    if from.schema == to.schema && from.name != to.name && a.strategy == b.strategy && a.columns == b.columns {
+                        // The diff compares the default partition by presence, not by
+                        // name: under the old name, it is no default partition of the
+                        // new one. Renamed before it is dropped, if it is.
+                        let default = a.default_partition.then(|| {
+                            (crate::model::Partitioning::default_partition_name(&from.name), crate::model::Partitioning::default_partition_name(&to.name))
+                        });
+                        partitioned.insert(to.clone(), default);
+                    }
+                }
             }
             Rename::Column { table, from, to } => {
                 let old = changes.iter().position(|c| matches!(c, Change::DropColumn { table: t, column } if t == table && &column.name == from));
@@ -586,7 +607,7 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
             }
         }
     }
-    follow_renames(&mut changes, &moved);
+    follow_renames(&mut changes, &moved, &partitioned);
     changes
 }
 
@@ -607,11 +628,23 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
 /// renamed column (the audit trigger passes its key columns) a
 /// [`Change::ReplaceTrigger`] (`CREATE OR REPLACE TRIGGER`) sets the new ones.
 ///
+/// Partitions of a table renamed within its schema (`partitioned`, with the
+/// rename of its default partition, which the diff compares by presence only):
+/// a dropped and an added partition of the same bound become a
+/// [`Change::RenamePartition`], so no row moves and no bound overlaps. They
+/// come right after the table's rename, in the order of their old names. The
+/// partitions' row-level security is theirs already: a change the diff gave
+/// them as new partitions becomes the parent's change, or nothing.
+///
 /// Only on renamed tables, tables with renamed columns, and foreign keys that
 /// reference those: elsewhere a changed name stays a drop and an add. A rename
 /// to a name that an object dropped by this plan still holds stays a drop and
 /// an add as well (the drop runs after the renames).
-fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, QualifiedName>) {
+fn follow_renames(
+    changes: &mut Vec<Change>,
+    moved: &BTreeMap<QualifiedName, QualifiedName>,
+    partitioned: &BTreeMap<QualifiedName, Option<(String, String)>>,
+) {
     let mut columns: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
     for c in changes.iter() {
         if let Change::RenameColumn { table, from, to } = c {
@@ -690,12 +723,39 @@ fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, Qua
         c
     };
     // Names still held until a drop of this plan runs: (table, constraint),
-    // (schema, relation), keys' indexes included, and (table, trigger).
+    // (schema, relation), keys' indexes, partitions and dropped tables' and
+    // views' relations included, and (table, trigger).
     let mut held_constraints = BTreeSet::new();
     let mut held_relations = BTreeSet::new();
     let mut held_triggers = BTreeSet::new();
     for c in changes.iter() {
         match c {
+            Change::DropPartition { table, partition } => {
+                held_relations.insert((table.schema.clone(), partition.name.clone()));
+            }
+            // A renamed table's default partition still has its old name (renamed below).
+            Change::SetDefaultPartition { table, present: false } if !partitioned.contains_key(table) => {
+                held_relations.insert((table.schema.clone(), crate::model::Partitioning::default_partition_name(&table.name)));
+            }
+            Change::DropTable(t) => {
+                let schema = &t.name.schema;
+                held_relations.insert((schema.clone(), t.name.name.clone()));
+                for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
+                    held_relations.insert((schema.clone(), p.into_owned()));
+                }
+                for i in &t.indexes {
+                    held_relations.insert((schema.clone(), i.name.clone().unwrap_or_default()));
+                }
+                for key in t.primary_key.iter().filter_map(|k| k.name.clone()).chain(t.uniques.iter().filter_map(|u| u.name.clone())) {
+                    held_relations.insert((schema.clone(), key));
+                }
+            }
+            Change::DropView(v) => {
+                held_relations.insert((v.name.schema.clone(), v.name.name.clone()));
+                for i in &v.indexes {
+                    held_relations.insert((v.name.schema.clone(), i.name.clone().unwrap_or_default()));
+                }
+            }
             Change::DropTrigger { table, trigger } => {
                 held_triggers.insert((table.clone(), trigger.name.clone()));
             }
@@ -714,8 +774,26 @@ fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, Qua
 
     let mut gone = vec![false; changes.len()];
     let mut replaced: Vec<(usize, Vec<Change>)> = Vec::new();
+    // (table, old name) -> new name, for each partition renamed.
+    let mut partition_renames: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
     for i in 0..changes.len() {
         match &changes[i] {
+            Change::DropPartition { table, partition: old } => {
+                if !partitioned.contains_key(table) {
+                    continue;
+                }
+                let found = (0..changes.len()).find(|&j| {
+                    !gone[j] && matches!(&changes[j], Change::AddPartition { table: t, partition: new } if t == table && new.bound == old.bound && new.name != old.name)
+                });
+                let Some(j) = found else { continue };
+                let Change::AddPartition { partition: new, .. } = &changes[j] else { continue };
+                if held_relations.contains(&(table.schema.clone(), new.name.clone())) {
+                    continue;
+                }
+                gone[j] = true;
+                gone[i] = true;
+                partition_renames.entry(table.clone()).or_default().insert(old.name.clone(), new.name.clone());
+            }
             Change::DropConstraint { table, constraint: old } => {
                 let followed = follow_constraint(table, old);
                 if !touched(table) && &followed == old {
@@ -804,16 +882,55 @@ fn follow_renames(changes: &mut Vec<Change>, moved: &BTreeMap<QualifiedName, Qua
             _ => {}
         }
     }
-    if !gone.contains(&true) {
+    for (table, default) in partitioned {
+        if let Some((from, to)) = default {
+            if !held_relations.contains(&(table.schema.clone(), to.clone())) {
+                partition_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
+            }
+        }
+    }
+    if !gone.contains(&true) && partition_renames.is_empty() {
         return;
     }
+    // A renamed partition keeps its row-level security, which is its parent's
+    // before the change: the diff, seeing a new partition, gave it the default.
+    let mut partition_parents: BTreeMap<QualifiedName, &QualifiedName> = BTreeMap::new();
+    for (table, renames) in &partition_renames {
+        for to in renames.values() {
+            partition_parents.insert(QualifiedName::new(&table.schema, to), table);
+        }
+    }
+    let parents_rls: BTreeMap<QualifiedName, crate::model::RowLevelSecurity> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::SetRowLevelSecurity { table, from, .. } if partition_renames.contains_key(table) => Some((table.clone(), *from)),
+            _ => None,
+        })
+        .collect();
     let mut replaced: BTreeMap<usize, Vec<Change>> = replaced.into_iter().collect();
     let old = std::mem::take(changes);
-    for (i, c) in old.into_iter().enumerate() {
+    for (i, mut c) in old.into_iter().enumerate() {
         if let Some(instead) = replaced.remove(&i) {
             changes.extend(instead);
-        } else if !gone[i] {
-            changes.push(c);
+            continue;
+        } else if gone[i] {
+            continue;
+        }
+        if let Change::SetRowLevelSecurity { table, from, to } = &mut c {
+            if let Some(parent) = partition_parents.get(table) {
+                *from = parents_rls.get(*parent).copied().unwrap_or(*to);
+                if from == to {
+                    continue;
+                }
+            }
+        }
+        let renamed_table = match &c {
+            Change::RenameTable { to, .. } => partition_renames.get(to).map(|r| (to.clone(), r)),
+            _ => None,
+        };
+        changes.push(c);
+        if let Some((table, renames)) = renamed_table {
+            changes.extend(renames.iter().map(|(from, to)| Change::RenamePartition { table: table.clone(), from: from.clone(), to: to.clone() }));
         }
     }
 }
@@ -1222,6 +1339,19 @@ impl Planner<'_> {
                 if !is_replaced {
                     b = b.contract();
                 }
+                self.push(b);
+            }
+            Change::RenamePartition { table, from, to } => {
+                // ACCESS EXCLUSIVE on the partition only, briefly (not on its
+                // parent: queries of the parent that prune the partition go on).
+                let mut b = self
+                    .step(rank::RENAME_TABLE, format!("rename partition {from} of {table} to {to}"))
+                    .sql([format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, from), Ident(to))])
+                    .down([format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, to), Ident(from))])
+                    .lock(LockLevel::AccessExclusive)
+                    .hazard(Hazard::BreaksOldCode);
+                // After every table rename, like the other renames that follow one.
+                b.step.rank.1 += 1_000_000;
                 self.push(b);
             }
             Change::SetDefaultPartition { table, present: true } => {
@@ -2137,5 +2267,198 @@ mod tests {
         let up = plan_between(&old, &new).up_script();
         assert!(up.contains("DROP CONSTRAINT IF EXISTS a") && up.contains("ADD CONSTRAINT b UNIQUE USING INDEX b"), "{up}");
         assert!(!up.contains("RENAME"), "{up}");
+    }
+
+    /// `logs` (or its new name), range-partitioned by month: January to March
+    /// 2026 and a default partition, with a key, an index, a policy and
+    /// row-level security per `rls` (forced when `Some(true)`). `explicit`
+    /// partitions (name, from, to) are declared before the window, which keeps
+    /// their bounds for months of the same name.
+    fn monthly(name: &str, renamed_from: Option<&str>, rls: Option<bool>, explicit: &[(&str, &str, &str)]) -> Table {
+        let mut p = Partitioning::range(["at"]);
+        for (part, from, to) in explicit {
+            p = p.partition(Partition::new(*part, PartitionBound::Range { from: vec![(*from).into()], to: vec![(*to).into()] }));
+        }
+        let mut t = Table::new(name)
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("at", SqlType::Timestamptz))
+            .primary_key(["id", "at"])
+            .partition_by(p.monthly(CivilDate::new(2026, 1, 1).unwrap(), 3).with_default())
+            .index(Index::on(["at"]))
+            .policy(Policy::new("everyone").using("true"));
+        if let Some(force) = rls {
+            t = t.row_level_security(force);
+        }
+        if let Some(from) = renamed_from {
+            t = t.renamed_from(QualifiedName::public(from));
+        }
+        t
+    }
+
+    #[test]
+    fn a_table_rename_renames_its_partitions() {
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])));
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), Some(true), &[])));
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.logs RENAME TO events",
+                // Its partitions first, in the order of their old names, the default one with them.
+                "ALTER TABLE public.logs_2026_01 RENAME TO events_2026_01",
+                "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02",
+                "ALTER TABLE public.logs_2026_03 RENAME TO events_2026_03",
+                "ALTER TABLE public.logs_default RENAME TO events_default",
+                "ALTER TABLE public.events RENAME CONSTRAINT logs_pkey TO events_pkey",
+                "ALTER INDEX public.idx_logs_at RENAME TO idx_events_at",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let up = plan.up_script();
+        // No partition dropped or created, and their row-level security is left alone.
+        for unwanted in ["PARTITION OF", "DETACH", "DROP TABLE", "ROW LEVEL SECURITY", "POLICY", "CREATE INDEX"] {
+            assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+        }
+        let options = PlanOptions::default().with_declared_renames(&new);
+        let changes = apply_renames(&diff(&old, &new).changes, &options.renames);
+        assert!(
+            !changes.iter().any(|c| matches!(
+                c,
+                Change::DropPartition { .. } | Change::AddPartition { .. } | Change::SetDefaultPartition { .. } | Change::SetRowLevelSecurity { .. }
+            )),
+            "{changes:#?}"
+        );
+        assert!(!plan.hazards().contains(&Hazard::DataLoss));
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand && s.transactional && s.down_transactional && s.hazards == [Hazard::BreaksOldCode]));
+        assert_eq!(plan.migrations(1, "rename").len(), 1);
+        let part = &plan.steps[1];
+        assert_eq!(part.description, "rename partition logs_2026_01 of public.events to events_2026_01");
+        assert_eq!((part.lock, part.statement_timeout), (LockLevel::AccessExclusive, Some(PlanOptions::default().statement_timeout)));
+        assert_eq!(part.down.as_deref(), Some(&["ALTER TABLE public.events_2026_01 RENAME TO logs_2026_01".to_owned()][..]));
+        let down_script = plan.down_script().unwrap();
+        let down: Vec<&str> = down_script.lines().filter(|l| l.starts_with("ALTER")).collect();
+        assert_eq!(
+            down,
+            [
+                "ALTER INDEX public.idx_events_at RENAME TO idx_logs_at;",
+                "ALTER TABLE public.events RENAME CONSTRAINT events_pkey TO logs_pkey;",
+                "ALTER TABLE public.events_default RENAME TO logs_default;",
+                "ALTER TABLE public.events_2026_03 RENAME TO logs_2026_03;",
+                "ALTER TABLE public.events_2026_02 RENAME TO logs_2026_02;",
+                "ALTER TABLE public.events_2026_01 RENAME TO logs_2026_01;",
+                "ALTER TABLE public.events RENAME TO logs;",
+            ]
+        );
+        assert_eq!(plan, plan_between(&old, &new));
+
+        // Row-level security turned on with the rename: the renamed partitions get it
+        // as partitions kept under their name do, and the undo turns it off again.
+        let plain = build(Schema::builder().add_table(monthly("logs", None, None, &[])));
+        let plan = plan_between(&plain, &new);
+        let up = plan.up_script();
+        assert!(!up.contains("PARTITION OF") && !up.contains("DETACH"), "{up}");
+        for part in ["events", "events_2026_01", "events_2026_02", "events_2026_03", "events_default"] {
+            let on = format!("ALTER TABLE public.{part} ENABLE ROW LEVEL SECURITY;\nALTER TABLE public.{part} FORCE ROW LEVEL SECURITY;");
+            assert_eq!(up.matches(&on).count(), 1, "{part}:\n{up}");
+            assert!(up.find(&format!("RENAME TO {part};")).unwrap() < up.find(&on).unwrap(), "renamed before:\n{up}");
+        }
+        let down = plan.down_script().unwrap();
+        assert!(down.find("ALTER TABLE public.events_2026_01 DISABLE ROW LEVEL SECURITY").unwrap() < down.find("ALTER TABLE public.events_2026_01 RENAME TO logs_2026_01").unwrap(), "{down}");
+
+        // Hash partitions (`{table}_p{remainder}`) likewise.
+        let shards = |name: &str, renamed_from: Option<&str>| {
+            let mut t = Table::new(name).column(Column::new("id", SqlType::BigInt)).primary_key(["id"]).partition_by(Partitioning::hash(["id"], 3));
+            if let Some(from) = renamed_from {
+                t = t.renamed_from(QualifiedName::public(from));
+            }
+            build(Schema::builder().add_table(t))
+        };
+        let plan = plan_between(&shards("shards", None), &shards("pieces", Some("shards")));
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.shards RENAME TO pieces",
+                "ALTER TABLE public.shards_p0 RENAME TO pieces_p0",
+                "ALTER TABLE public.shards_p1 RENAME TO pieces_p1",
+                "ALTER TABLE public.shards_p2 RENAME TO pieces_p2",
+                "ALTER TABLE public.pieces RENAME CONSTRAINT shards_pkey TO pieces_pkey",
+            ],
+            "{}",
+            plan.up_script()
+        );
+    }
+
+    #[test]
+    fn a_partition_whose_bound_changed_is_still_dropped_and_added_after_a_table_rename() {
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])));
+        // February now ends on the 15th.
+        let february = [("events_2026_02", "'2026-02-01 00:00:00+00'", "'2026-02-15 00:00:00+00'")];
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), Some(true), &february)));
+        let options = PlanOptions::default().with_declared_renames(&new);
+        let d = diff(&old, &new);
+        let refused = plan(&d, &options).unwrap_err();
+        assert_eq!(refused.0, [PlanError::Refused { change: "drop partition logs_2026_02 of public.events".into(), hazard: Hazard::DataLoss }]);
+
+        let plan = plan(&d, &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        let up = plan.up_script();
+        for expected in [
+            "ALTER TABLE public.logs_2026_01 RENAME TO events_2026_01;",
+            "ALTER TABLE public.logs_2026_03 RENAME TO events_2026_03;",
+            "ALTER TABLE public.logs_default RENAME TO events_default;",
+            "CREATE TABLE public.events_2026_02 PARTITION OF public.events FOR VALUES FROM ('2026-02-01 00:00:00+00') TO ('2026-02-15 00:00:00+00');",
+            // The new partition gets the parent's row-level security; the renamed ones have it.
+            "ALTER TABLE public.events_2026_02 ENABLE ROW LEVEL SECURITY;\nALTER TABLE public.events_2026_02 FORCE ROW LEVEL SECURITY;",
+            "ALTER TABLE public.events DETACH PARTITION public.logs_2026_02;\nDROP TABLE public.logs_2026_02;",
+        ] {
+            assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+        }
+        assert!(!up.contains("RENAME TO events_2026_02"), "{up}");
+        assert_eq!(up.matches("ROW LEVEL SECURITY").count(), 2, "{up}");
+        let drop = plan.steps.iter().find(|s| s.description == "drop partition logs_2026_02 of public.events").unwrap();
+        assert_eq!((drop.phase, &drop.hazards[..], drop.down.is_none()), (Phase::Contract, &[Hazard::DataLoss][..], true));
+
+        // A default partition dropped with the rename is still refused; allowed, it
+        // is renamed first, since the drop names it after the table's new name.
+        let mut no_default = monthly("events", Some("logs"), Some(true), &[]);
+        no_default.partitioning.as_mut().unwrap().default_partition = false;
+        let new = build(Schema::builder().add_table(no_default));
+        let options = PlanOptions::default().with_declared_renames(&new);
+        let refused = super::plan(&diff(&old, &new), &options).unwrap_err();
+        assert_eq!(refused.0, [PlanError::Refused { change: "drop the default partition of public.events".into(), hazard: Hazard::DataLoss }]);
+        let plan = super::plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        let up = plan.up_script();
+        let rename = up.find("ALTER TABLE public.logs_default RENAME TO events_default;").unwrap_or_else(|| panic!("{up}"));
+        let drop = up.find("ALTER TABLE public.events DETACH PARTITION public.events_default;\nDROP TABLE public.events_default;").unwrap_or_else(|| panic!("{up}"));
+        assert!(rename < drop, "{up}");
+        assert!(!up.contains("PARTITION OF") && !up.contains("ROW LEVEL SECURITY"), "{up}");
+    }
+
+    #[test]
+    fn a_partition_name_still_held_by_a_dropped_relation_is_not_taken_by_a_rename() {
+        // `logs` has a partition of its own named `events_2026_01` (January 2025),
+        // dropped by the plan; a table named `events_2026_03` is dropped too.
+        let january_2025 = [("events_2026_01", "'2025-01-01 00:00:00+00'", "'2025-02-01 00:00:00+00'")];
+        let stray = Table::new("events_2026_03").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &january_2025)).add_table(stray));
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), None, &[])));
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
+        let plan = plan(&diff(&old, &new), &options).unwrap_or_else(|e| panic!("{e}"));
+        let up = plan.up_script();
+        for expected in [
+            "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02;",
+            "ALTER TABLE public.logs_default RENAME TO events_default;",
+            "ALTER TABLE public.events DETACH PARTITION public.events_2026_01;\nDROP TABLE public.events_2026_01;",
+            "CREATE TABLE public.events_2026_01 PARTITION OF public.events FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');",
+            "ALTER TABLE public.events DETACH PARTITION public.logs_2026_01;\nDROP TABLE public.logs_2026_01;",
+            "DROP TABLE public.events_2026_03;",
+            "CREATE TABLE public.events_2026_03 PARTITION OF public.events FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');",
+            "ALTER TABLE public.events DETACH PARTITION public.logs_2026_03;\nDROP TABLE public.logs_2026_03;",
+        ] {
+            assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+        }
+        assert!(!up.contains("RENAME TO events_2026_01") && !up.contains("RENAME TO events_2026_03"), "{up}");
+        // The partition that held the name is dropped before its namesake is created.
+        assert!(up.find("DROP TABLE public.events_2026_01;").unwrap() < up.find("CREATE TABLE public.events_2026_01 PARTITION OF").unwrap(), "{up}");
     }
 }
