@@ -10,7 +10,6 @@
 //! indexes and comments.
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::hint::black_box;
