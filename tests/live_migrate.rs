@@ -1086,3 +1086,70 @@ fn a_table_rename_renames_its_partitions() {
     assert_eq!(rows_by_partition(&mut client, "logs"), [(m("logs", month), 101), (m("logs", next), 51), ("logs_default".into(), 27)]);
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.logs"), 179);
 }
+
+/// `logs`, range-partitioned on `at` with the given explicit partitions (name, from, to).
+fn ranged_logs(parts: &[(&str, &str, &str)]) -> Schema {
+    let mut p = Partitioning::range(["at"]);
+    for (name, from, to) in parts {
+        p = p.partition(Partition::new(*name, PartitionBound::Range { from: vec![format!("'{from} 00:00:00+00'")], to: vec![format!("'{to} 00:00:00+00'")] }));
+    }
+    build(
+        Schema::builder().add_table(
+            Table::new("logs")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("at", SqlType::Timestamptz))
+                .column(Column::new("note", SqlType::Text))
+                .primary_key(["id", "at"])
+                .partition_by(p),
+        ),
+    )
+}
+
+/// A monthly partition replaced by a quarterly one covering it (an overlapping
+/// bound, under another name): refused by default (the month's rows go with
+/// it); allowed, the old partition is dropped before the new one is created in
+/// the same migration, so `CREATE TABLE ... PARTITION OF` does not fail with
+/// 42P17 ("would overlap partition"). The partition left alone keeps its rows.
+#[test]
+fn a_partition_replaced_by_an_overlapping_one_is_dropped_first() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = ranged_logs(&[("logs_2026_01", "2026-01-01", "2026-02-01"), ("logs_2026_04", "2026-04-01", "2026-05-01")]);
+    let after = ranged_logs(&[("logs_2026_q1", "2026-01-01", "2026-04-01"), ("logs_2026_04", "2026-04-01", "2026-05-01")]);
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.logs SELECT i, '2026-01-01 00:00:00+00'::timestamptz + i * interval '1 hour', 'january' FROM generate_series(1, 30) i;
+             INSERT INTO public.logs SELECT i, '2026-04-01 00:00:00+00'::timestamptz + i * interval '1 hour', 'april' FROM generate_series(31, 40) i;",
+        )
+        .unwrap();
+    assert_eq!(rows_by_partition(&mut client, "logs"), [("logs_2026_01".into(), 30), ("logs_2026_04".into(), 10)]);
+
+    // Refused by default.
+    let live_schema = live::introspect(&mut client, &IntrospectOptions::for_schema(&after)).unwrap();
+    let from = live::canonicalize(&mut shadow, &live_schema).unwrap();
+    let to = live::canonicalize(&mut shadow, &after).unwrap();
+    let refused = migrate::plan(&migrate::diff(&from, &to), &PlanOptions::default()).unwrap_err();
+    assert_eq!(refused.0, [PlanError::Refused { change: "drop partition logs_2026_01 of public.logs".into(), hazard: Hazard::DataLoss }]);
+
+    let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    let drop = up.find("DROP TABLE public.logs_2026_01;").unwrap_or_else(|| panic!("{up}"));
+    let create = up.find("CREATE TABLE public.logs_2026_q1 PARTITION OF public.logs").unwrap_or_else(|| panic!("{up}"));
+assert!(drop < create, "{up}");
+    assert!(plan.hazards().contains(&Hazard::DataLoss) && !plan.is_reversible(), "{up}");
+    let migrations = plan.migrations(1, "quarterly logs");
+assert_eq!(migrations.len(), 1, "{up}");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{up}"));
+
+    assert_eq!(partitions_of(&mut client, "logs"), ["logs_2026_04", "logs_2026_q1"]);
+    // January's rows went with its partition; April's stay.
+    assert_eq!(rows_by_partition(&mut client, "logs"), [("logs_2026_04".into(), 10)]);
+    let home: String = support::pg::one(&mut client, "INSERT INTO public.logs VALUES (100, '2026-02-15 00:00:00+00', 'february') RETURNING tableoid::regclass::text");
+    assert_eq!(home, "logs_2026_q1");
+    client.batch_execute("DELETE FROM public.logs WHERE id = 100; DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+}

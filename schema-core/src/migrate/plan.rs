@@ -17,7 +17,10 @@
 //!   (additions, relaxations), [`Phase::Contract`] after (drops, revokes).
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
-//!   [`PlanOptions::allow_destructive`] is set.
+//!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
+//!   overlaps an added one's (a month replaced by its quarter) is dropped in
+//!   the expand phase, before the new one is created, which PostgreSQL would
+//!   refuse (42P17) while the old one is attached; its rows are lost.
 //! - Renames are declared in [`PlanOptions::renames`]: the matching drop and add
 //!   become a rename, so data is kept. Constraints and indexes named after a
 //!   renamed table or column (`posts_pkey`, `idx_posts_user_id`) are renamed
@@ -523,7 +526,196 @@ fn replacements(changes: &[Change]) -> BTreeSet<(&'static str, String, String)> 
             _ => {}
         }
     }
+    // A dropped partition whose bound overlaps an added one's (same table) is
+    // replaced too, whatever the names: PostgreSQL refuses the new partition
+    // while the old one is attached (42P17), so the drop runs first.
+    for c in changes {
+        let Change::DropPartition { table, partition: old } = c else { continue };
+        let overlapped = changes.iter().any(|a| matches!(a, Change::AddPartition { table: t, partition: new } if t == table && bounds_overlap(&old.bound, &new.bound)));
+        if overlapped {
+            created.insert(("partition", table.to_string(), old.name.clone()));
+        }
+    }
     created
+}
+
+/// Whether two partitions' bounds may share a row: range intervals that
+/// intersect, list value sets that intersect, hash partitions of moduli where
+/// one divides the other and remainders equal modulo the smaller. Values whose
+/// order or equality cannot be told from their text (text ranges, casts,
+/// expressions, timestamps with and without a time zone) may overlap.
+fn bounds_overlap(a: &crate::model::PartitionBound, b: &crate::model::PartitionBound) -> bool {
+    use crate::model::PartitionBound as B;
+    use std::cmp::Ordering::{Equal, Less};
+    match (a, b) {
+        (B::Range { from: f1, to: t1 }, B::Range { from: f2, to: t2 }) => {
+            // Disjoint only when one ends at or before the other starts.
+            let ends_before = |to: &[String], from: &[String]| matches!(compare_rows(to, from), Some(Less | Equal));
+            !(ends_before(t1, f2) || ends_before(t2, f1))
+        }
+        (B::List(x), B::List(y)) => x.iter().any(|v| y.iter().any(|w| bound_values_may_be_equal(v, w))),
+        (B::Hash { modulus: m1, remainder: r1 }, B::Hash { modulus: m2, remainder: r2 }) => {
+            let (small, large) = if m1 <= m2 { (*m1, *m2) } else { (*m2, *m1) };
+            small != 0 && large % small == 0 && r1 % small == r2 % small
+        }
+        // Strategies differ: the partitioning changed, planned elsewhere.
+        _ => false,
+    }
+}
+
+/// A partition bound value, as far as its text tells.
+#[derive(Clone, Debug, PartialEq)]
+enum BoundValue {
+    MinValue,
+    MaxValue,
+    Int(i128),
+    Float(f64),
+    /// A date or timestamp: (days since 1970-01-01, nanoseconds of the day), and
+    /// the UTC offset in seconds when one is written.
+    Time(i64, u64, Option<i64>),
+    /// A quoted string that is no number or timestamp (its order depends on a collation).
+    Text(String),
+    /// Anything else, compared by its text.
+    Other(String),
+}
+
+fn bound_value(s: &str) -> BoundValue {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("MINVALUE") {
+        return BoundValue::MinValue;
+    }
+    if s.eq_ignore_ascii_case("MAXVALUE") {
+        return BoundValue::MaxValue;
+    }
+    let quoted = s.len() >= 2 && s.starts_with('\'') && s.ends_with('\'') && !s[1..s.len() - 1].replace("''", "").contains('\'');
+    let content = if quoted { s[1..s.len() - 1].replace("''", "'") } else { s.to_owned() };
+    if let Ok(i) = content.parse::<i128>() {
+        return BoundValue::Int(i);
+    }
+    if content.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+        if let Ok(f) = content.parse::<f64>() {
+            if f.is_finite() {
+                return BoundValue::Float(f);
+            }
+        }
+    }
+    if quoted {
+        if let Some((days, nanos, offset)) = parse_timestamp(&content) {
+            return BoundValue::Time(days, nanos, offset);
+        }
+        return BoundValue::Text(content);
+    }
+    BoundValue::Other(s.to_owned())
+}
+
+/// `YYYY-MM-DD[( |T)HH:MM[:SS[.fff]]][Z|UTC|(+|-)HH[:MM]]`.
+fn parse_timestamp(s: &str) -> Option<(i64, u64, Option<i64>)> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        (!part.is_empty() && part.bytes().all(|c| c.is_ascii_digit())).then(|| part.parse().ok()).flatten()
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let date = crate::model::CivilDate::new(y as i32, m as u32, d as u32)?;
+    let mut rest = &s[10..];
+    let mut nanos = 0u64;
+    if let Some(time) = rest.strip_prefix(' ').or_else(|| rest.strip_prefix('T')) {
+        let end = time.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(time.len());
+        let (clock, tail) = time.split_at(end);
+        let (hms, frac) = clock.split_once('.').unwrap_or((clock, ""));
+        let parts: Vec<&str> = hms.split(':').collect();
+        if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2 || !p.bytes().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+        let secs: u64 = parts.iter().fold(0u64, |acc, p| acc * 60 + p.parse::<u64>().unwrap_or(0)) * if parts.len() == 2 { 60 } else { 1 };
+        if frac.len() > 9 || !frac.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let frac_nanos = if frac.is_empty() { 0 } else { format!("{frac:0<9}").parse::<u64>().ok()? };
+        nanos = secs * 1_000_000_000 + frac_nanos;
+        rest = tail;
+    }
+    let offset = match rest.trim() {
+        "" => None,
+        "Z" | "z" | "UTC" | "utc" => Some(0),
+        tz => {
+            let sign = match tz.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let (h, m) = tz[1..].split_once(':').unwrap_or((&tz[1..], "00"));
+            if h.len() != 2 || m.len() != 2 || !(h.bytes().chain(m.bytes())).all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
+        }
+    };
+    Some((days_from_civil(date.year as i64, date.month as i64, date.day as i64), nanos, offset))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The order of two bound values, `None` when their text does not tell.
+fn compare_values(a: &BoundValue, b: &BoundValue) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    use BoundValue as V;
+    match (a, b) {
+        (V::MinValue, V::MinValue) | (V::MaxValue, V::MaxValue) => Some(Equal),
+        (V::MinValue, _) | (_, V::MaxValue) => Some(Less),
+        (_, V::MinValue) | (V::MaxValue, _) => Some(Greater),
+        (V::Int(x), V::Int(y)) => Some(x.cmp(y)),
+        (V::Int(x), V::Float(y)) => (*x as f64).partial_cmp(y),
+        (V::Float(x), V::Int(y)) => x.partial_cmp(&(*y as f64)),
+        (V::Float(x), V::Float(y)) => x.partial_cmp(y),
+        (V::Time(d1, n1, o1), V::Time(d2, n2, o2)) => match (o1, o2) {
+            (None, None) => Some((d1, n1).cmp(&(d2, n2))),
+            (Some(o1), Some(o2)) => {
+                let instant = |d: i64, n: u64, o: i64| (d * 86_400 + (n / 1_000_000_000) as i64 - o, n % 1_000_000_000);
+                Some(instant(*d1, *n1, *o1).cmp(&instant(*d2, *n2, *o2)))
+            }
+            // One is read in the session's time zone.
+            _ => None,
+        },
+        (x, y) if x == y => Some(Equal),
+        _ => None,
+    }
+}
+
+/// Row-wise order of two bound tuples, `None` when it cannot be told.
+fn compare_rows(a: &[String], b: &[String]) -> Option<std::cmp::Ordering> {
+    if a.len() != b.len() {
+        return None;
+    }
+    for (x, y) in a.iter().zip(b) {
+        match compare_values(&bound_value(x), &bound_value(y))? {
+            std::cmp::Ordering::Equal => continue,
+            other => return Some(other),
+        }
+    }
+    Some(std::cmp::Ordering::Equal)
+}
+
+/// Whether two list values may be the same value (`false` only when they surely differ).
+fn bound_values_may_be_equal(a: &str, b: &str) -> bool {
+    let (x, y) = (bound_value(a), bound_value(b));
+    match (&x, &y) {
+        // Different strings are different values (deterministic collations).
+        (BoundValue::Text(s), BoundValue::Text(t)) => s == t,
+        (BoundValue::Other(s), BoundValue::Other(t)) => s.eq_ignore_ascii_case(t),
+        _ => compare_values(&x, &y).map_or(true, |o| o == std::cmp::Ordering::Equal),
+    }
 }
 
 /// Turns drop + add pairs that a declared rename covers into a rename and the
@@ -2416,7 +2608,9 @@ mod tests {
         assert!(!up.contains("RENAME TO events_2026_02"), "{up}");
         assert_eq!(up.matches("ROW LEVEL SECURITY").count(), 2, "{up}");
         let drop = plan.steps.iter().find(|s| s.description == "drop partition logs_2026_02 of public.events").unwrap();
-        assert_eq!((drop.phase, &drop.hazards[..], drop.down.is_none()), (Phase::Contract, &[Hazard::DataLoss][..], true));
+        // Its bound overlaps the new February's: dropped first, in the expand phase.
+        assert_eq!((drop.phase, &drop.hazards[..], drop.down.is_none()), (Phase::Expand, &[Hazard::DataLoss][..], true));
+        assert!(up.find("DROP TABLE public.logs_2026_02;").unwrap() < up.find("CREATE TABLE public.events_2026_02 PARTITION OF").unwrap(), "{up}");
 
         // A default partition dropped with the rename is still refused; allowed, it
         // is renamed first, since the drop names it after the table's new name.
@@ -2460,5 +2654,95 @@ mod tests {
         assert!(!up.contains("RENAME TO events_2026_01") && !up.contains("RENAME TO events_2026_03"), "{up}");
         // The partition that held the name is dropped before its namesake is created.
         assert!(up.find("DROP TABLE public.events_2026_01;").unwrap() < up.find("CREATE TABLE public.events_2026_01 PARTITION OF").unwrap(), "{up}");
+    }
+
+    /// `logs`, range-partitioned on `at` with explicit partitions (name, from, to).
+    fn ranged(parts: &[(&str, &str, &str)]) -> Schema {
+        let mut p = Partitioning::range(["at"]);
+        for (name, from, to) in parts {
+            p = p.partition(Partition::new(*name, PartitionBound::Range { from: vec![format!("'{from} 00:00:00+00'")], to: vec![format!("'{to} 00:00:00+00'")] }));
+        }
+        let t = Table::new("logs").column(Column::new("id", SqlType::BigInt)).column(Column::new("at", SqlType::Timestamptz)).primary_key(["id", "at"]).partition_by(p);
+        build(Schema::builder().add_table(t))
+    }
+
+    fn position(plan: &Plan, description: &str) -> usize {
+        plan.steps.iter().position(|s| s.description == description).unwrap_or_else(|| panic!("no `{description}` in:\n{}", plan.up_script()))
+    }
+
+    #[test]
+    fn a_partition_replaced_by_an_overlapping_one_is_dropped_before_it_is_created() {
+        let april = ("logs_2026_04", "2026-04-01", "2026-05-01");
+        let old = ranged(&[("logs_2026_01", "2026-01-01", "2026-02-01"), april]);
+        let allowed = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+
+        // A quarter covering January, under another name.
+        let new = ranged(&[("logs_2026_q1", "2026-01-01", "2026-04-01"), april]);
+        let refused = plan(&diff(&old, &new), &PlanOptions::default()).unwrap_err();
+        assert_eq!(refused.0, [PlanError::Refused { change: "drop partition logs_2026_01 of public.logs".into(), hazard: Hazard::DataLoss }]);
+        let p = plan(&diff(&old, &new), &allowed).unwrap_or_else(|e| panic!("{e}"));
+        let (drop, add) = (position(&p, "drop partition logs_2026_01 of public.logs"), position(&p, "add partition logs_2026_q1 of public.logs"));
+        assert!(drop < add, "{}", p.up_script());
+        let step = &p.steps[drop];
+        assert_eq!((step.phase, p.steps[add].phase), (Phase::Expand, Phase::Expand));
+        assert_eq!((&step.hazards[..], step.down.is_none(), step.irreversible.as_deref()), (&[Hazard::DataLoss][..], true, Some("the partition's rows are gone")));
+        assert_eq!(p.migrations(1, "quarter").len(), 1);
+        assert_eq!(p, plan(&diff(&old, &new), &allowed).unwrap());
+
+        // The same name with a wider bound: likewise.
+        let new = ranged(&[("logs_2026_01", "2026-01-01", "2026-04-01"), april]);
+        let p = plan(&diff(&old, &new), &allowed).unwrap_or_else(|e| panic!("{e}"));
+        assert!(position(&p, "drop partition logs_2026_01 of public.logs") < position(&p, "add partition logs_2026_01 of public.logs"), "{}", p.up_script());
+
+        // No overlap (February, which January ends where it starts): the drop
+        // stays in the contract phase, after the new partition.
+        let new = ranged(&[("logs_2026_02", "2026-02-01", "2026-03-01"), april]);
+        let p = plan(&diff(&old, &new), &allowed).unwrap_or_else(|e| panic!("{e}"));
+        let (drop, add) = (position(&p, "drop partition logs_2026_01 of public.logs"), position(&p, "add partition logs_2026_02 of public.logs"));
+        assert!(add < drop, "{}", p.up_script());
+        assert_eq!((p.steps[add].phase, p.steps[drop].phase), (Phase::Expand, Phase::Contract));
+    }
+
+    #[test]
+    fn partition_bounds_overlap() {
+        let range = |from: &[&str], to: &[&str]| PartitionBound::Range { from: from.iter().map(|s| s.to_string()).collect(), to: to.iter().map(|s| s.to_string()).collect() };
+        let list = |v: &[&str]| PartitionBound::List(v.iter().map(|s| s.to_string()).collect());
+        let hash = |modulus, remainder| PartitionBound::Hash { modulus, remainder };
+        let yes = |a: &PartitionBound, b: &PartitionBound| assert!(bounds_overlap(a, b) && bounds_overlap(b, a), "{a:?} {b:?}");
+        let no = |a: &PartitionBound, b: &PartitionBound| assert!(!bounds_overlap(a, b) && !bounds_overlap(b, a), "{a:?} {b:?}");
+        // Ranges: [from, to).
+        yes(&range(&["0"], &["10"]), &range(&["5"], &["20"]));
+        yes(&range(&["0"], &["10"]), &range(&["MINVALUE"], &["1"]));
+        yes(&range(&["0"], &["10"]), &range(&["9.5"], &["MAXVALUE"]));
+        no(&range(&["0"], &["10"]), &range(&["10"], &["20"]));
+        no(&range(&["MINVALUE"], &["0"]), &range(&["0"], &["MAXVALUE"]));
+        no(&range(&["'2026-01-01'"], &["'2026-02-01'"]), &range(&["'2026-02-01'"], &["'2026-03-01'"]));
+        yes(&range(&["'2026-01-01'"], &["'2026-02-01'"]), &range(&["'2026-01-31 23:59:59.5'"], &["'2026-03-01'"]));
+        // Time zones: 01:00+01 is midnight UTC.
+        no(&range(&["'2026-01-01 00:00:00+00'"], &["'2026-02-01 00:00:00+00'"]), &range(&["'2026-02-01 01:00:00+01'"], &["'2026-03-01 00:00:00+00'"]));
+        yes(&range(&["'2026-01-01 00:00:00+00'"], &["'2026-02-01 00:00:00+00'"]), &range(&["'2026-02-01 00:30:00+01'"], &["'2026-03-01 00:00:00+00'"]));
+        // With and without a zone, text ranges and expressions: they may overlap.
+        yes(&range(&["'2026-01-01 00:00:00+00'"], &["'2026-02-01 00:00:00+00'"]), &range(&["'2026-02-01'"], &["'2026-03-01'"]));
+        yes(&range(&["'a'"], &["'n'"]), &range(&["'m'"], &["'z'"]));
+        // ... but one ending where the other starts does not.
+        no(&range(&["'a'"], &["'m'"]), &range(&["'m'"], &["'z'"]));
+        // Several columns, row-wise.
+        no(&range(&["1", "MINVALUE"], &["1", "100"]), &range(&["1", "100"], &["2", "MINVALUE"]));
+        yes(&range(&["1", "0"], &["1", "100"]), &range(&["1", "50"], &["2", "0"]));
+        // Lists.
+        yes(&list(&["'eu'", "'us'"]), &list(&["'asia'", "'us'"]));
+        yes(&list(&["NULL"]), &list(&["null", "'x'"]));
+        yes(&list(&["1"]), &list(&["'1'"]));
+        no(&list(&["'eu'"]), &list(&["'EU'", "'us'"]));
+        no(&list(&["1", "2"]), &list(&["3"]));
+        // Hash: the same slot, or one dividing the other.
+        yes(&hash(4, 1), &hash(4, 1));
+        no(&hash(4, 1), &hash(4, 2));
+        yes(&hash(4, 1), &hash(8, 5));
+        no(&hash(4, 1), &hash(8, 6));
+        yes(&hash(2, 0), &hash(8, 6));
+        no(&hash(3, 0), &hash(4, 0));
+        // Strategies differ.
+        no(&hash(2, 0), &list(&["1"]));
     }
 }
