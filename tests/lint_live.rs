@@ -41,10 +41,6 @@ fn count_as(db: &pg::TestDb, role: &str, setup: &str, table: &str) -> Result<i64
         .map_err(|e| pg::sqlstate_of(&e).unwrap_or_else(|| pg::describe_error(&e)))
 }
 
-fn apply(db: &pg::TestDb, schema: &Schema) {
-    db.apply_psql(&schema.to_ddl()).unwrap_or_else(|e| panic!("{e}"));
-}
-
 #[test]
 fn current_setting_without_missing_ok_fails_queries() {
     let Some(db) = pg::test_db() else { return };
@@ -71,7 +67,7 @@ fn current_setting_without_missing_ok_fails_queries() {
     let found = lint(&schema, "current-setting-without-missing-ok");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].object, "policy docs_own on public.docs");
-    apply(&db, &schema);
+    pg::apply(&db, &schema);
     db.batch("INSERT INTO docs (owner_id) VALUES (1); INSERT INTO safe_docs (owner_id) VALUES (1);");
 
     // A session that never set app.user_id: 42704 undefined_object.
@@ -105,7 +101,7 @@ fn unguarded_setting_cast_fails_after_reset() {
     let schema = select_to(select_to(builder, "notes", &reader), "safe_notes", &reader).build().unwrap();
     assert_eq!(lint(&schema, "unguarded-setting-cast").len(), 1);
     assert!(lint(&schema, "current-setting-without-missing-ok").is_empty());
-    apply(&db, &schema);
+    pg::apply(&db, &schema);
 
     // Never set: NULL, no row, no error.
     assert_eq!(count_as(&db, &reader, "", "notes"), Ok(0));
@@ -131,7 +127,7 @@ fn set_null_on_a_not_null_column_blocks_deletes() {
         .build()
         .unwrap();
     assert_eq!(lint(&schema, "set-null-on-not-null-column").len(), 1);
-    apply(&db, &schema);
+    pg::apply(&db, &schema);
     db.batch("INSERT INTO authors (id) VALUES (1); INSERT INTO books (author_id) VALUES (1);");
     let err = db.try_batch("DELETE FROM authors WHERE id = 1").expect_err("the delete cannot set author_id to NULL");
     assert_eq!(pg::sqlstate_of(&err).as_deref(), Some("23502"), "{}", pg::describe_error(&err));
@@ -160,7 +156,7 @@ fn partitions_not_covering_today_reject_current_rows() {
     // Judged against the real clock: the brief's partitions are in the past from April 2026 on.
     let report = schema.lint_with(&LintConfig::new());
     let now_covered = report.of_rule("partition-not-covering-today").next().is_none();
-    apply(&db, &schema);
+    pg::apply(&db, &schema);
     let result = db.try_batch("INSERT INTO audit_logs DEFAULT VALUES");
     match result {
         Ok(()) => assert!(now_covered, "the insert worked, yet the lint said no partition covers today"),
@@ -189,7 +185,7 @@ fn policies_without_rls_and_unforced_rls_let_rows_through() {
     assert_eq!(lint(&schema, "policy-without-rls").len(), 1);
     let not_forced: Vec<String> = lint(&schema, "rls-not-forced").into_iter().map(|d| d.object).collect();
     assert_eq!(not_forced, ["public.not_forced"]);
-    apply(&db, &schema);
+    pg::apply(&db, &schema);
     db.batch(&format!(
         "INSERT INTO no_rls (owner_id) VALUES (1), (2);
          INSERT INTO not_forced (owner_id) VALUES (1), (2);
@@ -219,7 +215,7 @@ fn regex_class_with_pipe_accepts_a_pipe() {
     let found = lint(&schema, "regex-class-with-pipe");
     assert_eq!(found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(), ["domain public.email_address"], "{found:#?}");
     assert!(found[0].help.contains("`[A-Za-z]`"), "{}", found[0].help);
-    apply(&db, &schema);
+    pg::apply(&db, &schema);
 
     let mut client = db.client();
     let matches = |client: &mut postgres::Client, value: &str, re: &str| -> bool {
@@ -250,7 +246,7 @@ fn comparing_current_user_with_an_undeclared_role_never_holds() {
     let schema = select_to(select_to(builder, "admin_only", &reader), "reader_only", &reader).build().unwrap();
     let found = lint(&schema, "unknown-role-in-expression");
     assert_eq!(found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(), ["policy admin_only_admin on public.admin_only"], "{found:#?}");
-    apply(&db, &schema);
+    pg::apply(&db, &schema);
     db.batch("INSERT INTO admin_only DEFAULT VALUES; INSERT INTO admin_only DEFAULT VALUES; INSERT INTO reader_only DEFAULT VALUES;");
     let exists: bool = db.client().query_one("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)", &[&absent]).unwrap().get(0);
     assert!(!exists, "role {absent} must not exist");

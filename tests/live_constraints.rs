@@ -13,24 +13,13 @@ use std::collections::BTreeSet;
 use pgarchitect::model::*;
 use pgarchitect::{Schema, SchemaBuilder, SqlType};
 use postgres::Client;
-use support::pg::{self, exec, expect_sqlstate, one, q, TestDb};
+use support::build;
+use support::pg::{self, apply, exec, expect_sqlstate, one, q, TestDb};
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
-fn build(builder: SchemaBuilder) -> Schema {
-    builder.build().unwrap_or_else(|e| panic!("build() refused a valid schema: {e}"))
-}
-
-/// Applies the schema's DDL with `psql -1 -v ON_ERROR_STOP=1`; returns the DDL.
-fn apply(db: &TestDb, schema: &Schema) -> String {
-    let ddl = schema.to_ddl();
-    if let Err(e) = db.apply_psql(&ddl) {
-        panic!("DDL did not apply:\n{e}\n--- DDL ---\n{ddl}");
-    }
-    ddl
-}
 
 
 /// A string constant, written here independently of the library's escaping.

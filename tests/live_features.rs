@@ -13,25 +13,15 @@ mod support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pgarchitect::model::*;
-use pgarchitect::{Schema, SchemaBuilder, SchemaError, SqlType};
+use pgarchitect::{Schema, SchemaError, SqlType};
 use postgres::Client;
-use support::pg::{self, exec, expect_sqlstate, one, q, TestDb};
+use support::build;
+use support::pg::{self, apply, exec, expect_sqlstate, one, q, TestDb};
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
-fn build(builder: SchemaBuilder) -> Schema {
-    builder.build().unwrap_or_else(|e| panic!("build() refused a valid schema: {e}"))
-}
-
-fn apply(db: &TestDb, schema: &Schema) -> String {
-    let ddl = schema.to_ddl();
-    if let Err(e) = db.apply_psql(&ddl) {
-        panic!("DDL did not apply:\n{e}\n--- DDL ---\n{ddl}");
-    }
-    ddl
-}
 
 /// Applies the DDL as `role` (`SET ROLE` at the top of the script), so that role
 /// owns what it creates.

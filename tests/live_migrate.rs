@@ -15,9 +15,7 @@ use pgarchitect::model::*;
 use pgarchitect::{Schema, SqlType};
 use postgres::{Client, NoTls};
 
-fn build(b: pgarchitect::SchemaBuilder) -> Schema {
-    b.build().unwrap_or_else(|e| panic!("{e}"))
-}
+use support::build;
 
 fn accounts_v1() -> Table {
     Table::new("accounts")

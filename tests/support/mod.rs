@@ -4,3 +4,8 @@
 #![allow(dead_code, unused_imports, unused_macros)]
 
 pub mod pg;
+
+/// `builder.build()`, panicking with every problem when a test's valid schema is refused.
+pub fn build(builder: pgarchitect::SchemaBuilder) -> pgarchitect::Schema {
+    builder.build().unwrap_or_else(|e| panic!("build() refused a valid schema: {e}"))
+}

@@ -234,6 +234,16 @@ impl TestDb {
     }
 }
 
+/// Applies the schema's DDL to `db` with `psql -1 -v ON_ERROR_STOP=1`, panicking
+/// with the error and the whole script if it fails; returns the DDL.
+pub fn apply(db: &TestDb, schema: &pgarchitect::Schema) -> String {
+    let ddl = schema.to_ddl();
+    if let Err(e) = db.apply_psql(&ddl) {
+        panic!("DDL did not apply:\n{e}\n--- DDL ---\n{ddl}");
+    }
+    ddl
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);

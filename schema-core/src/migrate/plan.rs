@@ -1180,6 +1180,16 @@ impl Planner<'_> {
         self.steps.push(b.step);
     }
 
+    /// A rename that follows a table's (a constraint, index, trigger or partition
+    /// named after it): `rename(from, to)` is the statement, the down step renames
+    /// back. It runs after every table rename, since the statements name tables by
+    /// their new names.
+    fn follow_table_rename(&mut self, description: String, lock: LockLevel, from: &str, to: &str, rename: impl Fn(&str, &str) -> String) {
+        let mut b = self.step(rank::RENAME_TABLE, description).sql([rename(from, to)]).down([rename(to, from)]).lock(lock).hazard(Hazard::BreaksOldCode);
+        b.step.rank.1 += 1_000_000;
+        self.push(b);
+    }
+
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
         if self.options.allow_destructive {
             return false;
@@ -1450,38 +1460,22 @@ impl Planner<'_> {
             }
             Change::RenameConstraint { table, from, to } => {
                 // ACCESS EXCLUSIVE on the table, briefly; a key's index is renamed with it.
-                let mut b = self
-                    .step(rank::RENAME_TABLE, format!("rename constraint {from} on {table} to {to}"))
-                    .sql([format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", Ident(from), Ident(to))])
-                    .down([format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", Ident(to), Ident(from))])
-                    .lock(LockLevel::AccessExclusive)
-                    .hazard(Hazard::BreaksOldCode);
-                // After every table rename (the statement names the table by its new name).
-                b.step.rank.1 += 1_000_000;
-                self.push(b);
+                self.follow_table_rename(format!("rename constraint {from} on {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                    format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", Ident(a), Ident(b))
+                });
             }
             Change::RenameIndex { table, from, to } => {
                 // SHARE UPDATE EXCLUSIVE on the index only (PostgreSQL 12+).
-                let mut b = self
-                    .step(rank::RENAME_TABLE, format!("rename index {from} on {table} to {to}"))
-                    .sql([format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, from), Ident(to))])
-                    .down([format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, to), Ident(from))])
-                    .lock(LockLevel::ShareUpdateExclusive)
-                    .hazard(Hazard::BreaksOldCode);
-                b.step.rank.1 += 1_000_000;
-                self.push(b);
+                self.follow_table_rename(format!("rename index {from} on {table} to {to}"), LockLevel::ShareUpdateExclusive, from, to, |a, b| {
+                    format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, a), Ident(b))
+                });
             }
             Change::RenameTrigger { table, from, to } => {
                 // ACCESS EXCLUSIVE on the table, briefly (and on each partition,
                 // whose copies of the trigger PostgreSQL 15 renames with it).
-                let mut b = self
-                    .step(rank::RENAME_TABLE, format!("rename trigger {from} on {table} to {to}"))
-                    .sql([format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(from), Ident(to))])
-                    .down([format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(to), Ident(from))])
-                    .lock(LockLevel::AccessExclusive)
-                    .hazard(Hazard::BreaksOldCode);
-                b.step.rank.1 += 1_000_000;
-                self.push(b);
+                self.follow_table_rename(format!("rename trigger {from} on {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                    format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(a), Ident(b))
+                });
             }
             Change::ReplaceTrigger { table, from, to } => {
                 // In place (same trigger, comment kept), SHARE ROW EXCLUSIVE like
@@ -1536,15 +1530,9 @@ impl Planner<'_> {
             Change::RenamePartition { table, from, to } => {
                 // ACCESS EXCLUSIVE on the partition only, briefly (not on its
                 // parent: queries of the parent that prune the partition go on).
-                let mut b = self
-                    .step(rank::RENAME_TABLE, format!("rename partition {from} of {table} to {to}"))
-                    .sql([format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, from), Ident(to))])
-                    .down([format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, to), Ident(from))])
-                    .lock(LockLevel::AccessExclusive)
-                    .hazard(Hazard::BreaksOldCode);
-                // After every table rename, like the other renames that follow one.
-                b.step.rank.1 += 1_000_000;
-                self.push(b);
+                self.follow_table_rename(format!("rename partition {from} of {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                    format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, a), Ident(b))
+                });
             }
             Change::SetDefaultPartition { table, present: true } => {
                 let b = self

@@ -185,26 +185,32 @@ pub struct StrList {
 
 impl FromMeta for StrList {
     fn from_meta(item: &Meta) -> Result<Self> {
-        let key = key_of(item);
-        let Meta::List(list) = item else {
-            return Err(Error::custom(format!("`{key}` takes a list of column names: `{key}(\"a\", \"b\")`")).with_span(item));
-        };
-        let nested = NestedMeta::parse_meta_list(list.tokens.clone())?;
-        let mut errors = Error::accumulator();
-        let mut values = Vec::new();
-        for n in &nested {
-            match n {
-                NestedMeta::Lit(Lit::Str(s)) => values.push(s.clone()),
-                other => errors.push(
-                    Error::custom(format!("`{key}(...)` lists column names as strings: `{key}(\"a\", \"b\")`")).with_span(other),
-                ),
-            }
-        }
-        if nested.is_empty() {
-            errors.push(Error::custom(format!("`{key}(...)` is empty: list at least one column")).with_span(list));
-        }
-        errors.finish_with(StrList { values, key: item.path().span() })
+        let values = string_literals(item, "a list of column names", "column names as strings", "column")?;
+        Ok(StrList { values, key: item.path().span() })
     }
+}
+
+/// The string literals of `key("a", "b")`, every mistake reported at once. The
+/// messages say what the list holds: `takes` after "`key` takes", `lists` after
+/// "`key(...)` lists", `one` after "list at least one".
+fn string_literals(item: &Meta, takes: &str, lists: &str, one: &str) -> Result<Vec<syn::LitStr>> {
+    let key = key_of(item);
+    let Meta::List(list) = item else {
+        return Err(Error::custom(format!("`{key}` takes {takes}: `{key}(\"a\", \"b\")`")).with_span(item));
+    };
+    let nested = NestedMeta::parse_meta_list(list.tokens.clone())?;
+    let mut errors = Error::accumulator();
+    let mut values = Vec::new();
+    for n in &nested {
+        match n {
+            NestedMeta::Lit(Lit::Str(s)) => values.push(s.clone()),
+            other => errors.push(Error::custom(format!("`{key}(...)` lists {lists}: `{key}(\"a\", \"b\")`")).with_span(other)),
+        }
+    }
+    if nested.is_empty() {
+        errors.push(Error::custom(format!("`{key}(...)` is empty: list at least one {one}")).with_span(list));
+    }
+    errors.finish_with(values)
 }
 
 /// A nested option list such as `index(...)`; refuses `index = ...`.
@@ -341,24 +347,8 @@ impl Strings {
 
 impl FromMeta for Strings {
     fn from_meta(item: &Meta) -> Result<Self> {
-        let key = key_of(item);
-        let Meta::List(list) = item else {
-            return Err(Error::custom(format!("`{key}` takes a list of string literals: `{key}(\"a\", \"b\")`")).with_span(item));
-        };
-        let nested = NestedMeta::parse_meta_list(list.tokens.clone())?;
-        let mut errors = Error::accumulator();
-        let mut values = Vec::new();
-        for n in &nested {
-            match n {
-                NestedMeta::Lit(Lit::Str(s)) => values.push(s.clone()),
-                other => errors
-                    .push(Error::custom(format!("`{key}(...)` lists string literals: `{key}(\"a\", \"b\")`")).with_span(other)),
-            }
-        }
-        if nested.is_empty() {
-            errors.push(Error::custom(format!("`{key}(...)` is empty: list at least one value")).with_span(list));
-        }
-        errors.finish_with(Strings { values, key: item.path().span() })
+        let values = string_literals(item, "a list of string literals", "string literals", "value")?;
+        Ok(Strings { values, key: item.path().span() })
     }
 }
 

@@ -1,13 +1,12 @@
 //! `#[derive(Domain)]`: a one-field tuple struct becomes `CREATE DOMAIN`.
 
 use darling::FromDeriveInput;
-use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use super::{check_name, is_option, named, non_empty, unsupported_generics, Errors};
-use crate::attr::{doc_comment, parse_lenient, DomainAttrs};
+use super::{is_option, named, non_empty, sql_identity, unsupported_generics, Errors};
+use crate::attr::{parse_lenient, DomainAttrs};
 use crate::ir;
-use crate::{case, sql_type};
+use crate::sql_type;
 
 /// Checks a `#[derive(Domain)]` input and builds its model.
 pub fn domain(input: &syn::DeriveInput) -> (ir::Domain, Option<darling::Error>) {
@@ -73,29 +72,15 @@ pub fn domain(input: &syn::DeriveInput) -> (ir::Domain, Option<darling::Error>) 
             partial
         }
     };
-    let name = match attrs.as_ref().and_then(|a| a.name.as_ref()) {
-        Some(n) => {
-            check_name(&mut errors, "domain", &n.value, n.span, "");
-            n.value.clone()
-        }
-        None => {
-            let n = case::snake_case(&ident.unraw().to_string());
-            check_name(&mut errors, "domain", &n, ident.span(), "; name the domain with `#[domain(name = \"...\")]`");
-            n
-        }
-    };
-    let schema = match attrs.as_ref().and_then(|a| a.schema.as_ref()) {
-        Some(s) => {
-            check_name(&mut errors, "schema", &s.value, s.span, "");
-            s.value.clone()
-        }
-        None => "public".to_owned(),
-    };
-    let comment = match attrs.as_ref().and_then(|a| a.comment.as_ref()) {
-        Some(c) if c.value.is_empty() => None,
-        Some(c) => Some(c.value.clone()),
-        None => doc_comment(&input.attrs),
-    };
+    let (name, schema, comment) = sql_identity(
+        &mut errors,
+        input,
+        "domain",
+        "domain",
+        attrs.as_ref().and_then(|a| a.name.as_ref()),
+        attrs.as_ref().and_then(|a| a.schema.as_ref()),
+        attrs.as_ref().and_then(|a| a.comment.as_ref()),
+    );
     let sql_type = attrs.as_ref().and_then(|a| a.sql_type.as_ref()).map(|s| {
         if let Err(reason) = sql_type::check_syntax(&s.value) {
             errors.at(

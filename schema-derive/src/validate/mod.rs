@@ -55,6 +55,47 @@ impl Errors {
     }
 }
 
+/// The SQL name, schema and comment of what a derive declares: `name = "..."` or
+/// the Rust ident in snake_case, `schema = "..."` or `public`, `comment = "..."`
+/// (empty: none) or the doc comment. `kind` names it in errors (`table`, `type`);
+/// `attribute` is where to rename it (`#[table(name = "...")]`).
+fn sql_identity(
+    errors: &mut Errors,
+    input: &syn::DeriveInput,
+    kind: &str,
+    attribute: &str,
+    name: Option<&Str>,
+    schema: Option<&Str>,
+    comment: Option<&Str>,
+) -> (String, String, Option<String>) {
+    use syn::ext::IdentExt;
+    let name = match name {
+        Some(n) => {
+            check_name(errors, kind, &n.value, n.span, "");
+            n.value.clone()
+        }
+        None => {
+            let ident = &input.ident;
+            let n = crate::case::snake_case(&ident.unraw().to_string());
+            check_name(errors, kind, &n, ident.span(), &format!("; name the {kind} with `#[{attribute}(name = \"...\")]`"));
+            n
+        }
+    };
+    let schema = match schema {
+        Some(s) => {
+            check_name(errors, "schema", &s.value, s.span, "");
+            s.value.clone()
+        }
+        None => "public".to_owned(),
+    };
+    let comment = match comment {
+        Some(c) if c.value.is_empty() => None,
+        Some(c) => Some(c.value.clone()),
+        None => crate::attr::doc_comment(&input.attrs),
+    };
+    (name, schema, comment)
+}
+
 /// Reports an empty or over-long SQL name.
 fn check_name(errors: &mut Errors, kind: &str, name: &str, span: Span, rename_hint: &str) {
     if name.is_empty() {

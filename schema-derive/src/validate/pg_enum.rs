@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use darling::{FromDeriveInput, FromVariant};
 use syn::ext::IdentExt;
 
-use super::{check_name, unsupported_generics, Errors, MAX_NAME_BYTES};
-use crate::attr::{doc_comment, EnumAttrs, VariantAttrs};
+use super::{sql_identity, unsupported_generics, Errors, MAX_NAME_BYTES};
+use crate::attr::{EnumAttrs, VariantAttrs};
 use crate::case;
 use crate::ir::{self, RenameRule};
 
@@ -38,29 +38,15 @@ pub fn pg_enum(input: &syn::DeriveInput) -> (ir::PgEnum, Option<darling::Error>)
             None
         }
     };
-    let name = match attrs.as_ref().and_then(|a| a.name.as_ref()) {
-        Some(n) => {
-            check_name(&mut errors, "type", &n.value, n.span, "");
-            n.value.clone()
-        }
-        None => {
-            let n = case::snake_case(&ident.unraw().to_string());
-            check_name(&mut errors, "type", &n, ident.span(), "; name the type with `#[pg_enum(name = \"...\")]`");
-            n
-        }
-    };
-    let schema = match attrs.as_ref().and_then(|a| a.schema.as_ref()) {
-        Some(s) => {
-            check_name(&mut errors, "schema", &s.value, s.span, "");
-            s.value.clone()
-        }
-        None => "public".to_owned(),
-    };
-    let comment = match attrs.as_ref().and_then(|a| a.comment.as_ref()) {
-        Some(c) if c.value.is_empty() => None,
-        Some(c) => Some(c.value.clone()),
-        None => doc_comment(&input.attrs),
-    };
+    let (name, schema, comment) = sql_identity(
+        &mut errors,
+        input,
+        "type",
+        "pg_enum",
+        attrs.as_ref().and_then(|a| a.name.as_ref()),
+        attrs.as_ref().and_then(|a| a.schema.as_ref()),
+        attrs.as_ref().and_then(|a| a.comment.as_ref()),
+    );
     let rule = attrs.as_ref().and_then(|a| a.rename_all).map_or(RenameRule::Snake, |k| k.value);
 
     if matches!(input.data, syn::Data::Enum(_)) && variants.is_empty() {

@@ -9,12 +9,12 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use super::column::{column, index};
-use super::{allows, check_name, is_option, named, non_empty, salvage, unsupported_generics, Errors};
+use super::{allows, check_name, is_option, named, non_empty, salvage, sql_identity, unsupported_generics, Errors};
 use super::{features, partition};
 use crate::attr::value::{FieldRefs, Keyword};
-use crate::attr::{doc_comment, parse_lenient, ColumnAttrs, IndexOptions, TableAttrs};
+use crate::attr::{parse_lenient, ColumnAttrs, IndexOptions, TableAttrs};
 use crate::ir::{self, PolicyCommand, RefAction};
-use crate::{case, suggest};
+use crate::suggest;
 
 /// What table-level attributes need to know about each field.
 pub(super) struct FieldInfo {
@@ -191,30 +191,15 @@ fn shape<'a>(errors: &mut Errors, input: &'a syn::DeriveInput) -> (Vec<&'a syn::
 
 /// The table's name, schema and comment.
 fn names(errors: &mut Errors, input: &syn::DeriveInput, attrs: Option<&TableAttrs>, table: &mut ir::Table) {
-    let ident = &input.ident;
-    table.name = match attrs.and_then(|a| a.name.as_ref()) {
-        Some(n) => {
-            check_name(errors, "table", &n.value, n.span, "");
-            n.value.clone()
-        }
-        None => {
-            let n = case::snake_case(&ident.unraw().to_string());
-            check_name(errors, "table", &n, ident.span(), "; name the table with `#[table(name = \"...\")]`");
-            n
-        }
-    };
-    table.schema = match attrs.and_then(|a| a.schema.as_ref()) {
-        Some(s) => {
-            check_name(errors, "schema", &s.value, s.span, "");
-            s.value.clone()
-        }
-        None => "public".to_owned(),
-    };
-    table.comment = match attrs.and_then(|a| a.comment.as_ref()) {
-        Some(c) if c.value.is_empty() => None,
-        Some(c) => Some(c.value.clone()),
-        None => doc_comment(&input.attrs),
-    };
+    (table.name, table.schema, table.comment) = sql_identity(
+        errors,
+        input,
+        "table",
+        "table",
+        attrs.and_then(|a| a.name.as_ref()),
+        attrs.and_then(|a| a.schema.as_ref()),
+        attrs.and_then(|a| a.comment.as_ref()),
+    );
 }
 
 /// Parses and checks every field's `#[column(...)]`, adding the columns (and
