@@ -138,6 +138,24 @@ fn seed(client: &mut Client) {
         .unwrap();
 }
 
+/// Runs the down migrations, last first, each as its tool would run it (in one
+/// transaction, or statement by statement when it cannot run in one).
+fn undo(client: &mut Client, migrations: &[Migration]) {
+    for m in migrations.iter().rev() {
+        let down = m.down.as_ref().expect("reversible");
+        let undo = Migration::new(m.version, "down", down.clone());
+        if undo.transactional {
+            let mut tx = client.transaction().unwrap();
+            tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", m.version));
+            tx.commit().unwrap();
+        } else {
+            for statement in undo.statements() {
+                client.batch_execute(&statement).unwrap_or_else(|e| panic!("down {}: {e}\n{statement}", m.version));
+            }
+        }
+    }
+}
+
 fn assert_clean(schema: &Schema, client: &mut Client, shadow: &mut Client) {
     let report = live::verify(schema, client, shadow).unwrap_or_else(|e| panic!("verify: {e}"));
     assert!(report.is_clean(), "drift after migrating:\n{}\ninvalid indexes: {:?}", report.diff, report.invalid_indexes);
@@ -330,19 +348,7 @@ fn down_migrations_restore_the_previous_schema() {
     assert_clean(&after, &mut client, &mut shadow);
 
     // Undo, last migration first, each as its tool would run it.
-    for m in migrations.iter().rev() {
-        let down = m.down.as_ref().expect("reversible");
-        let undo = Migration::new(m.version, "down", down.clone());
-        if undo.transactional {
-            let mut tx = client.transaction().unwrap();
-            tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", m.version));
-            tx.commit().unwrap();
-        } else {
-            for statement in undo.statements() {
-                client.batch_execute(&statement).unwrap_or_else(|e| panic!("down {}: {e}\n{statement}", m.version));
-            }
-        }
-    }
+    undo(&mut client, &migrations);
     client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
     assert_clean(&before, &mut client, &mut shadow);
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.items WHERE old = 'o' || id AND label = 'l' || id"), 500);
@@ -781,12 +787,7 @@ fn a_table_rename_renames_its_constraints_and_indexes() {
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.comments"), 998);
 
     // Undo, as a tool would run the down migration.
-    for m in migrations.iter().rev() {
-        let down = m.down.as_ref().expect("reversible");
-        let mut tx = client.transaction().unwrap();
-        tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", m.version));
-        tx.commit().unwrap();
-    }
+    undo(&mut client, &migrations);
     client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
     assert_clean(&before, &mut client, &mut shadow);
     assert_eq!(names_of(&mut client, "posts"), old_names);
@@ -889,12 +890,7 @@ fn a_table_rename_renames_its_triggers() {
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.articles"), 300);
 
     // Undo, as a tool would run the down migration.
-    for m in migrations.iter().rev() {
-        let down = m.down.as_ref().expect("reversible");
-        let mut tx = client.transaction().unwrap();
-        tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", m.version));
-        tx.commit().unwrap();
-    }
+    undo(&mut client, &migrations);
     client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
     assert_clean(&before, &mut client, &mut shadow);
     assert_eq!(triggers_of(&mut client, "posts"), old_triggers);
@@ -1072,12 +1068,7 @@ fn a_table_rename_renames_its_partitions() {
         .unwrap();
 
     // Undo, as a tool would run the down migration.
-    for mig in migrations.iter().rev() {
-        let down = mig.down.as_ref().expect("reversible");
-        let mut tx = client.transaction().unwrap();
-        tx.batch_execute(down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", mig.version));
-        tx.commit().unwrap();
-    }
+    undo(&mut client, &migrations);
     client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
     assert_clean(&before, &mut client, &mut shadow);
     assert_eq!(partitions_of(&mut client, "logs"), old_partitions);

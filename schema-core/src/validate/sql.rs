@@ -87,6 +87,30 @@ pub(crate) enum Token<'a> {
     Other(&'a str),
 }
 
+/// The tokens between the `(` at `open` and its matching `)`, brackets left out,
+/// each with its position in `toks` and its depth (1: directly inside). Empty
+/// when `toks[open]` is not `(`.
+pub(crate) fn enclosed<'t, 'a>(toks: &'t [Token<'a>], open: usize) -> Vec<(usize, usize, &'t Token<'a>)> {
+    let mut out = Vec::new();
+    if toks.get(open) != Some(&Token::Punct("(")) {
+        return out;
+    }
+    let mut depth = 0usize;
+    for (j, t) in toks.iter().enumerate().skip(open) {
+        match t {
+            Token::Punct("(" | "[") => depth += 1,
+            Token::Punct(")" | "]") => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => out.push((j, depth, t)),
+        }
+    }
+    out
+}
+
 /// A string constant of an expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct StringConstant<'a> {

@@ -150,25 +150,7 @@ pub(crate) fn patterns(sql: &str) -> Vec<StringConstant<'_>> {
 
 /// The indexes of the tokens directly inside the parentheses opening at `open`.
 fn depth_one(toks: &[Token<'_>], open: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    if !matches!(toks.get(open), Some(Token::Punct("("))) {
-        return out;
-    }
-    let mut depth = 0usize;
-    for (j, t) in toks.iter().enumerate().skip(open) {
-        match t {
-            Token::Punct("(" | "[") => depth += 1,
-            Token::Punct(")" | "]") => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    break;
-                }
-            }
-            _ if depth == 1 => out.push(j),
-            _ => {}
-        }
-    }
-    out
+    crate::validate::sql::enclosed(toks, open).into_iter().filter(|&(_, depth, _)| depth == 1).map(|(j, ..)| j).collect()
 }
 
 /// Where each argument of the call whose `(` is at `open` starts.

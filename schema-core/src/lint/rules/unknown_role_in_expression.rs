@@ -160,25 +160,13 @@ fn role_comparisons(sql: &str) -> Vec<RoleComparison<'_>> {
 /// The string constants directly in the list, or the `ARRAY[..]`, in the
 /// parentheses opening at `open` (`('a', 'b')`, `(ARRAY['a', 'b'])`).
 fn strings_inside<'t, 'a>(toks: &'t [Token<'a>], open: usize) -> Vec<&'t crate::validate::sql::StringConstant<'a>> {
-    let mut out = Vec::new();
-    if toks.get(open) != Some(&Token::Punct("(")) {
-        return out;
-    }
-    let mut depth = 0usize;
-    for t in &toks[open..] {
-        match t {
-            Token::Punct("(" | "[") => depth += 1,
-            Token::Punct(")" | "]") => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    break;
-                }
-            }
-            Token::String(s) if depth <= 2 => out.push(s),
-            _ => {}
-        }
-    }
-    out
+    crate::validate::sql::enclosed(toks, open)
+        .into_iter()
+        .filter_map(|(_, depth, t)| match t {
+            Token::String(s) if depth <= 2 => Some(s),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
