@@ -242,12 +242,23 @@ fn comparing_current_user_with_an_undeclared_role_never_holds() {
     let builder = Schema::builder()
         .role(Role::group(&reader))
         .add_table(table("admin_only").policy(Policy::new("admin_only_admin").using(format!("current_user = '{absent}'"))))
-        .add_table(table("reader_only").policy(Policy::new("reader_only_reader").using(format!("current_user = '{reader}'"))));
-    let schema = select_to(select_to(builder, "admin_only", &reader), "reader_only", &reader).build().unwrap();
+        .add_table(table("reader_only").policy(Policy::new("reader_only_reader").using(format!("current_user = '{reader}'"))))
+        .add_table(table("case_admin").policy(Policy::new("case_admin_admin").using(format!("CASE current_user WHEN '{absent}' THEN true ELSE false END"))))
+        .add_table(table("case_reader").policy(Policy::new("case_reader_reader").using(format!("CASE current_user WHEN '{reader}' THEN true ELSE false END"))));
+    let builder = ["admin_only", "reader_only", "case_admin", "case_reader"].into_iter().fold(builder, |b, t| select_to(b, t, &reader));
+    let schema = builder.build().unwrap();
     let found = lint(&schema, "unknown-role-in-expression");
-    assert_eq!(found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(), ["policy admin_only_admin on public.admin_only"], "{found:#?}");
+    assert_eq!(
+        found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(),
+        ["policy admin_only_admin on public.admin_only", "policy case_admin_admin on public.case_admin"],
+        "{found:#?}"
+    );
+    assert!(found[1].message.contains(&format!("`CASE current_user WHEN '{absent}'`")), "{}", found[1].message);
     pg::apply(&db, &schema);
-    db.batch("INSERT INTO admin_only DEFAULT VALUES; INSERT INTO admin_only DEFAULT VALUES; INSERT INTO reader_only DEFAULT VALUES;");
+    db.batch(
+        "INSERT INTO admin_only DEFAULT VALUES; INSERT INTO admin_only DEFAULT VALUES; INSERT INTO reader_only DEFAULT VALUES;
+         INSERT INTO case_admin DEFAULT VALUES; INSERT INTO case_reader DEFAULT VALUES;",
+    );
     let exists: bool = db.client().query_one("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)", &[&absent]).unwrap().get(0);
     assert!(!exists, "role {absent} must not exist");
 
@@ -255,4 +266,7 @@ fn comparing_current_user_with_an_undeclared_role_never_holds() {
     assert_eq!(count_as(&db, &reader, "", "admin_only"), Ok(0));
     // The same policy naming a role that exists lets it through.
     assert_eq!(count_as(&db, &reader, "", "reader_only"), Ok(1));
+    // Written as CASE current_user WHEN '...', the same.
+    assert_eq!(count_as(&db, &reader, "", "case_admin"), Ok(0));
+    assert_eq!(count_as(&db, &reader, "", "case_reader"), Ok(1));
 }

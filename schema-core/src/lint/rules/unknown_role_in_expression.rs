@@ -95,7 +95,8 @@ const SESSION_ROLES: &[&str] = &["current_user", "session_user", "current_role",
 
 /// Comparisons of `current_user`, `session_user`, `current_role` (or `user`) with
 /// string constants, on either side of `=`, `<>`, `!=`, or with `[NOT] IN ('a', ..)`
-/// and `= ANY (ARRAY['a', ..])`; casts (`::text`) on either side are looked through.
+/// and `= ANY (ARRAY['a', ..])`, and the `WHEN 'a'` labels of `CASE current_user`;
+/// casts (`::text`) on either side are looked through.
 fn role_comparisons(sql: &str) -> Vec<RoleComparison<'_>> {
     let toks: Vec<Token<'_>> = tokens(sql).collect();
     let is_session_role = |k: usize| match toks.get(k) {
@@ -122,7 +123,15 @@ fn role_comparisons(sql: &str) -> Vec<RoleComparison<'_>> {
     };
     let mut out = Vec::new();
     for k in 0..toks.len() {
-        if let Some(function) = is_session_role(k) {
+        if matches!(toks.get(k), Some(Token::Word(w)) if w.is_keyword("case")) {
+            // CASE current_user WHEN 'admin' THEN .. END: each WHEN of this CASE
+            // (not of one nested in it) is an equality test.
+            if let Some(function) = is_session_role(k + 1) {
+                for s in simple_case_labels(&toks, k + 2) {
+                    out.push(RoleComparison { function, role: s.value.clone(), negated: false, written: format!("CASE {function} WHEN {}", s.raw) });
+                }
+            }
+        } else if let Some(function) = is_session_role(k) {
             let at = skip_cast(k + 1);
             if let Some(negated) = comparison(at) {
                 if let Some(s) = string_at(at + 1) {
@@ -157,6 +166,31 @@ fn role_comparisons(sql: &str) -> Vec<RoleComparison<'_>> {
     out
 }
 
+/// The string constants that the `WHEN`s of a simple `CASE` compare with, from
+/// `from` (just after the operand) to its `END`; nested `CASE`s and parentheses
+/// are skipped over.
+fn simple_case_labels<'t, 'a>(toks: &'t [Token<'a>], from: usize) -> Vec<&'t crate::validate::sql::StringConstant<'a>> {
+    let mut out = Vec::new();
+    let (mut cases, mut parens) = (0usize, 0usize);
+    for (j, t) in toks.iter().enumerate().skip(from) {
+        match t {
+            Token::Punct("(" | "[") => parens += 1,
+            Token::Punct(")" | "]") if parens == 0 => break,
+            Token::Punct(")" | "]") => parens -= 1,
+            Token::Word(w) if w.is_keyword("case") => cases += 1,
+            Token::Word(w) if w.is_keyword("end") && cases == 0 && parens == 0 => break,
+            Token::Word(w) if w.is_keyword("end") => cases = cases.saturating_sub(1),
+            Token::Word(w) if w.is_keyword("when") && cases == 0 && parens == 0 => {
+                if let Some(Token::String(s)) = toks.get(j + 1) {
+                    out.push(s);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The string constants directly in the list, or the `ARRAY[..]`, in the
 /// parentheses opening at `open` (`('a', 'b')`, `(ARRAY['a', 'b'])`).
 fn strings_inside<'t, 'a>(toks: &'t [Token<'a>], open: usize) -> Vec<&'t crate::validate::sql::StringConstant<'a>> {
@@ -186,8 +220,13 @@ mod tests {
         assert_eq!(compared("'a' = SESSION_USER AND current_role::text <> 'b' AND 'c'::name != user"), [t("a", false), t("b", true), t("c", true)]);
         assert_eq!(compared("current_user IN ('a', 'b') OR session_user NOT IN ('c')"), [t("a", false), t("b", false), t("c", true)]);
         assert_eq!(compared("current_user = ANY (ARRAY['a', 'b'])"), [t("a", false), t("b", false)]);
+        assert_eq!(
+            compared("CASE current_user::text WHEN 'a' THEN true WHEN 'b' THEN (CASE x WHEN 'n' THEN 1 END) = 1 ELSE false END OR y IN (CASE 1 WHEN 'z' THEN 1 END)"),
+            [t("a", false), t("b", false)]
+        );
+        assert_eq!(compared("(CASE session_user WHEN 'a' THEN 1 END) = 1 AND CASE WHEN 'q' = 'q' THEN 'c' END = 'c'"), [t("a", false)]);
         // Not comparisons of the session's role with a constant.
-        for sql in ["owner = current_user", "t.current_user = 'a'", "\"user\" = 'a'", "pg_has_role(current_user, 'a', 'member')", "'current_user = ''a'''", "current_user || 'x' = 'a'"] {
+        for sql in ["CASE owner WHEN current_user THEN 'a' END = 'a'", "owner = current_user", "t.current_user = 'a'", "\"user\" = 'a'", "pg_has_role(current_user, 'a', 'member')", "'current_user = ''a'''", "current_user || 'x' = 'a'"] {
             assert!(compared(sql).is_empty(), "{sql}");
         }
     }
