@@ -1142,3 +1142,179 @@ assert_eq!(migrations.len(), 1, "{up}");
     assert_clean(&after, &mut client, &mut shadow);
     assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
 }
+
+/// `public.logs`, or the same table moved to `schema` (and renamed to `name`):
+/// range-partitioned by month on `at`, January to March 2026 and a default
+/// partition, an identity key, an index, and row-level security enabled and
+/// forced with a policy (so each partition has it enabled and forced too).
+fn movable_logs(schema: &str, name: &str) -> Schema {
+    let mut table = Table::in_schema(schema, name)
+        .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+        .column(Column::new("at", SqlType::Timestamptz))
+        .column(Column::new("note", SqlType::Text))
+        .primary_key(["id", "at"])
+        .partition_by(Partitioning::range(["at"]).monthly(CivilDate::new(2026, 1, 1).unwrap(), 3).with_default())
+        .index(Index::on(["at"]))
+        .row_level_security(true)
+        .policy(Policy::new("everyone").using("true"));
+    if (schema, name) != ("public", "logs") {
+        table = table.renamed_from(QualifiedName::public("logs"));
+    }
+    build(Schema::builder().add_table(table))
+}
+
+/// A table's partitions (pg_inherits): (schema, name, RLS enabled, RLS forced), by name.
+fn partitions_in(client: &mut Client, table: &str) -> Vec<(String, String, bool, bool)> {
+    let sql = "SELECT n.nspname::text, c.relname::text, c.relrowsecurity, c.relforcerowsecurity
+               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE i.inhparent = $1::text::regclass ORDER BY 2";
+    client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()
+}
+
+/// Where a table's rows are: (schema-qualified partition, rows), by partition name.
+fn rows_in(client: &mut Client, table: &str) -> Vec<(String, i64)> {
+    let sql = format!(
+        "SELECT n.nspname || '.' || c.relname, count(*) FROM {table} t JOIN pg_class c ON c.oid = t.tableoid JOIN pg_namespace n ON n.oid = c.relnamespace GROUP BY 1, c.relname ORDER BY c.relname"
+    );
+    client.query(&sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// The relations (tables, partitions, their indexes, sequences) and row types in `schema`, by name.
+fn relations_in(client: &mut Client, schema: &str) -> (Vec<String>, Vec<String>) {
+    let list = |client: &mut Client, sql: &str| -> Vec<String> { client.query(sql, &[&schema]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get(0)).collect() };
+    let relations = list(client, "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1");
+    let types = list(client, "SELECT t.typname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype = 'c' ORDER BY 1");
+    (relations, types)
+}
+
+/// A declared move of a range-partitioned table to another schema (renamed
+/// too when `name` is not `logs`) moves each partition with it, the default one
+/// included (PostgreSQL's `SET SCHEMA` moves the table's indexes, constraints,
+/// identity sequence and row type, not its partitions): every row stays where
+/// it was, the partitions keep row-level security enabled and forced, nothing
+/// is left in the old schema, the database then matches the declaration, and
+/// the down migration brings everything back.
+fn a_table_move_moves_its_partitions(name: &str) {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (movable_logs("public", "logs"), movable_logs("archive", name));
+    let (parent, moved) = ("public.logs".to_owned(), format!("archive.{name}"));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.logs (at, note) SELECT '2026-01-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'january' FROM generate_series(1, 100) i;
+             INSERT INTO public.logs (at, note) SELECT '2026-02-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'february' FROM generate_series(1, 50) i;
+             INSERT INTO public.logs (at, note) SELECT '2026-03-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'march' FROM generate_series(1, 30) i;
+             INSERT INTO public.logs (at, note) SELECT '1990-01-01 00:00:00+00'::timestamptz + i * interval '1 day', 'long ago' FROM generate_series(1, 20) i;",
+        )
+        .unwrap();
+    let old_parts = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"];
+    let in_schema = |schema: &str, parts: &[String]| parts.iter().map(|p| (schema.to_owned(), p.clone(), true, true)).collect::<Vec<_>>();
+    let old_names: Vec<String> = old_parts.iter().map(|p| p.to_string()).collect();
+    let new_names: Vec<String> = old_parts.iter().map(|p| p.replacen("logs", name, 1)).collect();
+    assert_eq!(partitions_in(&mut client, &parent), in_schema("public", &old_names));
+    let counts = [100, 50, 30, 20];
+    let rows = |schema: &str, parts: &[String]| parts.iter().zip(counts).map(|(p, n)| (format!("{schema}.{p}"), n)).collect::<Vec<_>>();
+    assert_eq!(rows_in(&mut client, &parent), rows("public", &old_names));
+    let public_before = relations_in(&mut client, "public");
+    assert!(public_before.0.contains(&"logs_2026_01_at_idx".to_owned()) && public_before.0.contains(&"logs_id_seq".to_owned()), "{public_before:?}");
+
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    let mut expected = vec!["CREATE SCHEMA IF NOT EXISTS archive".to_owned(), "ALTER TABLE public.logs SET SCHEMA archive".to_owned()];
+    expected.extend(old_parts.iter().map(|p| format!("ALTER TABLE public.{p} SET SCHEMA archive")));
+    if name != "logs" {
+        expected.push(format!("ALTER TABLE archive.logs RENAME TO {name}"));
+        expected.extend(old_parts.iter().zip(&new_names).map(|(p, n)| format!("ALTER TABLE archive.{p} RENAME TO {n}")));
+    }
+    for statement in &expected {
+        assert_eq!(up.matches(&format!("{statement};")).count(), 1, "`{statement}` in:\n{up}");
+    }
+    for unwanted in ["PARTITION OF", "DETACH", "DROP TABLE", "ROW LEVEL SECURITY", "POLICY", "CREATE INDEX"] {
+        assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+    }
+    assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible(), "{up}");
+    let migrations = plan.migrations(1, "move logs");
+    assert_eq!(migrations.len(), 1, "one transaction:\n{up}");
+
+    // What a partition move locks, seen from a second session: the partition,
+    // ACCESS EXCLUSIVE, and not its parent. A query of the parent that prunes the
+    // partition goes on; one that reads it waits.
+    let step = plan.steps.iter().find(|s| s.description == format!("move partition logs_2026_01 of {moved} from schema public")).unwrap_or_else(|| panic!("{up}"));
+    assert_eq!((step.lock, &step.sql[..]), (migrate::LockLevel::AccessExclusive, &["ALTER TABLE public.logs_2026_01 SET SCHEMA archive".to_owned()][..]));
+    let mut watcher = db.client();
+    {
+        let mut tx = client.transaction().unwrap();
+        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        tx.batch_execute("CREATE SCHEMA archive").unwrap();
+        tx.batch_execute(&step.sql.join(";\n")).unwrap();
+        let locks: Vec<(String, String)> = watcher
+            .query(
+                // By name: the watcher does not see the move, which is not committed.
+                "SELECT c.relname::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE l.pid = $1 AND l.locktype = 'relation' AND n.nspname <> 'pg_catalog' ORDER BY 1, 2",
+                &[&pid],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        assert_eq!(locks, [("logs_2026_01".to_owned(), "AccessExclusiveLock".to_owned())]);
+        watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
+        // February and March (the default partition is read too: its rows are older).
+        assert_eq!(count(&mut watcher, "SELECT count(*) FROM public.logs WHERE at >= '2026-02-01 00:00:00+00'"), 80);
+        support::pg::expect_sqlstate(watcher.query_one("SELECT count(*) FROM public.logs", &[]), "55P03", "a read of the partition being moved");
+        tx.rollback().unwrap();
+    }
+
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{up}"));
+    // Every partition is in the new schema, with its rows and its row-level security.
+    assert_eq!(partitions_in(&mut client, &moved), in_schema("archive", &new_names));
+    assert_eq!(rows_in(&mut client, &moved), rows("archive", &new_names));
+    for (at, partition) in [("2026-01-15", &new_names[0]), ("2026-03-15", &new_names[2]), ("1991-06-01", &new_names[3])] {
+        let home: String = support::pg::one(&mut client, &format!("INSERT INTO {moved} (at, note) VALUES ('{at} 00:00:00+00', 'new') RETURNING tableoid::regclass::text"));
+        assert_eq!(home, format!("archive.{partition}"), "a row at {at}");
+    }
+    // The identity sequence moved with the table (under its name) and goes on.
+    let sequence: String = support::pg::one(&mut client, &format!("SELECT pg_get_serial_sequence('{moved}', 'id')"));
+    assert_eq!(sequence, "archive.logs_id_seq");
+    assert_eq!(count(&mut client, &format!("SELECT max(id) FROM {moved}")), 203);
+    // Nothing of the table is left in the old schema: no partition, index, sequence or row type.
+    let left = relations_in(&mut client, "public");
+    assert!(!left.0.iter().chain(&left.1).any(|r| r.starts_with("logs") || r.starts_with("idx_logs") || r.starts_with(name)), "left in public: {left:?}");
+    // The partitions' own indexes (named by PostgreSQL after their first names) and row types moved with them.
+    let (relations, types) = relations_in(&mut client, "archive");
+    for (old, new) in old_parts.iter().zip(&new_names) {
+        for index in [format!("{old}_at_idx"), format!("{old}_pkey")] {
+            assert!(relations.contains(&index), "{index} not in archive: {relations:?}");
+        }
+        assert!(types.contains(new), "row type {new} not in archive: {types:?}");
+    }
+    let report = live::verify(&after, &mut client, &mut shadow).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean(), "drift after migrating:\n{}", report.diff);
+    assert!(report.unsupported.is_empty(), "{:?}", report.unsupported);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+    client.batch_execute(&format!("DELETE FROM {moved} WHERE note = 'new'")).unwrap();
+
+    // Undo, as a tool would run the down migration.
+    undo(&mut client, &migrations);
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(partitions_in(&mut client, &parent), in_schema("public", &old_names));
+    assert_eq!(rows_in(&mut client, &parent), rows("public", &old_names));
+    assert_eq!(relations_in(&mut client, "public").0, public_before.0);
+    let archive: Option<String> = support::pg::one(&mut client, "SELECT to_regnamespace('archive')::text");
+    assert_eq!(archive, None);
+}
+
+#[test]
+fn a_table_moved_to_another_schema_moves_its_partitions() {
+    a_table_move_moves_its_partitions("logs");
+}
+
+#[test]
+fn a_table_moved_and_renamed_moves_and_renames_its_partitions() {
+    a_table_move_moves_its_partitions("events");
+}

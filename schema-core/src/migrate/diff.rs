@@ -370,6 +370,18 @@ pub enum Change {
         /// New name.
         to: String,
     },
+    /// `ALTER TABLE ... SET SCHEMA` on a partition of a table moved to another
+    /// schema by a declared rename, which PostgreSQL does not move with its
+    /// parent. It keeps its name (and rows, indexes, row-level security); a
+    /// [`Change::RenamePartition`] follows when its name follows the table's.
+    MovePartition {
+        /// The partitioned table (its new name); the partition moves to its schema.
+        table: QualifiedName,
+        /// The schema the partition is in (the table's old schema).
+        from_schema: String,
+        /// The partition's name (its old name, when it is renamed too).
+        name: String,
+    },
     /// The `DEFAULT` partition added (`true`) or removed.
     SetDefaultPartition {
         /// The partitioned table.
@@ -551,6 +563,7 @@ impl fmt::Display for Change {
             Self::AddPartition { table, partition } => write!(f, "add partition {} of {table}: {:?}", partition.name, partition.bound),
             Self::DropPartition { table, partition } => write!(f, "drop partition {} of {table}", partition.name),
             Self::RenamePartition { table, from, to } => write!(f, "rename partition {from} of {table} to {to}"),
+            Self::MovePartition { table, from_schema, name } => write!(f, "move partition {name} of {table} from schema {from_schema}"),
             Self::SetDefaultPartition { table, present } => {
                 write!(f, "{} the default partition of {table}", if *present { "add" } else { "drop" })
             }

@@ -30,7 +30,11 @@
 //!   renamed too (`ALTER TRIGGER ... RENAME TO`), so they never stop firing, and
 //!   so are partitions named after it (`posts_2026_01`, `posts_p0`,
 //!   `posts_default`) whose bounds are unchanged (`ALTER TABLE ... RENAME TO`),
-//!   so their rows stay where they are.
+//!   so their rows stay where they are. A table moved to another schema
+//!   (`ALTER TABLE ... SET SCHEMA`, which takes its indexes, constraints,
+//!   identity and serial sequences and row type along, but not its partitions)
+//!   has each partition moved after it (`ALTER TABLE old.logs_2026_01 SET
+//!   SCHEMA new`), then renamed if its name follows the table's.
 //!   Identity and serial sequences keep their names (the graph does not hold them).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -94,9 +98,9 @@ pub enum Rename {
     /// A table renamed (same schema, or moved). Its constraints, indexes and
     /// triggers are renamed with it when their names follow the table's
     /// (`posts_pkey` to `articles_pkey`, `posts_audit` to `articles_audit`);
-    /// their definitions are kept. Renamed within its schema, its partitions
-    /// of unchanged bounds are renamed too (`posts_2026_01` to
-    /// `articles_2026_01`, `posts_default` to `articles_default`).
+    /// their definitions are kept. Its partitions of unchanged bounds are
+    /// renamed too (`posts_2026_01` to `articles_2026_01`, `posts_default` to
+    /// `articles_default`), and moved with it to its new schema, if it moves.
     Table {
         /// Old name.
         from: QualifiedName,
@@ -482,7 +486,9 @@ impl StepBuilder {
 /// assert_eq!(plan.down_script().unwrap().lines().nth(3), Some("DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;"));
 /// ```
 pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors> {
-    let changes = apply_renames(&diff.changes, &options.renames);
+    let (changes, renamed_partitions) = apply_renames(&diff.changes, &options.renames);
+    let mut partitions = diff.partitions.clone();
+    partitions.extend(renamed_partitions);
     let new_tables = changes
         .iter()
         .filter_map(|c| match c {
@@ -490,10 +496,21 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
             _ => None,
         })
         .collect();
-    let mut p = Planner { options, partitioned: &diff.partitioned, partitions: &diff.partitions, new_tables, steps: Vec::new(), errors: Vec::new(), seq: 0 };
     // Drops followed by a create of the same name are replacements: they run
     // in the expand phase, just before the create.
     let replaced = replacements(&changes);
+    // A partition dropped so (replaced by an overlapping one under another
+    // name) is gone by the time indexes are built.
+    for c in &changes {
+        let Change::DropPartition { table, partition } = c else { continue };
+        let recreated = changes.iter().any(|a| matches!(a, Change::AddPartition { table: t, partition: p } if t == table && p.name == partition.name));
+        if !recreated && replaced.contains(&("partition", table.to_string(), partition.name.clone())) {
+            if let Some(names) = partitions.get_mut(table) {
+                names.retain(|n| n != &partition.name);
+            }
+        }
+    }
+    let mut p = Planner { options, partitioned: &diff.partitioned, partitions: &partitions, new_tables, steps: Vec::new(), errors: Vec::new(), seq: 0 };
     for change in &changes {
         p.change(change, &replaced);
     }
@@ -718,14 +735,31 @@ fn bound_values_may_be_equal(a: &str, b: &str) -> bool {
     }
 }
 
+/// A renamed table whose partitions follow it: partitioned alike (same
+/// strategy and key) before and after.
+struct FollowedPartitions {
+    /// The schema its partitions are in before (the table's old schema).
+    from_schema: String,
+    /// Its partitions before, the default one included, by their old names.
+    old: Vec<String>,
+    /// Its partitions after, the default one included.
+    new: Vec<String>,
+    /// The rename of its default partition (`logs_default` to `events_default`),
+    /// which the diff compares by presence only, when it has one and the
+    /// table's name changes.
+    default: Option<(String, String)>,
+}
+
 /// Turns drop + add pairs that a declared rename covers into a rename and the
-/// changes between the old and the new object.
-fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
+/// changes between the old and the new object. Also gives, for each renamed
+/// partitioned table, its partitions while indexes are built (after the
+/// renames and moves of its partitions, with the new ones, before any drop):
+/// the diff only knows those of tables whose name is kept.
+fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeMap<QualifiedName, Vec<String>>) {
     let mut changes = changes.to_vec();
     let mut moved = BTreeMap::new();
-    // Renamed tables whose partitions follow them (partitioned alike on both
-    // sides, in the same schema), with the rename of their default partition.
-    let mut partitioned: BTreeMap<QualifiedName, Option<(String, String)>> = BTreeMap::new();
+    // Renamed tables whose partitions follow them.
+    let mut partitioned: BTreeMap<QualifiedName, FollowedPartitions> = BTreeMap::new();
     for rename in renames {
         match rename {
             Rename::Table { from, to } => {
@@ -766,17 +800,19 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
                 diff_table(&renamed, &new_table, &mut rest);
                 changes.splice(0..0, rest);
                 moved.insert(from.clone(), to.clone());
-                // Partitions stay in their schema when the table moves: only a
-                // rename within the schema renames them.
+                // Partitions follow a rename within the schema, and a move to
+                // another one (which PostgreSQL does not do with the table).
                 if let (Some(a), Some(b)) = (&old_table.partitioning, &new_table.partitioning) {
-                    if from.schema == to.schema && from.name != to.name && a.strategy == b.strategy && a.columns == b.columns {
+                    if a.strategy == b.strategy && a.columns == b.columns {
                         // The diff compares the default partition by presence, not by
                         // name: under the old name, it is no default partition of the
                         // new one. Renamed before it is dropped, if it is.
-                        let default = a.default_partition.then(|| {
+                        let default = (a.default_partition && from.name != to.name).then(|| {
                             (crate::model::Partitioning::default_partition_name(&from.name), crate::model::Partitioning::default_partition_name(&to.name))
                         });
-                        partitioned.insert(to.clone(), default);
+                        let names = |p: &crate::model::Partitioning, table: &str| p.partition_names(table).map(|n| n.into_owned()).collect();
+                        let followed = FollowedPartitions { from_schema: from.schema.clone(), old: names(a, &from.name), new: names(b, &to.name), default };
+                        partitioned.insert(to.clone(), followed);
                     }
                 }
             }
@@ -799,8 +835,15 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
             }
         }
     }
-    follow_renames(&mut changes, &moved, &partitioned);
-    changes
+    let partition_renames = follow_renames(&mut changes, &moved, &partitioned);
+    let mut partitions = BTreeMap::new();
+    for (table, followed) in &partitioned {
+        let renamed = partition_renames.get(table);
+        let mut names: BTreeSet<String> = followed.old.iter().map(|old| renamed.and_then(|r| r.get(old)).unwrap_or(old).clone()).collect();
+        names.extend(followed.new.iter().cloned());
+        partitions.insert(table.clone(), names.into_iter().collect());
+    }
+    (changes, partitions)
 }
 
 /// After a table or column rename PostgreSQL keeps every constraint and index,
@@ -820,23 +863,30 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> Vec<Change> {
 /// renamed column (the audit trigger passes its key columns) a
 /// [`Change::ReplaceTrigger`] (`CREATE OR REPLACE TRIGGER`) sets the new ones.
 ///
-/// Partitions of a table renamed within its schema (`partitioned`, with the
-/// rename of its default partition, which the diff compares by presence only):
-/// a dropped and an added partition of the same bound become a
-/// [`Change::RenamePartition`], so no row moves and no bound overlaps. They
-/// come right after the table's rename, in the order of their old names. The
+/// Partitions of a renamed table (`partitioned`, with the rename of its
+/// default partition, which the diff compares by presence only): a dropped and
+/// an added partition of the same bound become a [`Change::RenamePartition`],
+/// so no row moves and no bound overlaps. When the table moves to another
+/// schema, every partition it had (the default one, and those this plan drops
+/// later, included) moves with it first ([`Change::MovePartition`], under its
+/// old name), since PostgreSQL leaves them behind and the rest of the plan
+/// names them in the table's schema. They come right after the table's
+/// rename, moves first, each kind in the order of the old names. The
 /// partitions' row-level security is theirs already: a change the diff gave
-/// them as new partitions becomes the parent's change, or nothing.
+/// them as new partitions becomes the parent's change, or nothing. Returns
+/// the partitions renamed: (table, old name) to new name.
 ///
 /// Only on renamed tables, tables with renamed columns, and foreign keys that
 /// reference those: elsewhere a changed name stays a drop and an add. A rename
 /// to a name that an object dropped by this plan still holds stays a drop and
-/// an add as well (the drop runs after the renames).
+/// an add as well (the drop runs after the renames). A relation outside this
+/// plan's drops that already holds a partition's name in the new schema is not
+/// seen: PostgreSQL refuses the move (42P07) and the migration rolls back.
 fn follow_renames(
     changes: &mut Vec<Change>,
     moved: &BTreeMap<QualifiedName, QualifiedName>,
-    partitioned: &BTreeMap<QualifiedName, Option<(String, String)>>,
-) {
+    partitioned: &BTreeMap<QualifiedName, FollowedPartitions>,
+) -> BTreeMap<QualifiedName, BTreeMap<String, String>> {
     let mut columns: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
     for c in changes.iter() {
         if let Change::RenameColumn { table, from, to } = c {
@@ -844,7 +894,7 @@ fn follow_renames(
         }
     }
     if moved.is_empty() && columns.is_empty() {
-        return;
+        return BTreeMap::new();
     }
     let renamed_tables: BTreeSet<&QualifiedName> = moved.values().collect();
     let touched = |t: &QualifiedName| renamed_tables.contains(t) || columns.contains_key(t);
@@ -1074,15 +1124,21 @@ fn follow_renames(
             _ => {}
         }
     }
-    for (table, default) in partitioned {
-        if let Some((from, to)) = default {
+    for (table, followed) in partitioned {
+        if let Some((from, to)) = &followed.default {
             if !held_relations.contains(&(table.schema.clone(), to.clone())) {
                 partition_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
             }
         }
     }
-    if !gone.contains(&true) && partition_renames.is_empty() {
-        return;
+    // (table, schema its partitions move from, their names): every partition of a moved table.
+    let partition_moves: BTreeMap<&QualifiedName, (&String, BTreeSet<&String>)> = partitioned
+        .iter()
+        .filter(|(table, followed)| followed.from_schema != table.schema)
+        .map(|(table, followed)| (table, (&followed.from_schema, followed.old.iter().collect())))
+        .collect();
+    if !gone.contains(&true) && partition_renames.is_empty() && partition_moves.is_empty() {
+        return partition_renames;
     }
     // A renamed partition keeps its row-level security, which is its parent's
     // before the change: the diff, seeing a new partition, gave it the default.
@@ -1117,14 +1173,19 @@ fn follow_renames(
             }
         }
         let renamed_table = match &c {
-            Change::RenameTable { to, .. } => partition_renames.get(to).map(|r| (to.clone(), r)),
+            Change::RenameTable { to, .. } => Some(to.clone()),
             _ => None,
         };
         changes.push(c);
-        if let Some((table, renames)) = renamed_table {
+        let Some(table) = renamed_table else { continue };
+        if let Some((from_schema, names)) = partition_moves.get(&table) {
+            changes.extend(names.iter().map(|name| Change::MovePartition { table: table.clone(), from_schema: (*from_schema).clone(), name: (*name).clone() }));
+        }
+        if let Some(renames) = partition_renames.get(&table) {
             changes.extend(renames.iter().map(|(from, to)| Change::RenamePartition { table: table.clone(), from: from.clone(), to: to.clone() }));
         }
     }
+    partition_renames
 }
 
 /// A default PostgreSQL evaluates per row, so adding the column rewrites the table.
@@ -1532,6 +1593,13 @@ impl Planner<'_> {
                 // parent: queries of the parent that prune the partition go on).
                 self.follow_table_rename(format!("rename partition {from} of {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
                     format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, a), Ident(b))
+                });
+            }
+            Change::MovePartition { table, from_schema, name } => {
+                // ACCESS EXCLUSIVE on the partition only, briefly, as a rename; its
+                // indexes and row type move with it.
+                self.follow_table_rename(format!("move partition {name} of {table} from schema {from_schema}"), LockLevel::AccessExclusive, from_schema, &table.schema, |a, b| {
+                    format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(a, name), Ident(b))
                 });
             }
             Change::SetDefaultPartition { table, present: true } => {
@@ -2501,7 +2569,7 @@ mod tests {
             assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
         }
         let options = PlanOptions::default().with_declared_renames(&new);
-        let changes = apply_renames(&diff(&old, &new).changes, &options.renames);
+        let (changes, _) = apply_renames(&diff(&old, &new).changes, &options.renames);
         assert!(
             !changes.iter().any(|c| matches!(
                 c,
@@ -2567,6 +2635,177 @@ mod tests {
             "{}",
             plan.up_script()
         );
+    }
+
+    /// [`monthly`] in `schema`, renamed from `public.{renamed_from}`.
+    fn monthly_in(schema: &str, name: &str, renamed_from: &str, rls: Option<bool>, explicit: &[(&str, &str, &str)]) -> Table {
+        let mut t = monthly(name, Some(renamed_from), rls, explicit);
+        t.name.schema = schema.into();
+        t
+    }
+
+    #[test]
+    fn a_table_moved_to_another_schema_moves_its_partitions() {
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])));
+
+        // Moved and renamed: each partition moves under its old name, then is renamed.
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", Some(true), &[])));
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "CREATE SCHEMA IF NOT EXISTS archive",
+                "ALTER TABLE public.logs SET SCHEMA archive",
+                "ALTER TABLE archive.logs RENAME TO events",
+                // Every partition, the default one included, in the order of their old names.
+                "ALTER TABLE public.logs_2026_01 SET SCHEMA archive",
+                "ALTER TABLE public.logs_2026_02 SET SCHEMA archive",
+                "ALTER TABLE public.logs_2026_03 SET SCHEMA archive",
+                "ALTER TABLE public.logs_default SET SCHEMA archive",
+                "ALTER TABLE archive.logs_2026_01 RENAME TO events_2026_01",
+                "ALTER TABLE archive.logs_2026_02 RENAME TO events_2026_02",
+                "ALTER TABLE archive.logs_2026_03 RENAME TO events_2026_03",
+                "ALTER TABLE archive.logs_default RENAME TO events_default",
+                "ALTER TABLE archive.events RENAME CONSTRAINT logs_pkey TO events_pkey",
+                "ALTER INDEX archive.idx_logs_at RENAME TO idx_events_at",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let up = plan.up_script();
+        for unwanted in ["PARTITION OF", "DETACH", "DROP TABLE", "ROW LEVEL SECURITY", "POLICY", "CREATE INDEX"] {
+            assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+        }
+        assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible(), "{up}");
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand && s.transactional && s.down_transactional));
+        assert_eq!(plan.migrations(1, "move").len(), 1);
+        let step = &plan.steps[position(&plan, "move partition logs_2026_01 of archive.events from schema public")];
+        assert_eq!(step.sql, ["ALTER TABLE public.logs_2026_01 SET SCHEMA archive"]);
+        assert_eq!(step.down.as_deref(), Some(&["ALTER TABLE archive.logs_2026_01 SET SCHEMA public".to_owned()][..]));
+        assert_eq!((step.lock, &step.hazards[..], step.statement_timeout), (LockLevel::AccessExclusive, &[Hazard::BreaksOldCode][..], Some(PlanOptions::default().statement_timeout)));
+        let step = &plan.steps[position(&plan, "move partition logs_default of archive.events from schema public")];
+        assert_eq!(step.down.as_deref(), Some(&["ALTER TABLE archive.logs_default SET SCHEMA public".to_owned()][..]));
+        let down_script = plan.down_script().unwrap();
+        let down: Vec<&str> = down_script.lines().filter(|l| l.starts_with("ALTER") || l.starts_with("DROP")).collect();
+        assert_eq!(
+            down,
+            [
+                "ALTER INDEX archive.idx_events_at RENAME TO idx_logs_at;",
+                "ALTER TABLE archive.events RENAME CONSTRAINT events_pkey TO logs_pkey;",
+                "ALTER TABLE archive.events_default RENAME TO logs_default;",
+                "ALTER TABLE archive.events_2026_03 RENAME TO logs_2026_03;",
+                "ALTER TABLE archive.events_2026_02 RENAME TO logs_2026_02;",
+                "ALTER TABLE archive.events_2026_01 RENAME TO logs_2026_01;",
+                "ALTER TABLE archive.logs_default SET SCHEMA public;",
+                "ALTER TABLE archive.logs_2026_03 SET SCHEMA public;",
+                "ALTER TABLE archive.logs_2026_02 SET SCHEMA public;",
+                "ALTER TABLE archive.logs_2026_01 SET SCHEMA public;",
+                "ALTER TABLE archive.events RENAME TO logs;",
+                "ALTER TABLE archive.logs SET SCHEMA public;",
+                "DROP SCHEMA archive;",
+            ]
+        );
+        assert_eq!(plan, plan_between(&old, &new));
+
+        // Moved under the same name: moved, not renamed.
+        let mut same = monthly("logs", Some("logs"), Some(true), &[]);
+        same.name.schema = "archive".into();
+        let new = build(Schema::builder().add_table(same));
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "CREATE SCHEMA IF NOT EXISTS archive",
+                "ALTER TABLE public.logs SET SCHEMA archive",
+                "ALTER TABLE public.logs_2026_01 SET SCHEMA archive",
+                "ALTER TABLE public.logs_2026_02 SET SCHEMA archive",
+                "ALTER TABLE public.logs_2026_03 SET SCHEMA archive",
+                "ALTER TABLE public.logs_default SET SCHEMA archive",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible());
+
+        // Row-level security turned on with the move: on every partition, once
+        // it is in the new schema; the undo turns it off there before moving back.
+        let plain = build(Schema::builder().add_table(monthly("logs", None, None, &[])));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", Some(true), &[])));
+        let plan = plan_between(&plain, &new);
+        let up = plan.up_script();
+        assert!(!up.contains("PARTITION OF") && !up.contains("DETACH"), "{up}");
+        for part in ["events", "events_2026_01", "events_2026_02", "events_2026_03", "events_default"] {
+            let on = format!("ALTER TABLE archive.{part} ENABLE ROW LEVEL SECURITY;\nALTER TABLE archive.{part} FORCE ROW LEVEL SECURITY;");
+            assert_eq!(up.matches(&on).count(), 1, "{part}:\n{up}");
+            assert!(up.find(&format!("RENAME TO {part};")).unwrap() < up.find(&on).unwrap(), "renamed before:\n{up}");
+        }
+        let down = plan.down_script().unwrap();
+        let off = down.find("ALTER TABLE archive.events_2026_01 DISABLE ROW LEVEL SECURITY").unwrap_or_else(|| panic!("{down}"));
+        assert!(off < down.find("ALTER TABLE archive.logs_2026_01 SET SCHEMA public").unwrap(), "{down}");
+    }
+
+    #[test]
+    fn a_moved_table_drops_and_indexes_its_partitions_in_its_new_schema() {
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])));
+        // February now ends on the 15th, and a new index.
+        let february = [("events_2026_02", "'2026-02-01 00:00:00+00'", "'2026-02-15 00:00:00+00'")];
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", Some(true), &february).index(Index::on(["id"]))));
+        let options = PlanOptions::default().with_declared_renames(&new);
+        let d = diff(&old, &new);
+        let refused = plan(&d, &options).unwrap_err();
+        assert_eq!(refused.0, [PlanError::Refused { change: "drop partition logs_2026_02 of archive.events".into(), hazard: Hazard::DataLoss }]);
+        let plan = plan(&d, &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        let up = plan.up_script();
+        let at = |needle: &str| up.find(needle).unwrap_or_else(|| panic!("missing `{needle}` in:\n{up}"));
+        // The old February moves with the others (the drop names it in the table's
+        // schema), and is dropped there, before the new one is created.
+        let moved = at("ALTER TABLE public.logs_2026_02 SET SCHEMA archive;");
+        let dropped = at("ALTER TABLE archive.events DETACH PARTITION archive.logs_2026_02;\nDROP TABLE archive.logs_2026_02;");
+        let created = at("CREATE TABLE archive.events_2026_02 PARTITION OF archive.events FOR VALUES FROM ('2026-02-01 00:00:00+00') TO ('2026-02-15 00:00:00+00');");
+        assert!(moved < dropped && dropped < created, "{up}");
+        assert!(!up.contains("RENAME TO events_2026_02") && !up.contains("public.events"), "{up}");
+        at("ALTER TABLE archive.events_2026_02 ENABLE ROW LEVEL SECURITY;\nALTER TABLE archive.events_2026_02 FORCE ROW LEVEL SECURITY;");
+        assert_eq!(up.matches("ROW LEVEL SECURITY").count(), 2, "{up}");
+        // The new index: on the parent only, then on each partition where it is then, concurrently.
+        let builds: Vec<&str> = plan.steps.iter().filter(|s| s.hazards.contains(&Hazard::IndexBuild)).map(|s| s.sql[0].as_str()).collect();
+        assert_eq!(
+            builds,
+            [
+                "CREATE INDEX CONCURRENTLY events_2026_01_idx_events_id ON archive.events_2026_01 (id)",
+                "CREATE INDEX CONCURRENTLY events_2026_02_idx_events_id ON archive.events_2026_02 (id)",
+                "CREATE INDEX CONCURRENTLY events_2026_03_idx_events_id ON archive.events_2026_03 (id)",
+                "CREATE INDEX CONCURRENTLY events_default_idx_events_id ON archive.events_default (id)",
+            ],
+            "{up}"
+        );
+        at("CREATE INDEX idx_events_id ON ONLY archive.events (id);");
+    }
+
+    #[test]
+    fn a_new_index_on_a_renamed_partitioned_table_is_built_partition_by_partition() {
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])));
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), None, &[]).index(Index::on(["id"]))));
+        let plan = plan_between(&old, &new);
+        let index_steps: Vec<(&str, LockLevel, bool)> =
+            plan.steps.iter().filter(|s| s.hazards.contains(&Hazard::IndexBuild) || s.description.contains("idx_events_id")).map(|s| (s.sql[0].as_str(), s.lock, s.transactional)).collect();
+        assert_eq!(
+            index_steps,
+            [
+                ("CREATE INDEX idx_events_id ON ONLY public.events (id)", LockLevel::Share, true),
+                // Each partition under its new name: renamed before the index is built.
+                ("CREATE INDEX CONCURRENTLY events_2026_01_idx_events_id ON public.events_2026_01 (id)", LockLevel::ShareUpdateExclusive, false),
+                ("CREATE INDEX CONCURRENTLY events_2026_02_idx_events_id ON public.events_2026_02 (id)", LockLevel::ShareUpdateExclusive, false),
+                ("CREATE INDEX CONCURRENTLY events_2026_03_idx_events_id ON public.events_2026_03 (id)", LockLevel::ShareUpdateExclusive, false),
+                ("CREATE INDEX CONCURRENTLY events_default_idx_events_id ON public.events_default (id)", LockLevel::ShareUpdateExclusive, false),
+                ("ALTER INDEX public.idx_events_id ATTACH PARTITION public.events_2026_01_idx_events_id", LockLevel::ShareUpdateExclusive, true),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        assert!(!plan.hazards().contains(&Hazard::LongLock), "{}", plan.up_script());
+        let attach = plan.steps.iter().find(|s| s.description == "attach the partitions' indexes to public.idx_events_id").unwrap();
+        assert_eq!(attach.sql.len(), 4, "{:?}", attach.sql);
+        assert!(position(&plan, "rename partition logs_default of public.events to events_default") < position(&plan, "create index public.idx_events_id on the parent only"));
     }
 
     #[test]
@@ -2689,6 +2928,26 @@ mod tests {
         let (drop, add) = (position(&p, "drop partition logs_2026_01 of public.logs"), position(&p, "add partition logs_2026_02 of public.logs"));
         assert!(add < drop, "{}", p.up_script());
         assert_eq!((p.steps[add].phase, p.steps[drop].phase), (Phase::Expand, Phase::Contract));
+    }
+
+    #[test]
+    fn a_new_index_skips_a_partition_dropped_before_it_is_built() {
+        let april = ("logs_2026_04", "2026-04-01", "2026-05-01");
+        let old = ranged(&[("logs_2026_01", "2026-01-01", "2026-02-01"), april]);
+        let mut new = ranged(&[("logs_2026_q1", "2026-01-01", "2026-04-01"), april]);
+        let mut logs = new.tables()[0].clone();
+        logs.indexes.push(Index::on(["id"]));
+        new = build(Schema::builder().add_table(logs));
+        let p = plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap_or_else(|e| panic!("{e}"));
+        // January is dropped in the expand phase (the quarter overlaps it): no index is built on it.
+        let builds: Vec<&str> = p.steps.iter().filter(|s| s.hazards.contains(&Hazard::IndexBuild)).map(|s| s.sql[0].as_str()).collect();
+        assert_eq!(
+            builds,
+            ["CREATE INDEX CONCURRENTLY logs_2026_04_idx_logs_id ON public.logs_2026_04 (id)", "CREATE INDEX CONCURRENTLY logs_2026_q1_idx_logs_id ON public.logs_2026_q1 (id)"],
+            "{}",
+            p.up_script()
+        );
+        assert!(position(&p, "drop partition logs_2026_01 of public.logs") < position(&p, "create index public.idx_logs_id on the parent only"));
     }
 
     #[test]
