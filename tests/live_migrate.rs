@@ -1,7 +1,9 @@
 //! Migrations on a real PostgreSQL: plans applied to databases holding rows (no
 //! row lost, the result matches the declaration), down migrations, destructive
 //! changes refused, and the runner: eight at once, an edited migration, a
-//! crash mid-migration, an INVALID index left by a failed concurrent build.
+//! crash mid-migration, an INVALID index left by a failed concurrent build;
+//! triggers whose definition changes, replaced without a moment of no trigger
+//! or two.
 
 mod support;
 
@@ -1317,4 +1319,195 @@ fn a_table_moved_to_another_schema_moves_its_partitions() {
 #[test]
 fn a_table_moved_and_renamed_moves_and_renames_its_partitions() {
     a_table_move_moves_its_partitions("events");
+}
+
+/// `notes` with an `updated_at` trigger and `notes_stamp`, which adds `bump`
+/// to `stamps` (1 before the change, 100 after, so the version that fired can
+/// be told from the row, and two versions would add 101). Before: both on
+/// `BEFORE UPDATE`, `notes_stamp` calling `stamp`. After: `updated_at` on
+/// `BEFORE INSERT OR UPDATE` with a new comment, `notes_stamp` on
+/// `BEFORE INSERT OR UPDATE OF body` calling `stamp_v2` (`stamp` is dropped),
+/// its comment unchanged.
+fn stamped(after: bool) -> Schema {
+    let (events, function, bump) = if after {
+        (vec![TriggerEvent::Insert, TriggerEvent::Update(vec!["body".into()])], "stamp_v2", 100)
+    } else {
+        (vec![TriggerEvent::Update(vec![])], "stamp", 1)
+    };
+    let mut table = Table::new("notes")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("body", SqlType::Text))
+        .column(Column::new("stamps", SqlType::Integer).default_expr("0"))
+        .primary_key(["id"]);
+    if after {
+        let events = [TriggerEvent::Insert, TriggerEvent::Update(vec![])];
+        table = table.trigger(
+            Trigger::new("notes_set_updated_at", TriggerTiming::Before, events, pgarchitect::builtin::set_updated_at_name())
+                .comment("Keeps updated_at current on every INSERT and UPDATE"),
+        );
+    }
+    let stamp = Trigger::new("notes_stamp", TriggerTiming::Before, events, QualifiedName::public(function)).comment("Counts edits");
+    let body = format!("\nBEGIN\n    NEW.stamps := NEW.stamps + {bump};\n    RETURN NEW;\nEND\n");
+    build(Schema::builder().function(Function::trigger(QualifiedName::public(function), body)).add_table(table.timestamps().trigger(stamp)))
+}
+
+/// What the triggers of `notes` do now: (stamps of a new row, whether its
+/// `updated_at` was set by a trigger, what an update of its body adds to
+/// `stamps`). Also checks that each trigger exists once, with its comment.
+fn probe(client: &mut Client, id: i64) -> (i32, bool, i32) {
+    let row = client
+        .query_one("INSERT INTO public.notes (id, body, updated_at) VALUES ($1, 'new', '2000-01-01') RETURNING stamps, updated_at > '2001-01-01'", &[&id])
+        .unwrap();
+    let (inserted, touched): (i32, bool) = (row.get(0), row.get(1));
+    let updated: i32 = client.query_one("UPDATE public.notes SET body = body || '.' WHERE id = $1 RETURNING stamps", &[&id]).unwrap().get(0);
+    assert_eq!(triggers_of(client, "notes"), ["notes_set_updated_at", "notes_stamp"]);
+    let comment: Option<String> = support::pg::one(client, "SELECT obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE tgname = 'notes_stamp'");
+    assert_eq!(comment.as_deref(), Some("Counts edits"));
+    (inserted, touched, updated - inserted)
+}
+
+/// A trigger whose definition changes (events, `UPDATE OF`, function) is
+/// replaced in place: applied step by step, every moment has exactly one
+/// version of each trigger, firing (an update adds 1 or 100 to `stamps`, never
+/// 0 or 101), the comment survives, the replacement takes PostgreSQL's SHARE
+/// ROW EXCLUSIVE lock, not ACCESS EXCLUSIVE, and the down steps, run one by one
+/// too, bring the old behaviour back.
+#[test]
+fn a_changed_trigger_is_replaced_in_place_and_always_fires_once() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (stamped(false), stamped(true));
+    live::apply(&mut client, &before).unwrap();
+    let old = (0, false, 1);
+    assert_eq!(probe(&mut client, 1), old);
+
+    let options = PlanOptions::default();
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    assert!(!up.contains("DROP TRIGGER") && !up.contains("CREATE TRIGGER "), "{up}");
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    assert_eq!(
+        steps,
+        [
+            (Phase::Expand, "create function public.stamp_v2"),
+            (Phase::Expand, "replace trigger notes_set_updated_at on public.notes"),
+            (Phase::Expand, "replace trigger notes_stamp on public.notes"),
+            (Phase::Expand, "set 1 comments"),
+            (Phase::Contract, "drop function public.stamp"),
+        ],
+        "{up}"
+    );
+    // After each step: what the triggers do, each trigger once, the comment kept.
+    let expected = [(0, false, 1), (0, true, 1), (100, true, 100), (100, true, 100), (100, true, 100)];
+    let mut id = 1;
+    for (step, want) in plan.steps.iter().zip(expected) {
+        assert!(step.transactional, "{}", step.description);
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {e}\n{}", step.description, step.script()));
+        if step.description.starts_with("replace trigger") {
+            let modes: Vec<String> = tx
+                .query("SELECT mode FROM pg_locks WHERE relation = 'public.notes'::regclass AND pid = pg_backend_pid() ORDER BY 1", &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            assert_eq!((step.lock, &modes[..]), (migrate::LockLevel::ShareRowExclusive, &["ShareRowExclusiveLock".to_owned()][..]), "{}", step.description);
+        }
+        tx.commit().unwrap();
+        id += 1;
+        assert_eq!(probe(&mut client, id), want, "after `{}`", step.description);
+    }
+    let comment: Option<String> = support::pg::one(&mut client, "SELECT obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE tgname = 'notes_set_updated_at'");
+    assert_eq!(comment.as_deref(), Some("Keeps updated_at current on every INSERT and UPDATE"));
+    // The new `UPDATE OF body`: an update of another column fires nothing.
+    // Row 1 got its 1 from the old version's update before the migration.
+    let stamps: i32 = support::pg::one(&mut client, "UPDATE public.notes SET stamps = stamps WHERE id = 1 RETURNING stamps");
+    assert_eq!(stamps, 1);
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+
+    // Down, last step first, one by one: the same, backwards.
+    let expected_down = [(100, true, 100), (100, true, 100), (0, true, 1), (0, false, 1), (0, false, 1)];
+    for (step, want) in plan.steps.iter().rev().zip(expected_down) {
+        let down = step.down_script().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", step.description));
+        tx.commit().unwrap();
+        id += 1;
+        assert_eq!(probe(&mut client, id), want, "after undoing `{}`", step.description);
+    }
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.notes"), id);
+}
+
+/// `events`, hash-partitioned in two, whose `events_log` trigger writes the
+/// level it fires at (`ROW` or `STATEMENT`) to `fired`, once per row or per
+/// statement as `per_row` says.
+fn logged_events(per_row: bool) -> Schema {
+    let mut log = Trigger::new("events_log", TriggerTiming::After, [TriggerEvent::Insert], QualifiedName::public("log_event")).comment("Logs inserts");
+    if !per_row {
+        log = log.for_each_statement();
+    }
+    let events = Table::new("events").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]).partition_by(Partitioning::hash(["id"], 2));
+    let fired = Table::new("fired").column(Column::new("id", SqlType::BigInt).identity(Identity::Always)).column(Column::new("level", SqlType::Text)).primary_key(["id"]);
+    let body = "\nBEGIN\n    INSERT INTO public.fired (level) VALUES (TG_LEVEL);\n    RETURN NULL;\nEND\n";
+    build(Schema::builder().function(Function::trigger(QualifiedName::public("log_event"), body)).add_table(fired).add_table(events.trigger(log)))
+}
+
+/// Inserts two rows into `events` in one statement: the levels logged, in order.
+fn fire_events(client: &mut Client, first: i64) -> Vec<String> {
+    client.batch_execute("TRUNCATE public.fired").unwrap();
+    client.execute("INSERT INTO public.events VALUES ($1), ($1 + 1)", &[&first]).unwrap();
+    client.query("SELECT level FROM public.fired ORDER BY level", &[]).unwrap().iter().map(|r| r.get(0)).collect()
+}
+
+/// On a partitioned table, `CREATE OR REPLACE TRIGGER` from `FOR EACH ROW` to
+/// `FOR EACH STATEMENT` leaves the row triggers PostgreSQL 15 cloned on the
+/// partitions firing beside the new one; the plan drops and creates the
+/// trigger in one transaction instead, so it fires once per statement only,
+/// keeps its comment, and the down step brings the row trigger back.
+#[test]
+fn a_row_trigger_of_a_partitioned_table_becoming_a_statement_trigger_fires_once() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (logged_events(true), logged_events(false));
+    live::apply(&mut client, &before).unwrap();
+    assert_eq!(fire_events(&mut client, 1), ["ROW", "ROW"]);
+
+    // Why not in place: the partitions' row clones survive and fire too.
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute("CREATE OR REPLACE TRIGGER events_log AFTER INSERT ON public.events FOR EACH STATEMENT EXECUTE FUNCTION public.log_event()").unwrap();
+    tx.batch_execute("TRUNCATE public.fired; INSERT INTO public.events VALUES (100), (101)").unwrap();
+    let levels: Vec<String> = tx.query("SELECT level FROM public.fired ORDER BY level", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(levels, ["ROW", "ROW", "STATEMENT"], "PostgreSQL no longer keeps the clones: replace in place on partitioned tables too");
+    tx.rollback().unwrap();
+
+    let options = PlanOptions::default();
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+    let step = &plan.steps[0];
+    assert_eq!(
+        step.sql,
+        [
+            "DROP TRIGGER events_log ON public.events",
+            "CREATE TRIGGER events_log AFTER INSERT ON public.events FOR EACH STATEMENT EXECUTE FUNCTION public.log_event()",
+            "COMMENT ON TRIGGER events_log ON public.events IS 'Logs inserts'",
+        ]
+    );
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{e}\n{}", step.script()));
+    tx.commit().unwrap();
+    assert_eq!(fire_events(&mut client, 3), ["STATEMENT"]);
+    let comment: Option<String> = support::pg::one(&mut client, "SELECT obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE tgname = 'events_log'");
+    assert_eq!(comment.as_deref(), Some("Logs inserts"));
+    assert_clean(&after, &mut client, &mut shadow);
+
+    let down = step.down_script().expect("reversible");
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&down).unwrap_or_else(|e| panic!("{e}\n{down}"));
+    tx.commit().unwrap();
+    assert_eq!(fire_events(&mut client, 5), ["ROW", "ROW"]);
+    assert_clean(&before, &mut client, &mut shadow);
 }

@@ -454,10 +454,13 @@ pub enum Change {
         /// New name.
         to: String,
     },
-    /// `CREATE OR REPLACE TRIGGER`: a trigger kept across a declared column
-    /// rename whose arguments name the column (the audit trigger's are the key
-    /// columns). PostgreSQL follows a renamed column in `UPDATE OF` and `WHEN`,
-    /// not in the arguments, which are strings.
+    /// `CREATE OR REPLACE TRIGGER`: a trigger of the same name (or renamed with
+    /// its table) whose definition changed: timing, events, `UPDATE OF`
+    /// columns, row or statement, `WHEN`, function or arguments. Also a trigger
+    /// kept across a declared column rename whose arguments name the column
+    /// (the audit trigger's are the key columns): PostgreSQL follows a renamed
+    /// column in `UPDATE OF` and `WHEN`, not in the arguments, which are
+    /// strings. A changed comment is a [`Change::SetComment`] of its own.
     ReplaceTrigger {
         /// Table.
         table: QualifiedName,
@@ -947,12 +950,12 @@ pub(crate) fn diff_table(a: &Table, b: &Table, out: &mut Vec<Change>) {
             t.events.sort_by_key(|e| format!("{e:?}"));
             t
         };
+        // Replaced in place, so one version of the trigger fires at every
+        // moment; `CREATE OR REPLACE` keeps the comment, which changes apart.
         if strip(x) != strip(y) {
-            out.push(Change::DropTrigger { table: name.clone(), trigger: x.clone() });
-            out.push(Change::CreateTrigger { table: name.clone(), trigger: y.clone() });
-        } else {
-            comment(out, CommentTarget::Trigger(name.clone(), x.name.clone()), &x.comment, &y.comment);
+            out.push(Change::ReplaceTrigger { table: name.clone(), from: x.clone(), to: y.clone() });
         }
+        comment(out, CommentTarget::Trigger(name.clone(), x.name.clone()), &x.comment, &y.comment);
     }
     for t in added {
         out.push(Change::CreateTrigger { table: name.clone(), trigger: t.clone() });

@@ -15,6 +15,14 @@
 //!   builds, validations and backfills, which are expected to take time).
 //! - Steps come in two phases: [`Phase::Expand`] before the new code is deployed
 //!   (additions, relaxations), [`Phase::Contract`] after (drops, revokes).
+//! - A trigger whose definition changes (timing, events, `UPDATE OF`, row or
+//!   statement, `WHEN`, function, arguments) is replaced in place with
+//!   `CREATE OR REPLACE TRIGGER`, in one step after the functions and columns
+//!   it needs and before the contract phase drops the old ones, so exactly one
+//!   version of it fires at every moment; its comment is kept. On a
+//!   partitioned table a row trigger becoming a statement trigger is dropped
+//!   and created in one transaction instead (PostgreSQL 15 would leave the row
+//!   triggers it cloned on the partitions firing).
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -417,6 +425,8 @@ struct Planner<'a> {
     partitioned: &'a BTreeSet<QualifiedName>,
     partitions: &'a std::collections::BTreeMap<QualifiedName, Vec<String>>,
     new_tables: BTreeSet<QualifiedName>,
+    /// Table -> (old column name -> new) of the declared column renames.
+    column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
     seq: u32,
@@ -496,6 +506,12 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
             _ => None,
         })
         .collect();
+    let mut column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
+    for c in &changes {
+        if let Change::RenameColumn { table, from, to } = c {
+            column_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
+        }
+    }
     // Drops followed by a create of the same name are replacements: they run
     // in the expand phase, just before the create.
     let replaced = replacements(&changes);
@@ -510,7 +526,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
             }
         }
     }
-    let mut p = Planner { options, partitioned: &diff.partitioned, partitions: &partitions, new_tables, steps: Vec::new(), errors: Vec::new(), seq: 0 };
+    let mut p = Planner { options, partitioned: &diff.partitioned, partitions: &partitions, new_tables, column_renames, steps: Vec::new(), errors: Vec::new(), seq: 0 };
     for change in &changes {
         p.change(change, &replaced);
     }
@@ -858,7 +874,11 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeM
 /// user's own): a dropped and a created trigger of the same table that differ
 /// only in name once `UPDATE OF` columns and arguments follow the column
 /// renames become a [`Change::RenameTrigger`], so the trigger never stops
-/// firing. A comment that differs becomes a comment change. Arguments are
+/// firing. One named after the renamed table (`posts_notify` to
+/// `articles_notify`) whose definition changed too is renamed, then replaced
+/// in place ([`Change::ReplaceTrigger`]). A same-named trigger the diff
+/// replaces is compared once its `UPDATE OF` columns follow the renames: if
+/// that is all that changed, nothing is left to do. A comment that differs becomes a comment change. Arguments are
 /// strings PostgreSQL does not rewrite on a column rename: when they name a
 /// renamed column (the audit trigger passes its key columns) a
 /// [`Change::ReplaceTrigger`] (`CREATE OR REPLACE TRIGGER`) sets the new ones.
@@ -1098,7 +1118,17 @@ fn follow_renames(
                         && matches!(&changes[j], Change::CreateTrigger { table: t, trigger: new } if t == table
                             && (trigger_def(&followed, &new.name) == trigger_def(new, &new.name) || trigger_def(&mapped, &new.name) == trigger_def(new, &new.name)))
                 });
-                let Some(j) = found else { continue };
+                // Else one named after the renamed table (`posts_notify` to
+                // `articles_notify`) whose definition changed: renamed, then
+                // replaced in place, so it never stops firing.
+                let found = found.map(|j| (j, true)).or_else(|| {
+                    let old_table = moved.iter().find(|(_, to)| *to == table).map(|(from, _)| from)?;
+                    let name = format!("{}{}", table.name, old.name.strip_prefix(old_table.name.as_str())?);
+                    (0..changes.len())
+                        .find(|&j| !gone[j] && matches!(&changes[j], Change::CreateTrigger { table: t, trigger: new } if t == table && new.name == name))
+                        .map(|j| (j, false))
+                });
+                let Some((j, same)) = found else { continue };
                 let Change::CreateTrigger { trigger: new, .. } = &changes[j] else { continue };
                 let (from, to) = (old.name.clone(), new.name.clone());
                 if from != to && held_triggers.contains(&(table.clone(), to.clone())) {
@@ -1110,14 +1140,30 @@ fn follow_renames(
                 if from != to {
                     instead.push(Change::RenameTrigger { table: table.clone(), from, to: to.clone() });
                 }
-                if old.arguments != new.arguments {
+                if !same {
+                    // Before: the old definition under the new name, its `UPDATE OF` columns renamed.
+                    let before = Trigger { name: to.clone(), ..followed.clone() };
+                    instead.push(Change::ReplaceTrigger { table: table.clone(), from: before, to: new.clone() });
+                } else if old.arguments != new.arguments {
                     // Before: the new definition with the old arguments (the columns are renamed by then).
-                    let before = Trigger { arguments: old.arguments.clone(), ..new.clone() };
+                    let before = Trigger { arguments: old.arguments.clone(), comment: old.comment.clone(), ..new.clone() };
                     instead.push(Change::ReplaceTrigger { table: table.clone(), from: before, to: new.clone() });
                 }
                 if old.comment != new.comment {
                     let target = CommentTarget::Trigger(table.clone(), to);
                     instead.push(Change::SetComment { target, from: old.comment.clone(), to: new.comment.clone() });
+                }
+                replaced.push((i, instead));
+            }
+            Change::ReplaceTrigger { table, from: old, to: new } if touched(table) => {
+                // Compared as PostgreSQL holds it after the column renames:
+                // replaced only if it still differs, from its followed form
+                // (the down step runs before the columns are renamed back).
+                let followed = Trigger { name: new.name.clone(), ..follow_trigger(table, old) };
+                gone[i] = true;
+                let mut instead = Vec::new();
+                if trigger_def(&followed, &new.name) != trigger_def(new, &new.name) {
+                    instead.push(Change::ReplaceTrigger { table: table.clone(), from: followed, to: new.clone() });
                 }
                 replaced.push((i, instead));
             }
@@ -1248,6 +1294,55 @@ impl Planner<'_> {
     fn follow_table_rename(&mut self, description: String, lock: LockLevel, from: &str, to: &str, rename: impl Fn(&str, &str) -> String) {
         let mut b = self.step(rank::RENAME_TABLE, description).sql([rename(from, to)]).down([rename(to, from)]).lock(lock).hazard(Hazard::BreaksOldCode);
         b.step.rank.1 += 1_000_000;
+        self.push(b);
+    }
+
+    /// A trigger whose definition changes, in one step, so that exactly one
+    /// version of it fires at every moment (a separate drop and create would
+    /// leave the table without its audit or `updated_at` trigger in between).
+    ///
+    /// `CREATE OR REPLACE TRIGGER` (PostgreSQL 14+) updates the trigger in
+    /// place: same OID, so its comment is kept (a changed one is a comment step
+    /// of its own); SHARE ROW EXCLUSIVE, like `CREATE TRIGGER`. On a
+    /// partitioned table it replaces the clones on the partitions too, except
+    /// from `FOR EACH ROW` to `FOR EACH STATEMENT`: PostgreSQL 15 then leaves
+    /// the row clones on the partitions, which go on firing beside the new
+    /// statement trigger. There the step drops and creates the trigger (and
+    /// its comment) in one transaction instead, ACCESS EXCLUSIVE.
+    ///
+    /// Constraint triggers cannot be replaced (`CREATE OR REPLACE CONSTRAINT
+    /// TRIGGER` is not supported, and a plain trigger does not replace one);
+    /// the model has none, and introspection reports one as not supported.
+    ///
+    /// It runs after the functions and the columns of the new definition are
+    /// created and before the contract phase drops the old ones. A trigger
+    /// whose only change is arguments naming renamed columns (the audit
+    /// trigger's key) runs just after the column renames instead, so it never
+    /// passes a name that is gone.
+    fn replace_trigger(&mut self, table: &QualifiedName, from: &Trigger, to: &Trigger) {
+        let renames = self.column_renames.get(table);
+        let follows_renames = Trigger { arguments: to.arguments.clone(), comment: to.comment.clone(), ..from.clone() } == *to
+            && from.arguments.len() == to.arguments.len()
+            && from.arguments.iter().zip(&to.arguments).all(|(a, b)| a == b || renames.and_then(|r| r.get(a)) == Some(b));
+        let recreate = self.partitioned(table) && from.for_each_row && !to.for_each_row;
+        let description = format!("replace trigger {} on {table}", to.name);
+        let mut b = if recreate {
+            // `old` is dropped, `new` created with its comment.
+            let swap = |old: &Trigger, new: &Trigger| {
+                let mut v = vec![format!("DROP TRIGGER {} ON {table}", Ident(&old.name)), sql::create_trigger(table, new)];
+                if let Some(c) = &new.comment {
+                    v.push(sql::comment(&CommentTarget::Trigger(table.clone(), new.name.clone()), Some(c)));
+                }
+                v
+            };
+            self.step(rank::TRIGGER, description).sql(swap(from, to)).down(swap(to, from)).lock(LockLevel::AccessExclusive)
+        } else {
+            let replace = |t: &Trigger| sql::replace_trigger(table, t);
+            self.step(rank::TRIGGER, description).sql([replace(to)]).down([replace(from)]).lock(LockLevel::ShareRowExclusive)
+        };
+        if follows_renames {
+            b.step.rank = (rank::RENAME, b.step.rank.1 + 1_000_000);
+        }
         self.push(b);
     }
 
@@ -1538,14 +1633,7 @@ impl Planner<'_> {
                     format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(a), Ident(b))
                 });
             }
-            Change::ReplaceTrigger { table, from, to } => {
-                // In place (same trigger, comment kept), SHARE ROW EXCLUSIVE like
-                // CREATE TRIGGER; just after the column renames its arguments name.
-                let replace = |t: &Trigger| sql::replace_trigger(table, t);
-                let mut b = self.step(rank::RENAME, format!("replace trigger {} on {table}", to.name)).sql([replace(to)]).down([replace(from)]).lock(LockLevel::ShareRowExclusive);
-                b.step.rank.1 += 1_000_000;
-                self.push(b);
-            }
+            Change::ReplaceTrigger { table, from, to } => self.replace_trigger(table, from, to),
             Change::CreateIndex { table, index } => self.create_index(table, index),
             Change::DropIndex { table, index } => {
                 let is_replaced = replaced.contains(&("index", table.to_string(), index.name.clone().unwrap_or_default()));
@@ -2428,22 +2516,35 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_trigger_definition_is_still_dropped_and_created_after_a_table_rename() {
-        let old = tracked("posts", None, "id", "body", notify("posts_notify", "body"));
-        for changed in [
-            notify("articles_notify", "body").when("NEW.body <> ''"),
-            notify("articles_notify", "id"),
-            notify("articles_notify", "body").for_each_statement(),
-            notify("articles_notify", "body").argument("x"),
-            Trigger::new("articles_notify", TriggerTiming::Before, [TriggerEvent::Insert, TriggerEvent::Update(vec!["body".into()])], QualifiedName::public("notify")),
+    fn a_changed_trigger_definition_is_renamed_then_replaced_after_a_table_rename() {
+        let old = tracked("posts", None, "id", "body", notify("posts_notify", "body").comment("Notifies"));
+        let before = "CREATE OR REPLACE TRIGGER articles_notify AFTER INSERT OR UPDATE OF body ON public.articles FOR EACH ROW EXECUTE FUNCTION public.notify()";
+        for (changed, after) in [
+            (notify("articles_notify", "body").when("NEW.body <> ''"), "AFTER INSERT OR UPDATE OF body ON public.articles FOR EACH ROW WHEN (NEW.body <> '') EXECUTE FUNCTION public.notify()"),
+            (notify("articles_notify", "id"), "AFTER INSERT OR UPDATE OF id ON public.articles FOR EACH ROW EXECUTE FUNCTION public.notify()"),
+            (notify("articles_notify", "body").for_each_statement(), "AFTER INSERT OR UPDATE OF body ON public.articles FOR EACH STATEMENT EXECUTE FUNCTION public.notify()"),
+            (notify("articles_notify", "body").argument("x"), "AFTER INSERT OR UPDATE OF body ON public.articles FOR EACH ROW EXECUTE FUNCTION public.notify('x')"),
+            (
+                Trigger::new("articles_notify", TriggerTiming::Before, [TriggerEvent::Insert, TriggerEvent::Update(vec!["body".into()])], QualifiedName::public("notify")),
+                "BEFORE INSERT OR UPDATE OF body ON public.articles FOR EACH ROW EXECUTE FUNCTION public.notify()",
+            ),
         ] {
-            let plan = plan_between(&old, &tracked("articles", Some("posts"), "id", "body", changed.clone()));
+            let plan = plan_between(&old, &tracked("articles", Some("posts"), "id", "body", changed.clone().comment("Notifies")));
             let up = plan.up_script();
-            assert!(up.contains("DROP TRIGGER IF EXISTS posts_notify ON public.articles") && up.contains("CREATE TRIGGER articles_notify"), "{changed:?}:\n{up}");
-            assert!(!up.contains("RENAME TO articles_notify"), "{changed:?}:\n{up}");
+            // Renamed with the table, then replaced in place: never dropped,
+            // never two versions (`posts_notify` and `articles_notify`) at once.
+            assert!(!up.contains("DROP TRIGGER") && !up.contains("CREATE TRIGGER "), "{changed:?}:\n{up}");
+            let rename = plan.steps.iter().position(|s| s.sql == ["ALTER TRIGGER posts_notify ON public.articles RENAME TO articles_notify"]).expect(&up);
+            let replace = plan.steps.iter().position(|s| s.sql == [format!("CREATE OR REPLACE TRIGGER articles_notify {after}")]).expect(&up);
+            assert!(rename < replace, "{up}");
+            let step = &plan.steps[replace];
+            assert_eq!((step.phase, step.lock, step.transactional), (Phase::Expand, LockLevel::ShareRowExclusive, true), "{up}");
+            // Down: the old definition, under the new name (renamed back later).
+            assert_eq!(step.down.as_deref(), Some(&[before.to_owned()][..]), "{changed:?}");
+            // The comment is the same: no comment step.
+            assert!(!up.contains("COMMENT ON TRIGGER"), "{up}");
             // The others are still renamed.
             assert!(up.contains("ALTER TRIGGER posts_audit ON public.articles RENAME TO articles_audit") && up.contains("RENAME TO articles_set_updated_at"), "{up}");
-            assert_eq!(up.matches("CREATE TRIGGER").count(), 1, "{up}");
         }
     }
 
@@ -2493,6 +2594,130 @@ mod tests {
         );
     }
 
+    /// `posts (id, body)` (plus `extra`), its trigger, and the trigger functions named in `functions`.
+    fn touched(trigger: Trigger, functions: &[&str], extra: Option<&str>) -> Schema {
+        let mut posts = Table::new("posts").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", SqlType::Text)).primary_key(["id"]);
+        if let Some(c) = extra {
+            posts = posts.column(Column::new(c, SqlType::Text).nullable());
+        }
+        let mut b = Schema::builder();
+        for f in functions {
+            b = b.function(Function::trigger(QualifiedName::public(*f), "\nBEGIN\n    RETURN NEW;\nEND\n"));
+        }
+        build(b.add_table(posts.trigger(trigger)))
+    }
+
+    fn touch(events: impl IntoIterator<Item = TriggerEvent>) -> Trigger {
+        Trigger::new("posts_touch", TriggerTiming::Before, events, QualifiedName::public("touch")).comment("Keeps posts current")
+    }
+
+    #[test]
+    fn a_changed_trigger_is_replaced_in_place_in_one_step() {
+        let old = touched(touch([TriggerEvent::Update(vec![])]), &["touch"], None);
+        let head = "CREATE OR REPLACE TRIGGER posts_touch";
+        let before = format!("{head} BEFORE UPDATE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()");
+        for (changed, after) in [
+            (touch([TriggerEvent::Insert, TriggerEvent::Update(vec![])]), "BEFORE INSERT OR UPDATE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()"),
+            (touch([TriggerEvent::Update(vec!["body".into()])]), "BEFORE UPDATE OF body ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()"),
+            (
+                touch([TriggerEvent::Update(vec![])]).when("OLD.body IS DISTINCT FROM NEW.body"),
+                "BEFORE UPDATE ON public.posts FOR EACH ROW WHEN (OLD.body IS DISTINCT FROM NEW.body) EXECUTE FUNCTION public.touch()",
+            ),
+            (touch([TriggerEvent::Update(vec![])]).for_each_statement(), "BEFORE UPDATE ON public.posts FOR EACH STATEMENT EXECUTE FUNCTION public.touch()"),
+            (touch([TriggerEvent::Update(vec![])]).argument("body"), "BEFORE UPDATE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch('body')"),
+            (
+                Trigger { timing: TriggerTiming::After, ..touch([TriggerEvent::Update(vec![])]) },
+                "AFTER UPDATE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()",
+            ),
+        ] {
+            let plan = plan_between(&old, &touched(changed.clone(), &["touch"], None));
+            assert_eq!(statements(&plan), [format!("{head} {after}")], "{changed:?}");
+            let step = &plan.steps[0];
+            assert_eq!(step.description, "replace trigger posts_touch on public.posts");
+            // CREATE [OR REPLACE] TRIGGER takes SHARE ROW EXCLUSIVE (PostgreSQL 15).
+            assert_eq!((step.phase, step.lock, &step.hazards[..], step.transactional), (Phase::Expand, LockLevel::ShareRowExclusive, &[][..], true), "{changed:?}");
+            assert_eq!(step.down.as_deref(), Some(&[before.clone()][..]), "{changed:?}");
+            assert!(step.down_transactional);
+            // Events in another order are the same trigger.
+            let reordered = Trigger { events: changed.events.iter().rev().cloned().collect(), ..changed.clone() };
+            assert!(plan_between(&touched(changed, &["touch"], None), &touched(reordered, &["touch"], None)).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_replaced_trigger_runs_after_what_it_needs_and_before_what_it_no_longer_needs_goes() {
+        // `touch` on UPDATE OF body becomes `touch_title` on UPDATE OF title: the
+        // new function and column come first, the old ones go after the deploy.
+        let old = touched(touch([TriggerEvent::Update(vec!["body".into()])]), &["touch"], None);
+        let new_trigger = Trigger { function: QualifiedName::public("touch_title"), ..touch([TriggerEvent::Update(vec!["title".into()])]) };
+        let mut new = touched(new_trigger, &["touch_title"], Some("title"));
+        let table = new.tables().iter().find(|t| t.name.name == "posts").unwrap().clone();
+        let mut t = table.clone();
+        t.columns.retain(|c| c.name != "body");
+        new = build(Schema::builder().function(new.functions()[0].clone()).add_table(t));
+        let plan = plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap();
+        let order: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        assert_eq!(
+            order,
+            [
+                (Phase::Expand, "create function public.touch_title"),
+                (Phase::Expand, "add column public.posts.title"),
+                (Phase::Expand, "replace trigger posts_touch on public.posts"),
+                (Phase::Contract, "drop column public.posts.body"),
+                (Phase::Contract, "drop function public.touch"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let replace = &plan.steps[2];
+        assert_eq!(replace.sql, ["CREATE OR REPLACE TRIGGER posts_touch BEFORE UPDATE OF title ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch_title()"]);
+        assert_eq!(
+            replace.down.as_deref(),
+            Some(&["CREATE OR REPLACE TRIGGER posts_touch BEFORE UPDATE OF body ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()".to_owned()][..])
+        );
+    }
+
+    #[test]
+    fn a_replaced_trigger_keeps_its_comment_unless_it_changes() {
+        let old = touched(touch([TriggerEvent::Update(vec![])]), &["touch"], None);
+        let replace = "CREATE OR REPLACE TRIGGER posts_touch BEFORE INSERT OR UPDATE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()";
+        let on = "COMMENT ON TRIGGER posts_touch ON public.posts IS";
+        for (comment, set) in [(Some("Keeps posts current, inserted ones too"), "'Keeps posts current, inserted ones too'"), (None, "NULL")] {
+            let changed = Trigger { comment: comment.map(str::to_owned), ..touch([TriggerEvent::Insert, TriggerEvent::Update(vec![])]) };
+            let plan = plan_between(&old, &touched(changed, &["touch"], None));
+            // Replaced first (the comment is kept), then the comment set or reset.
+            assert_eq!(statements(&plan), [replace.to_owned(), format!("{on} {set}")], "{}", plan.up_script());
+            assert_eq!(plan.steps[1].down.as_deref(), Some(&[format!("{on} 'Keeps posts current'")][..]));
+        }
+    }
+
+    #[test]
+    fn on_a_partitioned_table_a_row_trigger_becoming_a_statement_trigger_is_dropped_and_created_in_one_step() {
+        let events = |trigger: Trigger| {
+            let t = Table::new("events").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]).partition_by(Partitioning::hash(["id"], 2));
+            build(Schema::builder().function(Function::trigger(QualifiedName::public("touch"), "\nBEGIN\n    RETURN NULL;\nEND\n")).add_table(t.trigger(trigger)))
+        };
+        let row = Trigger::new("events_touch", TriggerTiming::After, [TriggerEvent::Insert], QualifiedName::public("touch")).comment("Counts");
+        let statement = row.clone().for_each_statement();
+        let create = |each: &str| format!("CREATE TRIGGER events_touch AFTER INSERT ON public.events FOR EACH {each} EXECUTE FUNCTION public.touch()");
+        let drop = "DROP TRIGGER events_touch ON public.events".to_owned();
+        let comment = "COMMENT ON TRIGGER events_touch ON public.events IS 'Counts'".to_owned();
+        // PostgreSQL 15 would keep the row clones on the partitions firing.
+        let plan = plan_between(&events(row.clone()), &events(statement.clone()));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.sql, [drop.clone(), create("STATEMENT"), comment.clone()]);
+        assert_eq!(step.down.as_deref(), Some(&[drop, create("ROW"), comment][..]));
+        assert_eq!((step.phase, step.lock, step.transactional, step.down_transactional), (Phase::Expand, LockLevel::AccessExclusive, true, true));
+
+        // Otherwise in place: the clones follow (statement to row creates them).
+        let plan = plan_between(&events(statement.clone()), &events(row.clone()));
+        assert_eq!(statements(&plan), ["CREATE OR REPLACE TRIGGER events_touch AFTER INSERT ON public.events FOR EACH ROW EXECUTE FUNCTION public.touch()"]);
+        let plan = plan_between(&events(row.clone()), &events(Trigger { events: vec![TriggerEvent::Insert, TriggerEvent::Delete], ..row }));
+        assert_eq!(statements(&plan), ["CREATE OR REPLACE TRIGGER events_touch AFTER INSERT OR DELETE ON public.events FOR EACH ROW EXECUTE FUNCTION public.touch()"]);
+        assert_eq!(plan.steps[0].lock, LockLevel::ShareRowExclusive);
+    }
+
     #[test]
     fn a_trigger_name_still_held_by_a_dropped_trigger_is_not_taken_by_a_rename() {
         // The old table has a trigger of its own named `articles_notify`, dropped by the plan.
@@ -2504,8 +2729,10 @@ mod tests {
         let up = plan.up_script();
         assert!(up.contains("ALTER TRIGGER posts_audit ON public.articles RENAME TO articles_audit"), "{up}");
         assert!(!up.contains("RENAME TO articles_notify"), "{up}");
-        assert!(up.contains("DROP TRIGGER IF EXISTS articles_notify ON public.articles") && up.contains("DROP TRIGGER IF EXISTS posts_notify ON public.articles"), "{up}");
-        assert!(up.contains("CREATE TRIGGER articles_notify AFTER INSERT OR UPDATE OF body ON public.articles"), "{up}");
+        // The table's own `articles_notify` takes the new definition in place;
+        // `posts_notify` is dropped after the deploy.
+        assert!(!up.contains("DROP TRIGGER IF EXISTS articles_notify ON public.articles") && up.contains("DROP TRIGGER IF EXISTS posts_notify ON public.articles"), "{up}");
+        assert!(up.contains("CREATE OR REPLACE TRIGGER articles_notify AFTER INSERT OR UPDATE OF body ON public.articles"), "{up}");
     }
 
     #[test]
