@@ -271,7 +271,6 @@ fn more_changes_including_allowed_drops_keep_every_row() {
     let diff = migrate::diff(&live_v2, &target);
     let refused = migrate::plan(&diff, &options).unwrap_err().to_string();
     assert!(refused.contains("drop column public.accounts.name") && refused.contains("drop table public.tags"), "{refused}");
-    // The rows of the default partition that belong to the new partition must move first: here, none do.
     let plan = migrate::plan(&diff, &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
     let up = plan.up_script();
     for expected in [
@@ -295,11 +294,12 @@ fn more_changes_including_allowed_drops_keep_every_row() {
     assert!(contract.iter().any(|d| d.contains("drop column public.accounts.name")) && contract.iter().any(|d| d.contains("drop table public.tags")), "{contract:?}");
     let events_us_rows: i64 = count(&mut client, "SELECT count(*) FROM public.events WHERE region = 'us'");
     assert_eq!(events_us_rows, 1);
-    // A row for the new partition sits in the default partition: attaching must fail loudly, not lose it.
-    let err = Runner::new().run(&mut client, &plan.migrations(100, "v3"));
-    assert!(err.as_ref().is_err_and(|e| e.to_string().contains("23514")), "{err:?}");
-    client.batch_execute("DELETE FROM public.events WHERE region = 'us'").unwrap();
+    // A row for the new list partition sits in the default partition: it moves
+    // into the new partition (no 23514), the others stay where they are.
     Runner::new().run(&mut client, &plan.migrations(100, "v3")).unwrap_or_else(|e| panic!("{e}\n{up}"));
+    assert_eq!(rows_by_partition(&mut client, "events"), [("events_default".into(), 1), ("events_eu".into(), 1), ("events_us".into(), 1)]);
+    let moved: String = support::pg::one(&mut client, "SELECT tableoid::regclass::text FROM public.events WHERE id = 2 AND region = 'us'");
+    assert_eq!(moved, "events_us");
 
     assert_clean(&v3(), &mut client, &mut shadow);
     let can_read: bool = client.query_one("SELECT has_table_privilege('public', 'public.account_emails', 'SELECT')", &[]).unwrap().get(0);
@@ -1510,4 +1510,216 @@ fn a_row_trigger_of_a_partitioned_table_becoming_a_statement_trigger_fires_once(
     tx.commit().unwrap();
     assert_eq!(fire_events(&mut client, 5), ["ROW", "ROW"]);
     assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// `ledger`, range-partitioned on `day`: January 2026 and the given months
+/// (name, from, to), a default partition, an identity key, a generated column,
+/// and a trigger that writes each row INSERT and DELETE to `ledger_log`; when
+/// `referenced`, `ledger_notes` references its rows (ON DELETE CASCADE).
+fn ledger(months: &[(&str, &str, &str)], referenced: bool) -> Schema {
+    let mut p = Partitioning::range(["day"]);
+    for (name, from, to) in [("ledger_2026_01", "2026-01-01", "2026-02-01")].iter().chain(months) {
+        p = p.partition(Partition::new(*name, PartitionBound::Range { from: vec![format!("'{from}'")], to: vec![format!("'{to}'")] }));
+    }
+    let logged = Trigger::new("ledger_logged", TriggerTiming::After, [TriggerEvent::Insert, TriggerEvent::Delete], QualifiedName::public("log_ledger"));
+    let mut b = Schema::builder()
+        .function(Function::trigger(
+            QualifiedName::public("log_ledger"),
+            "\nBEGIN\n    INSERT INTO public.ledger_log (op, entry) VALUES (TG_OP, CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END);\n    RETURN NULL;\nEND\n",
+        ))
+        .add_table(
+            Table::new("ledger_log")
+                .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+                .column(Column::new("op", SqlType::Text))
+                .column(Column::new("entry", SqlType::BigInt))
+                .primary_key(["id"]),
+        )
+        .add_table(
+            Table::new("ledger")
+                .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+                .column(Column::new("day", SqlType::Date))
+                .column(Column::new("amount", SqlType::Integer))
+                .column(Column::new("doubled", SqlType::Integer).generated("amount * 2"))
+                .primary_key(["id", "day"])
+                .partition_by(p.with_default())
+                .trigger(logged),
+        );
+    if referenced {
+        b = b.add_table(
+            Table::new("ledger_notes")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("entry", SqlType::BigInt))
+                .column(Column::new("day", SqlType::Date))
+                .primary_key(["id"])
+                .foreign_key(ForeignKey::new(["entry", "day"], QualifiedName::public("ledger"), ["id", "day"]).on_delete(ReferentialAction::Cascade))
+                .index(Index::on(["entry", "day"])),
+        );
+    }
+    build(b)
+}
+
+/// (id, day, amount, doubled, partition) of every `ledger` row, by id.
+fn ledger_rows(client: &mut Client) -> Vec<(i64, String, i32, i32, String)> {
+    let sql = "SELECT id, day::text, amount, doubled, tableoid::regclass::text FROM public.ledger ORDER BY id";
+    client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect()
+}
+
+/// A month added to a range-partitioned table whose default partition already
+/// holds rows of that month (they arrived before the migration): the step moves
+/// them into the new partition instead of failing with 23514. Rows outside the
+/// month stay in the default partition, no row is lost, identity and generated
+/// values are kept, and the table's trigger does not fire for the move (nor for
+/// the undo, which puts the partition's rows, new ones included, back into the
+/// default partition before dropping it). What the step locks is checked from
+/// a second session.
+#[test]
+fn a_partition_added_next_to_a_default_holding_its_rows_takes_them() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (ledger(&[], false), ledger(&[("ledger_2026_02", "2026-02-01", "2026-03-01")], false));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.ledger (day, amount) SELECT '2026-01-01'::date + i % 31, i FROM generate_series(1, 10) i;
+             INSERT INTO public.ledger (day, amount) SELECT '2026-02-01'::date + i % 28, i FROM generate_series(11, 17) i;
+             INSERT INTO public.ledger (day, amount) VALUES ('2026-03-01', 18), ('1990-06-01', 19), ('2026-01-31', 20);
+             INSERT INTO public.ledger (day, amount) VALUES ('2026-02-28', 21);",
+        )
+        .unwrap();
+    let rows = ledger_rows(&mut client);
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 11), ("ledger_default".into(), 10)]);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_log WHERE op = 'INSERT'"), 21, "the trigger fires for inserts");
+    client.batch_execute("TRUNCATE public.ledger_log").unwrap();
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let step = plan.steps.iter().find(|s| s.description == "add partition ledger_2026_02 of public.ledger").unwrap_or_else(|| panic!("{}", plan.up_script()));
+    assert_eq!((step.lock, &step.hazards[..], step.transactional), (migrate::LockLevel::AccessExclusive, &[Hazard::LongLock][..], true));
+    assert_eq!(step.sql[0], "LOCK TABLE ONLY public.ledger, ONLY public.ledger_default IN ACCESS EXCLUSIVE MODE");
+
+    // The locks the step holds until it commits, seen from a second session: the
+    // parent and its default partition ACCESS EXCLUSIVE (the new partition, not
+    // committed yet, is no relation the second session sees); January's
+    // partition not at all, so it is still read by its name, while a read of
+    // the parent waits.
+    let mut watcher = db.client();
+    {
+        let mut tx = client.transaction().unwrap();
+        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        tx.batch_execute(&step.sql.join(";\n")).unwrap();
+        let locks: Vec<(String, String)> = watcher
+            .query(
+                "SELECT l.relation::regclass::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                 WHERE l.pid = $1 AND l.locktype = 'relation' AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+                   AND l.granted ORDER BY 1, 2",
+                &[&pid],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let exclusive: Vec<&str> = locks.iter().filter(|(_, m)| m == "AccessExclusiveLock").map(|(r, _)| r.as_str()).collect();
+        assert_eq!(exclusive, ["ledger", "ledger_default"], "{locks:?}");
+        assert!(!locks.iter().any(|(r, _)| r == "ledger_2026_01" || r == "ledger_log"), "{locks:?}");
+        watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
+        assert_eq!(count(&mut watcher, "SELECT count(*) FROM public.ledger_2026_01"), 11);
+        support::pg::expect_sqlstate(watcher.query_one("SELECT count(*) FROM public.ledger", &[]), "55P03", "a read of the parent");
+        tx.rollback().unwrap();
+    }
+    assert_eq!(ledger_rows(&mut client), rows, "rolled back, nothing moved");
+
+    let migrations = plan.migrations(1, "february");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    // February's rows (ids 11 to 17 and 21) are in the new partition, the others
+    // where they were; ids, amounts and generated values unchanged.
+    let moved: Vec<_> = rows
+        .iter()
+        .map(|(id, day, amount, doubled, home)| {
+            let home = if day.starts_with("2026-02") { "ledger_2026_02".to_owned() } else { home.clone() };
+            (*id, day.clone(), *amount, *doubled, home)
+        })
+        .collect();
+    assert_eq!(ledger_rows(&mut client), moved);
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 11), ("ledger_2026_02".into(), 8), ("ledger_default".into(), 2)]);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_log"), 0, "no trigger fired for the move");
+    // Triggers are on again on both partitions, and February's rows now go to its partition.
+    let home: String = support::pg::one(&mut client, "INSERT INTO public.ledger (day, amount) VALUES ('2026-02-14', 22) RETURNING tableoid::regclass::text");
+    assert_eq!(home, "ledger_2026_02");
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2030-01-01', 23)").unwrap();
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_log WHERE op = 'INSERT'"), 2);
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()).is_empty());
+
+    // Undone: every row of the partition, the one added since included, goes back
+    // to the default partition; no trigger fires; the schema is the one before.
+    client.batch_execute("TRUNCATE public.ledger_log").unwrap();
+    let before_undo = ledger_rows(&mut client);
+    undo(&mut client, &migrations);
+    let back: Vec<_> = before_undo
+        .iter()
+        .map(|(id, day, amount, doubled, home)| (*id, day.clone(), *amount, *doubled, if home == "ledger_2026_02" { "ledger_default".to_owned() } else { home.clone() }))
+        .collect();
+    assert_eq!(ledger_rows(&mut client), back);
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 11), ("ledger_default".into(), 12)]);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_log"), 0, "no trigger fired for the undo");
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('1999-01-01', 24)").unwrap();
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_log WHERE op = 'INSERT'"), 1, "the default partition's trigger is on again");
+    assert_clean(&before, &mut client, &mut shadow);
+
+    // With an empty default partition, the same plan simply creates the partition.
+    client.batch_execute("DELETE FROM public.ledger WHERE tableoid = 'public.ledger_default'::regclass").unwrap();
+    Runner::new().run(&mut client, &plan.migrations(2, "february again")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 11)]);
+    assert_eq!(partitions_of(&mut client, "ledger"), ["ledger_2026_01", "ledger_2026_02", "ledger_default"]);
+}
+
+/// Foreign keys that reference a table with a default partition: moving a row
+/// out of the default partition deletes it there, which fires their ON DELETE
+/// action even with user triggers off (here CASCADE deletes the note). So the
+/// step moves no row: while the default partition holds rows of the new bound it
+/// stops with a message that says which and why (23514), and once none waits
+/// there it creates the partition.
+#[test]
+fn a_partition_added_to_a_referenced_table_stops_while_the_default_holds_its_rows() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (ledger(&[], true), ledger(&[("ledger_2026_02", "2026-02-01", "2026-03-01")], true));
+    live::apply(&mut client, &before).unwrap();
+    let entry: i64 = support::pg::one(&mut client, "INSERT INTO public.ledger (day, amount) VALUES ('2026-02-10', 1) RETURNING id");
+    client.batch_execute(&format!("INSERT INTO public.ledger_notes VALUES (1, {entry}, '2026-02-10')")).unwrap();
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2026-01-10', 2), ('2027-05-01', 3)").unwrap();
+
+    // Why its rows cannot move: the delete half of a move cascades, user triggers off or not.
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute("ALTER TABLE public.ledger_default DISABLE TRIGGER USER; DELETE FROM public.ledger_default WHERE day = '2026-02-10'").unwrap();
+    let notes: i64 = tx.query_one("SELECT count(*) FROM public.ledger_notes", &[]).unwrap().get(0);
+    assert_eq!(notes, 0);
+    tx.rollback().unwrap();
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_notes"), 1);
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let step = plan.steps.iter().find(|s| s.description == "add partition ledger_2026_02 of public.ledger").unwrap_or_else(|| panic!("{}", plan.up_script()));
+    assert!(!step.script().contains("DELETE FROM"), "{}", step.script());
+    // While February's row waits in the default partition, the step stops with
+    // what and why, and nothing changes (the note keeps its row).
+    let mut tx = client.transaction().unwrap();
+    let err = tx.batch_execute(&step.script()).expect_err("February's row is in the default partition");
+    tx.rollback().unwrap();
+    assert_eq!(support::pg::sqlstate_of(&err).as_deref(), Some("23514"), "{}", support::pg::describe_error(&err));
+    let db_error = err.as_db_error().expect("a server error");
+    assert!(db_error.message().contains("holds rows of the bound of the new partition public.ledger_2026_02") && db_error.message().contains("foreign keys of public.ledger_notes"), "{}", db_error.message());
+    assert!(db_error.hint().is_some_and(|h| h.contains("ensure_partitions")), "{db_error:?}");
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 2)]);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_notes"), 1);
+
+    // Once it is gone (moved by hand), the same step creates the partition, and the rows
+    // of other months stay where they are.
+    client.batch_execute("DELETE FROM public.ledger_notes; DELETE FROM public.ledger WHERE day = '2026-02-10'").unwrap();
+    let migrations = plan.migrations(1, "february");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 1)]);
+    let home: String = support::pg::one(&mut client, "INSERT INTO public.ledger (day, amount) VALUES ('2026-02-11', 4) RETURNING tableoid::regclass::text");
+    assert_eq!(home, "ledger_2026_02");
 }

@@ -35,6 +35,22 @@ pub struct SchemaDiff {
     /// The partitions (by name, the default one included) each partitioned table
     /// has on both sides, so indexes can be built on them one by one.
     pub partitions: BTreeMap<QualifiedName, Vec<String>>,
+    /// The tables that have a default partition before the migration (by their
+    /// old names): a partition added next to it takes the default partition's
+    /// rows of its bound first, which PostgreSQL would refuse to create otherwise.
+    pub defaults: BTreeMap<QualifiedName, DefaultPartition>,
+}
+
+/// What moving rows out of a table's default partition needs to know.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DefaultPartition {
+    /// The partition key columns of the table.
+    pub key: Vec<String>,
+    /// Tables whose foreign keys reference the table (itself included): a row
+    /// moved out of the default partition is deleted there, which fires their
+    /// `ON DELETE` action.
+    pub referenced_by: Vec<QualifiedName>,
 }
 
 impl SchemaDiff {
@@ -643,7 +659,17 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
         }
         partitions.insert(t.name.clone(), names.into_iter().collect());
     }
-    SchemaDiff { changes: out, partitioned, partitions }
+    let defaults = from
+        .tables()
+        .iter()
+        .filter_map(|t| {
+            let p = t.partitioning.as_ref().filter(|p| p.default_partition)?;
+            let referenced_by: BTreeSet<QualifiedName> =
+                from.tables().iter().filter(|r| r.foreign_keys.iter().any(|fk| fk.references == t.name)).map(|r| r.name.clone()).collect();
+            Some((t.name.clone(), DefaultPartition { key: p.columns.clone(), referenced_by: referenced_by.into_iter().collect() }))
+        })
+        .collect();
+    SchemaDiff { changes: out, partitioned, partitions, defaults }
 }
 
 /// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.

@@ -424,6 +424,7 @@ struct Planner<'a> {
     options: &'a PlanOptions,
     partitioned: &'a BTreeSet<QualifiedName>,
     partitions: &'a std::collections::BTreeMap<QualifiedName, Vec<String>>,
+    defaults: &'a BTreeMap<QualifiedName, super::diff::DefaultPartition>,
     new_tables: BTreeSet<QualifiedName>,
     /// Table -> (old column name -> new) of the declared column renames.
     column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
@@ -526,7 +527,17 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
             }
         }
     }
-    let mut p = Planner { options, partitioned: &diff.partitioned, partitions: &partitions, new_tables, column_renames, steps: Vec::new(), errors: Vec::new(), seq: 0 };
+    let mut p = Planner {
+        options,
+        partitioned: &diff.partitioned,
+        partitions: &partitions,
+        defaults: &diff.defaults,
+        new_tables,
+        column_renames,
+        steps: Vec::new(),
+        errors: Vec::new(),
+        seq: 0,
+    };
     for change in &changes {
         p.change(change, &replaced);
     }
@@ -1652,14 +1663,7 @@ impl Planner<'_> {
                 }
                 self.push(b);
             }
-            Change::AddPartition { table, partition } => {
-                let b = self
-                    .step(rank::PARTITION, format!("add partition {} of {table}", partition.name))
-                    .sql([sql::create_partition(table, partition)])
-                    .lock(LockLevel::AccessExclusive)
-                    .down(sql::drop_partition(table, &partition.name));
-                self.push(b);
-            }
+            Change::AddPartition { table, partition } => self.add_partition(table, partition),
             Change::DropPartition { table, partition } => {
                 if self.refuse_unless_allowed(change, Hazard::DataLoss) {
                     return;
@@ -2249,6 +2253,65 @@ impl Planner<'_> {
             let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]);
             self.push(b);
         }
+    }
+}
+
+impl Planner<'_> {
+    /// The default partition `table` has before the migration (looked up under
+    /// its old name when it is renamed), if any.
+    fn default_partition(&self, table: &QualifiedName) -> Option<&super::diff::DefaultPartition> {
+        self.defaults.get(table).or_else(|| {
+            self.options.renames.iter().find_map(|r| match r {
+                Rename::Table { from, to } if to == table => self.defaults.get(from),
+                _ => None,
+            })
+        })
+    }
+
+    /// A new partition. Next to a default partition, the rows of its bound the
+    /// default holds move into it in the same step
+    /// ([`sql::create_partition_from_default`]): `ACCESS EXCLUSIVE` on the
+    /// parent and its default partition (as a plain `CREATE TABLE ... PARTITION
+    /// OF` takes), held while the default partition is scanned and its rows of
+    /// the bound move (`LongLock`, within the statement timeout). Undone, the
+    /// partition's rows go back into the default partition before it is
+    /// dropped. The rows of a table that foreign keys reference cannot move: a
+    /// moved row is deleted from the default partition, which fires their `ON
+    /// DELETE` action (cascading deletes, nulled references, or a 23503
+    /// failure). Its partition is created as before, where the default holds
+    /// none of its rows, and otherwise the step stops with a message that says
+    /// why ([`sql::create_partition_unless_default_holds_rows`]).
+    fn add_partition(&mut self, table: &QualifiedName, partition: &crate::model::Partition) {
+        let description = format!("add partition {} of {table}", partition.name);
+        let moving = self.default_partition(table).and_then(|d| Some((d.referenced_by.clone(), sql::bound_condition(&d.key, &partition.bound)?)));
+        let Some((referenced_by, condition)) = moving else {
+            let b = self
+                .step(rank::PARTITION, description)
+                .sql([sql::create_partition(table, partition)])
+                .lock(LockLevel::AccessExclusive)
+                .down(sql::drop_partition(table, &partition.name));
+            self.push(b);
+            return;
+        };
+        if !referenced_by.is_empty() {
+            // Its rows cannot move (see the SQL); with none to move, it is a plain create.
+            let by = referenced_by.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+            let b = self
+                .step(rank::PARTITION, description)
+                .sql(sql::create_partition_unless_default_holds_rows(table, partition, &condition, &by))
+                .lock(LockLevel::AccessExclusive)
+                .hazard(Hazard::LongLock)
+                .down(sql::drop_partition(table, &partition.name));
+            self.push(b);
+            return;
+        }
+        let b = self
+            .step(rank::PARTITION, description)
+            .sql(sql::create_partition_from_default(table, partition, &condition))
+            .lock(LockLevel::AccessExclusive)
+            .hazard(Hazard::LongLock)
+            .down(sql::drop_partition_into_default(table, &partition.name));
+        self.push(b);
     }
 }
 
@@ -2992,7 +3055,10 @@ mod tests {
         assert!(moved < dropped && dropped < created, "{up}");
         assert!(!up.contains("RENAME TO events_2026_02") && !up.contains("public.events"), "{up}");
         at("ALTER TABLE archive.events_2026_02 ENABLE ROW LEVEL SECURITY;\nALTER TABLE archive.events_2026_02 FORCE ROW LEVEL SECURITY;");
-        assert_eq!(up.matches("ROW LEVEL SECURITY").count(), 2, "{up}");
+        // Only the new partition's (the step adding it next to the default
+        // partition also lifts and restores the default's FORCE while rows move).
+        let security: usize = plan.steps.iter().filter(|s| !s.description.starts_with("add partition")).map(|s| s.script().matches("ROW LEVEL SECURITY").count()).sum();
+        assert_eq!(security, 2, "{up}");
         // The new index: on the parent only, then on each partition where it is then, concurrently.
         let builds: Vec<&str> = plan.steps.iter().filter(|s| s.hazards.contains(&Hazard::IndexBuild)).map(|s| s.sql[0].as_str()).collect();
         assert_eq!(
@@ -3060,7 +3126,9 @@ mod tests {
             assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
         }
         assert!(!up.contains("RENAME TO events_2026_02"), "{up}");
-        assert_eq!(up.matches("ROW LEVEL SECURITY").count(), 2, "{up}");
+        // (The new partition's step lifts the default partition's FORCE only while rows move.)
+        let security: usize = plan.steps.iter().filter(|s| !s.description.starts_with("add partition")).map(|s| s.script().matches("ROW LEVEL SECURITY").count()).sum();
+        assert_eq!(security, 2, "{up}");
         let drop = plan.steps.iter().find(|s| s.description == "drop partition logs_2026_02 of public.events").unwrap();
         // Its bound overlaps the new February's: dropped first, in the expand phase.
         assert_eq!((drop.phase, &drop.hazards[..], drop.down.is_none()), (Phase::Expand, &[Hazard::DataLoss][..], true));
@@ -3218,5 +3286,183 @@ mod tests {
         no(&hash(3, 0), &hash(4, 0));
         // Strategies differ.
         no(&hash(2, 0), &list(&["1"]));
+    }
+}
+/// Partitions added next to a default partition: the step moves the default's
+/// rows of the new bound into the new partition (and its undo moves them back).
+#[cfg(test)]
+mod default_partition_tests {
+    use super::*;
+    use crate::migrate::diff;
+    use crate::model::{ForeignKey, Partition, PartitionBound, Partitioning, Table};
+    use crate::Schema;
+
+    /// `logs` (id, at date), range-partitioned with a default partition and the
+    /// months of `months` from January 2026; `notes` references it when `referenced`.
+    fn logs(months: u32, default: bool, referenced: bool) -> Schema {
+        let mut p = Partitioning::range(["at"]);
+        for m in 1..=months {
+            let bound = PartitionBound::Range { from: vec![format!("'2026-{m:02}-01'")], to: vec![format!("'2026-{:02}-01'", m + 1)] };
+            p = p.partition(Partition::new(format!("logs_2026_{m:02}"), bound));
+        }
+        if default {
+            p = p.with_default();
+        }
+        let t = Table::new("logs").column(Column::new("id", SqlType::BigInt)).column(Column::new("at", SqlType::Date)).primary_key(["id", "at"]).partition_by(p);
+        let mut b = Schema::builder().add_table(t);
+        if referenced {
+            b = b.add_table(
+                Table::new("notes")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("log_id", SqlType::BigInt))
+                    .column(Column::new("log_at", SqlType::Date))
+                    .primary_key(["id"])
+                    .foreign_key(ForeignKey::new(["log_id", "log_at"], QualifiedName::public("logs"), ["id", "at"]))
+                    .index(Index::on(["log_id", "log_at"])),
+            );
+        }
+        b.build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_partition_next_to_a_default_partition_takes_its_rows() {
+        let p = plan(&diff(&logs(1, true, false), &logs(2, true, false)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.steps.len(), 1, "{p}");
+        let step = &p.steps[0];
+        assert_eq!(step.description, "add partition logs_2026_02 of public.logs");
+        assert_eq!((step.phase, step.lock, &step.hazards[..], step.transactional), (Phase::Expand, LockLevel::AccessExclusive, &[Hazard::LongLock][..], true));
+        assert_eq!(step.statement_timeout, Some(Duration::from_secs(60)), "the lock is held: the move is bounded by the statement timeout");
+        let condition = "at >= '2026-02-01' AND at < '2026-03-01'";
+        assert_eq!(
+            step.sql,
+            [
+                "LOCK TABLE ONLY public.logs, ONLY public.logs_default IN ACCESS EXCLUSIVE MODE".to_owned(),
+                format!(
+                    "DO $pgarchitect$
+DECLARE
+    pgarchitect_forced boolean := (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'public.logs_default'::regclass);
+    pgarchitect_has_rows boolean;
+BEGIN
+    IF pgarchitect_forced THEN
+        ALTER TABLE public.logs_default NO FORCE ROW LEVEL SECURITY;
+    END IF;
+    pgarchitect_has_rows := EXISTS (SELECT FROM public.logs_default WHERE {condition});
+    IF pgarchitect_has_rows THEN
+        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE public.logs_default WITH NO DATA;
+        ALTER TABLE public.logs_default DISABLE TRIGGER USER;
+        WITH moved AS (DELETE FROM public.logs_default WHERE {condition} RETURNING *)
+        INSERT INTO pgarchitect_moving SELECT * FROM moved;
+        ALTER TABLE public.logs_default ENABLE TRIGGER USER;
+    END IF;
+    CREATE TABLE public.logs_2026_02 PARTITION OF public.logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+    IF pgarchitect_has_rows THEN
+        ALTER TABLE public.logs_2026_02 DISABLE TRIGGER USER;
+        EXECUTE (SELECT format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %2$s FROM %s', 'public.logs_2026_02'::regclass, string_agg(quote_ident(attname), ', ' ORDER BY attnum), 'pgarchitect_moving')
+                 FROM pg_attribute WHERE attrelid = 'public.logs_2026_02'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '');
+        ALTER TABLE public.logs_2026_02 ENABLE TRIGGER USER;
+        DROP TABLE pgarchitect_moving;
+    END IF;
+    IF pgarchitect_forced THEN
+        ALTER TABLE public.logs_default FORCE ROW LEVEL SECURITY;
+    END IF;
+END
+$pgarchitect$"
+                ),
+            ]
+        );
+        // Undone, the partition's rows go back into the default partition before it is dropped.
+        assert_eq!(
+            step.down.as_deref().unwrap(),
+            [
+                "LOCK TABLE ONLY public.logs, ONLY public.logs_default, ONLY public.logs_2026_02 IN ACCESS EXCLUSIVE MODE",
+                "ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02",
+                "DO $pgarchitect$
+DECLARE
+    pgarchitect_forced boolean := (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'public.logs_default'::regclass);
+BEGIN
+    ALTER TABLE public.logs_2026_02 NO FORCE ROW LEVEL SECURITY;
+    IF pgarchitect_forced THEN
+        ALTER TABLE public.logs_default NO FORCE ROW LEVEL SECURITY;
+    END IF;
+    ALTER TABLE public.logs_default DISABLE TRIGGER USER;
+    EXECUTE (SELECT format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %2$s FROM %s', 'public.logs_default'::regclass, string_agg(quote_ident(attname), ', ' ORDER BY attnum), 'public.logs_2026_02')
+             FROM pg_attribute WHERE attrelid = 'public.logs_default'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '');
+    ALTER TABLE public.logs_default ENABLE TRIGGER USER;
+    IF pgarchitect_forced THEN
+        ALTER TABLE public.logs_default FORCE ROW LEVEL SECURITY;
+    END IF;
+END
+$pgarchitect$",
+                "DROP TABLE public.logs_2026_02",
+            ]
+        );
+        assert!(p.is_reversible() && !p.hazards().contains(&Hazard::DataLoss));
+        // One transaction: the statements split at the block's end, not inside it.
+        assert_eq!(crate::migrate::split_statements(&step.script()).len(), 4, "{}", step.script());
+    }
+
+    #[test]
+    fn without_a_default_partition_a_partition_is_only_created() {
+        for (from, to) in [(logs(1, false, false), logs(2, false, false)), (logs(1, false, false), logs(2, true, false))] {
+            let p = plan(&diff(&from, &to), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            let step = p.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap();
+            assert_eq!(step.sql, ["CREATE TABLE public.logs_2026_02 PARTITION OF public.logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')"]);
+            assert_eq!(step.down.as_deref().unwrap(), ["ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02", "DROP TABLE public.logs_2026_02"]);
+            assert_eq!((step.lock, &step.hazards[..]), (LockLevel::AccessExclusive, &[][..]));
+        }
+        // Referenced but with no default partition: nothing moves, nothing is refused.
+        assert!(plan(&diff(&logs(1, false, true), &logs(2, false, true)), &PlanOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn a_partition_next_to_the_default_partition_of_a_referenced_table_moves_no_row() {
+        let plan = plan(&diff(&logs(1, true, true), &logs(2, true, true)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let step = plan.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{plan}"));
+        assert_eq!((step.lock, &step.hazards[..]), (LockLevel::AccessExclusive, &[Hazard::LongLock][..]));
+        assert_eq!(step.sql.len(), 3, "{:#?}", step.sql);
+        assert_eq!(step.sql[0], "LOCK TABLE ONLY public.logs, ONLY public.logs_default IN ACCESS EXCLUSIVE MODE");
+        let check = &step.sql[1];
+        assert!(check.contains("IF EXISTS (SELECT FROM public.logs_default WHERE at >= '2026-02-01' AND at < '2026-03-01') THEN"), "{check}");
+        assert!(check.contains("RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'the default partition public.logs_default holds rows of the bound of the new partition public.logs_2026_02, which cannot move into it: foreign keys of public.notes reference public.logs"), "{check}");
+        assert!(!check.contains("DELETE FROM") && !check.contains("INSERT INTO"), "{check}");
+        assert_eq!(step.sql[2], "CREATE TABLE public.logs_2026_02 PARTITION OF public.logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')");
+        assert_eq!(step.down.as_deref(), Some(&["ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02".to_owned(), "DROP TABLE public.logs_2026_02".to_owned()][..]));
+    }
+
+    #[test]
+    fn a_renamed_table_still_moves_rows_out_of_its_renamed_default_partition() {
+        let mut renamed = logs(2, true, false);
+        let old = logs(1, true, false);
+        let mut t = renamed.tables()[0].clone();
+        t.name = QualifiedName::public("events");
+        t.renamed_from = Some(QualifiedName::public("logs"));
+        let p = t.partitioning.as_mut().unwrap();
+        p.partitions = vec![Partition::new("events_2026_01", p.partitions[0].bound.clone()), Partition::new("events_2026_02", p.partitions[1].bound.clone())];
+        renamed = Schema::builder().add_table(t).build().unwrap();
+        let plan = plan(&diff(&old, &renamed), &PlanOptions::default().with_declared_renames(&renamed)).unwrap_or_else(|e| panic!("{e}"));
+        let step = plan.steps.iter().find(|s| s.description == "add partition events_2026_02 of public.events").unwrap_or_else(|| panic!("{plan}"));
+        assert_eq!(step.sql[0], "LOCK TABLE ONLY public.events, ONLY public.events_default IN ACCESS EXCLUSIVE MODE");
+        let up = plan.up_script();
+        assert!(up.find("RENAME TO events_default;").unwrap() < up.find("LOCK TABLE ONLY public.events").unwrap(), "{up}");
+    }
+
+    #[test]
+    fn bound_conditions_take_the_rows_postgres_routes_to_the_partition() {
+        let key = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let range = |from: &[&str], to: &[&str]| PartitionBound::Range { from: key(from), to: key(to) };
+        let c = |k: &[&str], b: PartitionBound| sql::bound_condition(&key(k), &b);
+        assert_eq!(c(&["at"], range(&["'2026-02-01'"], &["'2026-03-01'"])).unwrap(), "at >= '2026-02-01' AND at < '2026-03-01'");
+        assert_eq!(c(&["n"], range(&["MINVALUE"], &["10"])).unwrap(), "n < 10");
+        assert_eq!(c(&["n"], range(&["10"], &["MAXVALUE"])).unwrap(), "n >= 10");
+        assert_eq!(c(&["n"], range(&["MINVALUE"], &["MAXVALUE"])).unwrap(), "n IS NOT NULL");
+        // Several columns: row comparisons, cut at MINVALUE / MAXVALUE, and no NULL key.
+        assert_eq!(
+            c(&["y", "m"], range(&["2026", "1"], &["2026", "MAXVALUE"])).unwrap(),
+            "y IS NOT NULL AND m IS NOT NULL AND (y, m) >= (2026, 1) AND y <= 2026"
+        );
+        assert_eq!(c(&["y", "m"], range(&["2026", "MAXVALUE"], &["2027", "MINVALUE"])).unwrap(), "y IS NOT NULL AND m IS NOT NULL AND y > 2026 AND y < 2027");
+        assert_eq!(c(&["Region"], PartitionBound::List(key(&["'eu'", "'uk'"]))).unwrap(), "\"Region\" IN ('eu', 'uk')");
+        assert_eq!(c(&["region"], PartitionBound::List(key(&["'eu'", "NULL"]))).unwrap(), "region IN ('eu') OR region IS NULL");
+        assert_eq!(c(&["id"], PartitionBound::Hash { modulus: 4, remainder: 1 }), None);
     }
 }

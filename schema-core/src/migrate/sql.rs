@@ -111,6 +111,167 @@ pub(crate) fn drop_partition(table: &QualifiedName, name: &str) -> Vec<String> {
     ]
 }
 
+/// The rows a partition's bound takes, as a condition over the partition key
+/// `key`, the way PostgreSQL routes them (a range takes no NULL key, a list
+/// takes NULL only when it lists it); `None` for a hash bound, which a table
+/// with a default partition cannot have.
+pub(crate) fn bound_condition(key: &[String], b: &PartitionBound) -> Option<String> {
+    let first = Ident(key.first()?).to_string();
+    match b {
+        PartitionBound::Hash { .. } => None,
+        PartitionBound::List(values) => {
+            let (nulls, values): (Vec<&String>, Vec<&String>) = values.iter().partition(|v| v.trim().eq_ignore_ascii_case("NULL"));
+            let mut any = Vec::new();
+            if !values.is_empty() {
+                any.push(format!("{first} IN ({})", values.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")));
+            }
+            if !nulls.is_empty() {
+                any.push(format!("{first} IS NULL"));
+            }
+            Some(if any.is_empty() { "false".to_owned() } else { any.join(" OR ") })
+        }
+        PartitionBound::Range { from, to } => {
+            let mut all = Vec::new();
+            // Row comparisons decide on the first column that differs: a NULL
+            // after it would not stop the row from matching.
+            if key.len() > 1 {
+                all.extend(key.iter().map(|k| format!("{} IS NOT NULL", Ident(k))));
+            }
+            all.extend(range_side(key, from, true));
+            all.extend(range_side(key, to, false));
+            if all.is_empty() {
+                all.push(format!("{first} IS NOT NULL"));
+            }
+            Some(all.join(" AND "))
+        }
+    }
+}
+
+/// One side of a range bound as a (row) comparison: the values up to the first
+/// `MINVALUE` or `MAXVALUE`, which makes the comparison of that prefix
+/// inclusive or exclusive; `None` when the side is unbounded.
+fn range_side(key: &[String], values: &[String], lower: bool) -> Option<String> {
+    let special = |v: &String| v.trim().eq_ignore_ascii_case("MINVALUE") || v.trim().eq_ignore_ascii_case("MAXVALUE");
+    let n = values.iter().position(special).unwrap_or(values.len()).min(key.len());
+    if n == 0 {
+        return None;
+    }
+    let then_max = values.get(n).is_some_and(|v| v.trim().eq_ignore_ascii_case("MAXVALUE"));
+    let op = match (lower, then_max) {
+        (true, false) => ">=",
+        (true, true) => ">",
+        (false, false) => "<",
+        (false, true) => "<=",
+    };
+    Some(if n == 1 {
+        format!("{} {op} {}", Ident(&key[0]), values[0])
+    } else {
+        format!("({}) {op} ({})", idents(&key[..n]), values[..n].join(", "))
+    })
+}
+
+/// `DECLARE` of a `DO` block that moves rows: whether `relation` forces
+/// row-level security (then it hides its rows from its owner too, with no
+/// policy on a partition: lifted while they move, in this transaction only).
+fn forced_of(relation: &QualifiedName) -> String {
+    format!("    pgarchitect_forced boolean := (SELECT relforcerowsecurity FROM pg_class WHERE oid = {}::regclass);\n", Literal(&relation.to_string()))
+}
+
+/// `INSERT INTO target (columns) OVERRIDING SYSTEM VALUE SELECT columns FROM
+/// source`, run by `EXECUTE` in a `DO` block: the columns are `target`'s in
+/// the catalog (generated ones left out, computed again), identity values kept.
+fn copy_rows(target: &QualifiedName, source: &str, indent: &str) -> String {
+    let target_literal = Literal(&target.to_string()).to_string();
+    format!(
+        "{indent}EXECUTE (SELECT format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %2$s FROM %s', {target_literal}::regclass, string_agg(quote_ident(attname), ', ' ORDER BY attnum), {})\n{indent}         FROM pg_attribute WHERE attrelid = {target_literal}::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '');\n",
+        Literal(source),
+    )
+}
+
+/// `CREATE TABLE ... PARTITION OF` next to the table's default partition, whose
+/// rows of the new bound (`condition`, from [`bound_condition`]) move into it
+/// first, as `ensure_partitions` moves them: PostgreSQL refuses the partition
+/// (23514) while the default holds them. The parent and its default partition
+/// are locked `ACCESS EXCLUSIVE` first (as the `CREATE` locks them), so no row
+/// lands in the default, and no write of a moving row is lost, in between. The
+/// rows go through a temporary table, with user triggers off on both
+/// partitions (a move is no delete or insert to audit), identity values kept
+/// and generated columns computed again; a forced default partition has
+/// `FORCE` lifted while they move. With nothing to move, the block only looks.
+pub(crate) fn create_partition_from_default(table: &QualifiedName, p: &Partition, condition: &str) -> Vec<String> {
+    let default = QualifiedName::new(&table.schema, Partitioning::default_partition_name(&table.name));
+    let part = QualifiedName::new(&table.schema, &p.name);
+    let mut block = String::from("DO $pgarchitect$\nDECLARE\n");
+    block.push_str(&forced_of(&default));
+    block.push_str("    pgarchitect_has_rows boolean;\nBEGIN\n");
+    let _ = writeln!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} NO FORCE ROW LEVEL SECURITY;\n    END IF;");
+    let _ = writeln!(block, "    pgarchitect_has_rows := EXISTS (SELECT FROM {default} WHERE {condition});");
+    let _ = writeln!(
+        block,
+        "    IF pgarchitect_has_rows THEN\n        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE {default} WITH NO DATA;\n        ALTER TABLE {default} DISABLE TRIGGER USER;\n        WITH moved AS (DELETE FROM {default} WHERE {condition} RETURNING *)\n        INSERT INTO pgarchitect_moving SELECT * FROM moved;\n        ALTER TABLE {default} ENABLE TRIGGER USER;\n    END IF;"
+    );
+    let _ = writeln!(block, "    {};", create_partition(table, p));
+    let _ = writeln!(block, "    IF pgarchitect_has_rows THEN\n        ALTER TABLE {part} DISABLE TRIGGER USER;");
+    block.push_str(&copy_rows(&part, "pgarchitect_moving", "        "));
+    let _ = writeln!(block, "        ALTER TABLE {part} ENABLE TRIGGER USER;\n        DROP TABLE pgarchitect_moving;\n    END IF;");
+    let _ = write!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} FORCE ROW LEVEL SECURITY;\n    END IF;\nEND\n$pgarchitect$");
+    vec![format!("LOCK TABLE ONLY {table}, ONLY {default} IN ACCESS EXCLUSIVE MODE"), block]
+}
+
+/// `CREATE TABLE ... PARTITION OF` next to the default partition of a table
+/// that foreign keys of `referenced_by` reference, whose rows cannot move: the
+/// delete half of a move fires those keys' `ON DELETE` actions (a cascade
+/// deletes the referencing rows). Under the same locks as
+/// [`create_partition_from_default`], a `DO` block looks for rows of the new
+/// bound in the default partition (`FORCE` lifted while it looks) and, if it
+/// finds any, stops the migration with a message that says which and why (23514,
+/// as PostgreSQL's own refusal), before the `CREATE` would fail with less to go on.
+pub(crate) fn create_partition_unless_default_holds_rows(table: &QualifiedName, p: &Partition, condition: &str, referenced_by: &str) -> Vec<String> {
+    let default = QualifiedName::new(&table.schema, Partitioning::default_partition_name(&table.name));
+    let message = format!(
+        "the default partition {default} holds rows of the bound of the new partition {}.{}, which cannot move into it: foreign keys of {referenced_by} reference {table}, and moving a row fires their ON DELETE action",
+        Ident(&table.schema),
+        Ident(&p.name)
+    );
+    let hint = "move those rows by hand, or drop the foreign keys around this migration; create partitions before rows of their bound arrive (ensure_partitions ahead)";
+    let mut block = String::from("DO $pgarchitect$\nDECLARE\n");
+    block.push_str(&forced_of(&default));
+    block.push_str("BEGIN\n");
+    let _ = writeln!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} NO FORCE ROW LEVEL SECURITY;\n    END IF;");
+    let _ = writeln!(
+        block,
+        "    IF EXISTS (SELECT FROM {default} WHERE {condition}) THEN\n        RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = {}, HINT = {};\n    END IF;",
+        Literal(&message),
+        Literal(hint)
+    );
+    let _ = write!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} FORCE ROW LEVEL SECURITY;\n    END IF;\nEND\n$pgarchitect$");
+    vec![format!("LOCK TABLE ONLY {table}, ONLY {default} IN ACCESS EXCLUSIVE MODE"), block, create_partition(table, p)]
+}
+
+/// The undo of [`create_partition_from_default`]: the partition is detached,
+/// its rows go back into the default partition (user triggers off, identity
+/// values kept, `FORCE` lifted on both while they move), and it is dropped. No
+/// row is lost, those written to it since included.
+pub(crate) fn drop_partition_into_default(table: &QualifiedName, name: &str) -> Vec<String> {
+    let default = QualifiedName::new(&table.schema, Partitioning::default_partition_name(&table.name));
+    let part = QualifiedName::new(&table.schema, name);
+    let mut block = String::from("DO $pgarchitect$\nDECLARE\n");
+    block.push_str(&forced_of(&default));
+    block.push_str("BEGIN\n");
+    let _ = writeln!(block, "    ALTER TABLE {part} NO FORCE ROW LEVEL SECURITY;");
+    let _ = writeln!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} NO FORCE ROW LEVEL SECURITY;\n    END IF;");
+    let _ = writeln!(block, "    ALTER TABLE {default} DISABLE TRIGGER USER;");
+    block.push_str(&copy_rows(&default, &part.to_string(), "    "));
+    let _ = writeln!(block, "    ALTER TABLE {default} ENABLE TRIGGER USER;");
+    let _ = write!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} FORCE ROW LEVEL SECURITY;\n    END IF;\nEND\n$pgarchitect$");
+    vec![
+        format!("LOCK TABLE ONLY {table}, ONLY {default}, ONLY {part} IN ACCESS EXCLUSIVE MODE"),
+        format!("ALTER TABLE {table} DETACH PARTITION {part}"),
+        block,
+        format!("DROP TABLE {part}"),
+    ]
+}
+
 /// `CREATE TABLE` with its columns, keys, checks and the foreign keys `inline_fk`
 /// accepts, then its partitions and comments.
 pub(crate) fn create_table(t: &Table, inline_fk: impl Fn(&ForeignKey) -> bool) -> Vec<String> {
