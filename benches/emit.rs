@@ -14,8 +14,15 @@
 //!   same amount of memory and only the schema size differs. Equal time per table
 //!   across sizes means the code itself grows linearly with the schema.
 //!
+//! - `read_model`: a baseline, not pgarchitect's code: one pass over each built
+//!   schema's tables that reads every array and the first byte of every string
+//!   emission writes out, and nothing else. It costs what the machine charges for
+//!   bringing the model in from wherever it is (cache or main memory), which no
+//!   emitter of that model can avoid.
+//!
 //! After criterion's report, a summary gives the time per table of each size and
-//! the 10,000/1,000 time ratio of each group (linear growth: at most 11).
+//! the 10,000/1,000 time ratio of each group (linear growth: at most 11), and
+//! the ratio of emission's time above the `read_model` baseline.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -24,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use pgarchitect::model::{
-    Column, EnumType, ForeignKey, Identity, Index, IndexMethod, QualifiedName, ReferentialAction, Table, UniqueConstraint,
+    Column, EnumType, ForeignKey, Identity, Index, IndexMethod, IndexTarget, QualifiedName, ReferentialAction, Table, UniqueConstraint,
 };
 use pgarchitect::{Schema, SchemaBuilder, SqlType};
 
@@ -143,6 +150,64 @@ fn bench_emit_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn
     group.finish();
 }
 
+/// What emission reads of `table`, touched once: the arrays it walks and the
+/// first byte of each string it writes out.
+fn read_table(table: &Table) -> usize {
+    let first = |s: &str| s.as_bytes().first().map_or(0, |&b| usize::from(b));
+    let opt = |s: &Option<String>| s.as_deref().map_or(0, first);
+    let names = |v: &[String]| v.iter().map(|s| first(s)).sum::<usize>();
+    let mut sum = first(&table.name.schema) + first(&table.name.name) + opt(&table.comment);
+    for c in &table.columns {
+        sum += first(&c.name) + usize::from(c.nullable) + opt(&c.default) + opt(&c.generated) + opt(&c.comment);
+        if let SqlType::Named(n) = &c.ty {
+            sum += first(&n.schema) + first(&n.name);
+        }
+    }
+    if let Some(pk) = &table.primary_key {
+        sum += opt(&pk.name) + names(&pk.columns);
+    }
+    for u in &table.uniques {
+        sum += opt(&u.name) + names(&u.columns);
+    }
+    for fk in &table.foreign_keys {
+        sum += opt(&fk.name) + names(&fk.columns) + names(&fk.referenced_columns) + first(&fk.references.schema) + first(&fk.references.name);
+    }
+    for i in &table.indexes {
+        sum += opt(&i.name) + opt(&i.comment) + opt(&i.predicate) + names(&i.include);
+        for k in &i.keys {
+            sum += match &k.target {
+                IndexTarget::Column(s) | IndexTarget::Expression(s) => first(s),
+            };
+        }
+    }
+    sum
+}
+
+/// The `read_model` baseline over the same schemas as [`bench_emit_group`].
+fn bench_read_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn(usize) -> usize) {
+    let mut group = c.benchmark_group(group_name);
+    for n in SIZES {
+        let schemas: Vec<Schema> =
+            (0..copies(n)).map(|_| schema_builder(n).build().expect("the synthetic schema is valid")).collect();
+        group.throughput(Throughput::Elements((n * schemas.len()) as u64));
+        group.sample_size(if n * schemas.len() >= 10_000 { 10 } else { 50 });
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    for schema in &schemas {
+                        black_box(schema.tables().iter().map(read_table).sum::<usize>());
+                    }
+                }
+                let elapsed = start.elapsed();
+                record(group_name, n, iters * schemas.len() as u64, elapsed);
+                elapsed
+            });
+        });
+    }
+    group.finish();
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs[xs.len() / 2]
@@ -163,12 +228,14 @@ fn print_summary() {
         return;
     }
     eprintln!("\nsummary (median and fastest of criterion's samples):");
-    for group in ["build", "emit", "build_same_data", "emit_same_data"] {
+    let mut fastest_of = BTreeMap::new();
+    for group in ["build", "emit", "read_model", "build_same_data", "emit_same_data"] {
         let mut per_size = BTreeMap::new();
         for n in SIZES {
             let Some(s) = samples.get(&(group, n)).filter(|s| s.len() >= 5) else { continue };
             let (mid, best) = (median(s.clone()), fastest(s));
             per_size.insert(n, (mid, best));
+            fastest_of.insert((group, n), best);
             let per_table = |t: f64| t * 1e6 / n as f64;
             let mut line = format!(
                 "  {group:15} {n:>6} tables: {:>9.3} ms ({:>9.3} fastest), {:>6.2} µs/table ({:>6.2} fastest)",
@@ -194,12 +261,18 @@ fn print_summary() {
             );
         }
     }
+    // Emission's time above what merely reading its model costs the machine.
+    let above = |n: usize| Some(fastest_of.get(&("emit", n))? - fastest_of.get(&("read_model", n))?);
+    if let (Some(small), Some(large)) = (above(1_000), above(10_000)) {
+        eprintln!("  emit above the read_model baseline, 10,000/1,000 time ratio: {:.2} on the fastest samples", large / small);
+    }
 }
 
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     bench_build_group(&mut criterion, "build", |_| 1);
     bench_emit_group(&mut criterion, "emit", |_| 1);
+    bench_read_group(&mut criterion, "read_model", |_| 1);
     bench_build_group(&mut criterion, "build_same_data", |n| SAME_DATA_TABLES / n);
     bench_emit_group(&mut criterion, "emit_same_data", |n| SAME_DATA_TABLES / n);
     criterion.final_summary();
