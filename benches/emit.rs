@@ -123,23 +123,26 @@ fn bench_build_group(c: &mut Criterion, group_name: &'static str, copies: impl F
     group.finish();
 }
 
-/// Emits `copies` distinct schemas of `n` tables each per timed run.
-fn bench_emit_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn(usize) -> usize) {
+/// Runs `work` over `copies` distinct built schemas of `n` tables each per timed
+/// run; `throughput` says what one run handles.
+fn bench_schemas_group(
+    c: &mut Criterion,
+    group_name: &'static str,
+    copies: impl Fn(usize) -> usize,
+    throughput: impl Fn(usize, &[Schema]) -> Throughput,
+    work: impl Fn(&Schema),
+) {
     let mut group = c.benchmark_group(group_name);
     for n in SIZES {
         let schemas: Vec<Schema> =
             (0..copies(n)).map(|_| schema_builder(n).build().expect("the synthetic schema is valid")).collect();
-        let bytes = schemas[0].to_ddl().len();
-        DDL_BYTES.lock().unwrap().insert(n, bytes);
-        group.throughput(Throughput::Bytes((bytes * schemas.len()) as u64));
+        group.throughput(throughput(n, &schemas));
         group.sample_size(if n * schemas.len() >= 10_000 { 10 } else { 50 });
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
             b.iter_custom(|iters| {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    for schema in &schemas {
-                        black_box(schema.to_ddl());
-                    }
+                    schemas.iter().for_each(&work);
                 }
                 let elapsed = start.elapsed();
                 record(group_name, n, iters * schemas.len() as u64, elapsed);
@@ -148,6 +151,18 @@ fn bench_emit_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn
         });
     }
     group.finish();
+}
+
+/// Emits `copies` distinct schemas of `n` tables each per timed run.
+fn bench_emit_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn(usize) -> usize) {
+    let bytes = |n: usize, schemas: &[Schema]| {
+        let bytes = schemas[0].to_ddl().len();
+        DDL_BYTES.lock().unwrap().insert(n, bytes);
+        Throughput::Bytes((bytes * schemas.len()) as u64)
+    };
+    bench_schemas_group(c, group_name, copies, bytes, |schema| {
+        black_box(schema.to_ddl());
+    });
 }
 
 /// What emission reads of `table`, touched once: the arrays it walks and the
@@ -185,27 +200,10 @@ fn read_table(table: &Table) -> usize {
 
 /// The `read_model` baseline over the same schemas as [`bench_emit_group`].
 fn bench_read_group(c: &mut Criterion, group_name: &'static str, copies: impl Fn(usize) -> usize) {
-    let mut group = c.benchmark_group(group_name);
-    for n in SIZES {
-        let schemas: Vec<Schema> =
-            (0..copies(n)).map(|_| schema_builder(n).build().expect("the synthetic schema is valid")).collect();
-        group.throughput(Throughput::Elements((n * schemas.len()) as u64));
-        group.sample_size(if n * schemas.len() >= 10_000 { 10 } else { 50 });
-        group.bench_function(BenchmarkId::from_parameter(n), |b| {
-            b.iter_custom(|iters| {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    for schema in &schemas {
-                        black_box(schema.tables().iter().map(read_table).sum::<usize>());
-                    }
-                }
-                let elapsed = start.elapsed();
-                record(group_name, n, iters * schemas.len() as u64, elapsed);
-                elapsed
-            });
-        });
-    }
-    group.finish();
+    let tables = |n: usize, schemas: &[Schema]| Throughput::Elements((n * schemas.len()) as u64);
+    bench_schemas_group(c, group_name, copies, tables, |schema| {
+        black_box(schema.tables().iter().map(read_table).sum::<usize>());
+    });
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
