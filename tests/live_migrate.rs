@@ -125,6 +125,27 @@ fn plan_to(client: &mut Client, shadow: &mut Client, target: &Schema, options: &
     migrate::plan(&diff, options).unwrap_or_else(|e| panic!("plan: {e}\ndiff:\n{diff}"))
 }
 
+/// The relation locks that the session `pid` holds, seen from `watcher`, as
+/// (name, mode) in name order: by `pg_class.relname`, so a relation moved or
+/// renamed in `pid`'s open transaction shows under the name the watcher sees;
+/// only relations of the kinds `relkinds` (`r`, `p`, `i`...), or of every kind
+/// when it is empty; the system catalogs left out.
+fn locks_held(watcher: &mut Client, pid: i32, relkinds: &[&str]) -> Vec<(String, String)> {
+    let relkinds: Vec<String> = relkinds.iter().map(|k| k.to_string()).collect();
+    watcher
+        .query(
+            "SELECT c.relname::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE l.pid = $1 AND l.locktype = 'relation' AND l.granted AND n.nspname NOT IN ('pg_catalog', 'pg_toast')
+               AND (cardinality($2::text[]) = 0 OR c.relkind::text = ANY ($2))
+             ORDER BY 1, 2",
+            &[&pid, &relkinds],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
 fn count(client: &mut Client, sql: &str) -> i64 {
     client.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
 }
@@ -999,16 +1020,7 @@ fn a_table_rename_renames_its_partitions() {
         let mut tx = client.transaction().unwrap();
         let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
         tx.batch_execute(&step.sql.join(";\n")).unwrap();
-        let locks: Vec<(String, String)> = watcher
-            .query(
-                "SELECT l.relation::regclass::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                 WHERE l.pid = $1 AND l.locktype = 'relation' AND c.relnamespace = 'public'::regnamespace ORDER BY 1, 2",
-                &[&pid],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
+        let locks = locks_held(&mut watcher, pid, &[]);
         assert_eq!(locks, [(m("logs", month), "AccessExclusiveLock".to_owned())]);
         watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
         assert_eq!(count(&mut watcher, &format!("SELECT count(*) FROM public.logs WHERE at >= '{next} 00:00:00+00'")), 55);
@@ -1252,17 +1264,8 @@ fn a_table_move_moves_its_partitions(name: &str) {
         let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
         tx.batch_execute("CREATE SCHEMA archive").unwrap();
         tx.batch_execute(&step.sql.join(";\n")).unwrap();
-        let locks: Vec<(String, String)> = watcher
-            .query(
-                // By name: the watcher does not see the move, which is not committed.
-                "SELECT c.relname::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE l.pid = $1 AND l.locktype = 'relation' AND n.nspname <> 'pg_catalog' ORDER BY 1, 2",
-                &[&pid],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
+        // By name: the watcher does not see the move, which is not committed.
+        let locks = locks_held(&mut watcher, pid, &[]);
         assert_eq!(locks, [("logs_2026_01".to_owned(), "AccessExclusiveLock".to_owned())]);
         watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
         // February and March (the default partition is read too: its rows are older).
@@ -1607,17 +1610,7 @@ fn a_partition_added_next_to_a_default_holding_its_rows_takes_them() {
         let mut tx = client.transaction().unwrap();
         let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
         tx.batch_execute(&step.sql.join(";\n")).unwrap();
-        let locks: Vec<(String, String)> = watcher
-            .query(
-                "SELECT l.relation::regclass::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                 WHERE l.pid = $1 AND l.locktype = 'relation' AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
-                   AND l.granted ORDER BY 1, 2",
-                &[&pid],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
+        let locks = locks_held(&mut watcher, pid, &["r", "p"]);
         let exclusive: Vec<&str> = locks.iter().filter(|(_, m)| m == "AccessExclusiveLock").map(|(r, _)| r.as_str()).collect();
         assert_eq!(exclusive, ["ledger", "ledger_default"], "{locks:?}");
         assert!(!locks.iter().any(|(r, _)| r == "ledger_2026_01" || r == "ledger_log"), "{locks:?}");
