@@ -1785,7 +1785,9 @@ impl Planner<'_> {
                 let mut b = self
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_TRIGGER }, format!("drop trigger {} on {table}", trigger.name))
                     .sql([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
-                    .down([sql::create_trigger(table, trigger)])
+                    .down(std::iter::once(sql::create_trigger(table, trigger)).chain(
+                        trigger.comment.as_ref().map(|c| sql::comment(&CommentTarget::Trigger(table.clone(), trigger.name.clone()), Some(c))),
+                    ))
                     .lock(LockLevel::AccessExclusive);
                 if !is_replaced {
                     b = b.contract();
@@ -2779,6 +2781,23 @@ mod tests {
         let plan = plan_between(&events(row.clone()), &events(Trigger { events: vec![TriggerEvent::Insert, TriggerEvent::Delete], ..row }));
         assert_eq!(statements(&plan), ["CREATE OR REPLACE TRIGGER events_touch AFTER INSERT OR DELETE ON public.events FOR EACH ROW EXECUTE FUNCTION public.touch()"]);
         assert_eq!(plan.steps[0].lock, LockLevel::ShareRowExclusive);
+    }
+
+    #[test]
+    fn a_dropped_trigger_comes_back_with_its_comment() {
+        let untouched = || build(Schema::builder().add_table(Table::new("posts").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", SqlType::Text)).primary_key(["id"])));
+        let create = "CREATE TRIGGER posts_touch BEFORE UPDATE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()";
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let plan = plan(&diff(&touched(touch([TriggerEvent::Update(vec![])]), &["touch"], None), &untouched()), &options).unwrap();
+        let step = plan.steps.iter().find(|s| s.description == "drop trigger posts_touch on public.posts").unwrap();
+        assert_eq!((step.phase, step.lock, &step.sql[..]), (Phase::Contract, LockLevel::AccessExclusive, &["DROP TRIGGER IF EXISTS posts_touch ON public.posts".to_owned()][..]));
+        assert_eq!(step.down.as_deref().unwrap(), [create, "COMMENT ON TRIGGER posts_touch ON public.posts IS 'Keeps posts current'"]);
+        // Before the function it calls is dropped, and so created again after it.
+        assert!(position(&plan, "drop trigger posts_touch on public.posts") < position(&plan, "drop function public.touch"));
+        // Without a comment, none.
+        let bare = Trigger { comment: None, ..touch([TriggerEvent::Update(vec![])]) };
+        let plan = super::plan(&diff(&touched(bare, &["touch"], None), &untouched()), &options).unwrap();
+        assert_eq!(plan.steps.iter().find(|s| s.description.starts_with("drop trigger")).unwrap().down.as_deref().unwrap(), [create]);
     }
 
     #[test]
