@@ -1515,6 +1515,192 @@ fn a_row_trigger_of_a_partitioned_table_becoming_a_statement_trigger_fires_once(
     assert_clean(&before, &mut client, &mut shadow);
 }
 
+/// `payments (id, amount <amount>, changes, note)`, hash-partitioned in two if
+/// `partitioned`, with two triggers naming `amount`: `payments_on_amount`
+/// (`BEFORE UPDATE OF amount`, commented "Counts amount updates") adds 1 to
+/// `changes` (100 when `v2`: it then calls `count_change_v2` and also fires on
+/// `UPDATE OF note`; `count_change` is dropped), and `payments_when_amount`
+/// (`BEFORE UPDATE ... WHEN (OLD.amount IS DISTINCT FROM NEW.amount)`,
+/// commented "Notes amount changes") writes the new amount into `note`.
+fn payments(amount: SqlType, partitioned: bool, v2: bool) -> Schema {
+    let mut table = Table::new("payments")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("amount", amount))
+        .column(Column::new("changes", SqlType::Integer).default_expr("0"))
+        .column(Column::new("note", SqlType::Text).nullable())
+        .primary_key(["id"]);
+    if partitioned {
+        table = table.partition_by(Partitioning::hash(["id"], 2));
+    }
+    let (count, columns, bump) = if v2 { ("count_change_v2", vec!["amount".to_owned(), "note".to_owned()], 100) } else { ("count_change", vec!["amount".to_owned()], 1) };
+    let on_amount = Trigger::new("payments_on_amount", TriggerTiming::Before, [TriggerEvent::Update(columns)], QualifiedName::public(count)).comment("Counts amount updates");
+    let when_amount = Trigger::new("payments_when_amount", TriggerTiming::Before, [TriggerEvent::Update(vec![])], QualifiedName::public("note_change"))
+        .when("OLD.amount IS DISTINCT FROM NEW.amount")
+        .comment("Notes amount changes");
+    let count_body = format!("\nBEGIN\n    NEW.changes := NEW.changes + {bump};\n    RETURN NEW;\nEND\n");
+    let note_body = "\nBEGIN\n    NEW.note := 'amount ' || NEW.amount::text;\n    RETURN NEW;\nEND\n";
+    build(
+        Schema::builder()
+            .function(Function::trigger(QualifiedName::public(count), count_body))
+            .function(Function::trigger(QualifiedName::public("note_change"), note_body))
+            .add_table(table.trigger(on_amount).trigger(when_amount)),
+    )
+}
+
+/// The type of `payments.amount`, as `format_type` writes it.
+fn amount_type(client: &mut Client) -> String {
+    support::pg::one(client, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.payments'::regclass AND attname = 'amount'")
+}
+
+/// Sets the amount of payment `id` to `amount` (a SQL literal), then its note
+/// alone: (`changes` and `note` after the first update, `changes` after the
+/// second). Checks that each trigger exists once on `payments` (and once on
+/// each partition, as the clone of the parent's, when partitioned), with its
+/// comment.
+fn fire_payments(client: &mut Client, id: i64, amount: &str) -> (i32, String, i32) {
+    assert_eq!(triggers_of(client, "payments"), ["payments_on_amount", "payments_when_amount"]);
+    let clones: Vec<(String, i64)> = client
+        .query(
+            "SELECT t.tgname::text, count(*) FROM pg_trigger t JOIN pg_inherits i ON i.inhrelid = t.tgrelid
+             WHERE i.inhparent = 'public.payments'::regclass AND t.tgparentid <> 0 GROUP BY 1 ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let partitions = count(client, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.payments'::regclass");
+    let expected: Vec<(String, i64)> = if partitions == 0 { vec![] } else { vec![("payments_on_amount".into(), partitions), ("payments_when_amount".into(), partitions)] };
+    assert_eq!(clones, expected);
+    for (name, comment) in [("payments_on_amount", "Counts amount updates"), ("payments_when_amount", "Notes amount changes")] {
+        let sql = format!("SELECT obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE tgname = '{name}' AND tgrelid = 'public.payments'::regclass");
+        let got: Option<String> = support::pg::one(client, &sql);
+        assert_eq!(got.as_deref(), Some(comment), "{name}");
+    }
+    let row = client.query_one(&format!("UPDATE public.payments SET amount = {amount} WHERE id = $1 RETURNING changes, note"), &[&id]).unwrap();
+    let (changes, note): (i32, String) = (row.get(0), row.get(1));
+    let after_note: i32 = client.query_one("UPDATE public.payments SET note = 'edited' WHERE id = $1 RETURNING changes", &[&id]).unwrap().get(0);
+    (changes, note, after_note)
+}
+
+/// Changes the type of `payments.amount` from `from` to `to` under its two
+/// triggers (replacing `payments_on_amount` by its v2 at the same time if
+/// `replaced`), step by step, then undoes it step by step; `small` fits both
+/// types, `big` only `to` (written as `to` prints it).
+fn retype_under_triggers(from: SqlType, to: SqlType, small: &str, big: &str, partitioned: bool, replaced: bool) {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (payments(from.clone(), partitioned, false), payments(to.clone(), partitioned, replaced));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.payments (id, amount) SELECT i, i FROM generate_series(1, 100) i").unwrap();
+    let old_type = amount_type(&mut client);
+    // Each trigger fires once: `changes` + 1 on UPDATE OF amount, none on UPDATE OF note.
+    assert_eq!(fire_payments(&mut client, 1, small), (1, format!("amount {small}"), 1));
+    assert!(old_type != to.to_string(), "{old_type}");
+
+    // Why the triggers are dropped and created again: PostgreSQL refuses the
+    // type change under either of them (the plan's ALTER alone used to fail so).
+    let alter = format!("ALTER TABLE public.payments ALTER COLUMN amount TYPE {to} USING amount::{to}");
+    for trigger in ["payments_on_amount", "payments_when_amount"] {
+        let mut tx = client.transaction().unwrap();
+        let other = if trigger == "payments_on_amount" { "payments_when_amount" } else { "payments_on_amount" };
+        tx.batch_execute(&format!("DROP TRIGGER {other} ON public.payments")).unwrap();
+        let e = tx.batch_execute(&alter).expect_err("PostgreSQL changed the type of a column a trigger names");
+        assert_eq!(e.code(), Some(&postgres::error::SqlState::FEATURE_NOT_SUPPORTED), "{e}");
+        assert!(e.as_db_error().is_some_and(|d| d.message() == "cannot alter type of a column used in a trigger definition"), "{e}");
+        tx.rollback().unwrap();
+    }
+
+    let options = PlanOptions::default();
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    let retype = format!("change type of public.payments.amount to {to} around triggers payments_on_amount, payments_when_amount");
+    let mut expected: Vec<(Phase, &str)> = vec![(Phase::Expand, retype.as_str())];
+    if replaced {
+        // No step replaces the trigger: the type change creates it in its new form.
+        expected.insert(0, (Phase::Expand, "create function public.count_change_v2"));
+        expected.push((Phase::Contract, "drop function public.count_change"));
+        assert!(!up.contains("CREATE OR REPLACE TRIGGER"), "{up}");
+    }
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    assert_eq!(steps, expected, "{up}");
+    let step = plan.steps.iter().find(|s| s.description == retype).unwrap();
+    assert_eq!((step.lock, step.transactional, step.down_transactional), (migrate::LockLevel::AccessExclusive, true, true));
+    // What an update of the amount, then of the note alone, makes of `changes`.
+    let fires = |v2: bool, amount: &str| if v2 { (100, format!("amount {amount}"), 200) } else { (1, format!("amount {amount}"), 1) };
+    let mut id = 1;
+    let mut retyped = false;
+    for step in &plan.steps {
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {e}\n{}", step.description, step.script()));
+        tx.commit().unwrap();
+        retyped |= step.description == retype;
+        // After every step: both triggers there once with their comments, each firing once.
+        id += 1;
+        assert_eq!(fire_payments(&mut client, id, small), fires(replaced && retyped, small), "after `{}`", step.description);
+    }
+    assert_eq!(amount_type(&mut client), to.to_string());
+    // The new type holds what the old could not, and the triggers see it.
+    id += 1;
+    assert_eq!(fire_payments(&mut client, id, big), fires(replaced, big));
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.payments"), 100);
+
+    // Down, last step first, one by one, once the big amount fits the old type again.
+    client.execute(&format!("UPDATE public.payments SET amount = {small} WHERE id = $1"), &[&id]).unwrap();
+    for step in plan.steps.iter().rev() {
+        let down = step.down_script().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&down).unwrap_or_else(|e| panic!("down {}: {e}\n{down}", step.description));
+        tx.commit().unwrap();
+        retyped &= step.description != retype;
+        id += 1;
+        assert_eq!(fire_payments(&mut client, id, small), fires(replaced && retyped, small), "after undoing `{}`", step.description);
+    }
+    assert_eq!(amount_type(&mut client), old_type);
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.payments"), 100);
+}
+
+/// An integer column named by a trigger's `UPDATE OF` and by another's `WHEN`
+/// becomes bigint. Before the fix the plan's `ALTER TABLE ... ALTER COLUMN
+/// amount TYPE bigint` failed on PostgreSQL 15 with 0A000 ("cannot alter type
+/// of a column used in a trigger definition"), rolling the migration back; the
+/// test shows that refusal, then that the plan drops both triggers and creates
+/// them again around the type change in one step, so after it (and after each
+/// down step) each trigger exists once with its comment and fires once.
+#[test]
+fn a_column_named_by_triggers_changes_type_from_integer_to_bigint() {
+    retype_under_triggers(SqlType::Integer, SqlType::BigInt, "77", "5000000000", false, false);
+}
+
+/// The same for numeric(10,2) to numeric(12,2), a change PostgreSQL makes
+/// without rewriting the table but refuses all the same under the triggers.
+#[test]
+fn a_column_named_by_triggers_changes_type_from_numeric_10_2_to_numeric_12_2() {
+    retype_under_triggers(SqlType::Numeric(Some((10, Some(2)))), SqlType::Numeric(Some((12, Some(2)))), "77.50", "1234567890.12", false, false);
+}
+
+/// The same on a hash-partitioned table: dropping the parent's triggers drops
+/// their clones on the partitions, creating them clones them again, so each
+/// partition has each trigger once after the step and after its undo.
+#[test]
+fn a_column_named_by_triggers_of_a_partitioned_table_changes_type() {
+    retype_under_triggers(SqlType::Integer, SqlType::BigInt, "77", "5000000000", true, false);
+}
+
+/// `payments_on_amount` is replaced (new function adding 100, `UPDATE OF
+/// amount, note`) in the plan that changes the type of `amount`: the type
+/// change step creates it again in its new form, no step replaces it after
+/// (or recreates its old form), so it fires once, as the new version, from
+/// that step on; undone, the old version comes back.
+#[test]
+fn a_trigger_replaced_while_its_column_changes_type_fires_its_new_version_once() {
+    retype_under_triggers(SqlType::Integer, SqlType::BigInt, "77", "5000000000", false, true);
+}
+
 /// `ledger`, range-partitioned on `day`: January 2026 and the given months
 /// (name, from, to), a default partition, an identity key, a generated column,
 /// and a trigger that writes each row INSERT and DELETE to `ledger_log`; when

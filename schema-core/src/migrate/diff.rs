@@ -39,6 +39,12 @@ pub struct SchemaDiff {
     /// old names): a partition added next to it takes the default partition's
     /// rows of its bound first, which PostgreSQL would refuse to create otherwise.
     pub defaults: BTreeMap<QualifiedName, DefaultPartition>,
+    /// The triggers of each table of the target schema that has any (by its new
+    /// name): PostgreSQL refuses to change the type of a column a trigger names
+    /// in `UPDATE OF` or in its `WHEN` condition (0A000), so the plan drops the
+    /// triggers naming it and creates them again around the type change, in
+    /// the same transaction.
+    pub triggers: BTreeMap<QualifiedName, Vec<Trigger>>,
 }
 
 /// What moving rows out of a table's default partition needs to know.
@@ -669,7 +675,8 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
             Some((t.name.clone(), DefaultPartition { key: p.columns.clone(), referenced_by: referenced_by.into_iter().collect() }))
         })
         .collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults }
+    let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers }
 }
 
 /// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.

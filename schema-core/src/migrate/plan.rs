@@ -23,6 +23,14 @@
 //!   partitioned table a row trigger becoming a statement trigger is dropped
 //!   and created in one transaction instead (PostgreSQL 15 would leave the row
 //!   triggers it cloned on the partitions firing).
+//! - A column whose type changes while triggers name it in `UPDATE OF` or in
+//!   their `WHEN` condition (PostgreSQL refuses the type change then, 0A000)
+//!   has those triggers dropped just before and created again just after, with
+//!   their comments, in the same step (one transaction), so none is missing
+//!   outside it; a trigger whose definition changes in the plan takes its new
+//!   definition there instead of being replaced by a step of its own. (Views
+//!   reading the column are dropped and created again around it by steps of
+//!   their own in the same migration.)
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -428,6 +436,7 @@ struct Planner<'a> {
     new_tables: BTreeSet<QualifiedName>,
     /// Table -> (old column name -> new) of the declared column renames.
     column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    retriggers: Retriggers,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
     seq: u32,
@@ -527,6 +536,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
             }
         }
     }
+    let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
     let mut p = Planner {
         options,
         partitioned: &diff.partitioned,
@@ -534,6 +544,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         defaults: &diff.defaults,
         new_tables,
         column_renames,
+        retriggers,
         steps: Vec::new(),
         errors: Vec::new(),
         seq: 0,
@@ -548,6 +559,126 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     let mut steps = p.steps;
     steps.sort_by_key(|s| (s.phase, s.rank));
     Ok(Plan { steps })
+}
+
+/// The triggers that column type changes drop and create again.
+///
+/// PostgreSQL refuses `ALTER COLUMN ... TYPE` on a column that a trigger names
+/// in `UPDATE OF` or in its `WHEN` condition ("cannot alter type of a column
+/// used in a trigger definition", 0A000); a whole-row `OLD.*` does not count.
+/// So the step changing the type drops those triggers just before and creates
+/// them again just after, with their comments, in its one transaction: no
+/// moment outside it lacks them. On a partitioned table dropping the trigger
+/// drops the clones on the partitions, and creating it clones it again.
+///
+/// A trigger is dropped in the form it has when the step runs and created in
+/// the form it has after the plan: a trigger replaced in the same plan
+/// ([`Change::ReplaceTrigger`]) takes its new definition there, and its own
+/// replace step is left out, so it is never replaced twice nor recreated in
+/// its old form. Two exceptions keep their replace step and are created again
+/// as they are: a trigger replaced just after the column renames (its
+/// arguments name them, see [`Planner::replace_trigger`]), which has its new
+/// form by then, and one whose new function is created later in the plan
+/// (it depends on tables or views). A trigger the contract phase drops is
+/// created again as it is, and dropped then. When several columns of the
+/// table change type, the last step whose column the trigger names gives it
+/// its new form; the earlier ones create it again as it was.
+#[derive(Debug, Default)]
+struct Retriggers {
+    /// (table, column by its new name) -> the triggers around its type change:
+    /// (as dropped, as created), comments included.
+    around: BTreeMap<(QualifiedName, String), Vec<(Trigger, Trigger)>>,
+    /// (table, trigger) whose [`Change::ReplaceTrigger`] a type change makes.
+    absorbed: BTreeSet<(QualifiedName, String)>,
+}
+
+/// Whether a replaced trigger only changes arguments naming renamed columns
+/// (the audit trigger's key): replaced just after the renames.
+fn follows_column_renames(renames: Option<&BTreeMap<String, String>>, from: &Trigger, to: &Trigger) -> bool {
+    Trigger { arguments: to.arguments.clone(), comment: to.comment.clone(), ..from.clone() } == *to
+        && from.arguments.len() == to.arguments.len()
+        && from.arguments.iter().zip(&to.arguments).all(|(a, b)| a == b || renames.and_then(|r| r.get(a)) == Some(b))
+}
+
+/// Whether PostgreSQL records a dependency of `trigger` on `column`: it names
+/// it in `UPDATE OF`, or as a word of its `WHEN` condition (a function of the
+/// same name aside; a word that is not the column, `NEW.other.amount`, only
+/// costs a drop and create the step's ACCESS EXCLUSIVE lock already covers).
+fn trigger_names_column(trigger: &Trigger, column: &str) -> bool {
+    trigger.events.iter().any(|e| matches!(e, TriggerEvent::Update(cols) if cols.iter().any(|c| c == column)))
+        || trigger.when.as_deref().is_some_and(|w| crate::validate::sql::words(w).any(|word| !word.before_paren && word.is_identifier(column)))
+}
+
+/// See [`Retriggers`]; `triggers` are [`SchemaDiff::triggers`], `changes` are after the renames.
+fn retriggers(changes: &[Change], triggers: &BTreeMap<QualifiedName, Vec<Trigger>>, column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>) -> Retriggers {
+    let mut out = Retriggers::default();
+    let retyped: Vec<(&QualifiedName, &str)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, to, change: ColumnChange::Type, .. } => Some((table, to.name.as_str())),
+            _ => None,
+        })
+        .collect();
+    if retyped.is_empty() {
+        return out;
+    }
+    let late: BTreeSet<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateFunction(f) if !f.depends_on.is_empty() => Some(&f.name),
+            _ => None,
+        })
+        .collect();
+    let tables: BTreeSet<&QualifiedName> = retyped.iter().map(|(t, _)| *t).collect();
+    for table in tables {
+        let created = |name: &str| changes.iter().any(|c| matches!(c, Change::CreateTrigger { table: t, trigger } if t == table && trigger.name == name));
+        // Its comment before the plan (a changed one is set by a later comment step).
+        let comment = |t: &Trigger| {
+            changes
+                .iter()
+                .find_map(|c| match c {
+                    Change::SetComment { target: CommentTarget::Trigger(on, name), from, .. } if on == table && *name == t.name => Some(from.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| t.comment.clone())
+        };
+        // The triggers on the table when its columns change type: (as they
+        // are then, as they are after the step, absorbs a replace step).
+        let mut present: Vec<(Trigger, Trigger, bool)> = Vec::new();
+        for t in triggers.get(table).into_iter().flatten().filter(|t| !created(&t.name)) {
+            let replaced = changes.iter().find_map(|c| match c {
+                Change::ReplaceTrigger { table: on, from, to } if on == table && to.name == t.name => Some((from, to)),
+                _ => None,
+            });
+            let (before, after, absorbs) = match replaced {
+                Some((from, to)) if follows_column_renames(column_renames.get(table), from, to) => (to.clone(), to.clone(), false),
+                Some((from, to)) if late.contains(&to.function) => (from.clone(), from.clone(), false),
+                Some((from, to)) => (from.clone(), to.clone(), true),
+                None => (t.clone(), t.clone(), false),
+            };
+            let comment = comment(t);
+            present.push((Trigger { comment: comment.clone(), ..before }, Trigger { comment, ..after }, absorbs));
+        }
+        for c in changes {
+            if let Change::DropTrigger { table: on, trigger } = c {
+                if on == table && !created(&trigger.name) {
+                    present.push((trigger.clone(), trigger.clone(), false));
+                }
+            }
+        }
+        for (before, after, absorbs) in present {
+            let columns: Vec<&str> = retyped.iter().filter(|(t, c)| *t == table && trigger_names_column(&before, c)).map(|(_, c)| *c).collect();
+            let Some((last, earlier)) = columns.split_last() else { continue };
+            for c in earlier {
+                out.around.entry((table.clone(), (*c).to_owned())).or_default().push((before.clone(), before.clone()));
+            }
+            out.around.entry((table.clone(), (*last).to_owned())).or_default().push((before.clone(), after));
+            if absorbs {
+                out.absorbed.insert((table.clone(), before.name.clone()));
+            }
+        }
+    }
+    out
 }
 
 /// Names created again after a drop in the same diff: (kind, table, name).
@@ -1331,10 +1462,7 @@ impl Planner<'_> {
     /// trigger's key) runs just after the column renames instead, so it never
     /// passes a name that is gone.
     fn replace_trigger(&mut self, table: &QualifiedName, from: &Trigger, to: &Trigger) {
-        let renames = self.column_renames.get(table);
-        let follows_renames = Trigger { arguments: to.arguments.clone(), comment: to.comment.clone(), ..from.clone() } == *to
-            && from.arguments.len() == to.arguments.len()
-            && from.arguments.iter().zip(&to.arguments).all(|(a, b)| a == b || renames.and_then(|r| r.get(a)) == Some(b));
+        let follows_renames = follows_column_renames(self.column_renames.get(table), from, to);
         let recreate = self.partitioned(table) && from.for_each_row && !to.for_each_row;
         let description = format!("replace trigger {} on {table}", to.name);
         let mut b = if recreate {
@@ -1355,6 +1483,29 @@ impl Planner<'_> {
             b.step.rank = (rank::RENAME, b.step.rank.1 + 1_000_000);
         }
         self.push(b);
+    }
+
+    /// `ALTER TABLE ... ALTER COLUMN ... TYPE` wrapped in the drop and creation
+    /// of the triggers naming the column (see [`Retriggers`]): `up` and `down`
+    /// are the two `ALTER` statements, the triggers are dropped in the form
+    /// they have before and created in the form they have after, each with
+    /// its comment, and the other way round in the down step.
+    fn around_triggers(&self, table: &QualifiedName, column: &str, up: String, down: String) -> (Vec<String>, Vec<String>, Vec<&str>) {
+        let around = self.retriggers.around.get(&(table.clone(), column.to_owned())).map(Vec::as_slice).unwrap_or_default();
+        let wrap = |alter: String, drop: &dyn Fn(&(Trigger, Trigger)) -> &Trigger, create: &dyn Fn(&(Trigger, Trigger)) -> &Trigger| {
+            let mut v: Vec<String> = around.iter().map(|p| format!("DROP TRIGGER {} ON {table}", Ident(&drop(p).name))).collect();
+            v.push(alter);
+            for p in around {
+                let t = create(p);
+                v.push(sql::create_trigger(table, t));
+                if let Some(c) = &t.comment {
+                    v.push(sql::comment(&CommentTarget::Trigger(table.clone(), t.name.clone()), Some(c)));
+                }
+            }
+            v
+        };
+        let names = around.iter().map(|(_, after)| after.name.as_str()).collect();
+        (wrap(up, &|p| &p.0, &|p| &p.1), wrap(down, &|p| &p.1, &|p| &p.0), names)
     }
 
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
@@ -1644,6 +1795,8 @@ impl Planner<'_> {
                     format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(a), Ident(b))
                 });
             }
+            // Made by the step changing the type of a column it names.
+            Change::ReplaceTrigger { table, to, .. } if self.retriggers.absorbed.contains(&(table.clone(), to.name.clone())) => {}
             Change::ReplaceTrigger { table, from, to } => self.replace_trigger(table, from, to),
             Change::CreateIndex { table, index } => self.create_index(table, index),
             Change::DropIndex { table, index } => {
@@ -1785,7 +1938,9 @@ impl Planner<'_> {
                 let mut b = self
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_TRIGGER }, format!("drop trigger {} on {table}", trigger.name))
                     .sql([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
-                    .down([sql::create_trigger(table, trigger)])
+                    .down(std::iter::once(sql::create_trigger(table, trigger)).chain(
+                        trigger.comment.as_ref().map(|c| sql::comment(&CommentTarget::Trigger(table.clone(), trigger.name.clone()), Some(c))),
+                    ))
                     .lock(LockLevel::AccessExclusive);
                 if !is_replaced {
                     b = b.contract();
@@ -2016,11 +2171,12 @@ impl Planner<'_> {
                     return;
                 }
                 let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
-                let mut b = self
-                    .step(r, format!("change type of {table}.{} to {}", to.name, to.ty))
-                    .sql([alter(using(&to.ty.storage()))])
-                    .down([alter(using(&from.ty.storage()))])
-                    .lock(LockLevel::AccessExclusive);
+                let (up, down, triggers) = self.around_triggers(table, &to.name, alter(using(&to.ty.storage())), alter(using(&from.ty.storage())));
+                let mut description = format!("change type of {table}.{} to {}", to.name, to.ty);
+                if !triggers.is_empty() {
+                    let _ = write!(description, " around trigger{} {}", if triggers.len() == 1 { "" } else { "s" }, triggers.join(", "));
+                }
+                let mut b = self.step(r, description).sql(up).down(down).lock(LockLevel::AccessExclusive);
                 if rewrite {
                     b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
                 }
@@ -2779,6 +2935,244 @@ mod tests {
         let plan = plan_between(&events(row.clone()), &events(Trigger { events: vec![TriggerEvent::Insert, TriggerEvent::Delete], ..row }));
         assert_eq!(statements(&plan), ["CREATE OR REPLACE TRIGGER events_touch AFTER INSERT OR DELETE ON public.events FOR EACH ROW EXECUTE FUNCTION public.touch()"]);
         assert_eq!(plan.steps[0].lock, LockLevel::ShareRowExclusive);
+    }
+
+    /// `ledger (id, amount <amount>, note)` with `triggers`, the trigger
+    /// functions `touch` and `touch_more`, partitioned by hash if `partitioned`.
+    fn ledger(amount: SqlType, triggers: Vec<Trigger>, partitioned: bool) -> Schema {
+        let mut t = Table::new("ledger")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("amount", amount))
+            .column(Column::new("note", SqlType::Text).nullable())
+            .primary_key(["id"]);
+        if partitioned {
+            t = t.partition_by(Partitioning::hash(["id"], 2));
+        }
+        for trigger in triggers {
+            t = t.trigger(trigger);
+        }
+        let body = "\nBEGIN\n    RETURN NEW;\nEND\n";
+        build(Schema::builder().function(Function::trigger(QualifiedName::public("touch"), body)).function(Function::trigger(QualifiedName::public("touch_more"), body)).add_table(t))
+    }
+
+    /// `BEFORE UPDATE OF amount`, commented.
+    fn on_amount() -> Trigger {
+        Trigger::new("ledger_on_amount", TriggerTiming::Before, [TriggerEvent::Update(vec!["amount".into()])], QualifiedName::public("touch")).comment("Stamps amount changes")
+    }
+
+    /// `BEFORE UPDATE ... WHEN (OLD.amount IS DISTINCT FROM NEW.amount)`, commented.
+    fn when_amount() -> Trigger {
+        Trigger::new("ledger_when_amount", TriggerTiming::Before, [TriggerEvent::Update(vec![])], QualifiedName::public("touch"))
+            .when("OLD.amount IS DISTINCT FROM NEW.amount")
+            .comment("Counts amount changes")
+    }
+
+    const ON_AMOUNT: &str = "CREATE TRIGGER ledger_on_amount BEFORE UPDATE OF amount ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.touch()";
+    const WHEN_AMOUNT: &str =
+        "CREATE TRIGGER ledger_when_amount BEFORE UPDATE ON public.ledger FOR EACH ROW WHEN (OLD.amount IS DISTINCT FROM NEW.amount) EXECUTE FUNCTION public.touch()";
+
+    #[test]
+    fn a_type_change_drops_and_creates_again_the_triggers_naming_the_column_in_one_step() {
+        // Not named: another column's `UPDATE OF`, a whole-row `WHEN`, a bare
+        // `UPDATE` (PostgreSQL 15 changes the type under them), a string constant.
+        let others = || {
+            vec![
+                Trigger::new("ledger_on_note", TriggerTiming::Before, [TriggerEvent::Update(vec!["note".into()])], QualifiedName::public("touch")),
+                Trigger::new("ledger_any_change", TriggerTiming::Before, [TriggerEvent::Update(vec![])], QualifiedName::public("touch")).when("OLD.* IS DISTINCT FROM NEW.*"),
+                Trigger::new("ledger_every_update", TriggerTiming::Before, [TriggerEvent::Update(vec![])], QualifiedName::public("touch")),
+                Trigger::new("ledger_tagged", TriggerTiming::Before, [TriggerEvent::Update(vec![])], QualifiedName::public("touch")).when("NEW.note <> 'amount'"),
+            ]
+        };
+        let triggers = |mut v: Vec<Trigger>| {
+            v.extend(others());
+            v
+        };
+        let alter = |ty: &str| format!("ALTER TABLE public.ledger ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        let on_amount_comment = "COMMENT ON TRIGGER ledger_on_amount ON public.ledger IS 'Stamps amount changes'".to_owned();
+        let when_amount_comment = "COMMENT ON TRIGGER ledger_when_amount ON public.ledger IS 'Counts amount changes'".to_owned();
+        for (from, to, rewrite) in [(SqlType::Integer, SqlType::BigInt, true), (SqlType::Numeric(Some((10, Some(2)))), SqlType::Numeric(Some((12, Some(2)))), false)] {
+            let old = ledger(from.clone(), triggers(vec![on_amount(), when_amount()]), false);
+            let new = ledger(to.clone(), triggers(vec![on_amount(), when_amount()]), false);
+            let plan = plan_between(&old, &new);
+            assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+            let step = &plan.steps[0];
+            assert_eq!(step.description, format!("change type of public.ledger.amount to {to} around triggers ledger_on_amount, ledger_when_amount"));
+            let around = |ty: &SqlType| {
+                vec![
+                    "DROP TRIGGER ledger_on_amount ON public.ledger".to_owned(),
+                    "DROP TRIGGER ledger_when_amount ON public.ledger".to_owned(),
+                    alter(&ty.to_string()),
+                    ON_AMOUNT.to_owned(),
+                    on_amount_comment.clone(),
+                    WHEN_AMOUNT.to_owned(),
+                    when_amount_comment.clone(),
+                ]
+            };
+            assert_eq!(step.sql, around(&to));
+            assert_eq!(step.down.as_deref(), Some(&around(&from)[..]));
+            assert_eq!((step.phase, step.lock, step.transactional, step.down_transactional), (Phase::Expand, LockLevel::AccessExclusive, true, true));
+            let hazards: &[Hazard] = if rewrite { &[Hazard::TableRewrite, Hazard::LongLock] } else { &[] };
+            assert_eq!(step.hazards, hazards);
+
+            // Only the trigger naming the column, each alone.
+            for (trigger, create, comment) in [(on_amount(), ON_AMOUNT, &on_amount_comment), (when_amount(), WHEN_AMOUNT, &when_amount_comment)] {
+                let plan = plan_between(&ledger(from.clone(), triggers(vec![trigger.clone()]), false), &ledger(to.clone(), triggers(vec![trigger.clone()]), false));
+                let drop = format!("DROP TRIGGER {} ON public.ledger", trigger.name);
+                assert_eq!(statements(&plan), [drop.clone(), alter(&to.to_string()), create.to_owned(), comment.clone()]);
+                assert_eq!(plan.steps[0].down.as_deref(), Some(&[drop, alter(&from.to_string()), create.to_owned(), comment.clone()][..]));
+            }
+            // None named: the type change alone, as before.
+            let plan = plan_between(&ledger(from.clone(), others(), false), &ledger(to.clone(), others(), false));
+            assert_eq!(statements(&plan), [alter(&to.to_string())]);
+            assert_eq!(plan.steps[0].description, format!("change type of public.ledger.amount to {to}"));
+        }
+        // A quoted name in `WHEN` is the column too, a function of its name is not.
+        assert!(trigger_names_column(&when_amount().when(r#"OLD."amount" <> NEW."amount""#), "amount"));
+        assert!(!trigger_names_column(&when_amount().when("amount(NEW.note) > 0"), "amount"));
+        assert!(!trigger_names_column(&when_amount().when(r#"OLD."Amount" <> NEW."Amount""#), "amount"));
+    }
+
+    #[test]
+    fn a_trigger_replaced_with_the_type_of_its_column_takes_its_new_form_in_the_type_change_step() {
+        // `UPDATE OF amount` becomes `UPDATE OF amount, note` calling `touch_more`,
+        // with another comment; the WHEN trigger stays as it is.
+        let replaced = Trigger {
+            events: vec![TriggerEvent::Update(vec!["amount".into(), "note".into()])],
+            function: QualifiedName::public("touch_more"),
+            ..on_amount().comment("Stamps amount and note changes")
+        };
+        let old = ledger(SqlType::Integer, vec![on_amount(), when_amount()], false);
+        let new = ledger(SqlType::BigInt, vec![replaced, when_amount()], false);
+        let plan = plan_between(&old, &new);
+        let order: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        // No replace step: the type change made it, once.
+        assert_eq!(
+            order,
+            [(Phase::Expand, "change type of public.ledger.amount to bigint around triggers ledger_on_amount, ledger_when_amount"), (Phase::Expand, "set 1 comments")],
+            "{}",
+            plan.up_script()
+        );
+        let alter = |ty: &str| format!("ALTER TABLE public.ledger ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        let new_on_amount = "CREATE TRIGGER ledger_on_amount BEFORE UPDATE OF amount, note ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.touch_more()";
+        // Created again with the comment it has (the comment step then sets the new one).
+        let old_comment = "COMMENT ON TRIGGER ledger_on_amount ON public.ledger IS 'Stamps amount changes'";
+        let when_comment = "COMMENT ON TRIGGER ledger_when_amount ON public.ledger IS 'Counts amount changes'";
+        let drops = ["DROP TRIGGER ledger_on_amount ON public.ledger", "DROP TRIGGER ledger_when_amount ON public.ledger"];
+        let step = &plan.steps[0];
+        assert_eq!(step.sql, [drops[0], drops[1], &alter("bigint"), new_on_amount, old_comment, WHEN_AMOUNT, when_comment]);
+        // Undone into its old form.
+        assert_eq!(step.down.as_deref().unwrap(), [drops[0], drops[1], &alter("integer"), ON_AMOUNT, old_comment, WHEN_AMOUNT, when_comment]);
+        assert_eq!(step.lock, LockLevel::AccessExclusive);
+        assert_eq!(plan.steps[1].sql, ["COMMENT ON TRIGGER ledger_on_amount ON public.ledger IS 'Stamps amount and note changes'"]);
+        assert_eq!(plan.steps[1].down.as_deref().unwrap(), [old_comment]);
+
+        // A trigger replaced without naming the column before keeps its replace step.
+        let old = ledger(SqlType::Integer, vec![Trigger { events: vec![TriggerEvent::Update(vec!["note".into()])], ..on_amount() }], false);
+        let plan = plan_between(&old, &ledger(SqlType::BigInt, vec![on_amount()], false));
+        let order: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(order, ["change type of public.ledger.amount to bigint", "replace trigger ledger_on_amount on public.ledger"]);
+    }
+
+    #[test]
+    fn a_trigger_whose_new_function_comes_later_is_created_again_as_it_was_then_replaced() {
+        // `touch_late` reads a view, so it is created after the column changes type.
+        let late = || Function::trigger(QualifiedName::public("touch_late"), "\nBEGIN\n    RETURN NEW;\nEND\n").depends_on(QualifiedName::public("ledger"));
+        let old = ledger(SqlType::Integer, vec![on_amount()], false);
+        let base = ledger(SqlType::BigInt, vec![], false);
+        let table = base.tables()[0].clone().trigger(Trigger { function: QualifiedName::public("touch_late"), ..on_amount() });
+        let new = build(Schema::builder().function(late()).function(base.functions()[0].clone()).function(base.functions()[1].clone()).add_table(table));
+        let plan = plan_between(&old, &new);
+        let order: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(
+            order,
+            ["change type of public.ledger.amount to bigint around trigger ledger_on_amount", "create function public.touch_late", "replace trigger ledger_on_amount on public.ledger"],
+            "{}",
+            plan.up_script()
+        );
+        let comment = "COMMENT ON TRIGGER ledger_on_amount ON public.ledger IS 'Stamps amount changes'";
+        let drop = "DROP TRIGGER ledger_on_amount ON public.ledger";
+        let alter = "ALTER TABLE public.ledger ALTER COLUMN amount TYPE bigint USING amount::bigint";
+        assert_eq!(plan.steps[0].sql, [drop, alter, ON_AMOUNT, comment]);
+        assert_eq!(
+            plan.steps[2].sql,
+            ["CREATE OR REPLACE TRIGGER ledger_on_amount BEFORE UPDATE OF amount ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.touch_late()"]
+        );
+    }
+
+    #[test]
+    fn a_trigger_on_a_partitioned_table_and_one_dropped_after_the_deploy_are_created_again_around_the_type_change() {
+        // Dropping the trigger of the partitioned table drops its clones on the
+        // partitions, creating it clones it again. Its row trigger becoming a
+        // statement trigger is made there too (no drop and create step of its own).
+        let statement = Trigger { events: vec![TriggerEvent::Update(vec!["amount".into()])], ..on_amount() }.for_each_statement();
+        let plan = plan_between(&ledger(SqlType::Integer, vec![on_amount(), when_amount()], true), &ledger(SqlType::BigInt, vec![statement], true));
+        let order: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        assert_eq!(
+            order,
+            [
+                (Phase::Expand, "change type of public.ledger.amount to bigint around triggers ledger_on_amount, ledger_when_amount"),
+                (Phase::Contract, "drop trigger ledger_when_amount on public.ledger"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let on_comment = "COMMENT ON TRIGGER ledger_on_amount ON public.ledger IS 'Stamps amount changes'";
+        let when_comment = "COMMENT ON TRIGGER ledger_when_amount ON public.ledger IS 'Counts amount changes'";
+        let drops = ["DROP TRIGGER ledger_on_amount ON public.ledger", "DROP TRIGGER ledger_when_amount ON public.ledger"];
+        let alter = |ty: &str| format!("ALTER TABLE public.ledger ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        let as_statement = "CREATE TRIGGER ledger_on_amount BEFORE UPDATE OF amount ON public.ledger FOR EACH STATEMENT EXECUTE FUNCTION public.touch()";
+        assert_eq!(plan.steps[0].sql, [drops[0], drops[1], &alter("bigint"), as_statement, on_comment, WHEN_AMOUNT, when_comment]);
+        assert_eq!(plan.steps[0].down.as_deref().unwrap(), [drops[0], drops[1], &alter("integer"), ON_AMOUNT, on_comment, WHEN_AMOUNT, when_comment]);
+        assert_eq!(plan.steps[0].lock, LockLevel::AccessExclusive);
+        // The dropped one goes after the deploy, and comes back with its comment.
+        assert_eq!(plan.steps[1].sql, ["DROP TRIGGER IF EXISTS ledger_when_amount ON public.ledger"]);
+        assert_eq!(plan.steps[1].down.as_deref().unwrap(), [WHEN_AMOUNT, when_comment]);
+    }
+
+    #[test]
+    fn several_columns_of_a_trigger_changing_type_give_it_its_new_form_in_the_last_step() {
+        let both = |function: &str| {
+            Trigger::new("ledger_on_both", TriggerTiming::Before, [TriggerEvent::Update(vec!["amount".into(), "note".into()])], QualifiedName::public(function))
+        };
+        let table = |amount: SqlType, note: SqlType, trigger: Trigger| {
+            let mut s = ledger(amount, vec![trigger], false);
+            let mut t = s.tables()[0].clone();
+            t.columns.iter_mut().find(|c| c.name == "note").unwrap().ty = note;
+            s = build(Schema::builder().function(s.functions()[0].clone()).function(s.functions()[1].clone()).add_table(t));
+            s
+        };
+        let old = table(SqlType::Integer, SqlType::Varchar(Some(20)), both("touch"));
+        let new = table(SqlType::BigInt, SqlType::Text, both("touch_more"));
+        let plan = plan_between(&old, &new);
+        let create = |f: &str| format!("CREATE TRIGGER ledger_on_both BEFORE UPDATE OF amount, note ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.{f}()");
+        let drop = "DROP TRIGGER ledger_on_both ON public.ledger".to_owned();
+        let alter = |c: &str, ty: &str| format!("ALTER TABLE public.ledger ALTER COLUMN {c} TYPE {ty} USING {c}::{ty}");
+        let sql: Vec<&[String]> = plan.steps.iter().map(|s| &s.sql[..]).collect();
+        assert_eq!(
+            sql,
+            [&[drop.clone(), alter("amount", "bigint"), create("touch")][..], &[drop.clone(), alter("note", "text"), create("touch_more")][..]],
+            "{}",
+            plan.up_script()
+        );
+        let down: Vec<&[String]> = plan.steps.iter().map(|s| s.down.as_deref().unwrap()).collect();
+        assert_eq!(down, [&[drop.clone(), alter("amount", "integer"), create("touch")][..], &[drop, alter("note", "varchar(20)"), create("touch")][..]]);
+    }
+
+    #[test]
+    fn a_dropped_trigger_comes_back_with_its_comment() {
+        let untouched = || build(Schema::builder().add_table(Table::new("posts").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", SqlType::Text)).primary_key(["id"])));
+        let create = "CREATE TRIGGER posts_touch BEFORE UPDATE ON public.posts FOR EACH ROW EXECUTE FUNCTION public.touch()";
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let plan = plan(&diff(&touched(touch([TriggerEvent::Update(vec![])]), &["touch"], None), &untouched()), &options).unwrap();
+        let step = plan.steps.iter().find(|s| s.description == "drop trigger posts_touch on public.posts").unwrap();
+        assert_eq!((step.phase, step.lock, &step.sql[..]), (Phase::Contract, LockLevel::AccessExclusive, &["DROP TRIGGER IF EXISTS posts_touch ON public.posts".to_owned()][..]));
+        assert_eq!(step.down.as_deref().unwrap(), [create, "COMMENT ON TRIGGER posts_touch ON public.posts IS 'Keeps posts current'"]);
+        // Before the function it calls is dropped, and so created again after it.
+        assert!(position(&plan, "drop trigger posts_touch on public.posts") < position(&plan, "drop function public.touch"));
+        // Without a comment, none.
+        let bare = Trigger { comment: None, ..touch([TriggerEvent::Update(vec![])]) };
+        let plan = super::plan(&diff(&touched(bare, &["touch"], None), &untouched()), &options).unwrap();
+        assert_eq!(plan.steps.iter().find(|s| s.description.starts_with("drop trigger")).unwrap().down.as_deref().unwrap(), [create]);
     }
 
     #[test]
