@@ -1674,6 +1674,102 @@ fn a_partition_added_next_to_a_default_holding_its_rows_takes_them() {
     assert_eq!(partitions_of(&mut client, "ledger"), ["ledger_2026_01", "ledger_2026_02", "ledger_default"]);
 }
 
+/// (relation, trigger, pg_trigger.tgenabled) of the user triggers of `ledger`'s
+/// partitions: 'O' enabled, 'A' ALWAYS, 'R' REPLICA, 'D' disabled.
+fn ledger_trigger_modes(client: &mut Client) -> Vec<(String, String, String)> {
+    let sql = "SELECT c.relname::text, t.tgname::text, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+               WHERE c.relnamespace = 'public'::regnamespace AND c.relname LIKE 'ledger\\_%' AND c.relname <> 'ledger_log' AND NOT t.tgisinternal ORDER BY 1, 2";
+    client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+}
+
+/// The `ledger_log` rows written since it was last emptied, as `trigger op`
+/// (what `log_named` writes), sorted.
+fn ledger_log_by_trigger(client: &mut Client) -> Vec<String> {
+    let sql = "SELECT op FROM public.ledger_log ORDER BY op";
+    client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get(0)).collect()
+}
+
+/// An operator's choice of trigger modes survives a partition taken from the
+/// default partition and its undo: each user trigger that would fire is off
+/// while rows move and gets back exactly its mode (`pg_trigger.tgenabled`), not
+/// the plain `ENABLE` that `ENABLE TRIGGER USER` would give them all. The
+/// parent's trigger `ledger_logged`, made ALWAYS (so each partition's clone is,
+/// and the new partition's clone too), stays ALWAYS; `"Plain Logged"`, of the
+/// parent too, stays enabled; the default partition's own REPLICA trigger stays
+/// REPLICA and its disabled one disabled. No trigger fires for the rows that
+/// move (either way, the undo run with `session_replication_role = replica`,
+/// where the REPLICA and ALWAYS ones would fire), and each fires afterwards as
+/// its mode says.
+#[test]
+fn a_partition_taken_from_a_default_keeps_each_trigger_in_its_mode() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (ledger(&[], false), ledger(&[("ledger_2026_02", "2026-02-01", "2026-03-01")], false));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.ledger (day, amount) SELECT '2026-02-01'::date + i % 28, i FROM generate_series(1, 6) i;
+             INSERT INTO public.ledger (day, amount) VALUES ('2026-01-05', 7), ('2031-01-01', 8);",
+        )
+        .unwrap();
+    // Planned first: the triggers added below are the operator's, not the declaration's.
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    client
+        .batch_execute(
+            "CREATE FUNCTION public.log_named() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 INSERT INTO public.ledger_log (op, entry) VALUES (TG_NAME || ' ' || TG_OP, CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END);
+                 RETURN NULL;
+             END $$;
+             ALTER TABLE public.ledger ENABLE ALWAYS TRIGGER ledger_logged;
+             CREATE TRIGGER \"Plain Logged\" AFTER INSERT OR DELETE ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             CREATE TRIGGER replica_logged AFTER INSERT OR DELETE ON public.ledger_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             ALTER TABLE public.ledger_default ENABLE REPLICA TRIGGER replica_logged;
+             CREATE TRIGGER off_logged AFTER INSERT OR DELETE ON public.ledger_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             ALTER TABLE public.ledger_default DISABLE TRIGGER off_logged;
+             TRUNCATE public.ledger_log;",
+        )
+        .unwrap();
+    let t = |rel: &str, name: &str, mode: &str| (rel.to_owned(), name.to_owned(), mode.to_owned());
+    let modes_before = vec![
+        t("ledger_2026_01", "Plain Logged", "O"),
+        t("ledger_2026_01", "ledger_logged", "A"),
+        t("ledger_default", "Plain Logged", "O"),
+        t("ledger_default", "ledger_logged", "A"),
+        t("ledger_default", "off_logged", "D"),
+        t("ledger_default", "replica_logged", "R"),
+    ];
+    assert_eq!(ledger_trigger_modes(&mut client), modes_before, "the operator's modes, the clones of the parent's triggers included");
+
+    let migrations = plan.migrations(1, "february");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_2026_02".into(), 6), ("ledger_default".into(), 1)]);
+    assert_eq!(ledger_log_by_trigger(&mut client), Vec::<String>::new(), "no trigger fired for the move");
+    let mut modes_after = modes_before.clone();
+    // The new partition's clones take the parent's modes (PostgreSQL's cloning), and keep them.
+    modes_after.insert(2, t("ledger_2026_02", "Plain Logged", "O"));
+    modes_after.insert(3, t("ledger_2026_02", "ledger_logged", "A"));
+    assert_eq!(ledger_trigger_modes(&mut client), modes_after, "each trigger in the mode it had");
+
+    // They fire again, as their modes say: in a normal session the enabled and
+    // ALWAYS ones; as a replica the ALWAYS and REPLICA ones; the disabled one never.
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2026-02-20', 9), ('2032-01-01', 10)").unwrap();
+    assert_eq!(ledger_log_by_trigger(&mut client), ["INSERT", "INSERT", "Plain Logged INSERT", "Plain Logged INSERT"]);
+    client.batch_execute("TRUNCATE public.ledger_log; SET session_replication_role = replica").unwrap();
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2026-02-21', 11), ('2033-01-01', 12)").unwrap();
+    assert_eq!(ledger_log_by_trigger(&mut client), ["INSERT", "INSERT", "replica_logged INSERT"]);
+    client.batch_execute("TRUNCATE public.ledger_log").unwrap();
+
+    // Undone as a replica (where the REPLICA trigger would fire and the enabled
+    // ones would not): the rows go back, nothing fires, every mode is as it was.
+    undo(&mut client, &migrations);
+    client.batch_execute("RESET session_replication_role").unwrap();
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 11)]);
+    assert_eq!(ledger_log_by_trigger(&mut client), Vec::<String>::new(), "no trigger fired for the undo");
+    assert_eq!(ledger_trigger_modes(&mut client), modes_before);
+}
+
 /// Foreign keys that reference a table with a default partition: moving a row
 /// out of the default partition deletes it there, which fires their ON DELETE
 /// action even with user triggers off (here CASCADE deletes the note). So the
