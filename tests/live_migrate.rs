@@ -1770,6 +1770,134 @@ fn a_partition_taken_from_a_default_keeps_each_trigger_in_its_mode() {
     assert_eq!(ledger_trigger_modes(&mut client), modes_before);
 }
 
+/// A role name unique to this run (roles are cluster-wide), dropped (best
+/// effort) with this value: declare it before the test's databases, which must
+/// be gone before the role can be.
+struct TestRole(String);
+
+impl TestRole {
+    fn new(base: &str) -> Self {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        TestRole(format!("pga_{base}_{}_{nanos:x}", std::process::id()))
+    }
+}
+
+impl Drop for TestRole {
+    fn drop(&mut self) {
+        let Some(url) = support::pg::server_url() else { return };
+        if let Ok(mut c) = Client::connect(&url, NoTls) {
+            let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS {}", support::pg::q(&self.0)));
+        }
+    }
+}
+
+/// `vault`, range-partitioned on `day`: January 2026 and the given months, a
+/// default partition, and forced row-level security with one policy (so every
+/// partition has it enabled and forced, with no policy); `owner` is declared
+/// (the database holds it once it owns the table).
+fn vault(owner: &str, months: &[(&str, &str, &str)]) -> Schema {
+    let mut p = Partitioning::range(["day"]);
+    for (name, from, to) in [("vault_2026_01", "2026-01-01", "2026-02-01")].iter().chain(months) {
+        p = p.partition(Partition::new(*name, PartitionBound::Range { from: vec![format!("'{from}'")], to: vec![format!("'{to}'")] }));
+    }
+    build(
+        Schema::builder().role(Role::group(owner)).add_table(
+            Table::new("vault")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("day", SqlType::Date))
+                .primary_key(["id", "day"])
+                .partition_by(p.with_default())
+                .row_level_security(true)
+                .policy(Policy::new("everyone").using("true")),
+        ),
+    )
+}
+
+/// A partition taken from the default partition of a table with forced
+/// row-level security, and its undo, both run by the table's non-superuser
+/// owner (a superuser bypasses row-level security, so only the owner shows
+/// this). The default partition is forced with no policy: it hides every row
+/// from its owner. Without lifting FORCE, the step's look for rows to move finds
+/// none, and PostgreSQL refuses the new partition (23514: its check of the
+/// default partition is no query that row-level security filters). The step's
+/// own down, run while the detached partition is still forced, would read its
+/// rows as none and drop them with it without lifting FORCE there; without
+/// lifting it on the default partition, putting them back is refused (42501).
+/// With the lifting, every row moves both ways and FORCE is on again.
+#[test]
+fn a_partition_taken_from_a_forced_default_by_its_owner_takes_its_rows() {
+    let owner = TestRole::new("vault_owner");
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let o = support::pg::q(&owner.0);
+    client
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {o} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+             GRANT CREATE, USAGE ON SCHEMA public TO {o};"
+        ))
+        .unwrap();
+    let (before, after) = (vault(&owner.0, &[]), vault(&owner.0, &[("vault_2026_02", "2026-02-01", "2026-03-01")]));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(&format!("ALTER TABLE public.vault OWNER TO {o}; ALTER TABLE public.vault_2026_01 OWNER TO {o}; ALTER TABLE public.vault_default OWNER TO {o};"))
+        .unwrap();
+    // Written by the superuser, who bypasses row-level security.
+    client.batch_execute("INSERT INTO public.vault VALUES (1, '2026-02-03'), (2, '2026-02-28'), (3, '2026-01-15'), (4, '1990-06-01')").unwrap();
+    let forced = |client: &mut Client| -> Vec<(String, bool, bool)> {
+        let sql = "SELECT relname::text, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname LIKE 'vault%' AND relkind IN ('r', 'p') ORDER BY 1";
+        client.query(sql, &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+    };
+    let all_forced = |names: &[&str]| names.iter().map(|n| (n.to_string(), true, true)).collect::<Vec<_>>();
+    assert_eq!(forced(&mut client), all_forced(&["vault", "vault_2026_01", "vault_default"]));
+
+    // Planned without the owner's CREATE on public (no privilege the graph holds),
+    // which the step needs again for its partition.
+    client.batch_execute(&format!("REVOKE CREATE ON SCHEMA public FROM {o}")).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let step = plan.steps.iter().find(|s| s.description == "add partition vault_2026_02 of public.vault").unwrap_or_else(|| panic!("{}", plan.up_script()));
+    client.batch_execute(&format!("GRANT CREATE ON SCHEMA public TO {o}; SET ROLE {o}")).unwrap();
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.vault_default"), 0, "FORCE and no policy: the owner sees none of its 3 rows");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.vault"), 4, "through the parent, its policy shows them");
+
+    // Without lifting FORCE on the default partition: nothing to move, seen from the owner, and 23514.
+    let lifting = "ALTER TABLE public.vault_default NO FORCE ROW LEVEL SECURITY;";
+    let up = step.script();
+    assert_eq!(up.matches(lifting).count(), 1, "{up}");
+    let mut tx = client.transaction().unwrap();
+    support::pg::expect_sqlstate(tx.batch_execute(&up.replace(lifting, "NULL;")), "23514", "the step without lifting FORCE");
+    tx.rollback().unwrap();
+
+    let migrations = plan.migrations(1, "february");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    client.batch_execute("RESET ROLE").unwrap();
+    assert_eq!(rows_by_partition(&mut client, "vault"), [("vault_2026_01".into(), 1), ("vault_2026_02".into(), 2), ("vault_default".into(), 1)]);
+    assert_eq!(forced(&mut client), all_forced(&["vault", "vault_2026_01", "vault_2026_02", "vault_default"]), "FORCE is back on the default partition");
+
+    // The undo, as the owner: first what each lifting of FORCE spares the step's
+    // own down (rolled back). In the whole plan's undo the partition's
+    // row-level security step is undone first, which lifts its FORCE already;
+    // the step's lifting covers a partition still forced when its down runs,
+    // as here, run alone.
+    let down = step.down.as_ref().unwrap_or_else(|| panic!("{:?}", plan.down_script())).join(";\n");
+    let (lift_part, lift_default) = ("    ALTER TABLE public.vault_2026_02 NO FORCE ROW LEVEL SECURITY;\n", "        ALTER TABLE public.vault_default NO FORCE ROW LEVEL SECURITY;\n");
+    assert!(down.contains(lift_part) && down.contains(lift_default), "{down}");
+    client.batch_execute(&format!("SET ROLE {o}")).unwrap();
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&down.replace(lift_part, "")).unwrap();
+    let left: i64 = tx.query_one("SELECT count(*) FROM public.vault", &[]).unwrap().get(0);
+    assert_eq!(left, 2, "the forced partition read as empty: its 2 rows dropped with it");
+    tx.rollback().unwrap();
+    let mut tx = client.transaction().unwrap();
+    support::pg::expect_sqlstate(tx.batch_execute(&down.replace(lift_default, "")), "42501", "putting rows back into the forced default partition");
+    tx.rollback().unwrap();
+
+    undo(&mut client, &migrations);
+    client.batch_execute("RESET ROLE").unwrap();
+    assert_eq!(rows_by_partition(&mut client, "vault"), [("vault_2026_01".into(), 1), ("vault_default".into(), 3)]);
+    assert_eq!(forced(&mut client), all_forced(&["vault", "vault_2026_01", "vault_default"]));
+}
+
 /// Foreign keys that reference a table with a default partition: moving a row
 /// out of the default partition deletes it there, which fires their ON DELETE
 /// action even with user triggers off (here CASCADE deletes the note). So the
