@@ -1071,6 +1071,185 @@ fn ensure_partitions_moves_rows_out_of_the_default_partition() {
     assert_eq!(moved, expected, "the row moved out of the default partition");
 }
 
+/// (relation, trigger, pg_trigger.tgenabled) of the user triggers of `logs`'s
+/// partitions: 'O' enabled, 'A' ALWAYS, 'R' REPLICA, 'D' disabled.
+fn logs_trigger_modes(c: &mut Client) -> Vec<(String, String, String)> {
+    let sql = "SELECT c.relname::text, t.tgname::text, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+               WHERE c.relnamespace = 'public'::regnamespace AND c.relname LIKE 'logs\\_%' AND NOT t.tgisinternal ORDER BY 1, 2";
+    c.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e))).iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+}
+
+/// `ensure_partitions` moves rows out of the default partition with the user
+/// triggers that would fire off, and gives each back exactly its mode
+/// (`pg_trigger.tgenabled`), not the plain `ENABLE` of `ENABLE TRIGGER USER`:
+/// the parent's declared trigger, made ALWAYS (so are its clones on every
+/// partition, the new ones included), stays ALWAYS; `"Plain Logged"`, of the
+/// parent too, stays enabled; the default partition's own REPLICA trigger stays
+/// REPLICA and its disabled one disabled. No trigger fires for the rows that
+/// move (nor in a second run as a replica, where the REPLICA and ALWAYS ones
+/// would fire), and each fires afterwards as its mode says.
+#[test]
+fn ensure_partitions_keeps_each_trigger_in_its_mode() {
+    let Some(db) = pg::test_db() else { return };
+    let mut c = db.client();
+    let this_month = today(&mut c).truncate(Period::Month);
+    let m = |d: CivilDate| format!("logs_{}", d.suffix(Period::Month));
+    let (plus1, plus2) = (this_month.next(Period::Month), this_month.next(Period::Month).next(Period::Month));
+    let plus3 = plus2.next(Period::Month);
+    let schema = build(
+        Schema::builder()
+            .function(Function::trigger(
+                public("log_named"),
+                "\nBEGIN\n    INSERT INTO public.trail (what) VALUES (TG_NAME || ' ' || TG_OP);\n    RETURN NULL;\nEND\n",
+            ))
+            .add_table(Table::new("trail").column(bigint("id").identity(Identity::Always)).column(text("what")).primary_key(["id"]))
+            .add_table(
+                Table::new("logs")
+                    .column(bigint("id"))
+                    .column(Column::new("at", SqlType::Timestamptz))
+                    .primary_key(["id", "at"])
+                    .partition_by(Partitioning::range(["at"]).monthly(this_month, 1).ahead(1).with_default())
+                    .trigger(Trigger::new("logs_logged", TriggerTiming::After, [TriggerEvent::Insert, TriggerEvent::Delete], public("log_named"))),
+            ),
+    );
+    apply(&db, &schema);
+    let at = |d: CivilDate| format!("'{d} 12:00:00+00'");
+    batch(
+        &mut c,
+        &format!(
+            "INSERT INTO logs VALUES (1, {}), (2, {}), (3, {}), (4, '1990-01-02 00:00:00+00');
+             ALTER TABLE public.logs ENABLE ALWAYS TRIGGER logs_logged;
+             CREATE TRIGGER \"Plain Logged\" AFTER INSERT OR DELETE ON public.logs FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             CREATE TRIGGER replica_logged AFTER INSERT OR DELETE ON public.logs_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             ALTER TABLE public.logs_default ENABLE REPLICA TRIGGER replica_logged;
+             CREATE TRIGGER off_logged AFTER INSERT OR DELETE ON public.logs_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             ALTER TABLE public.logs_default DISABLE TRIGGER off_logged;
+             TRUNCATE trail;",
+            at(plus1),
+            at(plus2),
+            at(plus2)
+        ),
+    );
+    let t = |rel: &str, name: &str, mode: &str| (rel.to_owned(), name.to_owned(), mode.to_owned());
+    let clones = |rel: &str| vec![t(rel, "Plain Logged", "O"), t(rel, "logs_logged", "A")];
+    let own = vec![t("logs_default", "off_logged", "D"), t("logs_default", "replica_logged", "R")];
+    let expected = |partitions: &[CivilDate]| {
+        let mut v: Vec<(String, String, String)> = partitions.iter().flat_map(|d| clones(&m(*d))).collect();
+        v.extend(clones("logs_default"));
+        v.extend(own.iter().cloned());
+        v.sort();
+        v
+    };
+    assert_eq!(logs_trigger_modes(&mut c), expected(&[this_month]), "the operator's modes, the clones of the parent's triggers included");
+
+    let made: i32 = one(&mut c, "SELECT public.ensure_partitions('logs', 'month', 3)");
+    assert_eq!(made, 2);
+    let homes: Vec<String> = col(&mut c, "SELECT tableoid::regclass::text FROM logs ORDER BY id");
+    assert_eq!(homes, [m(plus1), m(plus2), m(plus2), "logs_default".to_owned()], "the rows moved out of the default partition");
+    let trail: Vec<String> = col(&mut c, "SELECT what FROM trail ORDER BY what");
+    assert_eq!(trail, Vec::<String>::new(), "no trigger fired for the move");
+    assert_eq!(logs_trigger_modes(&mut c), expected(&[this_month, plus1, plus2]), "each trigger in the mode it had (new partitions: the parent's)");
+
+    // They fire again as their modes say: in a normal session the enabled and
+    // ALWAYS ones; as a replica the ALWAYS and REPLICA ones; the disabled one never.
+    batch(&mut c, &format!("INSERT INTO logs VALUES (5, {}), (6, '1991-01-01 00:00:00+00')", at(plus1)));
+    let trail: Vec<String> = col(&mut c, "SELECT what FROM trail ORDER BY what");
+    assert_eq!(trail, ["Plain Logged INSERT", "Plain Logged INSERT", "logs_logged INSERT", "logs_logged INSERT"]);
+    batch(&mut c, &format!("TRUNCATE trail; INSERT INTO logs VALUES (7, {}); TRUNCATE trail; SET session_replication_role = replica", at(plus3)));
+    batch(&mut c, "INSERT INTO logs VALUES (8, '1992-01-01 00:00:00+00')");
+    let trail: Vec<String> = col(&mut c, "SELECT what FROM trail ORDER BY what");
+    assert_eq!(trail, ["logs_logged INSERT", "replica_logged INSERT"]);
+
+    // A run as a replica (month +3's row waits in the default partition): the
+    // ALWAYS and REPLICA triggers, which would fire, are off for the move, and
+    // every mode is as it was.
+    batch(&mut c, "TRUNCATE trail");
+    let made: i32 = one(&mut c, "SELECT public.ensure_partitions('logs', 'month', 4)");
+    batch(&mut c, "RESET session_replication_role");
+    assert_eq!(made, 1);
+    let home: String = one(&mut c, "SELECT tableoid::regclass::text FROM logs WHERE id = 7");
+    assert_eq!(home, m(plus3));
+    let trail: Vec<String> = col(&mut c, "SELECT what FROM trail ORDER BY what");
+    assert_eq!(trail, Vec::<String>::new(), "no trigger fired for the move as a replica");
+    assert_eq!(logs_trigger_modes(&mut c), expected(&[this_month, plus1, plus2, plus3]));
+}
+
+/// `ensure_partitions` run by the non-superuser owner of a table with forced
+/// row-level security moves the rows of a new period out of the default
+/// partition. The default partition, like every partition of such a table, has
+/// row-level security enabled and forced and no policy: it hides every row from
+/// its owner (a superuser would bypass it, which is why only a test as the
+/// owner shows this). So the function lifts FORCE on it while rows move, in the
+/// same transaction: a copy of the function without that lifting, run by the
+/// same owner, sees no row to move, and PostgreSQL then refuses the new
+/// partition (23514), its check of the default partition's rows being no query
+/// that row-level security filters.
+#[test]
+fn ensure_partitions_run_by_the_owner_moves_rows_out_of_a_forced_default_partition() {
+    let mut roles = Roles::new();
+    let owner = roles.make("vault_owner");
+    let Some(db) = pg::test_db() else { return };
+    create_owner(&db, &owner);
+    let mut c = db.client();
+    let this_month = today(&mut c).truncate(Period::Month);
+    let (plus1, plus2) = (this_month.next(Period::Month), this_month.next(Period::Month).next(Period::Month));
+    let m = |d: CivilDate| format!("vault_{}", d.suffix(Period::Month));
+    let schema = build(
+        Schema::builder().add_table(
+            Table::new("vault")
+                .column(bigint("id"))
+                .column(Column::new("at", SqlType::Timestamptz))
+                .primary_key(["id", "at"])
+                .partition_by(Partitioning::range(["at"]).monthly(this_month, 1).ahead(1).with_default())
+                .row_level_security(true)
+                .policy(Policy::new("everyone").using("true")),
+        ),
+    );
+    apply_as(&db, &owner, &schema);
+    let at = |d: CivilDate| format!("'{d} 12:00:00+00'");
+    // Written by the superuser, who bypasses row-level security.
+    batch(&mut c, &format!("INSERT INTO vault VALUES (1, {}), (2, {}), (3, {}), (4, '1990-01-02 00:00:00+00')", at(plus1), at(plus1), at(plus2)));
+    let forced: Vec<bool> = col(&mut c, "SELECT relforcerowsecurity FROM pg_class WHERE oid IN ('vault'::regclass, 'vault_default'::regclass) ORDER BY relname");
+    assert_eq!(forced, [true, true]);
+
+    batch(&mut c, &format!("SET ROLE {}", q(&owner)));
+    let seen: i64 = one(&mut c, "SELECT count(*) FROM public.vault_default");
+    assert_eq!(seen, 0, "FORCE and no policy: the owner sees none of the default partition's 4 rows");
+    let through_parent: i64 = one(&mut c, "SELECT count(*) FROM vault");
+    assert_eq!(through_parent, 4, "through the parent, its policy lets the owner see them");
+
+    // Without lifting FORCE: nothing moves and the new partition is refused.
+    batch(&mut c, "RESET ROLE");
+    let definition: String = one(&mut c, "SELECT pg_get_functiondef('public.ensure_partitions(regclass, text, integer)'::regprocedure)");
+    let lifting = "EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', default_part);";
+    assert_eq!(definition.matches(lifting).count(), 1, "{definition}");
+    let unlifted = definition.replace(lifting, "NULL;").replace("FUNCTION public.ensure_partitions(", "FUNCTION public.ensure_partitions_unlifted(");
+    batch(&mut c, &format!("{unlifted};\nGRANT EXECUTE ON FUNCTION public.ensure_partitions_unlifted(regclass, text, integer) TO {}", q(&owner)));
+    let mut tx = c.transaction().unwrap();
+    tx.batch_execute(&format!("SET LOCAL ROLE {}", q(&owner))).unwrap();
+    expect_sqlstate(tx.query_one("SELECT public.ensure_partitions_unlifted('vault', 'month', 3)", &[]), "23514", "ensure_partitions without lifting FORCE");
+    tx.rollback().unwrap();
+
+    batch(&mut c, &format!("SET ROLE {}", q(&owner)));
+    let made: i32 = one(&mut c, "SELECT public.ensure_partitions('vault', 'month', 3)");
+    assert_eq!(made, 2);
+    batch(&mut c, "RESET ROLE");
+    let homes: Vec<String> = col(&mut c, "SELECT tableoid::regclass::text FROM vault ORDER BY id");
+    assert_eq!(homes, [m(plus1), m(plus1), m(plus2), "vault_default".to_owned()], "the rows moved, none lost");
+    let flags: Vec<(String, bool, bool)> = c
+        .query(
+            "SELECT relname::text, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname LIKE 'vault\\_%' AND relkind = 'r' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let mut expected: Vec<(String, bool, bool)> = [m(this_month), m(plus1), m(plus2), "vault_default".to_owned()].into_iter().map(|n| (n, true, true)).collect();
+    expected.sort();
+    assert_eq!(flags, expected, "the default partition forced again, the new ones enabled and forced");
+}
+
 /// BUG (library): partitions made at apply time (`ahead`) are named
 /// `{table}_yyyy_mm` by ensure_partitions, and build() does not check that length.
 /// With a 57-byte table name the names are 65 bytes; PostgreSQL truncates them to

@@ -1853,6 +1853,230 @@ fn a_partition_added_next_to_a_default_holding_its_rows_takes_them() {
     assert_eq!(partitions_of(&mut client, "ledger"), ["ledger_2026_01", "ledger_2026_02", "ledger_default"]);
 }
 
+/// (relation, trigger, pg_trigger.tgenabled) of the user triggers of `ledger`'s
+/// partitions: 'O' enabled, 'A' ALWAYS, 'R' REPLICA, 'D' disabled.
+fn ledger_trigger_modes(client: &mut Client) -> Vec<(String, String, String)> {
+    let sql = "SELECT c.relname::text, t.tgname::text, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+               WHERE c.relnamespace = 'public'::regnamespace AND c.relname LIKE 'ledger\\_%' AND c.relname <> 'ledger_log' AND NOT t.tgisinternal ORDER BY 1, 2";
+    client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+}
+
+/// The `ledger_log` rows written since it was last emptied, as `trigger op`
+/// (what `log_named` writes), sorted.
+fn ledger_log_by_trigger(client: &mut Client) -> Vec<String> {
+    let sql = "SELECT op FROM public.ledger_log ORDER BY op";
+    client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get(0)).collect()
+}
+
+/// An operator's choice of trigger modes survives a partition taken from the
+/// default partition and its undo: each user trigger that would fire is off
+/// while rows move and gets back exactly its mode (`pg_trigger.tgenabled`), not
+/// the plain `ENABLE` that `ENABLE TRIGGER USER` would give them all. The
+/// parent's trigger `ledger_logged`, made ALWAYS (so each partition's clone is,
+/// and the new partition's clone too), stays ALWAYS; `"Plain Logged"`, of the
+/// parent too, stays enabled; the default partition's own REPLICA trigger stays
+/// REPLICA and its disabled one disabled. No trigger fires for the rows that
+/// move (either way, the undo run with `session_replication_role = replica`,
+/// where the REPLICA and ALWAYS ones would fire), and each fires afterwards as
+/// its mode says.
+#[test]
+fn a_partition_taken_from_a_default_keeps_each_trigger_in_its_mode() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (ledger(&[], false), ledger(&[("ledger_2026_02", "2026-02-01", "2026-03-01")], false));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.ledger (day, amount) SELECT '2026-02-01'::date + i % 28, i FROM generate_series(1, 6) i;
+             INSERT INTO public.ledger (day, amount) VALUES ('2026-01-05', 7), ('2031-01-01', 8);",
+        )
+        .unwrap();
+    // Planned first: the triggers added below are the operator's, not the declaration's.
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    client
+        .batch_execute(
+            "CREATE FUNCTION public.log_named() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 INSERT INTO public.ledger_log (op, entry) VALUES (TG_NAME || ' ' || TG_OP, CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END);
+                 RETURN NULL;
+             END $$;
+             ALTER TABLE public.ledger ENABLE ALWAYS TRIGGER ledger_logged;
+             CREATE TRIGGER \"Plain Logged\" AFTER INSERT OR DELETE ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             CREATE TRIGGER replica_logged AFTER INSERT OR DELETE ON public.ledger_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             ALTER TABLE public.ledger_default ENABLE REPLICA TRIGGER replica_logged;
+             CREATE TRIGGER off_logged AFTER INSERT OR DELETE ON public.ledger_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
+             ALTER TABLE public.ledger_default DISABLE TRIGGER off_logged;
+             TRUNCATE public.ledger_log;",
+        )
+        .unwrap();
+    let t = |rel: &str, name: &str, mode: &str| (rel.to_owned(), name.to_owned(), mode.to_owned());
+    let modes_before = vec![
+        t("ledger_2026_01", "Plain Logged", "O"),
+        t("ledger_2026_01", "ledger_logged", "A"),
+        t("ledger_default", "Plain Logged", "O"),
+        t("ledger_default", "ledger_logged", "A"),
+        t("ledger_default", "off_logged", "D"),
+        t("ledger_default", "replica_logged", "R"),
+    ];
+    assert_eq!(ledger_trigger_modes(&mut client), modes_before, "the operator's modes, the clones of the parent's triggers included");
+
+    let migrations = plan.migrations(1, "february");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_2026_02".into(), 6), ("ledger_default".into(), 1)]);
+    assert_eq!(ledger_log_by_trigger(&mut client), Vec::<String>::new(), "no trigger fired for the move");
+    let mut modes_after = modes_before.clone();
+    // The new partition's clones take the parent's modes (PostgreSQL's cloning), and keep them.
+    modes_after.insert(2, t("ledger_2026_02", "Plain Logged", "O"));
+    modes_after.insert(3, t("ledger_2026_02", "ledger_logged", "A"));
+    assert_eq!(ledger_trigger_modes(&mut client), modes_after, "each trigger in the mode it had");
+
+    // They fire again, as their modes say: in a normal session the enabled and
+    // ALWAYS ones; as a replica the ALWAYS and REPLICA ones; the disabled one never.
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2026-02-20', 9), ('2032-01-01', 10)").unwrap();
+    assert_eq!(ledger_log_by_trigger(&mut client), ["INSERT", "INSERT", "Plain Logged INSERT", "Plain Logged INSERT"]);
+    client.batch_execute("TRUNCATE public.ledger_log; SET session_replication_role = replica").unwrap();
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2026-02-21', 11), ('2033-01-01', 12)").unwrap();
+    assert_eq!(ledger_log_by_trigger(&mut client), ["INSERT", "INSERT", "replica_logged INSERT"]);
+    client.batch_execute("TRUNCATE public.ledger_log").unwrap();
+
+    // Undone as a replica (where the REPLICA trigger would fire and the enabled
+    // ones would not): the rows go back, nothing fires, every mode is as it was.
+    undo(&mut client, &migrations);
+    client.batch_execute("RESET session_replication_role").unwrap();
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 11)]);
+    assert_eq!(ledger_log_by_trigger(&mut client), Vec::<String>::new(), "no trigger fired for the undo");
+    assert_eq!(ledger_trigger_modes(&mut client), modes_before);
+}
+
+/// A role name unique to this run (roles are cluster-wide), dropped (best
+/// effort) with this value: declare it before the test's databases, which must
+/// be gone before the role can be.
+struct TestRole(String);
+
+impl TestRole {
+    fn new(base: &str) -> Self {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        TestRole(format!("pga_{base}_{}_{nanos:x}", std::process::id()))
+    }
+}
+
+impl Drop for TestRole {
+    fn drop(&mut self) {
+        let Some(url) = support::pg::server_url() else { return };
+        if let Ok(mut c) = Client::connect(&url, NoTls) {
+            let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS {}", support::pg::q(&self.0)));
+        }
+    }
+}
+
+/// `vault`, range-partitioned on `day`: January 2026 and the given months, a
+/// default partition, and forced row-level security with one policy (so every
+/// partition has it enabled and forced, with no policy); `owner` is declared
+/// (the database holds it once it owns the table).
+fn vault(owner: &str, months: &[(&str, &str, &str)]) -> Schema {
+    let mut p = Partitioning::range(["day"]);
+    for (name, from, to) in [("vault_2026_01", "2026-01-01", "2026-02-01")].iter().chain(months) {
+        p = p.partition(Partition::new(*name, PartitionBound::Range { from: vec![format!("'{from}'")], to: vec![format!("'{to}'")] }));
+    }
+    build(
+        Schema::builder().role(Role::group(owner)).add_table(
+            Table::new("vault")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("day", SqlType::Date))
+                .primary_key(["id", "day"])
+                .partition_by(p.with_default())
+                .row_level_security(true)
+                .policy(Policy::new("everyone").using("true")),
+        ),
+    )
+}
+
+/// A partition taken from the default partition of a table with forced
+/// row-level security, and its undo, both run by the table's non-superuser
+/// owner (a superuser bypasses row-level security, so only the owner shows
+/// this). The default partition is forced with no policy: it hides every row
+/// from its owner. Without lifting FORCE, the step's look for rows to move finds
+/// none, and PostgreSQL refuses the new partition (23514: its check of the
+/// default partition is no query that row-level security filters). The step's
+/// own down, run while the detached partition is still forced, would read its
+/// rows as none and drop them with it without lifting FORCE there; without
+/// lifting it on the default partition, putting them back is refused (42501).
+/// With the lifting, every row moves both ways and FORCE is on again.
+#[test]
+fn a_partition_taken_from_a_forced_default_by_its_owner_takes_its_rows() {
+    let owner = TestRole::new("vault_owner");
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let o = support::pg::q(&owner.0);
+    client
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {o} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+             GRANT CREATE, USAGE ON SCHEMA public TO {o};"
+        ))
+        .unwrap();
+    let (before, after) = (vault(&owner.0, &[]), vault(&owner.0, &[("vault_2026_02", "2026-02-01", "2026-03-01")]));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(&format!("ALTER TABLE public.vault OWNER TO {o}; ALTER TABLE public.vault_2026_01 OWNER TO {o}; ALTER TABLE public.vault_default OWNER TO {o};"))
+        .unwrap();
+    // Written by the superuser, who bypasses row-level security.
+    client.batch_execute("INSERT INTO public.vault VALUES (1, '2026-02-03'), (2, '2026-02-28'), (3, '2026-01-15'), (4, '1990-06-01')").unwrap();
+    let forced = |client: &mut Client| -> Vec<(String, bool, bool)> {
+        let sql = "SELECT relname::text, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname LIKE 'vault%' AND relkind IN ('r', 'p') ORDER BY 1";
+        client.query(sql, &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+    };
+    let all_forced = |names: &[&str]| names.iter().map(|n| (n.to_string(), true, true)).collect::<Vec<_>>();
+    assert_eq!(forced(&mut client), all_forced(&["vault", "vault_2026_01", "vault_default"]));
+
+    // Planned without the owner's CREATE on public (no privilege the graph holds),
+    // which the step needs again for its partition.
+    client.batch_execute(&format!("REVOKE CREATE ON SCHEMA public FROM {o}")).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let step = plan.steps.iter().find(|s| s.description == "add partition vault_2026_02 of public.vault").unwrap_or_else(|| panic!("{}", plan.up_script()));
+    client.batch_execute(&format!("GRANT CREATE ON SCHEMA public TO {o}; SET ROLE {o}")).unwrap();
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.vault_default"), 0, "FORCE and no policy: the owner sees none of its 3 rows");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.vault"), 4, "through the parent, its policy shows them");
+
+    // Without lifting FORCE on the default partition: nothing to move, seen from the owner, and 23514.
+    let lifting = "ALTER TABLE public.vault_default NO FORCE ROW LEVEL SECURITY;";
+    let up = step.script();
+    assert_eq!(up.matches(lifting).count(), 1, "{up}");
+    let mut tx = client.transaction().unwrap();
+    support::pg::expect_sqlstate(tx.batch_execute(&up.replace(lifting, "NULL;")), "23514", "the step without lifting FORCE");
+    tx.rollback().unwrap();
+
+    let migrations = plan.migrations(1, "february");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    client.batch_execute("RESET ROLE").unwrap();
+    assert_eq!(rows_by_partition(&mut client, "vault"), [("vault_2026_01".into(), 1), ("vault_2026_02".into(), 2), ("vault_default".into(), 1)]);
+    assert_eq!(forced(&mut client), all_forced(&["vault", "vault_2026_01", "vault_2026_02", "vault_default"]), "FORCE is back on the default partition");
+
+    // The undo, as the owner: first what each lifting of FORCE spares the step's
+    // own down (rolled back). In the whole plan's undo the partition's
+    // row-level security step is undone first, which lifts its FORCE already;
+    // the step's lifting covers a partition still forced when its down runs,
+    // as here, run alone.
+    let down = step.down.as_ref().unwrap_or_else(|| panic!("{:?}", plan.down_script())).join(";\n");
+    let (lift_part, lift_default) = ("    ALTER TABLE public.vault_2026_02 NO FORCE ROW LEVEL SECURITY;\n", "        ALTER TABLE public.vault_default NO FORCE ROW LEVEL SECURITY;\n");
+    assert!(down.contains(lift_part) && down.contains(lift_default), "{down}");
+    client.batch_execute(&format!("SET ROLE {o}")).unwrap();
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&down.replace(lift_part, "")).unwrap();
+    let left: i64 = tx.query_one("SELECT count(*) FROM public.vault", &[]).unwrap().get(0);
+    assert_eq!(left, 2, "the forced partition read as empty: its 2 rows dropped with it");
+    tx.rollback().unwrap();
+    let mut tx = client.transaction().unwrap();
+    support::pg::expect_sqlstate(tx.batch_execute(&down.replace(lift_default, "")), "42501", "putting rows back into the forced default partition");
+    tx.rollback().unwrap();
+
+    undo(&mut client, &migrations);
+    client.batch_execute("RESET ROLE").unwrap();
+    assert_eq!(rows_by_partition(&mut client, "vault"), [("vault_2026_01".into(), 1), ("vault_default".into(), 3)]);
+    assert_eq!(forced(&mut client), all_forced(&["vault", "vault_2026_01", "vault_default"]));
+}
+
 /// Foreign keys that reference a table with a default partition: moving a row
 /// out of the default partition deletes it there, which fires their ON DELETE
 /// action even with user triggers off (here CASCADE deletes the note). So the

@@ -46,7 +46,8 @@ DECLARE
     bound_to text;
     part_name text;
     has_rows boolean;
-    created integer := 0;
+    new_part regclass;
+{trigger_variables}    created integer := 0;
 BEGIN
     IF period NOT IN ('day', 'month', 'year') THEN
         RAISE EXCEPTION 'period must be day, month or year, not %', period;
@@ -99,22 +100,21 @@ BEGIN
             EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
                 default_part, key_column, bound_from, key_column, bound_to) INTO has_rows;
         END IF;
+        -- User triggers that would fire are off while rows move (a move is no
+        -- delete or insert to audit), each back in its own mode after.
         IF has_rows THEN
             EXECUTE format('CREATE TEMP TABLE pgarchitect_moving AS SELECT %s FROM %s WHERE %I >= %L AND %I < %L',
                 copy_columns, default_part, key_column, bound_from, key_column, bound_to);
-            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER USER', default_part);
-            EXECUTE format('DELETE FROM %s WHERE %I >= %L AND %I < %L',
+{default_triggers_off}            EXECUTE format('DELETE FROM %s WHERE %I >= %L AND %I < %L',
                 default_part, key_column, bound_from, key_column, bound_to);
-            EXECUTE format('ALTER TABLE %s ENABLE TRIGGER USER', default_part);
-        END IF;
+{triggers_back}        END IF;
         EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
             parent_schema, part_name, parent, bound_from, bound_to);
         IF has_rows THEN
-            EXECUTE format('ALTER TABLE %I.%I DISABLE TRIGGER USER', parent_schema, part_name);
-            EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM pgarchitect_moving',
+            new_part := format('%I.%I', parent_schema, part_name)::regclass;
+{new_triggers_off}            EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM pgarchitect_moving',
                 parent_schema, part_name, copy_columns, copy_columns);
-            EXECUTE format('ALTER TABLE %I.%I ENABLE TRIGGER USER', parent_schema, part_name);
-            DROP TABLE pgarchitect_moving;
+{triggers_back}            DROP TABLE pgarchitect_moving;
         END IF;
         IF default_forced THEN
             EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', default_part);
@@ -132,11 +132,55 @@ BEGIN
     RETURN created;
 END
 "#;
+    let body = body
+        .replace("{trigger_variables}", TRIGGER_VARIABLES)
+        .replace("{default_triggers_off}", &user_triggers_off("default_part", "            "))
+        .replace("{new_triggers_off}", &user_triggers_off("new_part", "            "))
+        .replace("{triggers_back}", &user_triggers_back("            "));
     let mut f = Function::new(ensure_partitions_name(), "integer", "plpgsql", body)
         .arguments("parent regclass, period text, ahead integer DEFAULT 3")
         .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move), and gives them the parent's row-level security (no policies: direct access sees no rows); returns how many it created. Run it from pg_cron or a scheduler.");
     f.volatility = Some(Volatility::Volatile);
     f
+}
+
+/// The `DECLARE` lines of the variables [`user_triggers_off`] and
+/// [`user_triggers_back`] use.
+pub(crate) const TRIGGER_VARIABLES: &str = "    pgarchitect_triggers_off text;\n    pgarchitect_triggers_back text;\n";
+
+/// plpgsql statements, each line indented by `indent`, that switch off by name
+/// the user triggers of `relation` (an SQL expression of type `regclass`) that
+/// would fire in this session, while rows move between partitions: a move is no
+/// delete or insert to audit. They keep in `pgarchitect_triggers_back` the
+/// `ALTER TABLE` that [`user_triggers_back`] runs to give each trigger the mode
+/// it had (`ENABLE`, `ENABLE ALWAYS` or `ENABLE REPLICA`), in the same
+/// transaction. A trigger fires when it is `ALWAYS`, or `ENABLE`d (`REPLICA`)
+/// while `session_replication_role` is not (is) `replica`; the others are not
+/// touched, so a disabled trigger stays disabled. (`DISABLE TRIGGER USER` then
+/// `ENABLE TRIGGER USER` would leave every one plain `ENABLE`d.) A row trigger
+/// of the partitioned table is cloned to each partition, where it has a mode of
+/// its own: it is one of the partition's triggers here. Internal triggers
+/// (those of foreign keys) are left alone, as `DISABLE TRIGGER USER` leaves them.
+/// (`session_replication_role` always exists: `missing_ok` only spares the call
+/// the `current-setting-without-missing-ok` lint.)
+pub(crate) fn user_triggers_off(relation: &str, indent: &str) -> String {
+    format!(
+        "{indent}SELECT 'ALTER TABLE ' || {relation}::text || ' ' || string_agg(format('DISABLE TRIGGER %I', tgname), ', ' ORDER BY tgname),
+{indent}       'ALTER TABLE ' || {relation}::text || ' ' || string_agg(format('ENABLE %sTRIGGER %I', CASE tgenabled WHEN 'A' THEN 'ALWAYS ' WHEN 'R' THEN 'REPLICA ' ELSE '' END, tgname), ', ' ORDER BY tgname)
+{indent}  INTO pgarchitect_triggers_off, pgarchitect_triggers_back
+{indent}  FROM pg_trigger WHERE tgrelid = {relation} AND NOT tgisinternal
+{indent}   AND tgenabled IN ('A', CASE current_setting('session_replication_role', true) WHEN 'replica' THEN 'R' ELSE 'O' END);
+{indent}IF pgarchitect_triggers_off IS NOT NULL THEN
+{indent}    EXECUTE pgarchitect_triggers_off;
+{indent}END IF;
+"
+    )
+}
+
+/// plpgsql statements, indented by `indent`, that give the triggers
+/// [`user_triggers_off`] switched off the mode each had.
+pub(crate) fn user_triggers_back(indent: &str) -> String {
+    format!("{indent}IF pgarchitect_triggers_back IS NOT NULL THEN\n{indent}    EXECUTE pgarchitect_triggers_back;\n{indent}END IF;\n")
 }
 
 /// Why the audit log's row images need no GIN index.
@@ -292,6 +336,44 @@ pub(crate) fn version_table(schema: &str) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_triggers_go_off_by_name_and_come_back_in_their_own_mode() {
+        assert_eq!(
+            user_triggers_off("r", "  "),
+            "  SELECT 'ALTER TABLE ' || r::text || ' ' || string_agg(format('DISABLE TRIGGER %I', tgname), ', ' ORDER BY tgname),
+         'ALTER TABLE ' || r::text || ' ' || string_agg(format('ENABLE %sTRIGGER %I', CASE tgenabled WHEN 'A' THEN 'ALWAYS ' WHEN 'R' THEN 'REPLICA ' ELSE '' END, tgname), ', ' ORDER BY tgname)
+    INTO pgarchitect_triggers_off, pgarchitect_triggers_back
+    FROM pg_trigger WHERE tgrelid = r AND NOT tgisinternal
+     AND tgenabled IN ('A', CASE current_setting('session_replication_role', true) WHEN 'replica' THEN 'R' ELSE 'O' END);
+  IF pgarchitect_triggers_off IS NOT NULL THEN
+      EXECUTE pgarchitect_triggers_off;
+  END IF;
+"
+        );
+        assert_eq!(user_triggers_back("  "), "  IF pgarchitect_triggers_back IS NOT NULL THEN\n      EXECUTE pgarchitect_triggers_back;\n  END IF;\n");
+    }
+
+    #[test]
+    fn ensure_partitions_moves_rows_with_each_user_trigger_off_and_back_in_its_mode() {
+        let body = ensure_partitions().body;
+        assert!(!body.contains("TRIGGER USER"), "{body}");
+        assert!(!body.contains('{'), "every placeholder filled: {body}");
+        assert!(body.contains("    new_part regclass;\n    pgarchitect_triggers_off text;\n    pgarchitect_triggers_back text;\n"), "{body}");
+        // In order: the default partition's triggers off, its rows deleted, its
+        // triggers back; the partition created; its (cloned) triggers off, the
+        // rows inserted, its triggers back.
+        let at = |what: &str, from: usize| from + body[from..].find(what).unwrap_or_else(|| panic!("{what} after byte {from}: {body}"));
+        let off_default = at(&user_triggers_off("default_part", "            "), 0);
+        let delete = at("EXECUTE format('DELETE FROM %s", off_default);
+        let back_default = at(&user_triggers_back("            "), delete);
+        let create = at("EXECUTE format('CREATE TABLE %I.%I PARTITION OF", back_default);
+        let off_new = at(&user_triggers_off("new_part", "            "), create);
+        let insert = at("EXECUTE format('INSERT INTO %I.%I", off_new);
+        let back_new = at(&user_triggers_back("            "), insert);
+        assert!(at("DROP TABLE pgarchitect_moving;", back_new) > back_new);
+        assert!(body[create..off_new].contains("new_part := format('%I.%I', parent_schema, part_name)::regclass;"), "{body}");
+    }
 
     #[test]
     fn audit_log_records_volume_and_its_lint_exceptions() {

@@ -3736,6 +3736,8 @@ mod default_partition_tests {
 DECLARE
     pgarchitect_forced boolean := (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'public.logs_default'::regclass);
     pgarchitect_has_rows boolean;
+    pgarchitect_triggers_off text;
+    pgarchitect_triggers_back text;
 BEGIN
     IF pgarchitect_forced THEN
         ALTER TABLE public.logs_default NO FORCE ROW LEVEL SECURITY;
@@ -3743,17 +3745,35 @@ BEGIN
     pgarchitect_has_rows := EXISTS (SELECT FROM public.logs_default WHERE {condition});
     IF pgarchitect_has_rows THEN
         CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE public.logs_default WITH NO DATA;
-        ALTER TABLE public.logs_default DISABLE TRIGGER USER;
+        SELECT 'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('DISABLE TRIGGER %I', tgname), ', ' ORDER BY tgname),
+               'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('ENABLE %sTRIGGER %I', CASE tgenabled WHEN 'A' THEN 'ALWAYS ' WHEN 'R' THEN 'REPLICA ' ELSE '' END, tgname), ', ' ORDER BY tgname)
+          INTO pgarchitect_triggers_off, pgarchitect_triggers_back
+          FROM pg_trigger WHERE tgrelid = 'public.logs_default'::regclass AND NOT tgisinternal
+           AND tgenabled IN ('A', CASE current_setting('session_replication_role', true) WHEN 'replica' THEN 'R' ELSE 'O' END);
+        IF pgarchitect_triggers_off IS NOT NULL THEN
+            EXECUTE pgarchitect_triggers_off;
+        END IF;
         WITH moved AS (DELETE FROM public.logs_default WHERE {condition} RETURNING *)
         INSERT INTO pgarchitect_moving SELECT * FROM moved;
-        ALTER TABLE public.logs_default ENABLE TRIGGER USER;
+        IF pgarchitect_triggers_back IS NOT NULL THEN
+            EXECUTE pgarchitect_triggers_back;
+        END IF;
     END IF;
     CREATE TABLE public.logs_2026_02 PARTITION OF public.logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
     IF pgarchitect_has_rows THEN
-        ALTER TABLE public.logs_2026_02 DISABLE TRIGGER USER;
+        SELECT 'ALTER TABLE ' || 'public.logs_2026_02'::regclass::text || ' ' || string_agg(format('DISABLE TRIGGER %I', tgname), ', ' ORDER BY tgname),
+               'ALTER TABLE ' || 'public.logs_2026_02'::regclass::text || ' ' || string_agg(format('ENABLE %sTRIGGER %I', CASE tgenabled WHEN 'A' THEN 'ALWAYS ' WHEN 'R' THEN 'REPLICA ' ELSE '' END, tgname), ', ' ORDER BY tgname)
+          INTO pgarchitect_triggers_off, pgarchitect_triggers_back
+          FROM pg_trigger WHERE tgrelid = 'public.logs_2026_02'::regclass AND NOT tgisinternal
+           AND tgenabled IN ('A', CASE current_setting('session_replication_role', true) WHEN 'replica' THEN 'R' ELSE 'O' END);
+        IF pgarchitect_triggers_off IS NOT NULL THEN
+            EXECUTE pgarchitect_triggers_off;
+        END IF;
         EXECUTE (SELECT format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %2$s FROM %s', 'public.logs_2026_02'::regclass, string_agg(quote_ident(attname), ', ' ORDER BY attnum), 'pgarchitect_moving')
                  FROM pg_attribute WHERE attrelid = 'public.logs_2026_02'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '');
-        ALTER TABLE public.logs_2026_02 ENABLE TRIGGER USER;
+        IF pgarchitect_triggers_back IS NOT NULL THEN
+            EXECUTE pgarchitect_triggers_back;
+        END IF;
         DROP TABLE pgarchitect_moving;
     END IF;
     IF pgarchitect_forced THEN
@@ -3773,15 +3793,26 @@ $pgarchitect$"
                 "DO $pgarchitect$
 DECLARE
     pgarchitect_forced boolean := (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'public.logs_default'::regclass);
+    pgarchitect_triggers_off text;
+    pgarchitect_triggers_back text;
 BEGIN
     ALTER TABLE public.logs_2026_02 NO FORCE ROW LEVEL SECURITY;
     IF pgarchitect_forced THEN
         ALTER TABLE public.logs_default NO FORCE ROW LEVEL SECURITY;
     END IF;
-    ALTER TABLE public.logs_default DISABLE TRIGGER USER;
+    SELECT 'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('DISABLE TRIGGER %I', tgname), ', ' ORDER BY tgname),
+           'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('ENABLE %sTRIGGER %I', CASE tgenabled WHEN 'A' THEN 'ALWAYS ' WHEN 'R' THEN 'REPLICA ' ELSE '' END, tgname), ', ' ORDER BY tgname)
+      INTO pgarchitect_triggers_off, pgarchitect_triggers_back
+      FROM pg_trigger WHERE tgrelid = 'public.logs_default'::regclass AND NOT tgisinternal
+       AND tgenabled IN ('A', CASE current_setting('session_replication_role', true) WHEN 'replica' THEN 'R' ELSE 'O' END);
+    IF pgarchitect_triggers_off IS NOT NULL THEN
+        EXECUTE pgarchitect_triggers_off;
+    END IF;
     EXECUTE (SELECT format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %2$s FROM %s', 'public.logs_default'::regclass, string_agg(quote_ident(attname), ', ' ORDER BY attnum), 'public.logs_2026_02')
              FROM pg_attribute WHERE attrelid = 'public.logs_default'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '');
-    ALTER TABLE public.logs_default ENABLE TRIGGER USER;
+    IF pgarchitect_triggers_back IS NOT NULL THEN
+        EXECUTE pgarchitect_triggers_back;
+    END IF;
     IF pgarchitect_forced THEN
         ALTER TABLE public.logs_default FORCE ROW LEVEL SECURITY;
     END IF;

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::diff::{CommentTarget, Constraint, DefaultGrantItem, EnumPosition, GrantItem, GrantObject};
+use crate::builtin::{user_triggers_back, user_triggers_off, TRIGGER_VARIABLES};
 use crate::ident::{Ident, Literal};
 use crate::model::{
     Column, Deferrable, ForeignKey, Function, Identity, Index, Partition, PartitionBound, Partitioning, Policy, QualifiedName,
@@ -177,6 +178,11 @@ fn forced_of(relation: &QualifiedName) -> String {
     format!("    pgarchitect_forced boolean := (SELECT relforcerowsecurity FROM pg_class WHERE oid = {}::regclass);\n", Literal(&relation.to_string()))
 }
 
+/// `'relation'::regclass`, the way a `DO` block names a relation to the catalog.
+fn regclass(relation: &QualifiedName) -> String {
+    format!("{}::regclass", Literal(&relation.to_string()))
+}
+
 /// `INSERT INTO target (columns) OVERRIDING SYSTEM VALUE SELECT columns FROM
 /// source`, run by `EXECUTE` in a `DO` block: the columns are `target`'s in
 /// the catalog (generated ones left out, computed again), identity values kept.
@@ -195,25 +201,32 @@ fn copy_rows(target: &QualifiedName, source: &str, indent: &str) -> String {
 /// are locked `ACCESS EXCLUSIVE` first (as the `CREATE` locks them), so no row
 /// lands in the default, and no write of a moving row is lost, in between. The
 /// rows go through a temporary table, with user triggers off on both
-/// partitions (a move is no delete or insert to audit), identity values kept
-/// and generated columns computed again; a forced default partition has
-/// `FORCE` lifted while they move. With nothing to move, the block only looks.
+/// partitions (a move is no delete or insert to audit: those that would fire
+/// are switched off by name, and each gets back the mode it had, see
+/// [`user_triggers_off`]), identity values kept and generated columns computed
+/// again; a forced default partition has `FORCE` lifted while they move. With
+/// nothing to move, the block only looks.
 pub(crate) fn create_partition_from_default(table: &QualifiedName, p: &Partition, condition: &str) -> Vec<String> {
     let default = QualifiedName::new(&table.schema, Partitioning::default_partition_name(&table.name));
     let part = QualifiedName::new(&table.schema, &p.name);
     let mut block = String::from("DO $pgarchitect$\nDECLARE\n");
     block.push_str(&forced_of(&default));
-    block.push_str("    pgarchitect_has_rows boolean;\nBEGIN\n");
+    block.push_str("    pgarchitect_has_rows boolean;\n");
+    block.push_str(TRIGGER_VARIABLES);
+    block.push_str("BEGIN\n");
     let _ = writeln!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} NO FORCE ROW LEVEL SECURITY;\n    END IF;");
     let _ = writeln!(block, "    pgarchitect_has_rows := EXISTS (SELECT FROM {default} WHERE {condition});");
-    let _ = writeln!(
-        block,
-        "    IF pgarchitect_has_rows THEN\n        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE {default} WITH NO DATA;\n        ALTER TABLE {default} DISABLE TRIGGER USER;\n        WITH moved AS (DELETE FROM {default} WHERE {condition} RETURNING *)\n        INSERT INTO pgarchitect_moving SELECT * FROM moved;\n        ALTER TABLE {default} ENABLE TRIGGER USER;\n    END IF;"
-    );
+    let _ = writeln!(block, "    IF pgarchitect_has_rows THEN\n        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE {default} WITH NO DATA;");
+    block.push_str(&user_triggers_off(&regclass(&default), "        "));
+    let _ = writeln!(block, "        WITH moved AS (DELETE FROM {default} WHERE {condition} RETURNING *)\n        INSERT INTO pgarchitect_moving SELECT * FROM moved;");
+    block.push_str(&user_triggers_back("        "));
+    block.push_str("    END IF;\n");
     let _ = writeln!(block, "    {};", create_partition(table, p));
-    let _ = writeln!(block, "    IF pgarchitect_has_rows THEN\n        ALTER TABLE {part} DISABLE TRIGGER USER;");
+    block.push_str("    IF pgarchitect_has_rows THEN\n");
+    block.push_str(&user_triggers_off(&regclass(&part), "        "));
     block.push_str(&copy_rows(&part, "pgarchitect_moving", "        "));
-    let _ = writeln!(block, "        ALTER TABLE {part} ENABLE TRIGGER USER;\n        DROP TABLE pgarchitect_moving;\n    END IF;");
+    block.push_str(&user_triggers_back("        "));
+    block.push_str("        DROP TABLE pgarchitect_moving;\n    END IF;\n");
     let _ = write!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} FORCE ROW LEVEL SECURITY;\n    END IF;\nEND\n$pgarchitect$");
     vec![format!("LOCK TABLE ONLY {table}, ONLY {default} IN ACCESS EXCLUSIVE MODE"), block]
 }
@@ -249,20 +262,22 @@ pub(crate) fn create_partition_unless_default_holds_rows(table: &QualifiedName, 
 }
 
 /// The undo of [`create_partition_from_default`]: the partition is detached,
-/// its rows go back into the default partition (user triggers off, identity
-/// values kept, `FORCE` lifted on both while they move), and it is dropped. No
-/// row is lost, those written to it since included.
+/// its rows go back into the default partition (its user triggers that would
+/// fire off, each back in its mode after, identity values kept, `FORCE` lifted
+/// on both while they move), and it is dropped. No row is lost, those written
+/// to it since included.
 pub(crate) fn drop_partition_into_default(table: &QualifiedName, name: &str) -> Vec<String> {
     let default = QualifiedName::new(&table.schema, Partitioning::default_partition_name(&table.name));
     let part = QualifiedName::new(&table.schema, name);
     let mut block = String::from("DO $pgarchitect$\nDECLARE\n");
     block.push_str(&forced_of(&default));
+    block.push_str(TRIGGER_VARIABLES);
     block.push_str("BEGIN\n");
     let _ = writeln!(block, "    ALTER TABLE {part} NO FORCE ROW LEVEL SECURITY;");
     let _ = writeln!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} NO FORCE ROW LEVEL SECURITY;\n    END IF;");
-    let _ = writeln!(block, "    ALTER TABLE {default} DISABLE TRIGGER USER;");
+    block.push_str(&user_triggers_off(&regclass(&default), "    "));
     block.push_str(&copy_rows(&default, &part.to_string(), "    "));
-    let _ = writeln!(block, "    ALTER TABLE {default} ENABLE TRIGGER USER;");
+    block.push_str(&user_triggers_back("    "));
     let _ = write!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} FORCE ROW LEVEL SECURITY;\n    END IF;\nEND\n$pgarchitect$");
     vec![
         format!("LOCK TABLE ONLY {table}, ONLY {default}, ONLY {part} IN ACCESS EXCLUSIVE MODE"),
