@@ -88,6 +88,14 @@ BEGIN
             bound_from := from_day::text;
             bound_to := to_day::text;
         END IF;
+        -- The locks CREATE TABLE ... PARTITION OF takes, taken before the default
+        -- partition is read: no row of the period can land in it, or change,
+        -- between the look, the copy and the delete (it would be deleted and not
+        -- copied), and no weaker lock is upgraded later.
+        EXECUTE format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', parent);
+        IF default_part IS NOT NULL THEN
+            EXECUTE format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', default_part);
+        END IF;
         -- Rows of this period caught by the default partition move into the new one
         -- (PostgreSQL refuses the new partition while the default holds its rows).
         -- A forced default partition has no policy and hides its rows from its owner
