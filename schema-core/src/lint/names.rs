@@ -108,7 +108,8 @@ pub(crate) struct SettingCall {
     pub(crate) guarded: bool,
 }
 
-/// Every `current_setting(...)` call in `sql`, outside string literals.
+/// Every `current_setting(...)` call in `sql`, outside string literals and
+/// comments (an apostrophe in `-- the function's owner` opens no string).
 pub(crate) fn setting_calls(sql: &str) -> Vec<SettingCall> {
     // ASCII lower-casing keeps byte offsets, so `sql` and `s` index alike.
     let lower = sql.to_ascii_lowercase();
@@ -123,6 +124,12 @@ pub(crate) fn setting_calls(sql: &str) -> Vec<SettingCall> {
             in_string = !in_string;
             i += 1;
             continue;
+        }
+        if !in_string {
+            if let Some(end) = comment_end(bytes, i) {
+                i = end;
+                continue;
+            }
         }
         if in_string || !s[i..].starts_with("current_setting") {
             i += 1;
@@ -190,6 +197,33 @@ pub(crate) fn setting_calls(sql: &str) -> Vec<SettingCall> {
     out
 }
 
+/// Where the comment starting at `i` ends (`-- ...` at the line's end, `/* ... */`
+/// nested as PostgreSQL nests them), or `None` if none starts there.
+fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
+    if bytes[i..].starts_with(b"--") {
+        return Some(bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p + 1));
+    }
+    if !bytes[i..].starts_with(b"/*") {
+        return None;
+    }
+    let (mut depth, mut j) = (0usize, i);
+    while j < bytes.len() {
+        if bytes[j..].starts_with(b"/*") {
+            depth += 1;
+            j += 2;
+        } else if bytes[j..].starts_with(b"*/") {
+            depth -= 1;
+            j += 2;
+            if depth == 0 {
+                return Some(j);
+            }
+        } else {
+            j += 1;
+        }
+    }
+    Some(bytes.len())
+}
+
 /// Whether a cast to `ty` can fail on a string (`text` and friends cannot).
 pub(crate) fn cast_can_fail(ty: &str) -> bool {
     !matches!(ty, "text" | "varchar" | "character varying" | "name" | "citext" | "bpchar")
@@ -241,5 +275,10 @@ mod tests {
         assert!(setting_calls("my_current_setting('x')").is_empty());
         assert_eq!(setting_calls("current_setting ( 'x' , 'true' )::text")[0].cast.as_deref(), Some("text"));
         assert!(setting_calls("current_setting ( 'x' , 'true' )")[0].missing_ok);
+
+        // Comments open no string: the call after one is found, those in one are not.
+        let body = "-- runs as the function's owner\n/* it's /* nested */ current_setting('c.x') */ v := current_setting('a.b');";
+        assert_eq!(setting_calls(body).iter().map(|c| c.setting.as_str()).collect::<Vec<_>>(), ["'a.b'"]);
+        assert_eq!(setting_calls("x -- current_setting('c.x')").len(), 0);
     }
 }

@@ -14,7 +14,9 @@ pub(crate) const RULE: Rule = lint_rule!(
 fn check(cx: &Context<'_>, out: &mut Findings) {
     for site in sql_texts(cx.schema) {
         for call in setting_calls(site.text) {
-            if call.missing_ok {
+            // PostgreSQL's own parameters (`role`, `search_path`) always exist; only
+            // a custom one (`app.user_id`: always with a dot) can be unset.
+            if call.missing_ok || is_built_in_parameter(&call.setting) {
                 continue;
             }
             out.sql_text(
@@ -32,6 +34,12 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
             );
         }
     }
+}
+
+/// A string constant naming a parameter without a dot: one of PostgreSQL's own,
+/// which every session has (a custom parameter's name always holds one).
+fn is_built_in_parameter(setting: &str) -> bool {
+    setting.len() >= 2 && setting.starts_with('\'') && setting.ends_with('\'') && !setting.contains('.')
 }
 
 #[cfg(test)]
@@ -60,5 +68,13 @@ mod tests {
         assert_eq!(found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(), ["policy users_select_own on public.users", "public.users.tenant"]);
         assert!(found[0].message.contains("current_setting('app.user_id')"));
         assert!(found[0].help.contains("THEN current_setting('app.user_id', true)::bigint END"), "{}", found[0].help);
+    }
+
+    #[test]
+    fn built_in_parameters_always_exist() {
+        let s = schema([table("t")
+            .column(Column::new("acting", SqlType::Text).default_expr("CASE current_setting('role') WHEN 'none' THEN session_user ELSE current_setting('role') END"))
+            .column(Column::new("app", SqlType::Text).nullable().default_expr("current_setting('app.name')"))]);
+        assert_eq!(run(&RULE, &s).iter().map(|d| d.object.as_str()).collect::<Vec<_>>(), ["public.t.app"]);
     }
 }
