@@ -1174,7 +1174,7 @@ fn ensure_partitions_keeps_each_trigger_in_its_mode() {
     );
     let t = |rel: &str, name: &str, mode: &str| (rel.to_owned(), name.to_owned(), mode.to_owned());
     let clones = |rel: &str| vec![t(rel, "Plain Logged", "O"), t(rel, "logs_logged", "A")];
-    let own = vec![t("logs_default", "off_logged", "D"), t("logs_default", "replica_logged", "R")];
+    let own = [t("logs_default", "off_logged", "D"), t("logs_default", "replica_logged", "R")];
     let expected = |partitions: &[CivilDate]| {
         let mut v: Vec<(String, String, String)> = partitions.iter().flat_map(|d| clones(&m(*d))).collect();
         v.extend(clones("logs_default"));
