@@ -1113,6 +1113,128 @@ fn ensure_partitions_moves_a_row_committed_while_it_waits() {
     assert_eq!(homes, [(1, expected.clone()), (2, expected)], "both rows of next month moved, none lost");
 }
 
+/// `logs`, partitioned by month with a default partition (this month's
+/// partition made when the DDL runs), and `notes`, whose foreign key
+/// `(log_id, log_at)` references it with `on_delete` (`None`: NO ACTION).
+fn referenced_logs(now: CivilDate, on_delete: Option<ReferentialAction>) -> Schema {
+    let mut fk = ForeignKey::new(["log_id", "log_at"], public("logs"), ["id", "at"]);
+    fk.on_delete = on_delete;
+    build(
+        Schema::builder()
+            .add_table(
+                Table::new("logs")
+                    .column(bigint("id"))
+                    .column(Column::new("at", SqlType::Timestamptz))
+                    .primary_key(["id", "at"])
+                    .partition_by(Partitioning::range(["at"]).monthly(now, 1).ahead(1).with_default()),
+            )
+            .add_table(
+                Table::new("notes")
+                    .column(bigint("id"))
+                    .column(Column::new("log_id", SqlType::BigInt).nullable())
+                    .column(Column::new("log_at", SqlType::Timestamptz).nullable())
+                    .primary_key(["id"])
+                    .foreign_key(fk)
+                    .index(Index::on(["log_id", "log_at"])),
+            ),
+    )
+}
+
+/// Every row of `notes` (id, log_id, log_at as text), in id order.
+fn notes_rows(c: &mut Client) -> Vec<(i64, Option<i64>, Option<String>)> {
+    c.query("SELECT id, log_id, log_at::text FROM notes ORDER BY id", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+}
+
+/// Every row of `logs` (id, the partition holding it), in id order.
+fn logs_homes(c: &mut Client) -> Vec<(i64, String)> {
+    c.query("SELECT id, tableoid::regclass::text FROM logs ORDER BY id", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// `ensure_partitions` on `logs` (see [`referenced_logs`]) while its default
+/// partition holds a row of next month that a note references: moving that row
+/// would delete it from the default partition, which fires the foreign key's
+/// `ON DELETE` action even with user triggers off. So the call stops (23514)
+/// with a message naming the default partition, the period and the
+/// referencing table, and a hint; no note changes, no row moves, and no
+/// partition is made (the call is one statement: this month's existed, and
+/// next month's, which it would have made before failing, is rolled back).
+fn ensure_partitions_refuses_to_move_referenced_rows(on_delete: Option<ReferentialAction>) {
+    let Some(db) = pg::test_db() else { return };
+    let mut c = db.client();
+    let now = today(&mut c);
+    apply(&db, &referenced_logs(now, on_delete));
+    batch(
+        &mut c,
+        "INSERT INTO logs VALUES (1, now()), (2, date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1 month 1 day');
+         INSERT INTO notes SELECT id * 10, id, at FROM logs",
+    );
+    let next_month: String = one(&mut c, "SELECT to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month', 'YYYY_MM')");
+    let (notes, homes, partitions) = (notes_rows(&mut c), logs_homes(&mut c), partitions_of(&mut c, "logs"));
+    assert_eq!(homes[1], (2, "logs_default".to_owned()), "next month has no partition yet: the default partition caught row 2");
+    let result = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
+    assert_eq!(notes_rows(&mut c), notes, "the notes are untouched ({on_delete:?}; ensure_partitions: {result:?})");
+    assert_eq!(logs_homes(&mut c), homes, "no row moved");
+    assert_eq!(partitions_of(&mut c, "logs"), partitions, "no partition made");
+    let e = expect_sqlstate(result, "23514", "ensure_partitions with a referenced row of next month in the default partition");
+    let message = e.message();
+    assert!(message.contains("logs_default") && message.contains(&format!("logs_{next_month}")) && message.contains("notes"), "{message}");
+    assert!(message.contains("ON DELETE"), "{message}");
+    let hint = e.hint().unwrap_or_else(|| panic!("a hint: {e:?}"));
+    assert!(hint.contains("by hand") && hint.contains("ahead"), "{hint}");
+}
+
+/// See [`ensure_partitions_refuses_to_move_referenced_rows`]: ON DELETE CASCADE
+/// would delete the note.
+#[test]
+fn ensure_partitions_refuses_to_move_rows_an_on_delete_cascade_key_references() {
+    ensure_partitions_refuses_to_move_referenced_rows(Some(ReferentialAction::Cascade));
+}
+
+/// See [`ensure_partitions_refuses_to_move_referenced_rows`]: ON DELETE SET
+/// NULL would null the note's reference.
+#[test]
+fn ensure_partitions_refuses_to_move_rows_an_on_delete_set_null_key_references() {
+    ensure_partitions_refuses_to_move_referenced_rows(Some(ReferentialAction::SetNull));
+}
+
+/// See [`ensure_partitions_refuses_to_move_referenced_rows`]: NO ACTION (the
+/// default) would fail with a bare 23503.
+#[test]
+fn ensure_partitions_refuses_to_move_rows_a_no_action_key_references() {
+    ensure_partitions_refuses_to_move_referenced_rows(None);
+}
+
+/// A table that a foreign key references still gets its partitions from
+/// `ensure_partitions` while its default partition holds none of their rows:
+/// a referenced row far ahead stays in the default partition, and the notes
+/// are untouched.
+#[test]
+fn ensure_partitions_creates_partitions_of_a_referenced_table_with_nothing_to_move() {
+    let Some(db) = pg::test_db() else { return };
+    let mut c = db.client();
+    let now = today(&mut c);
+    apply(&db, &referenced_logs(now, Some(ReferentialAction::Cascade)));
+    batch(&mut c, "INSERT INTO logs VALUES (1, now()), (2, now() + interval '400 days'); INSERT INTO notes SELECT id * 10, id, at FROM logs");
+    let notes = notes_rows(&mut c);
+    let made = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
+    let made = made.unwrap_or_else(|e| panic!("ensure_partitions with no row of its periods in the default partition: {}", pg::describe_error(&e)));
+    assert_eq!(made, 2);
+    let expected: Vec<String> = col(
+        &mut c,
+        "SELECT 'logs_' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => i), 'YYYY_MM') FROM generate_series(0, 2) i ORDER BY 1",
+    );
+    let names: Vec<String> = partitions_of(&mut c, "logs").into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, [expected.clone(), vec!["logs_default".to_owned()]].concat());
+    assert_eq!(logs_homes(&mut c), [(1, expected[0].clone()), (2, "logs_default".to_owned())]);
+    assert_eq!(notes_rows(&mut c), notes, "the notes are untouched");
+    // The new partitions are referenced like the others: a note of next month's row.
+    let home: String = one(&mut c, "INSERT INTO logs VALUES (3, now() + interval '32 days') RETURNING tableoid::regclass::text");
+    assert!(expected[1..].contains(&home), "{home}");
+    exec(&mut c, "INSERT INTO notes SELECT 30, id, at FROM logs WHERE id = 3");
+    exec(&mut c, "DELETE FROM logs WHERE id = 3");
+    assert_eq!(notes_rows(&mut c), notes, "the cascade reaches the new partition's rows");
+}
+
 /// (relation, trigger, pg_trigger.tgenabled) of the user triggers of `logs`'s
 /// partitions: 'O' enabled, 'A' ALWAYS, 'R' REPLICA, 'D' disabled.
 fn logs_trigger_modes(c: &mut Client) -> Vec<(String, String, String)> {
