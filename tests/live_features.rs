@@ -1151,13 +1151,14 @@ fn logs_homes(c: &mut Client) -> Vec<(i64, String)> {
 }
 
 /// `ensure_partitions` on `logs` (see [`referenced_logs`]) while its default
-/// partition holds a row of next month that a note references: moving that row
-/// would delete it from the default partition, which fires the foreign key's
-/// `ON DELETE` action even with user triggers off. So the call stops (23514)
-/// with a message naming the default partition, the period and the
-/// referencing table, and a hint; no note changes, no row moves, and no
-/// partition is made (the call is one statement: this month's existed, and
-/// next month's, which it would have made before failing, is rolled back).
+/// partition holds a row of the month after next that a note references:
+/// moving that row would delete it from the default partition, which fires the
+/// foreign key's `ON DELETE` action even with user triggers off. So the call
+/// stops (23514) with a message naming the default partition, the period and
+/// the referencing table, and a hint; no note changes, no row moves, and no
+/// partition is made (the call is one statement: next month's partition, made
+/// before it failed, is rolled back with it). As the hint says, a smaller
+/// `ahead` still makes next month's partition.
 fn ensure_partitions_refuses_to_move_referenced_rows(on_delete: Option<ReferentialAction>) {
     let Some(db) = pg::test_db() else { return };
     let mut c = db.client();
@@ -1165,22 +1166,30 @@ fn ensure_partitions_refuses_to_move_referenced_rows(on_delete: Option<Referenti
     apply(&db, &referenced_logs(now, on_delete));
     batch(
         &mut c,
-        "INSERT INTO logs VALUES (1, now()), (2, date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1 month 1 day');
+        "INSERT INTO logs VALUES (1, now()), (2, date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '2 months 1 day');
          INSERT INTO notes SELECT id * 10, id, at FROM logs",
     );
-    let next_month: String = one(&mut c, "SELECT to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month', 'YYYY_MM')");
+    let month = |c: &mut Client, i: i32| -> String {
+        one(c, &format!("SELECT 'logs_' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '{i} months', 'YYYY_MM')"))
+    };
+    let (next, after_next) = (month(&mut c, 1), month(&mut c, 2));
     let (notes, homes, partitions) = (notes_rows(&mut c), logs_homes(&mut c), partitions_of(&mut c, "logs"));
-    assert_eq!(homes[1], (2, "logs_default".to_owned()), "next month has no partition yet: the default partition caught row 2");
+    assert_eq!(homes[1], (2, "logs_default".to_owned()), "the month after next has no partition yet: the default partition caught row 2");
     let result = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
     assert_eq!(notes_rows(&mut c), notes, "the notes are untouched ({on_delete:?}; ensure_partitions: {result:?})");
     assert_eq!(logs_homes(&mut c), homes, "no row moved");
     assert_eq!(partitions_of(&mut c, "logs"), partitions, "no partition made");
     let e = expect_sqlstate(result, "23514", "ensure_partitions with a referenced row of next month in the default partition");
     let message = e.message();
-    assert!(message.contains("logs_default") && message.contains(&format!("logs_{next_month}")) && message.contains("notes"), "{message}");
+    assert!(message.contains("logs_default") && message.contains(&after_next) && message.contains("notes"), "{message}");
     assert!(message.contains("ON DELETE"), "{message}");
     let hint = e.hint().unwrap_or_else(|| panic!("a hint: {e:?}"));
     assert!(hint.contains("by hand") && hint.contains("ahead"), "{hint}");
+    let made = c.query_one("SELECT public.ensure_partitions('logs', 'month', 2)", &[]).map(|r| r.get::<_, i32>(0));
+    assert_eq!(made.unwrap_or_else(|e| panic!("ensure_partitions with a smaller ahead: {}", pg::describe_error(&e))), 1);
+    let names: Vec<String> = partitions_of(&mut c, "logs").into_iter().map(|(n, _)| n).collect();
+    assert!(names.contains(&next) && !names.contains(&after_next), "{names:?}");
+    assert_eq!((notes_rows(&mut c), logs_homes(&mut c)), (notes, homes), "still untouched");
 }
 
 /// See [`ensure_partitions_refuses_to_move_referenced_rows`]: ON DELETE CASCADE

@@ -27,6 +27,21 @@ pub(crate) fn set_updated_at() -> Function {
         .comment("Trigger function: sets updated_at to the transaction time on UPDATE")
 }
 
+/// The plpgsql function behind [`ensure_partitions_name`]: it creates the
+/// range partitions of the current period (UTC) and the next ones, each under
+/// `ACCESS EXCLUSIVE` locks on the parent and its default partition, first
+/// moving the period's rows out of the default partition (user triggers off
+/// while they move, see [`user_triggers_off`]). Rows of a table that foreign
+/// keys reference cannot move, as the delete half of the move fires the keys'
+/// `ON DELETE` action (cascading deletes, nulled references, or a 23503
+/// failure): while the default partition holds such rows of a period, the call
+/// raises 23514 (as PostgreSQL refuses the partition, and as the migration
+/// step does, see `create_partition_unless_default_holds_rows`), naming the
+/// default partition, the period and the referencing tables. One call is one
+/// statement, so that aborts it whole: the partitions it made for earlier
+/// periods are rolled back too (a function cannot commit part of its work, and
+/// skipping the period with a warning would go unseen under a scheduler). With
+/// no row of the period there, the partition is created as for any table.
 pub(crate) fn ensure_partitions() -> Function {
     let body = r#"
 DECLARE
@@ -46,6 +61,7 @@ DECLARE
     bound_to text;
     part_name text;
     has_rows boolean;
+    referencing text;
     new_part regclass;
 {trigger_variables}    created integer := 0;
 BEGIN
@@ -108,6 +124,31 @@ BEGIN
             EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
                 default_part, key_column, bound_from, key_column, bound_to) INTO has_rows;
         END IF;
+        -- Rows of a table that foreign keys reference cannot move: the delete half
+        -- of a move fires those keys' ON DELETE action, user triggers off or not
+        -- (CASCADE deletes the referencing rows, SET NULL and SET DEFAULT change
+        -- them, NO ACTION and RESTRICT fail). PostgreSQL records a key that
+        -- references a partitioned table on it and again on each of its
+        -- partitions, so the keys referencing the default partition or one of its
+        -- ancestors or partitions are looked for (under the locks, so none is
+        -- added meanwhile), each named by the referencing table (its partitioned
+        -- table for a partition). The exception aborts the whole call: the
+        -- partitions this call made for earlier periods are rolled back with it.
+        IF has_rows THEN
+            SELECT string_agg(DISTINCT coalesce(pg_partition_root(k.conrelid), k.conrelid)::regclass::text, ', '
+                              ORDER BY coalesce(pg_partition_root(k.conrelid), k.conrelid)::regclass::text)
+            INTO referencing
+            FROM pg_constraint k
+            WHERE k.contype = 'f'
+              AND k.confrelid IN (SELECT relid FROM pg_partition_ancestors(default_part)
+                                  UNION SELECT relid FROM pg_partition_tree(default_part));
+            IF referencing IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'check_violation',
+                    MESSAGE = format('the default partition %s holds rows of the %s from %s to %s (UTC), which cannot move into its new partition %I.%I: foreign keys of %s reference %s, and moving a row fires their ON DELETE action',
+                        default_part, period, from_day, to_day, parent_schema, part_name, referencing, parent),
+                    HINT = 'move those rows out of the default partition by hand (minding the rows that reference them), then call ensure_partitions again; until then a smaller ahead still creates the partitions of the periods before this one. Create partitions further ahead (a larger ahead, run often enough) so rows never land in the default partition.';
+            END IF;
+        END IF;
         -- User triggers that would fire are off while rows move (a move is no
         -- delete or insert to audit), each back in its own mode after.
         IF has_rows THEN
@@ -147,7 +188,7 @@ END
         .replace("{triggers_back}", &user_triggers_back("            "));
     let mut f = Function::new(ensure_partitions_name(), "integer", "plpgsql", body)
         .arguments("parent regclass, period text, ahead integer DEFAULT 3")
-        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move), and gives them the parent's row-level security (no policies: direct access sees no rows); returns how many it created. Run it from pg_cron or a scheduler.");
+        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move; rows of a parent that foreign keys reference cannot move, as moving fires their ON DELETE action: then it raises 23514 and the call makes no partition), and gives them the parent's row-level security (no policies: direct access sees no rows); returns how many it created. Run it from pg_cron or a scheduler.");
     f.volatility = Some(Volatility::Volatile);
     f
 }
@@ -381,6 +422,23 @@ mod tests {
         let back_new = at(&user_triggers_back("            "), insert);
         assert!(at("DROP TABLE pgarchitect_moving;", back_new) > back_new);
         assert!(body[create..off_new].contains("new_part := format('%I.%I', parent_schema, part_name)::regclass;"), "{body}");
+    }
+
+    #[test]
+    fn ensure_partitions_moves_no_row_foreign_keys_reference() {
+        let body = ensure_partitions().body;
+        let at = |what: &str| body.find(what).unwrap_or_else(|| panic!("{what}: {body}"));
+        // Under the locks, once the default partition is known to hold rows of the
+        // period, and before any of them is copied or deleted.
+        let look = at("            WHERE k.contype = 'f'\n              AND k.confrelid IN (SELECT relid FROM pg_partition_ancestors(default_part)\n                                  UNION SELECT relid FROM pg_partition_tree(default_part));\n");
+        let raise = at("                RAISE EXCEPTION USING ERRCODE = 'check_violation',\n");
+        assert!(at("LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', default_part") < look);
+        assert!(at("INTO has_rows;") < look && look < raise);
+        assert!(raise < at("CREATE TEMP TABLE pgarchitect_moving") && raise < at("EXECUTE format('DELETE FROM %s"));
+        assert!(body[look - 400..look].contains("        IF has_rows THEN\n            SELECT string_agg(DISTINCT coalesce(pg_partition_root(k.conrelid), k.conrelid)::regclass::text, ', '"), "{body}");
+        assert!(body[raise..].starts_with("                RAISE EXCEPTION USING ERRCODE = 'check_violation',\n                    MESSAGE = format('the default partition %s holds rows of the %s from %s to %s (UTC), which cannot move into its new partition %I.%I: foreign keys of %s reference %s,"), "{body}");
+        assert!(body[raise..].contains("HINT = 'move those rows out of the default partition by hand"), "{body}");
+        assert!(ensure_partitions().comment.is_some_and(|c| c.contains("rows of a parent that foreign keys reference cannot move, as moving fires their ON DELETE action: then it raises 23514")));
     }
 
     #[test]
