@@ -23,16 +23,23 @@ pub(super) fn partitioning(doc: &mut Doc, schema: &Schema) -> fmt::Result {
         writeln!(doc, "- **How new partitions are made**: {}", how_new_partitions(t, p))?;
         if p.default_partition {
             let default = Partitioning::default_partition_name(&t.name.name);
-            let moves = if ensure_call(t).is_some() {
-                "`ensure_partitions` moves a period's rows out of it when it creates that period's partition; creating a partition by hand fails while the default partition holds rows that belong in it, so move them first"
-            } else {
-                "creating a partition fails while the default partition holds rows that belong in it, so move them out first"
+            // Moving a row out of the default partition deletes it there, which
+            // fires the ON DELETE action of the foreign keys that reference it.
+            let referenced_by: Vec<String> =
+                schema.tables().iter().filter(|r| r.foreign_keys.iter().any(|fk| fk.references == t.name)).map(|r| r.name.to_string()).collect();
+            let moves = match (ensure_call(t).is_some(), referenced_by.is_empty()) {
+                (true, true) => "`ensure_partitions` moves a period's rows out of it when it creates that period's partition; creating a partition by hand fails while the default partition holds rows that belong in it, so move them first".to_owned(),
+                (true, false) => format!(
+                    "`ensure_partitions` cannot move a period's rows out of it, as foreign keys of {} reference this table and moving a row fires their `ON DELETE` action: while the default partition holds rows of a period it would create, it stops with an error (23514) and creates no partition, so move them by hand (and create partitions far enough ahead that none land there)",
+                    CodeList(&referenced_by)
+                ),
+                _ => "creating a partition fails while the default partition holds rows that belong in it, so move them out first".to_owned(),
             };
             writeln!(
                 doc,
                 "- **Default partition** {} takes rows no other partition accepts. {}. Watch its row count (see [Performance monitoring](#performance-monitoring)).",
                 Code(&default),
-                capitalized(moves)
+                capitalized(&moves)
             )?;
         } else if p.strategy != PartitionStrategy::Hash {
             doc.write_str("- **No default partition**: inserting a row no partition accepts fails.\n")?;
@@ -317,4 +324,35 @@ pub(super) fn views(doc: &mut Doc, schema: &Schema) -> fmt::Result {
         write_fenced(doc, "sql", v.query.trim())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{CivilDate, Column, ForeignKey, Index, Partitioning, QualifiedName, Table};
+    use crate::schema::Schema;
+    use crate::types::SqlType;
+
+    #[test]
+    fn the_default_partition_of_a_referenced_table_says_ensure_partitions_cannot_move_its_rows() {
+        let logs = Table::new("logs")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("at", SqlType::Timestamptz))
+            .primary_key(["id", "at"])
+            .partition_by(Partitioning::range(["at"]).monthly(CivilDate::new(2026, 1, 1).unwrap(), 1).ahead(2).with_default());
+        let notes = Table::new("notes")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("log_id", SqlType::BigInt))
+            .column(Column::new("log_at", SqlType::Timestamptz))
+            .primary_key(["id"])
+            .foreign_key(ForeignKey::new(["log_id", "log_at"], QualifiedName::public("logs"), ["id", "at"]))
+            .index(Index::on(["log_id", "log_at"]));
+        let referenced = Schema::builder().add_table(logs.clone()).add_table(notes).build().unwrap().to_markdown();
+        assert!(
+            referenced.contains("- **Default partition** `logs_default` takes rows no other partition accepts. `ensure_partitions` cannot move a period's rows out of it, as foreign keys of `public.notes` reference this table and moving a row fires their `ON DELETE` action: while the default partition holds rows of a period it would create, it stops with an error (23514) and creates no partition, so move them by hand (and create partitions far enough ahead that none land there). Watch"),
+            "{referenced}"
+        );
+        let alone = Schema::builder().add_table(logs).build().unwrap().to_markdown();
+        assert!(alone.contains("`ensure_partitions` moves a period's rows out of it when it creates that period's partition"), "{alone}");
+        assert!(!alone.contains("`ensure_partitions` cannot move"), "{alone}");
+    }
 }
