@@ -725,12 +725,14 @@ fn retriggers(changes: &[Change], triggers: &BTreeMap<QualifiedName, Vec<Trigger
 /// earlier ones create it again as it was.
 #[derive(Debug, Default)]
 struct Repolicies {
-    /// (table, column by its new name) -> the policies around its type change:
-    /// (the policy's table, as dropped, as created), comments included.
-    around: BTreeMap<(QualifiedName, String), Vec<(QualifiedName, Policy, Policy)>>,
+    /// (table, column by its new name) -> the policies around its type change.
+    around: BTreeMap<(QualifiedName, String), Vec<AroundPolicy>>,
     /// (policy's table, policy) whose [`Change::AlterPolicy`] a type change makes.
     absorbed: BTreeSet<(QualifiedName, String)>,
 }
+
+/// `(the policy's table, as dropped, as created)`, comments included.
+type AroundPolicy = (QualifiedName, Policy, Policy);
 
 /// Whether PostgreSQL records a dependency of `policy`, a policy of table
 /// `on`, on a column of `table` called one of `columns`: one of them is a
@@ -1669,7 +1671,7 @@ impl Planner<'_> {
     /// of another table).
     fn around_policies(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
         let around = self.repolicies.around.get(&(table.clone(), column.to_owned())).map(Vec::as_slice).unwrap_or_default();
-        type Pick = dyn Fn(&(QualifiedName, Policy, Policy)) -> &Policy;
+        type Pick = dyn Fn(&AroundPolicy) -> &Policy;
         let wrap = |inner: Vec<String>, drop: &Pick, create: &Pick| {
             let mut v: Vec<String> = around.iter().map(|p| format!("DROP POLICY {} ON {}", Ident(&drop(p).name), p.0)).collect();
             v.extend(inner);
