@@ -1701,6 +1701,151 @@ fn a_trigger_replaced_while_its_column_changes_type_fires_its_new_version_once()
     retype_under_triggers(SqlType::Integer, SqlType::BigInt, "77", "5000000000", false, true);
 }
 
+/// `accounts (id, owner_id <owner>, note)`, row-level security enabled and
+/// forced, with policy `accounts_own` (a session sees the rows of the owner
+/// in `app.user_id`, commented), and `account_notes (id, account_id)` with
+/// policy `notes_own` (the notes of those accounts, read in a subquery of
+/// `accounts.owner_id`); both readable by `reader`.
+fn owned_accounts(owner: SqlType, reader: &str) -> Schema {
+    let grant = |table: &str| Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public(table), columns: vec![] }, [reader]);
+    build(
+        Schema::builder()
+            .role(Role::group(reader))
+            .add_table(
+                Table::new("accounts")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("owner_id", owner))
+                    .column(Column::new("note", SqlType::Text).nullable())
+                    .primary_key(["id"])
+                    .row_level_security(true)
+                    .policy(Policy::new("accounts_own").using("owner_id = nullif(current_setting('app.user_id', true), '')::integer").comment("Each owner sees their accounts")),
+            )
+            .add_table(
+                Table::new("account_notes")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("account_id", SqlType::BigInt))
+                    .primary_key(["id"])
+                    .row_level_security(true)
+                    .policy(Policy::new("notes_own").using(
+                        "account_id IN (SELECT a.id FROM public.accounts a WHERE a.owner_id = nullif(current_setting('app.user_id', true), '')::integer)",
+                    )),
+            )
+            .grant(grant("accounts"))
+            .grant(grant("account_notes")),
+    )
+}
+
+/// What `reader` sees with `app.user_id` unset, then set to 1, then to 2:
+/// (accounts, account notes) each time. Checks first that each policy exists
+/// once, with its comment, and that both tables still have row-level security
+/// enabled and forced.
+fn seen_by(client: &mut Client, reader: &str) -> Vec<(i64, i64)> {
+    let policies: Vec<(String, String, Option<String>)> = client
+        .query(
+            "SELECT c.relname::text, p.polname::text, obj_description(p.oid, 'pg_policy') FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid ORDER BY 1, 2",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        policies,
+        [("account_notes".into(), "notes_own".into(), None), ("accounts".into(), "accounts_own".into(), Some("Each owner sees their accounts".into()))]
+    );
+    let rls: Vec<(String, bool, bool)> = client
+        .query("SELECT relname::text, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN ('accounts', 'account_notes') ORDER BY 1", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(rls, [("account_notes".into(), true, true), ("accounts".into(), true, true)]);
+    let mut seen = Vec::new();
+    for setting in ["RESET app.user_id", "SET app.user_id = '1'", "SET app.user_id = '2'"] {
+        client.batch_execute(&format!("SET ROLE {}; {setting}", support::pg::q(reader))).unwrap();
+        seen.push((count(client, "SELECT count(*) FROM public.accounts"), count(client, "SELECT count(*) FROM public.account_notes")));
+        client.batch_execute("RESET ROLE; RESET app.user_id").unwrap();
+    }
+    seen
+}
+
+fn owner_type(client: &mut Client) -> String {
+    support::pg::one(client, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.accounts'::regclass AND attname = 'owner_id'")
+}
+
+/// `accounts.owner_id`, which the table's policy names and another table's
+/// policy reads in a subquery, becomes bigint. PostgreSQL 15 refuses the
+/// plan's bare `ALTER TABLE ... ALTER COLUMN owner_id TYPE bigint` under
+/// either policy (0A000, "cannot alter type of a column used in a policy
+/// definition"); the test shows that, then that the plan drops both policies
+/// and creates them again around the type change in one step, so that after
+/// it, and after its undo, each policy exists once with its comment,
+/// row-level security is still enabled and forced, and a non-superuser role
+/// sees exactly the rows of the owner it names, no more.
+#[test]
+fn a_column_named_by_policies_changes_type_from_integer_to_bigint() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    // Roles are cluster-wide: one of this database's own (created if missing).
+    let reader = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        db.name().hash(&mut h);
+        format!("migrate_reader_{:x}", h.finish())
+    };
+    let (before, after) = (owned_accounts(SqlType::Integer, &reader), owned_accounts(SqlType::BigInt, &reader));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute("INSERT INTO public.accounts (id, owner_id) VALUES (1, 1), (2, 1), (3, 2); INSERT INTO public.account_notes (id, account_id) VALUES (1, 1), (2, 2), (3, 3), (4, 3), (5, 3)")
+        .unwrap();
+    // Unset: nothing; owner 1: two accounts, two notes; owner 2: one account, three notes.
+    let expected = [(0, 0), (2, 2), (1, 3)];
+    assert_eq!(seen_by(&mut client, &reader), expected);
+    assert_eq!(owner_type(&mut client), "integer");
+
+    // Why the policies are dropped and created again: PostgreSQL refuses the
+    // type change under either of them, the other table's included.
+    let alter = "ALTER TABLE public.accounts ALTER COLUMN owner_id TYPE bigint USING owner_id::bigint";
+    for (other, on) in [("notes_own", "account_notes"), ("accounts_own", "accounts")] {
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&format!("DROP POLICY {other} ON public.{on}")).unwrap();
+        let e = tx.batch_execute(alter).expect_err("PostgreSQL changed the type of a column a policy names");
+        assert_eq!(e.code(), Some(&postgres::error::SqlState::FEATURE_NOT_SUPPORTED), "{e}");
+        assert!(e.as_db_error().is_some_and(|d| d.message() == "cannot alter type of a column used in a policy definition"), "{e}");
+        tx.rollback().unwrap();
+    }
+
+    let options = PlanOptions::default();
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let retype = "change type of public.accounts.owner_id to bigint around policies notes_own on public.account_notes, accounts_own";
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    assert_eq!(steps, [(Phase::Expand, retype)], "{}", plan.up_script());
+    let step = &plan.steps[0];
+    assert_eq!((step.lock, step.transactional, step.down_transactional), (migrate::LockLevel::AccessExclusive, true, true));
+    assert!(!plan.up_script().contains("ROW LEVEL SECURITY"), "{}", plan.up_script());
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{e}\n{}", step.script()));
+    tx.commit().unwrap();
+    assert_eq!(owner_type(&mut client), "bigint");
+    assert_eq!(seen_by(&mut client, &reader), expected);
+    // The new type holds what the old could not; the policies keep it from owner 1.
+    client.batch_execute("INSERT INTO public.accounts (id, owner_id) VALUES (4, 5000000000)").unwrap();
+    assert_eq!(seen_by(&mut client, &reader), expected);
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+
+    // Down, once the big owner is gone.
+    client.batch_execute("DELETE FROM public.accounts WHERE id = 4").unwrap();
+    let down = step.down_script().expect("reversible");
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&down).unwrap_or_else(|e| panic!("down: {e}\n{down}"));
+    tx.commit().unwrap();
+    assert_eq!(owner_type(&mut client), "integer");
+    assert_eq!(seen_by(&mut client, &reader), expected);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
 /// `ledger`, range-partitioned on `day`: January 2026 and the given months
 /// (name, from, to), a default partition, an identity key, a generated column,
 /// and a trigger that writes each row INSERT and DELETE to `ledger_log`; when

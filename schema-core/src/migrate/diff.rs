@@ -45,6 +45,13 @@ pub struct SchemaDiff {
     /// triggers naming it and creates them again around the type change, in
     /// the same transaction.
     pub triggers: BTreeMap<QualifiedName, Vec<Trigger>>,
+    /// The row-level security policies of each table of the target schema that
+    /// has any (by its new name): PostgreSQL refuses to change the type of a
+    /// column a policy's `USING` or `WITH CHECK` expression names, on its own
+    /// table or through a subquery on another (0A000), so the plan drops those
+    /// policies and creates them again around the type change, in the same
+    /// transaction.
+    pub policies: BTreeMap<QualifiedName, Vec<Policy>>,
 }
 
 /// What moving rows out of a table's default partition needs to know.
@@ -676,7 +683,8 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
         })
         .collect();
     let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers }
+    let policies = to.tables().iter().filter(|t| !t.policies.is_empty()).map(|t| (t.name.clone(), t.policies.clone())).collect();
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies }
 }
 
 /// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.

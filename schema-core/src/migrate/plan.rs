@@ -31,6 +31,13 @@
 //!   definition there instead of being replaced by a step of its own. (Views
 //!   reading the column are dropped and created again around it by steps of
 //!   their own in the same migration.)
+//! - Likewise for the row-level security policies whose `USING` or `WITH
+//!   CHECK` expression names the column, on its table or, through a subquery,
+//!   on another table (0A000 too): dropped just before and created again just
+//!   after in the same step, with their comments; a policy altered in the plan
+//!   takes its new form there. Row-level security stays enabled throughout:
+//!   in between, the table denies more rows, never fewer, and no other
+//!   session sees it before the step commits.
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -60,7 +67,7 @@ use std::time::Duration;
 use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Index, QualifiedName, Trigger, TriggerEvent};
+use crate::model::{Column, Index, Policy, QualifiedName, Trigger, TriggerEvent};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -437,6 +444,7 @@ struct Planner<'a> {
     /// Table -> (old column name -> new) of the declared column renames.
     column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
     retriggers: Retriggers,
+    repolicies: Repolicies,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
     seq: u32,
@@ -537,6 +545,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         }
     }
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
+    let repolicies = repolicies(&changes, &diff.policies, &column_renames);
     let mut p = Planner {
         options,
         partitioned: &diff.partitioned,
@@ -545,6 +554,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         new_tables,
         column_renames,
         retriggers,
+        repolicies,
         steps: Vec::new(),
         errors: Vec::new(),
         seq: 0,
@@ -676,6 +686,148 @@ fn retriggers(changes: &[Change], triggers: &BTreeMap<QualifiedName, Vec<Trigger
             if absorbs {
                 out.absorbed.insert((table.clone(), before.name.clone()));
             }
+        }
+    }
+    out
+}
+
+/// The row-level security policies that column type changes drop and create again.
+///
+/// PostgreSQL refuses `ALTER COLUMN ... TYPE` on a column that a policy's
+/// `USING` or `WITH CHECK` expression names ("cannot alter type of a column
+/// used in a policy definition", 0A000): a policy of the column's own table,
+/// and as well a policy of another table reading the column through a
+/// subquery (`tenant_id IN (SELECT m.tenant_id FROM members m ...)` blocks
+/// the type change of `members.tenant_id`); a whole-row reference does not
+/// count. So the step changing the type drops those policies just before and
+/// creates them again just after, with their comments, in its one
+/// transaction, as it does for triggers (see [`Retriggers`]).
+///
+/// Row-level security itself is never disabled: it stays enabled (and
+/// forced) throughout. Between the `DROP POLICY` and the `CREATE POLICY` the
+/// table has row-level security on and fewer policies, which denies more, not
+/// less (with none left, every row to every role it applies to): the safe
+/// side. And no other session ever sees that moment: the step holds ACCESS
+/// EXCLUSIVE on the table (and `DROP POLICY` on each other table whose policy
+/// it drops) until it commits.
+///
+/// A policy created in the plan does not exist yet when the type changes (it
+/// is created by a later step), and one dropped in the plan is gone already
+/// (dropped in the expand phase before columns change); the policies of a
+/// table the contract phase drops are still there and are created again as
+/// they are. A policy altered in the same plan ([`Change::AlterPolicy`]) is
+/// dropped in its old form and created in its new one there, and its own
+/// alter step is left out, so it is never handled twice; unless its new
+/// expressions name a function created later in the plan (one depending on
+/// tables or views) or a view the plan creates: then it is created again as
+/// it was, and altered by its own step. When several retyped columns are
+/// named by one policy, the last of their steps gives it its new form; the
+/// earlier ones create it again as it was.
+#[derive(Debug, Default)]
+struct Repolicies {
+    /// (table, column by its new name) -> the policies around its type change.
+    around: BTreeMap<(QualifiedName, String), Vec<AroundPolicy>>,
+    /// (policy's table, policy) whose [`Change::AlterPolicy`] a type change makes.
+    absorbed: BTreeSet<(QualifiedName, String)>,
+}
+
+/// `(the policy's table, as dropped, as created)`, comments included.
+type AroundPolicy = (QualifiedName, Policy, Policy);
+
+/// Whether PostgreSQL records a dependency of `policy`, a policy of table
+/// `on`, on a column of `table` called one of `columns`: one of them is a
+/// word of its `USING` or `WITH CHECK` expression (a function of the same
+/// name aside) and, for a policy of another table, one of `tables` (the
+/// table's names, unqualified) is one too (its subquery reads the table). A
+/// word that is not that column only costs a drop and create of the policy,
+/// under an ACCESS EXCLUSIVE lock on its table until the step commits.
+fn policy_names_column(on: &QualifiedName, policy: &Policy, table: &QualifiedName, tables: &[&str], columns: &[&str]) -> bool {
+    let names = |e: &str, names: &[&str]| crate::validate::sql::words(e).any(|w| !w.before_paren && names.iter().any(|n| w.is_identifier(n)));
+    policy.using.iter().chain(&policy.with_check).any(|e| names(e, columns) && (on == table || names(e, tables)))
+}
+
+/// See [`Repolicies`]; `policies` are [`SchemaDiff::policies`], `changes` are after the renames.
+fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>>, column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>) -> Repolicies {
+    let mut out = Repolicies::default();
+    let retyped: Vec<(&QualifiedName, &str)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, to, change: ColumnChange::Type, .. } => Some((table, to.name.as_str())),
+            _ => None,
+        })
+        .collect();
+    if retyped.is_empty() {
+        return out;
+    }
+    // What a new policy expression cannot name yet at the type change.
+    let late: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateFunction(f) if !f.depends_on.is_empty() => Some(f.name.name.as_str()),
+            Change::CreateView(v) => Some(v.name.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let names_late = |p: &Policy| p.using.iter().chain(&p.with_check).any(|e| crate::validate::sql::words(e).any(|w| late.iter().any(|n| w.is_identifier(n))));
+    // The policies when the columns change type: (their table, as they are
+    // then, as they are after the step, absorbs an alter step).
+    let mut present: Vec<(&QualifiedName, Policy, Policy, bool)> = Vec::new();
+    for (on, list) in policies {
+        let created = |name: &str| changes.iter().any(|c| matches!(c, Change::CreatePolicy { table, policy } if table == on && policy.name == name));
+        // Its comment before the plan (a changed one is set by a later comment step).
+        let comment = |p: &Policy| {
+            changes
+                .iter()
+                .find_map(|c| match c {
+                    Change::SetComment { target: CommentTarget::Policy(t, name), from, .. } if t == on && *name == p.name => Some(from.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| p.comment.clone())
+        };
+        for p in list.iter().filter(|p| !created(&p.name)) {
+            let altered = changes.iter().find_map(|c| match c {
+                Change::AlterPolicy { table, from, to } if table == on && to.name == p.name => Some((from, to)),
+                _ => None,
+            });
+            let (before, after, absorbs) = match altered {
+                Some((from, _)) if names_late(p) => (from.clone(), from.clone(), false),
+                Some((from, to)) => (from.clone(), to.clone(), true),
+                None => (p.clone(), p.clone(), false),
+            };
+            let comment = comment(p);
+            present.push((on, Policy { comment: comment.clone(), ..before }, Policy { comment, ..after }, absorbs));
+        }
+    }
+    for c in changes {
+        if let Change::DropTable(t) = c {
+            for p in &t.policies {
+                present.push((&t.name, p.clone(), p.clone(), false));
+            }
+        }
+    }
+    for (on, before, after, absorbs) in present {
+        let columns: Vec<(&QualifiedName, &str)> = retyped
+            .iter()
+            .filter(|(table, column)| {
+                // By their names before and after the renames.
+                let mut columns = vec![*column];
+                columns.extend(column_renames.get(*table).into_iter().flatten().filter(|(_, new)| new == column).map(|(old, _)| old.as_str()));
+                let mut tables = vec![table.name.as_str()];
+                tables.extend(changes.iter().filter_map(|c| match c {
+                    Change::RenameTable { from, to } if to == *table => Some(from.name.as_str()),
+                    _ => None,
+                }));
+                policy_names_column(on, &before, table, &tables, &columns)
+            })
+            .copied()
+            .collect();
+        let Some((last, earlier)) = columns.split_last() else { continue };
+        for (table, column) in earlier {
+            out.around.entry(((*table).clone(), (*column).to_owned())).or_default().push((on.clone(), before.clone(), before.clone()));
+        }
+        out.around.entry((last.0.clone(), last.1.to_owned())).or_default().push((on.clone(), before.clone(), after));
+        if absorbs {
+            out.absorbed.insert((on.clone(), before.name.clone()));
         }
     }
     out
@@ -1508,6 +1660,34 @@ impl Planner<'_> {
         (wrap(up, &|p| &p.0, &|p| &p.1), wrap(down, &|p| &p.1, &|p| &p.0), names)
     }
 
+    /// `up` and `down` (the `ALTER` of a column type, its triggers around it)
+    /// wrapped in the drop and creation of the policies naming the column
+    /// (see [`Repolicies`]): dropped in the form they have before and created
+    /// in the form they have after, each with its comment, and the other way
+    /// round in the down step. Row-level security stays enabled throughout:
+    /// in between, the tables deny more rows, never fewer, and no other
+    /// session sees them before the step commits. The policy names come back
+    /// as written in the description (`name`, or `name on table` for a policy
+    /// of another table).
+    fn around_policies(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let around = self.repolicies.around.get(&(table.clone(), column.to_owned())).map(Vec::as_slice).unwrap_or_default();
+        type Pick = dyn Fn(&AroundPolicy) -> &Policy;
+        let wrap = |inner: Vec<String>, drop: &Pick, create: &Pick| {
+            let mut v: Vec<String> = around.iter().map(|p| format!("DROP POLICY {} ON {}", Ident(&drop(p).name), p.0)).collect();
+            v.extend(inner);
+            for p in around {
+                let (on, policy) = (&p.0, create(p));
+                v.push(sql::create_policy(on, policy));
+                if let Some(c) = &policy.comment {
+                    v.push(sql::comment(&CommentTarget::Policy(on.clone(), policy.name.clone()), Some(c)));
+                }
+            }
+            v
+        };
+        let names = around.iter().map(|(on, _, after)| if on == table { after.name.clone() } else { format!("{} on {on}", after.name) }).collect();
+        (wrap(up, &|p| &p.1, &|p| &p.2), wrap(down, &|p| &p.2, &|p| &p.1), names)
+    }
+
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
         if self.options.allow_destructive {
             return false;
@@ -1901,6 +2081,8 @@ impl Planner<'_> {
                     .hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
+            // Made by the step changing the type of a column it names.
+            Change::AlterPolicy { table, to, .. } if self.repolicies.absorbed.contains(&(table.clone(), to.name.clone())) => {}
             Change::AlterPolicy { table, from, to } => {
                 let in_place = from.command == to.command && from.permissive == to.permissive;
                 let (up, down) = if in_place {
@@ -2172,9 +2354,14 @@ impl Planner<'_> {
                 }
                 let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
                 let (up, down, triggers) = self.around_triggers(table, &to.name, alter(using(&to.ty.storage())), alter(using(&from.ty.storage())));
+                let (up, down, policies) = self.around_policies(table, &to.name, up, down);
                 let mut description = format!("change type of {table}.{} to {}", to.name, to.ty);
                 if !triggers.is_empty() {
                     let _ = write!(description, " around trigger{} {}", if triggers.len() == 1 { "" } else { "s" }, triggers.join(", "));
+                }
+                if !policies.is_empty() {
+                    let and = if triggers.is_empty() { " around" } else { " and" };
+                    let _ = write!(description, "{and} polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
                 }
                 let mut b = self.step(r, description).sql(up).down(down).lock(LockLevel::AccessExclusive);
                 if rewrite {
@@ -3156,6 +3343,184 @@ mod tests {
         );
         let down: Vec<&[String]> = plan.steps.iter().map(|s| s.down.as_deref().unwrap()).collect();
         assert_eq!(down, [&[drop.clone(), alter("amount", "integer"), create("touch")][..], &[drop, alter("note", "varchar(20)"), create("touch")][..]]);
+    }
+
+    /// `accounts (id, owner_id <owner>, note)` with row-level security
+    /// enabled and forced and `policies`.
+    fn accounts(owner: SqlType, policies: Vec<Policy>) -> Schema {
+        let mut t = Table::new("accounts")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("owner_id", owner))
+            .column(Column::new("note", SqlType::Text).nullable())
+            .primary_key(["id"])
+            .row_level_security(true);
+        for p in policies {
+            t = t.policy(p);
+        }
+        build(Schema::builder().add_table(t))
+    }
+
+    /// `USING (owner_id = <the app.user_id setting>::integer)`, commented.
+    fn own_rows() -> Policy {
+        Policy::new("own_rows").using("owner_id = current_setting('app.user_id', true)::integer").comment("Each owner sees their rows")
+    }
+
+    /// `FOR INSERT WITH CHECK (owner_id > 0)`.
+    fn positive_owner() -> Policy {
+        Policy::new("positive_owner").for_command(PolicyCommand::Insert).with_check("owner_id > 0")
+    }
+
+    const OWN_ROWS: &str = "CREATE POLICY own_rows ON public.accounts AS PERMISSIVE FOR ALL USING (owner_id = current_setting('app.user_id', true)::integer)";
+    const OWN_ROWS_COMMENT: &str = "COMMENT ON POLICY own_rows ON public.accounts IS 'Each owner sees their rows'";
+    const POSITIVE_OWNER: &str = "CREATE POLICY positive_owner ON public.accounts AS PERMISSIVE FOR INSERT WITH CHECK (owner_id > 0)";
+
+    #[test]
+    fn a_type_change_drops_and_creates_again_the_policies_naming_the_column_in_one_step() {
+        // Not named: another column, a string constant, a whole-row reference
+        // (PostgreSQL 15 changes the type under them).
+        let others = || vec![Policy::new("tagged").using("note <> 'owner_id'"), Policy::new("whole_row").using("accounts IS NOT NULL")];
+        let policies = |mut v: Vec<Policy>| {
+            v.extend(others());
+            v
+        };
+        let alter = |ty: &str| format!("ALTER TABLE public.accounts ALTER COLUMN owner_id TYPE {ty} USING owner_id::{ty}");
+        let plan = plan_between(&accounts(SqlType::Integer, policies(vec![own_rows(), positive_owner()])), &accounts(SqlType::BigInt, policies(vec![own_rows(), positive_owner()])));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.accounts.owner_id to bigint around policies own_rows, positive_owner");
+        let around = |ty: &str| {
+            vec![
+                "DROP POLICY own_rows ON public.accounts".to_owned(),
+                "DROP POLICY positive_owner ON public.accounts".to_owned(),
+                alter(ty),
+                OWN_ROWS.to_owned(),
+                OWN_ROWS_COMMENT.to_owned(),
+                POSITIVE_OWNER.to_owned(),
+            ]
+        };
+        assert_eq!(step.sql, around("bigint"));
+        assert_eq!(step.down.as_deref(), Some(&around("integer")[..]));
+        assert_eq!((step.phase, step.lock, step.transactional, step.down_transactional), (Phase::Expand, LockLevel::AccessExclusive, true, true));
+        assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock]);
+        // Row-level security is never switched off.
+        assert!(!plan.up_script().contains("ROW LEVEL SECURITY") && !plan.down_script().unwrap().contains("ROW LEVEL SECURITY"));
+
+        // None named: the type change alone, as before.
+        let plan = plan_between(&accounts(SqlType::Integer, others()), &accounts(SqlType::BigInt, others()));
+        assert_eq!(statements(&plan), [alter("bigint")]);
+        assert_eq!(plan.steps[0].description, "change type of public.accounts.owner_id to bigint");
+
+        // A quoted name is the column too, a function of its name is not, nor
+        // another table's column of that name without the table.
+        let on = QualifiedName::public("accounts");
+        let other = QualifiedName::public("audit");
+        let names = |p: Policy, on: &QualifiedName| policy_names_column(on, &p, &QualifiedName::public("accounts"), &["accounts"], &["owner_id"]);
+        assert!(names(Policy::new("p").with_check(r#""owner_id" > 0"#), &on));
+        assert!(!names(Policy::new("p").using("owner_id(note) > 0"), &on));
+        assert!(!names(Policy::new("p").using(r#""Owner_id" > 0"#), &on));
+        assert!(!names(Policy::new("p").using("owner_id > 0"), &other));
+        assert!(names(Policy::new("p").using("EXISTS (SELECT 1 FROM public.accounts a WHERE a.owner_id = 1)"), &other));
+    }
+
+    /// `members (tenant_id <tenant>, user_name)` and `docs (id, tenant_id)`,
+    /// whose policy `member_docs` reads `members.tenant_id` in a subquery,
+    /// `docs_positive` only its own `tenant_id`; with `old_docs`, a table
+    /// `old_docs` the same.
+    fn tenants(tenant: SqlType, old_docs: bool) -> Schema {
+        let member_docs = || Policy::new("member_docs").using("tenant_id IN (SELECT m.tenant_id FROM members m WHERE m.user_name = current_user)");
+        let docs = |name: &str| {
+            Table::new(name)
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(false)
+                .policy(member_docs())
+                .policy(Policy::new("docs_positive").restrictive().using("tenant_id > 0"))
+        };
+        let mut b = Schema::builder()
+            .add_table(Table::new("members").column(Column::new("tenant_id", tenant)).column(Column::new("user_name", SqlType::Text)).primary_key(["tenant_id", "user_name"]))
+            .add_table(docs("docs"));
+        if old_docs {
+            b = b.add_table(docs("old_docs"));
+        }
+        build(b)
+    }
+
+    #[test]
+    fn the_policies_of_other_tables_reading_the_column_in_a_subquery_are_created_again_around_its_type_change() {
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let p = plan(&diff(&tenants(SqlType::Integer, true), &tenants(SqlType::BigInt, false)), &options).unwrap();
+        let described: Vec<(Phase, &str)> = p.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        assert_eq!(
+            described,
+            [
+                (Phase::Expand, "change type of public.members.tenant_id to bigint around policies member_docs on public.docs, member_docs on public.old_docs"),
+                (Phase::Contract, "drop table public.old_docs"),
+            ]
+        );
+        let member_docs = |on: &str| format!("CREATE POLICY member_docs ON public.{on} AS PERMISSIVE FOR ALL USING (tenant_id IN (SELECT m.tenant_id FROM members m WHERE m.user_name = current_user))");
+        let around = |ty: &str| {
+            vec![
+                "DROP POLICY member_docs ON public.docs".to_owned(),
+                // Still there: the table is dropped after the deploy.
+                "DROP POLICY member_docs ON public.old_docs".to_owned(),
+                format!("ALTER TABLE public.members ALTER COLUMN tenant_id TYPE {ty} USING tenant_id::{ty}"),
+                member_docs("docs"),
+                member_docs("old_docs"),
+            ]
+        };
+        let step = &p.steps[0];
+        assert_eq!(step.sql, around("bigint"), "{}", p.up_script());
+        assert_eq!(step.down.as_deref(), Some(&around("integer")[..]));
+        assert_eq!((step.lock, step.transactional, step.down_transactional), (LockLevel::AccessExclusive, true, true));
+    }
+
+    #[test]
+    fn a_policy_altered_with_the_type_of_its_column_takes_its_new_form_in_the_type_change_step_and_dropped_or_created_ones_keep_their_steps() {
+        let legacy = || Policy::new("legacy").using("owner_id <> 0");
+        let fresh = || Policy::new("fresh").for_command(PolicyCommand::Update).with_check("owner_id IS NOT NULL");
+        let own_bigint = || Policy { using: Some("owner_id = current_setting('app.user_id', true)::bigint".into()), comment: Some("Each owner sees only their rows".into()), ..own_rows() };
+        let old = accounts(SqlType::Integer, vec![own_rows(), legacy(), positive_owner()]);
+        let new = accounts(SqlType::BigInt, vec![own_bigint(), positive_owner(), fresh()]);
+        let plan = plan_between(&old, &new);
+        let described: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        // No step of its own alters own_rows.
+        assert_eq!(
+            described,
+            [
+                (Phase::Expand, "drop policy legacy on public.accounts"),
+                (Phase::Expand, "change type of public.accounts.owner_id to bigint around policies own_rows, positive_owner"),
+                (Phase::Expand, "create policy fresh on public.accounts"),
+                (Phase::Expand, "set 1 comments"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let alter = |ty: &str| format!("ALTER TABLE public.accounts ALTER COLUMN owner_id TYPE {ty} USING owner_id::{ty}");
+        let step = &plan.steps[1];
+        let around = |ty: &str, own: &str| {
+            vec![
+                "DROP POLICY own_rows ON public.accounts".to_owned(),
+                "DROP POLICY positive_owner ON public.accounts".to_owned(),
+                alter(ty),
+                own.to_owned(),
+                // The comment it had: the comment step sets the new one.
+                OWN_ROWS_COMMENT.to_owned(),
+                POSITIVE_OWNER.to_owned(),
+            ]
+        };
+        let own_new = OWN_ROWS.replace("::integer", "::bigint");
+        assert_eq!(step.sql, around("bigint", &own_new));
+        assert_eq!(step.down.as_deref(), Some(&around("integer", OWN_ROWS)[..]));
+        assert_eq!(plan.steps[0].sql, ["DROP POLICY IF EXISTS legacy ON public.accounts"]);
+        assert_eq!(plan.steps[2].sql, ["CREATE POLICY fresh ON public.accounts AS PERMISSIVE FOR UPDATE WITH CHECK (owner_id IS NOT NULL)"]);
+        assert_eq!(plan.steps[3].sql, ["COMMENT ON POLICY own_rows ON public.accounts IS 'Each owner sees only their rows'"]);
+        // Each policy is dropped and created at most once.
+        for name in ["own_rows", "legacy", "positive_owner", "fresh"] {
+            let count = |needle: String| statements(&plan).iter().filter(|s| s.starts_with(&needle)).count();
+            assert!(count(format!("DROP POLICY {name} ")) + count(format!("DROP POLICY IF EXISTS {name} ")) <= 1, "{name}");
+            assert!(count(format!("CREATE POLICY {name} ")) <= 1, "{name}");
+        }
     }
 
     #[test]
