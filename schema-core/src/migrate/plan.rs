@@ -622,13 +622,7 @@ fn trigger_names_column(trigger: &Trigger, column: &str) -> bool {
 /// See [`Retriggers`]; `triggers` are [`SchemaDiff::triggers`], `changes` are after the renames.
 fn retriggers(changes: &[Change], triggers: &BTreeMap<QualifiedName, Vec<Trigger>>, column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>) -> Retriggers {
     let mut out = Retriggers::default();
-    let retyped: Vec<(&QualifiedName, &str)> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AlterColumn { table, to, change: ColumnChange::Type, .. } => Some((table, to.name.as_str())),
-            _ => None,
-        })
-        .collect();
+    let retyped = retyped_columns(changes);
     if retyped.is_empty() {
         return out;
     }
@@ -677,13 +671,8 @@ fn retriggers(changes: &[Change], triggers: &BTreeMap<QualifiedName, Vec<Trigger
             }
         }
         for (before, after, absorbs) in present {
-            let columns: Vec<&str> = retyped.iter().filter(|(t, c)| *t == table && trigger_names_column(&before, c)).map(|(_, c)| *c).collect();
-            let Some((last, earlier)) = columns.split_last() else { continue };
-            for c in earlier {
-                out.around.entry((table.clone(), (*c).to_owned())).or_default().push((before.clone(), before.clone()));
-            }
-            out.around.entry((table.clone(), (*last).to_owned())).or_default().push((before.clone(), after));
-            if absorbs {
+            let columns = retyped.iter().filter(|(t, c)| *t == table && trigger_names_column(&before, c)).map(|(_, c)| (table.clone(), (*c).to_owned()));
+            if spread(&mut out.around, columns, (before.clone(), before.clone()), (before.clone(), after)) && absorbs {
                 out.absorbed.insert((table.clone(), before.name.clone()));
             }
         }
@@ -749,13 +738,7 @@ fn policy_names_column(on: &QualifiedName, policy: &Policy, table: &QualifiedNam
 /// See [`Repolicies`]; `policies` are [`SchemaDiff::policies`], `changes` are after the renames.
 fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>>, column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>) -> Repolicies {
     let mut out = Repolicies::default();
-    let retyped: Vec<(&QualifiedName, &str)> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AlterColumn { table, to, change: ColumnChange::Type, .. } => Some((table, to.name.as_str())),
-            _ => None,
-        })
-        .collect();
+    let retyped = retyped_columns(changes);
     if retyped.is_empty() {
         return out;
     }
@@ -806,7 +789,7 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
         }
     }
     for (on, before, after, absorbs) in present {
-        let columns: Vec<(&QualifiedName, &str)> = retyped
+        let columns = retyped
             .iter()
             .filter(|(table, column)| {
                 // By their names before and after the renames.
@@ -819,18 +802,36 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
                 }));
                 policy_names_column(on, &before, table, &tables, &columns)
             })
-            .copied()
-            .collect();
-        let Some((last, earlier)) = columns.split_last() else { continue };
-        for (table, column) in earlier {
-            out.around.entry(((*table).clone(), (*column).to_owned())).or_default().push((on.clone(), before.clone(), before.clone()));
-        }
-        out.around.entry((last.0.clone(), last.1.to_owned())).or_default().push((on.clone(), before.clone(), after));
-        if absorbs {
+            .map(|(table, column)| ((*table).clone(), (*column).to_owned()));
+        if spread(&mut out.around, columns, (on.clone(), before.clone(), before.clone()), (on.clone(), before.clone(), after)) && absorbs {
             out.absorbed.insert((on.clone(), before.name.clone()));
         }
     }
     out
+}
+
+/// The columns whose type the plan changes: (table, column by its new name).
+fn retyped_columns(changes: &[Change]) -> Vec<(&QualifiedName, &str)> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, to, change: ColumnChange::Type, .. } => Some((table, to.name.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Records an object around the type changes of `columns`, in plan order: the
+/// earlier steps create it again `unchanged`, the last one `changed` (its new
+/// form, if the plan changes it). Whether there was any such column.
+fn spread<T: Clone>(around: &mut BTreeMap<(QualifiedName, String), Vec<T>>, columns: impl Iterator<Item = (QualifiedName, String)>, unchanged: T, changed: T) -> bool {
+    let columns: Vec<_> = columns.collect();
+    let Some((last, earlier)) = columns.split_last() else { return false };
+    for column in earlier {
+        around.entry(column.clone()).or_default().push(unchanged.clone());
+    }
+    around.entry(last.clone()).or_default().push(changed);
+    true
 }
 
 /// Names created again after a drop in the same diff: (kind, table, name).
