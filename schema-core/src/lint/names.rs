@@ -126,7 +126,7 @@ pub(crate) fn setting_calls(sql: &str) -> Vec<SettingCall> {
             continue;
         }
         if !in_string {
-            if let Some(end) = comment_end(bytes, i) {
+            if let Some(end) = crate::validate::sql::comment_end(bytes, i) {
                 i = end;
                 continue;
             }
@@ -195,33 +195,6 @@ pub(crate) fn setting_calls(sql: &str) -> Vec<SettingCall> {
         i = close + 1;
     }
     out
-}
-
-/// Where the comment starting at `i` ends (`-- ...` at the line's end, `/* ... */`
-/// nested as PostgreSQL nests them), or `None` if none starts there.
-fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
-    if bytes[i..].starts_with(b"--") {
-        return Some(bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p + 1));
-    }
-    if !bytes[i..].starts_with(b"/*") {
-        return None;
-    }
-    let (mut depth, mut j) = (0usize, i);
-    while j < bytes.len() {
-        if bytes[j..].starts_with(b"/*") {
-            depth += 1;
-            j += 2;
-        } else if bytes[j..].starts_with(b"*/") {
-            depth -= 1;
-            j += 2;
-            if depth == 0 {
-                return Some(j);
-            }
-        } else {
-            j += 1;
-        }
-    }
-    Some(bytes.len())
 }
 
 /// Whether a cast to `ty` can fail on a string (`text` and friends cannot).

@@ -126,6 +126,34 @@ pub(crate) fn tokens(sql: &str) -> Tokens<'_> {
     Tokens { sql, pos: 0, after_dot: false }
 }
 
+/// Where the comment starting at byte `i` of `bytes` ends: a `--` comment at
+/// its line break, a `/* */` comment after its close (block comments nest in
+/// PostgreSQL), an unclosed one at the end; `None` if no comment starts there.
+pub(crate) fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
+    if bytes[i..].starts_with(b"--") {
+        return Some(bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |p| i + p));
+    }
+    if !bytes[i..].starts_with(b"/*") {
+        return None;
+    }
+    let (mut depth, mut j) = (0usize, i);
+    while j < bytes.len() {
+        if bytes[j..].starts_with(b"/*") {
+            depth += 1;
+            j += 2;
+        } else if bytes[j..].starts_with(b"*/") {
+            depth -= 1;
+            j += 2;
+            if depth == 0 {
+                return Some(j);
+            }
+        } else {
+            j += 1;
+        }
+    }
+    Some(bytes.len())
+}
+
 /// Iterator behind [`tokens`].
 pub(crate) struct Tokens<'a> {
     sql: &'a str,
@@ -255,29 +283,9 @@ impl<'a> Tokens<'a> {
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
-            if bytes[i..].starts_with(b"--") {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
-            } else if bytes[i..].starts_with(b"/*") {
-                // Block comments nest in PostgreSQL.
-                let mut depth = 0;
-                while i < bytes.len() {
-                    if bytes[i..].starts_with(b"/*") {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i..].starts_with(b"*/") {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            } else {
-                return i;
+            match comment_end(bytes, i) {
+                Some(end) => i = end,
+                None => return i,
             }
         }
     }
