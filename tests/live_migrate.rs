@@ -2271,3 +2271,482 @@ fn a_partition_added_to_a_referenced_table_stops_while_the_default_holds_its_row
     let home: String = support::pg::one(&mut client, "INSERT INTO public.ledger (day, amount) VALUES ('2026-02-11', 4) RETURNING tableoid::regclass::text");
     assert_eq!(home, "ledger_2026_02");
 }
+
+// ---- down steps and renames in the same plan ----
+
+/// Runs a step's up or down script as the runner would (in one transaction,
+/// or statement by statement), panicking with the server's error.
+fn run_script(client: &mut Client, script: &str, transactional: bool, what: &str) {
+    if transactional {
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(script).unwrap_or_else(|e| panic!("{what}: {}\n{script}", support::pg::describe_error(&e)));
+        tx.commit().unwrap();
+    } else {
+        for statement in Migration::new(1, "step", script).statements() {
+            client.batch_execute(&statement).unwrap_or_else(|e| panic!("{what}: {}\n{statement}", support::pg::describe_error(&e)));
+        }
+    }
+}
+
+/// Applies `plan` step by step, checking `probe` after each against the
+/// next of `up`, then undoes it step by step, last first, checking it against
+/// the next of `down`; `before` is what `probe` gives before the plan.
+fn step_through<T: PartialEq + std::fmt::Debug>(client: &mut Client, plan: &migrate::Plan, before: T, up: &[T], down: &[T], probe: &mut dyn FnMut(&mut Client) -> T) {
+    assert_eq!(probe(client), before, "before the plan");
+    assert_eq!((plan.steps.len(), plan.steps.len()), (up.len(), down.len()), "{}", plan.up_script());
+    for (step, want) in plan.steps.iter().zip(up) {
+        run_script(client, &step.script(), step.transactional, &step.description);
+        assert_eq!(&probe(client), want, "after `{}`", step.description);
+    }
+    for (step, want) in plan.steps.iter().rev().zip(down) {
+        let script = step.down_script().unwrap_or_else(|| panic!("`{}` cannot be undone", step.description));
+        run_script(client, &script, step.down_transactional, &format!("down {}", step.description));
+        assert_eq!(&probe(client), want, "after undoing `{}`", step.description);
+    }
+}
+
+/// A role of this database's own (roles are cluster-wide), named after it.
+fn own_role(db: &support::pg::TestDb, prefix: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    db.name().hash(&mut h);
+    format!("{prefix}_{:x}", h.finish())
+}
+
+/// The column of `table` called one of `names` (which one it is called now).
+fn column_called(client: &mut Client, table: &str, names: &[&str]) -> String {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let sql = "SELECT attname::text FROM pg_attribute WHERE attrelid = ('public.' || $1)::regclass AND attname::text = ANY ($2) AND NOT attisdropped";
+    client.query_one(sql, &[&table, &names]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
+
+/// Names of triggers or policies with their comments.
+type Commented = Vec<(String, Option<String>)>;
+
+/// The triggers of `table` with their comments.
+fn commented_triggers(client: &mut Client, table: &str) -> Commented {
+    let sql = "SELECT tgname::text, obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE tgrelid = ('public.' || $1)::regclass AND NOT tgisinternal ORDER BY 1";
+    client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// The policies of `table` with their comments.
+fn commented_policies(client: &mut Client, table: &str) -> Commented {
+    let sql = "SELECT polname::text, obj_description(oid, 'pg_policy') FROM pg_policy WHERE polrelid = ('public.' || $1)::regclass ORDER BY 1";
+    client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// `bump`: a BEFORE row trigger adding its argument to `NEW.changes`.
+fn bump() -> Function {
+    Function::trigger(QualifiedName::public("bump"), "\nBEGIN\n    NEW.changes := NEW.changes + TG_ARGV[0]::integer;\n    RETURN NEW;\nEND\n")
+}
+
+/// A BEFORE UPDATE trigger of `table` calling `bump(<by>)`, on `UPDATE OF
+/// <of>` (every update if empty), `WHEN (<when>)` if given, commented.
+fn bumping(table: &str, name: &str, of: &[&str], when: Option<&str>, by: i32) -> Trigger {
+    let of = of.iter().map(|c| c.to_string()).collect();
+    let t = Trigger::new(format!("{table}_{name}"), TriggerTiming::Before, [TriggerEvent::Update(of)], QualifiedName::public("bump")).argument(by.to_string());
+    let t = t.comment(format!("{name} of {table}"));
+    match when {
+        Some(w) => t.when(w),
+        None => t,
+    }
+}
+
+/// `stock (id, qty integer, changes, note)`, with `qty` renamed `quantity`
+/// in v2. v1: `stock_on_qty` (UPDATE OF qty, +1), `stock_when_qty` (WHEN
+/// OLD.qty IS DISTINCT FROM NEW.qty, +10), `stock_big_qty` (WHEN NEW.qty >
+/// 1000, +100), `stock_seen_qty` (UPDATE OF qty, +1000). v2: the first two
+/// on `quantity`, adding 10000 and 100000; the other two dropped.
+fn stock(v2: bool) -> Schema {
+    let qty = if v2 { Column::new("quantity", SqlType::Integer).renamed_from("qty") } else { Column::new("qty", SqlType::Integer) };
+    let mut table = Table::new("stock")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(qty)
+        .column(Column::new("changes", SqlType::Integer).default_expr("0"))
+        .column(Column::new("note", SqlType::Text).nullable())
+        .primary_key(["id"]);
+    table = if v2 {
+        table
+            .trigger(bumping("stock", "on_qty", &["quantity"], None, 10000))
+            .trigger(bumping("stock", "when_qty", &[], Some("OLD.quantity IS DISTINCT FROM NEW.quantity"), 100000))
+    } else {
+        table
+            .trigger(bumping("stock", "on_qty", &["qty"], None, 1))
+            .trigger(bumping("stock", "when_qty", &[], Some("OLD.qty IS DISTINCT FROM NEW.qty"), 10))
+            .trigger(bumping("stock", "big_qty", &[], Some("NEW.qty > 1000"), 100))
+            .trigger(bumping("stock", "seen_qty", &["qty"], None, 1000))
+    };
+    build(Schema::builder().function(bump()).add_table(table))
+}
+
+/// What the triggers of `stock` add to `changes` when a row's quantity (by
+/// its name now) is set to a small value, then to a big one, then when only
+/// its note is set; with the triggers there and their comments.
+fn fire_stock(client: &mut Client, id: &mut i64) -> (Commented, i32, i32, i32) {
+    let qty = column_called(client, "stock", &["qty", "quantity"]);
+    *id += 1;
+    client.execute(&format!("INSERT INTO public.stock (id, {qty}) VALUES ($1, 1)"), &[&*id]).unwrap();
+    let mut set = |what: String| -> i32 { client.query_one(&format!("UPDATE public.stock SET {what} WHERE id = $1 RETURNING changes"), &[&*id]).unwrap().get(0) };
+    let small = set(format!("{qty} = 5"));
+    let big = set(format!("{qty} = 5000"));
+    let note = set("note = 'edited'".into());
+    (commented_triggers(client, "stock"), small, big - small, note - big)
+}
+
+/// A column rename in the plan that replaces triggers naming the column (in
+/// `UPDATE OF` and in `WHEN`) and drops two more (one naming it in `UPDATE
+/// OF`, one in `WHEN`): every up step, then every down step, leaves each
+/// trigger there once, commented, firing once, in its version of that moment,
+/// and the undo brings back the old triggers on the old column name.
+/// PostgreSQL rewrites a trigger's `UPDATE OF` and `WHEN` on a column rename,
+/// but not the text of a definition still to be run: the down steps, which
+/// run before the column is renamed back, failed creating the old
+/// definitions (42703: `column "qty" of relation "stock" does not exist` for
+/// the dropped `UPDATE OF qty` one, `column old.qty does not exist` for a
+/// `WHEN`).
+#[test]
+fn triggers_replaced_or_dropped_in_a_plan_renaming_their_column_come_back_on_its_old_name() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (stock(false), stock(true));
+    live::apply(&mut client, &before).unwrap();
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    assert_eq!(
+        steps,
+        [
+            (Phase::Expand, "rename column public.stock.qty to quantity"),
+            (Phase::Expand, "replace trigger stock_on_qty on public.stock"),
+            (Phase::Expand, "replace trigger stock_when_qty on public.stock"),
+            (Phase::Contract, "drop trigger stock_big_qty on public.stock"),
+            (Phase::Contract, "drop trigger stock_seen_qty on public.stock"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    let comment = |name: &str| Some(format!("{name} of stock"));
+    let all = |names: &[&str]| names.iter().map(|n| (format!("stock_{n}"), comment(n))).collect::<Vec<_>>();
+    let v1 = all(&["big_qty", "on_qty", "seen_qty", "when_qty"]);
+    let three = all(&["on_qty", "seen_qty", "when_qty"]);
+    let v2 = all(&["on_qty", "when_qty"]);
+    // (triggers, what setting a small quantity adds, then a big one, then the note alone).
+    // `stock_big_qty` fires on the note alone too, the quantity being big.
+    let old = (v1.clone(), 1011, 1111, 100);
+    let up = [
+        old.clone(),
+        (v1.clone(), 11010, 11110, 100),
+        (v1.clone(), 111000, 111100, 100),
+        (three.clone(), 111000, 111000, 0),
+        (v2, 110000, 110000, 0),
+    ];
+    let down = [(three, 111000, 111000, 0), (v1.clone(), 111000, 111100, 100), (v1.clone(), 11010, 11110, 100), old.clone(), old.clone()];
+    let mut id = 0;
+    step_through(&mut client, &plan, old, &up, &down, &mut |c| fire_stock(c, &mut id));
+    assert_eq!(column_called(&mut client, "stock", &["qty", "quantity"]), "qty");
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// `docs (id, owner_name text, title)`, `owner_name` renamed `owner` in v2,
+/// and `doc_notes (id, doc_id)`, both with row-level security enabled and
+/// forced, readable by `reader` (`docs` insertable too). `docs_own` (a
+/// session sees the docs of the user in `app.login`; v2: and the docs titled
+/// `public`), `docs_insert` (FOR INSERT WITH CHECK: only as that user) and
+/// `doc_notes_own` (the notes of that user's docs, in a subquery of
+/// `docs.owner_name`) name the column.
+fn shared_docs(v2: bool, reader: &str) -> Schema {
+    let owner = if v2 { "owner" } else { "owner_name" };
+    let column = if v2 { Column::new("owner", SqlType::Text).renamed_from("owner_name") } else { Column::new("owner_name", SqlType::Text) };
+    let me = "current_setting('app.login', true)";
+    let using = if v2 { format!("{owner} = {me} OR title = 'public'") } else { format!("{owner} = {me}") };
+    let table = |name: &str| QualifiedName::public(name);
+    let grant = |privileges: Vec<Privilege>, name: &str| Grant::new(privileges, GrantTarget::Table { table: table(name), columns: vec![] }, [reader]);
+    build(
+        Schema::builder()
+            .role(Role::group(reader))
+            .add_table(
+                Table::new("docs")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(column)
+                    .column(Column::new("title", SqlType::Text))
+                    .primary_key(["id"])
+                    .row_level_security(true)
+                    .policy(Policy::new("docs_own").using(using).comment("Owners see their docs"))
+                    .policy(Policy::new("docs_insert").for_command(PolicyCommand::Insert).with_check(format!("{owner} = {me}")).comment("Owners add their own docs")),
+            )
+            .add_table(
+                Table::new("doc_notes")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("doc_id", SqlType::BigInt))
+                    .primary_key(["id"])
+                    .row_level_security(true)
+                    .policy(Policy::new("doc_notes_own").using(format!("doc_id IN (SELECT d.id FROM public.docs d WHERE d.{owner} = {me})"))),
+            )
+            .grant(grant(vec![Privilege::Select, Privilege::Insert], "docs"))
+            .grant(grant(vec![Privilege::Select], "doc_notes")),
+    )
+}
+
+/// What `reader` sees as no one, then as ann, then as bob: (docs, notes)
+/// each time; then whether ann may add a doc of hers, and one of bob's
+/// (each rolled back); with the policies and their comments.
+fn seen_in_docs(client: &mut Client, reader: &str) -> (Commented, Vec<(i64, i64)>, bool, Option<String>) {
+    let mut policies = commented_policies(client, "docs");
+    policies.extend(commented_policies(client, "doc_notes"));
+    let owner = column_called(client, "docs", &["owner_name", "owner"]);
+    let mut seen = Vec::new();
+    for user in ["", "ann", "bob"] {
+        client.batch_execute(&format!("SET ROLE {}; SET app.login = '{user}'", support::pg::q(reader))).unwrap();
+        seen.push((count(client, "SELECT count(*) FROM public.docs"), count(client, "SELECT count(*) FROM public.doc_notes")));
+        client.batch_execute("RESET ROLE; RESET app.login").unwrap();
+    }
+    let mut insert = |by: &str| {
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&format!("SET LOCAL ROLE {}; SET LOCAL app.login = 'ann'", support::pg::q(reader))).unwrap();
+        let result = tx.batch_execute(&format!("INSERT INTO public.docs (id, {owner}, title) VALUES (99, '{by}', 'new')"));
+        tx.rollback().unwrap();
+        result
+    };
+    let own = insert("ann").is_ok();
+    let other = insert("bob").err().and_then(|e| support::pg::sqlstate_of(&e));
+    (policies, seen, own, other)
+}
+
+/// A column rename in the plan that alters row-level security policies
+/// naming the column (in `USING`, in `WITH CHECK`, and in another table's
+/// subquery): after every up step and every down step each policy is there
+/// once with its comment, row-level security is on, and a non-superuser role
+/// sees the rows of that moment's version, no more; the undo brings back the
+/// old policies on the old column name. The down steps run before the column
+/// is renamed back, and used to fail re-creating the old expressions (42703,
+/// `column "owner_name" does not exist`).
+#[test]
+fn policies_altered_in_a_plan_renaming_their_column_come_back_on_its_old_name() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let reader = own_role(&db, "docs_reader");
+    let (before, after) = (shared_docs(false, &reader), shared_docs(true, &reader));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.docs VALUES (1, 'ann', 'a1'), (2, 'ann', 'a2'), (3, 'bob', 'public'), (4, 'bob', 'b');
+             INSERT INTO public.doc_notes VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 4)",
+        )
+        .unwrap();
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    assert_eq!(
+        steps,
+        [
+            (Phase::Expand, "rename column public.docs.owner_name to owner"),
+            (Phase::Expand, "alter policy doc_notes_own on public.doc_notes"),
+            (Phase::Expand, "alter policy docs_insert on public.docs"),
+            (Phase::Expand, "alter policy docs_own on public.docs"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    let policies = vec![
+        ("docs_insert".to_owned(), Some("Owners add their own docs".to_owned())),
+        ("docs_own".to_owned(), Some("Owners see their docs".to_owned())),
+        ("doc_notes_own".to_owned(), None),
+    ];
+    // No one sees nothing (v2: the public doc), ann her 2 docs and their 2
+    // notes (v2: and the public doc), bob his 2 and their 3; ann adds only her docs.
+    let old = (policies.clone(), vec![(0, 0), (2, 2), (2, 3)], true, Some("42501".to_owned()));
+    let new = (policies, vec![(1, 0), (3, 2), (2, 3)], true, Some("42501".to_owned()));
+    let up = [old.clone(), old.clone(), old.clone(), new.clone()];
+    let down = [old.clone(), old.clone(), old.clone(), old.clone()];
+    step_through(&mut client, &plan, old, &up, &down, &mut |c| seen_in_docs(c, &reader));
+    assert_eq!(column_called(&mut client, "docs", &["owner_name", "owner"]), "owner_name");
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// `orders (id, amt integer, changes, note)`, in v2 `amount bigint` renamed
+/// from `amt`, row-level security enabled and forced. v1: triggers
+/// `orders_on_amt` (UPDATE OF amt, +1), `orders_when_amt` (WHEN OLD.amt IS
+/// DISTINCT FROM NEW.amt, +10), `orders_big_amt` (WHEN NEW.amt > 1000, +100)
+/// and policy `orders_small` (`reader` sees the orders of an amount below a
+/// million). v2: the same on `amount`, without `orders_big_amt`.
+fn orders(v2: bool, reader: &str) -> Schema {
+    let (amt, column) = if v2 { ("amount", Column::new("amount", SqlType::BigInt).renamed_from("amt")) } else { ("amt", Column::new("amt", SqlType::Integer)) };
+    let mut table = Table::new("orders")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(column)
+        .column(Column::new("changes", SqlType::Integer).default_expr("0"))
+        .column(Column::new("note", SqlType::Text).nullable())
+        .primary_key(["id"])
+        .row_level_security(true)
+        .trigger(bumping("orders", "on_amt", &[amt], None, 1))
+        .trigger(bumping("orders", "when_amt", &[], Some(&format!("OLD.{amt} IS DISTINCT FROM NEW.{amt}")), 10))
+        .policy(Policy::new("orders_small").using(format!("{amt} < 1000000")).comment("Small orders only"));
+    if !v2 {
+        table = table.trigger(bumping("orders", "big_amt", &[], Some("NEW.amt > 1000"), 100));
+    }
+    let grant = Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("orders"), columns: vec![] }, [reader]);
+    build(Schema::builder().role(Role::group(reader)).function(bump()).add_table(table).grant(grant))
+}
+
+/// The type of the amount of `orders`, what its triggers add to `changes`
+/// on a small then a big amount then a note alone, how many orders `reader`
+/// sees, with the triggers and policies there and their comments.
+fn fire_orders(client: &mut Client, reader: &str, id: &mut i64) -> (String, Commented, (i32, i32, i32), i64) {
+    let amt = column_called(client, "orders", &["amt", "amount"]);
+    let ty: String = support::pg::one(client, &format!("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.orders'::regclass AND attname = '{amt}'"));
+    let mut objects = commented_triggers(client, "orders");
+    objects.extend(commented_policies(client, "orders"));
+    *id += 1;
+    client.execute(&format!("INSERT INTO public.orders (id, {amt}) VALUES ($1, 1)"), &[&*id]).unwrap();
+    let mut set = |what: String| -> i32 { client.query_one(&format!("UPDATE public.orders SET {what} WHERE id = $1 RETURNING changes"), &[&*id]).unwrap().get(0) };
+    let small = set(format!("{amt} = 5"));
+    let big = set(format!("{amt} = 5000"));
+    let note = set("note = 'edited'".into());
+    client.batch_execute(&format!("SET ROLE {}", support::pg::q(reader))).unwrap();
+    let seen = count(client, "SELECT count(*) FROM public.orders");
+    client.batch_execute("RESET ROLE").unwrap();
+    (ty, objects, (small, big - small, note - big), seen)
+}
+
+/// A column renamed and changing type in the same plan, under triggers and a
+/// policy naming it, one of the triggers dropped by the plan: the type change
+/// step drops and creates again every trigger and policy naming the column,
+/// by its old name too, and creates the old definitions under the old name.
+/// Before, PostgreSQL refused the type change (0A000, "cannot alter type of a
+/// column used in a trigger definition"): the triggers whose `WHEN` names the
+/// column by its old name were not seen as naming it.
+#[test]
+fn a_column_renamed_and_changing_type_under_triggers_and_a_policy_comes_back_on_its_old_name() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let reader = own_role(&db, "orders_reader");
+    let (before, after) = (orders(false, &reader), orders(true, &reader));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.orders (id, amt) SELECT -i, i * 1000 FROM generate_series(1, 3) i; INSERT INTO public.orders (id, amt) VALUES (-4, 2000000)").unwrap();
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let retype = "change type of public.orders.amount to bigint around triggers orders_on_amt, orders_when_amt, orders_big_amt and policy orders_small";
+    assert_eq!(
+        steps,
+        [
+            (Phase::Expand, "rename column public.orders.amt to amount"),
+            (Phase::Expand, retype),
+            (Phase::Contract, "drop trigger orders_big_amt on public.orders"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    let comment = |name: &str| Some(format!("{name} of orders"));
+    let mut objects = vec![("orders_big_amt".to_owned(), comment("big_amt")), ("orders_on_amt".to_owned(), comment("on_amt"))];
+    objects.push(("orders_when_amt".to_owned(), comment("when_amt")));
+    objects.push(("orders_small".to_owned(), Some("Small orders only".to_owned())));
+    let mut fewer = objects.clone();
+    fewer.remove(0);
+    // Each probe adds a row of a big amount, seen: 3 small orders before, one more after each probe.
+    let state = |ty: &str, objects: &Commented, seen: i64| {
+        let big = objects.len() == 4;
+        (ty.to_owned(), objects.clone(), (11, if big { 111 } else { 11 }, if big { 100 } else { 0 }), seen)
+    };
+    let up = [state("integer", &objects, 5), state("bigint", &objects, 6), state("bigint", &fewer, 7)];
+    let down = [state("bigint", &objects, 8), state("integer", &objects, 9), state("integer", &objects, 10)];
+    let mut id = 0;
+    step_through(&mut client, &plan, state("integer", &objects, 4), &up, &down, &mut |c| fire_orders(c, &reader, &mut id));
+    assert_eq!(column_called(&mut client, "orders", &["amt", "amount"]), "amt");
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// `parcels (id, grams, kilos generated from grams, note)` and `parcel_log`:
+/// AFTER triggers `parcels_on_kilos` (UPDATE OF kilos) and `parcels_when_kilos`
+/// (WHEN OLD.kilos IS DISTINCT FROM NEW.kilos) log their name, policy
+/// `parcels_light` lets `reader` see the parcels under 10 kilos. v1: kilos
+/// = grams / 1000.0; v2: rounded to a kilo.
+fn parcels(v2: bool, reader: &str) -> Schema {
+    let kilos = if v2 { "round(grams / 1000.0)" } else { "grams / 1000.0" };
+    let logged = |name: &str, of: Vec<String>| {
+        Trigger::new(format!("parcels_{name}"), TriggerTiming::After, [TriggerEvent::Update(of)], QualifiedName::public("log_parcel")).comment(format!("Logs {name}"))
+    };
+    let table = Table::new("parcels")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("grams", SqlType::Integer))
+        .column(Column::new("kilos", SqlType::Numeric(None)).nullable().generated(kilos))
+        .column(Column::new("note", SqlType::Text).nullable())
+        .primary_key(["id"])
+        .row_level_security(true)
+        .trigger(logged("on_kilos", vec!["kilos".into()]))
+        .trigger(logged("when_kilos", vec![]).when("OLD.kilos IS DISTINCT FROM NEW.kilos"))
+        .policy(Policy::new("parcels_light").using("kilos < 10").comment("Light parcels"));
+    let log = Table::new("parcel_log").column(Column::new("trigger", SqlType::Text)).column(Column::new("id", SqlType::BigInt)).primary_key(["trigger", "id"]);
+    let body = "\nBEGIN\n    INSERT INTO public.parcel_log VALUES (TG_NAME, NEW.id);\n    RETURN NULL;\nEND\n";
+    let grant = Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("parcels"), columns: vec![] }, [reader]);
+    build(Schema::builder().role(Role::group(reader)).function(Function::trigger(QualifiedName::public("log_parcel"), body)).add_table(log).add_table(table).grant(grant))
+}
+
+/// The kilos of a new parcel of 2600 grams, the triggers that fire (in
+/// order) when its grams then its note alone change, how many parcels
+/// `reader` sees; with the triggers and the policy there, and their comments.
+fn fire_parcels(client: &mut Client, reader: &str, id: &mut i64) -> (Commented, String, Vec<String>, Vec<String>, i64) {
+    let mut objects = commented_triggers(client, "parcels");
+    objects.extend(commented_policies(client, "parcels"));
+    *id += 1;
+    let kilos: String = client.query_one("INSERT INTO public.parcels (id, grams) VALUES ($1, 2600) RETURNING kilos::text", &[&*id]).unwrap().get(0);
+    let mut fired = |what: &str| -> Vec<String> {
+        client.batch_execute("DELETE FROM public.parcel_log").unwrap();
+        client.execute(&format!("UPDATE public.parcels SET {what} WHERE id = $1"), &[&*id]).unwrap();
+        client.query("SELECT trigger FROM public.parcel_log ORDER BY 1", &[]).unwrap().iter().map(|r| r.get(0)).collect()
+    };
+    let grams = fired("grams = 3900");
+    let note = fired("note = 'fragile'");
+    client.batch_execute(&format!("SET ROLE {}", support::pg::q(reader))).unwrap();
+    let seen = count(client, "SELECT count(*) FROM public.parcels");
+    client.batch_execute("RESET ROLE").unwrap();
+    (objects, kilos, grams, note, seen)
+}
+
+/// A generated column whose expression changes is dropped and added again;
+/// PostgreSQL 15 refuses to drop it under a trigger naming it in `UPDATE OF`
+/// or `WHEN`, or a policy naming it (2BP01, "cannot drop column kilos of
+/// table parcels because other objects depend on it"). The step drops them
+/// just before and creates them again just after, with their comments, in
+/// its one transaction, both ways: after the step and after its undo each
+/// fires once, the policy filters the rows by the column's values then.
+#[test]
+fn a_generated_column_named_by_triggers_and_a_policy_is_rebuilt_around_them() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let reader = own_role(&db, "parcels_reader");
+    let (before, after) = (parcels(false, &reader), parcels(true, &reader));
+    live::apply(&mut client, &before).unwrap();
+    // 9.6 kilos: under 10, rounded to 10 in v2.
+    client.batch_execute("INSERT INTO public.parcels (id, grams) VALUES (-1, 9600), (-2, 500), (-3, 20000)").unwrap();
+    let mut tx = client.transaction().unwrap();
+    let e = tx.batch_execute("ALTER TABLE public.parcels DROP COLUMN kilos").expect_err("PostgreSQL dropped a column triggers and a policy name");
+    assert_eq!(support::pg::sqlstate_of(&e).as_deref(), Some("2BP01"), "{e}");
+    tx.rollback().unwrap();
+
+    let options = PlanOptions::default();
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let rebuild = "rebuild generated column public.parcels.kilos around triggers parcels_on_kilos, parcels_when_kilos and policy parcels_light";
+    assert_eq!(steps, [(Phase::Expand, rebuild)], "{}", plan.up_script());
+    let step = &plan.steps[0];
+    assert_eq!((step.lock, step.transactional, step.down_transactional), (migrate::LockLevel::AccessExclusive, true, true));
+    let objects = vec![
+        ("parcels_on_kilos".to_owned(), Some("Logs on_kilos".to_owned())),
+        ("parcels_when_kilos".to_owned(), Some("Logs when_kilos".to_owned())),
+        ("parcels_light".to_owned(), Some("Light parcels".to_owned())),
+    ];
+    let both = vec!["parcels_on_kilos".to_owned(), "parcels_when_kilos".to_owned()];
+    // v1: 9.6 and 0.5 kilos seen, and the new parcel (3.9); v2: 10 is not under 10.
+    let old = (objects.clone(), "2.6000000000000000".to_owned(), both.clone(), vec![], 3);
+    let new = (objects.clone(), "3".to_owned(), both.clone(), vec![], 3);
+    // After the undo: the two probes' parcels, at 3.9 kilos, seen again with 9.6.
+    let undone = (objects, "2.6000000000000000".to_owned(), both, vec![], 5);
+    let mut id = 0;
+    step_through(&mut client, &plan, old, &[new], &[undone], &mut |c| fire_parcels(c, &reader, &mut id));
+    assert_clean(&before, &mut client, &mut shadow);
+}

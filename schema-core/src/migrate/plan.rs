@@ -37,7 +37,15 @@
 //!   after in the same step, with their comments; a policy altered in the plan
 //!   takes its new form there. Row-level security stays enabled throughout:
 //!   in between, the table denies more rows, never fewer, and no other
-//!   session sees it before the step commits.
+//!   session sees it before the step commits. A generated column whose
+//!   expression changes is dropped and added again, which PostgreSQL refuses
+//!   under the same triggers and policies (2BP01): the same happens around it.
+//! - A trigger's or policy's definition from before the plan that a step
+//!   creates after the column renames (a down step, which runs before they
+//!   are undone; the step around a type change) may name renamed columns by
+//!   their old names, which no longer exist (42703): the step renames them
+//!   back, creates it, and renames them forward again, in its one
+//!   transaction, and PostgreSQL rewrites it to the new names itself.
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -443,6 +451,8 @@ struct Planner<'a> {
     new_tables: BTreeSet<QualifiedName>,
     /// Table -> (old column name -> new) of the declared column renames.
     column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    /// The column renames as (table, old name, new name), in the order their steps run.
+    renamed_columns: Vec<(QualifiedName, String, String)>,
     retriggers: Retriggers,
     repolicies: Repolicies,
     steps: Vec<Step>,
@@ -525,9 +535,11 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         })
         .collect();
     let mut column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
+    let mut renamed_columns = Vec::new();
     for c in &changes {
         if let Change::RenameColumn { table, from, to } = c {
             column_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
+            renamed_columns.push((table.clone(), from.clone(), to.clone()));
         }
     }
     // Drops followed by a create of the same name are replacements: they run
@@ -553,6 +565,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         defaults: &diff.defaults,
         new_tables,
         column_renames,
+        renamed_columns,
         retriggers,
         repolicies,
         steps: Vec::new(),
@@ -593,13 +606,68 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
 /// created again as it is, and dropped then. When several columns of the
 /// table change type, the last step whose column the trigger names gives it
 /// its new form; the earlier ones create it again as it was.
+///
+/// A generated column whose expression changes is dropped and added again
+/// (see [`Planner::alter_column`]), which PostgreSQL refuses under the same
+/// triggers ("cannot drop column ... because other objects depend on it",
+/// 2BP01): its step drops and creates them around it the same way.
+///
+/// A column renamed in the plan is named by its new name, and by its old one
+/// in the definitions from before the plan (a replaced trigger's old form, a
+/// dropped trigger): those are created under the old names (see
+/// [`Planner::under_old_names`]).
 #[derive(Debug, Default)]
 struct Retriggers {
     /// (table, column by its new name) -> the triggers around its type change:
     /// (as dropped, as created), comments included.
-    around: BTreeMap<(QualifiedName, String), Vec<(Trigger, Trigger)>>,
+    around: BTreeMap<(QualifiedName, String), Vec<AroundTrigger>>,
     /// (table, trigger) whose [`Change::ReplaceTrigger`] a type change makes.
     absorbed: BTreeSet<(QualifiedName, String)>,
+}
+
+/// `(as dropped, as created)`, comments included.
+type AroundTrigger = (Form<Trigger>, Form<Trigger>);
+
+/// A trigger or policy in one of its forms around a column rebuild: `old` when
+/// it is its definition from before the plan, whose text may name columns the
+/// plan renames by their old names (a trigger's `UPDATE OF` aside: it is
+/// by their new names, as PostgreSQL holds it after the renames).
+#[derive(Clone, Debug)]
+struct Form<T> {
+    def: T,
+    old: bool,
+}
+
+impl<T> Form<T> {
+    fn old(def: T) -> Self {
+        Form { def, old: true }
+    }
+    fn new(def: T) -> Self {
+        Form { def, old: false }
+    }
+}
+
+/// `trigger` with its `UPDATE OF` columns by their names after the column
+/// renames of its table (`renames`: old name -> new), or before them (`back`).
+fn renamed_update_of(trigger: &Trigger, renames: Option<&BTreeMap<String, String>>, back: bool) -> Trigger {
+    let mut t = trigger.clone();
+    let Some(renames) = renames else { return t };
+    for event in &mut t.events {
+        if let TriggerEvent::Update(columns) = event {
+            for c in columns {
+                let renamed = if back { renames.iter().find(|(_, new)| *new == c).map(|(old, _)| old) } else { renames.get(c) };
+                if let Some(name) = renamed {
+                    *c = name.clone();
+                }
+            }
+        }
+    }
+    t
+}
+
+/// The old names of the columns of a table renamed to `column` (none or one).
+fn old_names<'a>(renames: Option<&'a BTreeMap<String, String>>, column: &'a str) -> impl Iterator<Item = &'a str> {
+    renames.into_iter().flatten().filter(move |(_, new)| *new == column).map(|(old, _)| old.as_str())
 }
 
 /// Whether a replaced trigger only changes arguments naming renamed columns
@@ -648,32 +716,41 @@ fn retriggers(changes: &[Change], triggers: &BTreeMap<QualifiedName, Vec<Trigger
         };
         // The triggers on the table when its columns change type: (as they
         // are then, as they are after the step, absorbs a replace step).
-        let mut present: Vec<(Trigger, Trigger, bool)> = Vec::new();
+        let mut present: Vec<(Form<Trigger>, Form<Trigger>, bool)> = Vec::new();
         for t in triggers.get(table).into_iter().flatten().filter(|t| !created(&t.name)) {
             let replaced = changes.iter().find_map(|c| match c {
                 Change::ReplaceTrigger { table: on, from, to } if on == table && to.name == t.name => Some((from, to)),
                 _ => None,
             });
+            // A replaced trigger's old form: `UPDATE OF` followed the renames, `WHEN` is as it was.
             let (before, after, absorbs) = match replaced {
-                Some((from, to)) if follows_column_renames(column_renames.get(table), from, to) => (to.clone(), to.clone(), false),
-                Some((from, to)) if late.contains(&to.function) => (from.clone(), from.clone(), false),
-                Some((from, to)) => (from.clone(), to.clone(), true),
-                None => (t.clone(), t.clone(), false),
+                Some((from, to)) if follows_column_renames(column_renames.get(table), from, to) => (Form::new(to.clone()), Form::new(to.clone()), false),
+                Some((from, to)) if late.contains(&to.function) => (Form::old(from.clone()), Form::old(from.clone()), false),
+                Some((from, to)) => (Form::old(from.clone()), Form::new(to.clone()), true),
+                None => (Form::new(t.clone()), Form::new(t.clone()), false),
             };
             let comment = comment(t);
-            present.push((Trigger { comment: comment.clone(), ..before }, Trigger { comment, ..after }, absorbs));
+            let with = |f: Form<Trigger>, comment: Option<String>| Form { def: Trigger { comment, ..f.def }, ..f };
+            present.push((with(before, comment.clone()), with(after, comment), absorbs));
         }
         for c in changes {
             if let Change::DropTrigger { table: on, trigger } = c {
                 if on == table && !created(&trigger.name) {
-                    present.push((trigger.clone(), trigger.clone(), false));
+                    // As PostgreSQL holds it after the renames, its `WHEN` aside.
+                    let followed = Form::old(renamed_update_of(trigger, column_renames.get(table), false));
+                    present.push((followed.clone(), followed, false));
                 }
             }
         }
         for (before, after, absorbs) in present {
-            let columns = retyped.iter().filter(|(t, c)| *t == table && trigger_names_column(&before, c)).map(|(_, c)| (table.clone(), (*c).to_owned()));
-            if spread(&mut out.around, columns, (before.clone(), before.clone()), (before.clone(), after)) && absorbs {
-                out.absorbed.insert((table.clone(), before.name.clone()));
+            let names = |c: &str| {
+                let renames = column_renames.get(table);
+                trigger_names_column(&before.def, c) || before.old && old_names(renames, c).any(|old| trigger_names_column(&before.def, old))
+            };
+            let columns: Vec<_> = retyped.iter().filter(|(t, c)| *t == table && names(c)).map(|(_, c)| (table.clone(), (*c).to_owned())).collect();
+            let name = before.def.name.clone();
+            if spread(&mut out.around, columns.into_iter(), (before.clone(), before.clone()), (before, after)) && absorbs {
+                out.absorbed.insert((table.clone(), name));
             }
         }
     }
@@ -721,7 +798,7 @@ struct Repolicies {
 }
 
 /// `(the policy's table, as dropped, as created)`, comments included.
-type AroundPolicy = (QualifiedName, Policy, Policy);
+type AroundPolicy = (QualifiedName, Form<Policy>, Form<Policy>);
 
 /// Whether PostgreSQL records a dependency of `policy`, a policy of table
 /// `on`, on a column of `table` called one of `columns`: one of them is a
@@ -754,7 +831,7 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
     let names_late = |p: &Policy| p.using.iter().chain(&p.with_check).any(|e| crate::validate::sql::words(e).any(|w| late.iter().any(|n| w.is_identifier(n))));
     // The policies when the columns change type: (their table, as they are
     // then, as they are after the step, absorbs an alter step).
-    let mut present: Vec<(&QualifiedName, Policy, Policy, bool)> = Vec::new();
+    let mut present: Vec<(&QualifiedName, Form<Policy>, Form<Policy>, bool)> = Vec::new();
     for (on, list) in policies {
         let created = |name: &str| changes.iter().any(|c| matches!(c, Change::CreatePolicy { table, policy } if table == on && policy.name == name));
         // Its comment before the plan (a changed one is set by a later comment step).
@@ -773,18 +850,19 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
                 _ => None,
             });
             let (before, after, absorbs) = match altered {
-                Some((from, _)) if names_late(p) => (from.clone(), from.clone(), false),
-                Some((from, to)) => (from.clone(), to.clone(), true),
-                None => (p.clone(), p.clone(), false),
+                Some((from, _)) if names_late(p) => (Form::old(from.clone()), Form::old(from.clone()), false),
+                Some((from, to)) => (Form::old(from.clone()), Form::new(to.clone()), true),
+                None => (Form::new(p.clone()), Form::new(p.clone()), false),
             };
             let comment = comment(p);
-            present.push((on, Policy { comment: comment.clone(), ..before }, Policy { comment, ..after }, absorbs));
+            let with = |f: Form<Policy>, comment: Option<String>| Form { def: Policy { comment, ..f.def }, ..f };
+            present.push((on, with(before, comment.clone()), with(after, comment), absorbs));
         }
     }
     for c in changes {
         if let Change::DropTable(t) = c {
             for p in &t.policies {
-                present.push((&t.name, p.clone(), p.clone(), false));
+                present.push((&t.name, Form::old(p.clone()), Form::old(p.clone()), false));
             }
         }
     }
@@ -794,31 +872,41 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
             .filter(|(table, column)| {
                 // By their names before and after the renames.
                 let mut columns = vec![*column];
-                columns.extend(column_renames.get(*table).into_iter().flatten().filter(|(_, new)| new == column).map(|(old, _)| old.as_str()));
+                columns.extend(old_names(column_renames.get(*table), column));
                 let mut tables = vec![table.name.as_str()];
                 tables.extend(changes.iter().filter_map(|c| match c {
                     Change::RenameTable { from, to } if to == *table => Some(from.name.as_str()),
                     _ => None,
                 }));
-                policy_names_column(on, &before, table, &tables, &columns)
+                policy_names_column(on, &before.def, table, &tables, &columns)
             })
-            .map(|(table, column)| ((*table).clone(), (*column).to_owned()));
-        if spread(&mut out.around, columns, (on.clone(), before.clone(), before.clone()), (on.clone(), before.clone(), after)) && absorbs {
-            out.absorbed.insert((on.clone(), before.name.clone()));
+            .map(|(table, column)| ((*table).clone(), (*column).to_owned()))
+            .collect::<Vec<_>>();
+        let name = before.def.name.clone();
+        if spread(&mut out.around, columns.into_iter(), (on.clone(), before.clone(), before.clone()), (on.clone(), before, after)) && absorbs {
+            out.absorbed.insert((on.clone(), name));
         }
     }
     out
 }
 
-/// The columns whose type the plan changes: (table, column by its new name).
+/// The columns whose type the plan changes, and the generated columns it drops
+/// and adds again (their expression changes): (table, column by its new name).
 fn retyped_columns(changes: &[Change]) -> Vec<(&QualifiedName, &str)> {
     changes
         .iter()
         .filter_map(|c| match c {
             Change::AlterColumn { table, to, change: ColumnChange::Type, .. } => Some((table, to.name.as_str())),
+            Change::AlterColumn { table, from, to, change: ColumnChange::Generated } if rebuilds_generated(from, to) => Some((table, to.name.as_str())),
             _ => None,
         })
         .collect()
+}
+
+/// Whether a change of generation drops the column and adds it again (all
+/// but a column that stops being generated, which keeps its values).
+fn rebuilds_generated(from: &Column, to: &Column) -> bool {
+    !(from.generated.is_some() && to.generated.is_none())
 }
 
 /// Records an object around the type changes of `columns`, in plan order: the
@@ -1614,10 +1702,18 @@ impl Planner<'_> {
     /// whose only change is arguments naming renamed columns (the audit
     /// trigger's key) runs just after the column renames instead, so it never
     /// passes a name that is gone.
+    ///
+    /// The down step runs before the columns are renamed back: the old
+    /// definition, whose `WHEN` may name them by their old names, is created
+    /// under those (see [`Planner::under_old_names`]).
     fn replace_trigger(&mut self, table: &QualifiedName, from: &Trigger, to: &Trigger) {
         let follows_renames = follows_column_renames(self.column_renames.get(table), from, to);
         let recreate = self.partitioned(table) && from.for_each_row && !to.for_each_row;
         let description = format!("replace trigger {} on {table}", to.name);
+        // Its old definition as the down step creates it (one following the
+        // renames has its new form but for arguments).
+        let (old, under_old_names) = if follows_renames { (from.clone(), false) } else { self.trigger_to_create(table, &Form::old(from.clone())) };
+        let tables: BTreeSet<QualifiedName> = under_old_names.then(|| table.clone()).into_iter().collect();
         let mut b = if recreate {
             // `old` is dropped, `new` created with its comment.
             let swap = |old: &Trigger, new: &Trigger| {
@@ -1627,10 +1723,12 @@ impl Planner<'_> {
                 }
                 v
             };
-            self.step(rank::TRIGGER, description).sql(swap(from, to)).down(swap(to, from)).lock(LockLevel::AccessExclusive)
+            let down = self.under_old_names(&tables, swap(to, &old));
+            self.step(rank::TRIGGER, description).sql(swap(from, to)).down(down).lock(LockLevel::AccessExclusive)
         } else {
             let replace = |t: &Trigger| sql::replace_trigger(table, t);
-            self.step(rank::TRIGGER, description).sql([replace(to)]).down([replace(from)]).lock(LockLevel::ShareRowExclusive)
+            let down = self.under_old_names(&tables, vec![replace(&old)]);
+            self.step(rank::TRIGGER, description).sql([replace(to)]).down(down).lock(LockLevel::ShareRowExclusive)
         };
         if follows_renames {
             b.step.rank = (rank::RENAME, b.step.rank.1 + 1_000_000);
@@ -1638,26 +1736,98 @@ impl Planner<'_> {
         self.push(b);
     }
 
-    /// `ALTER TABLE ... ALTER COLUMN ... TYPE` wrapped in the drop and creation
-    /// of the triggers naming the column (see [`Retriggers`]): `up` and `down`
-    /// are the two `ALTER` statements, the triggers are dropped in the form
-    /// they have before and created in the form they have after, each with
-    /// its comment, and the other way round in the down step.
-    fn around_triggers(&self, table: &QualifiedName, column: &str, up: String, down: String) -> (Vec<String>, Vec<String>, Vec<&str>) {
-        let around = self.retriggers.around.get(&(table.clone(), column.to_owned())).map(Vec::as_slice).unwrap_or_default();
-        let wrap = |alter: String, drop: &dyn Fn(&(Trigger, Trigger)) -> &Trigger, create: &dyn Fn(&(Trigger, Trigger)) -> &Trigger| {
-            let mut v: Vec<String> = around.iter().map(|p| format!("DROP TRIGGER {} ON {table}", Ident(&drop(p).name))).collect();
-            v.push(alter);
-            for p in around {
-                let t = create(p);
-                v.push(sql::create_trigger(table, t));
-                if let Some(c) = &t.comment {
-                    v.push(sql::comment(&CommentTarget::Trigger(table.clone(), t.name.clone()), Some(c)));
-                }
+    /// Statements creating definitions from before the plan (a trigger's
+    /// `WHEN`, a policy's expressions) that name columns of `tables` by their
+    /// names before the plan renamed them, in a step that runs after the
+    /// renames (or in the down step of one, which runs before they are undone):
+    /// the step renames every renamed column of those tables back (last
+    /// rename first), runs them, and renames the columns forward again, in its
+    /// one transaction. PostgreSQL resolves the old text itself and rewrites
+    /// the definitions to the new names, as it did for the rest when the plan
+    /// renamed the columns; no other session sees the old names.
+    fn under_old_names(&self, tables: &BTreeSet<QualifiedName>, statements: Vec<String>) -> Vec<String> {
+        let renames: Vec<_> = self.renamed_columns.iter().filter(|(t, ..)| tables.contains(t)).collect();
+        let rename = |(t, a, b): (&QualifiedName, &String, &String)| format!("ALTER TABLE {t} RENAME COLUMN {} TO {}", Ident(a), Ident(b));
+        let mut v: Vec<String> = renames.iter().rev().map(|(t, from, to)| rename((t, to, from))).collect();
+        v.extend(statements);
+        v.extend(renames.iter().map(|(t, from, to)| rename((t, from, to))));
+        v
+    }
+
+    /// The trigger of `table` to create for `form` after the column renames,
+    /// and whether under the old names: a definition from before the plan
+    /// whose `WHEN` names a renamed column by its old name is, with its
+    /// `UPDATE OF` columns by their old names too.
+    fn trigger_to_create(&self, table: &QualifiedName, form: &Form<Trigger>) -> (Trigger, bool) {
+        let renames = self.column_renames.get(table);
+        let old = form.old
+            && form.def.when.as_deref().is_some_and(|w| crate::validate::sql::words(w).any(|word| !word.before_paren && renames.into_iter().flatten().any(|(old, _)| word.is_identifier(old))));
+        if old {
+            (renamed_update_of(&form.def, renames, true), true)
+        } else {
+            (form.def.clone(), false)
+        }
+    }
+
+    /// The tables whose renamed columns `policy`, a policy of `on` as it was
+    /// before the plan, names by their old names (see [`policy_names_column`]).
+    fn policy_renamed_tables(&self, on: &QualifiedName, policy: &Policy) -> BTreeSet<QualifiedName> {
+        self.column_renames
+            .iter()
+            .filter(|(table, renames)| {
+                let old: Vec<&str> = renames.keys().map(String::as_str).collect();
+                policy_names_column(on, policy, table, &[table.name.as_str()], &old)
+            })
+            .map(|(table, _)| table.clone())
+            .collect()
+    }
+
+    /// The statements creating a trigger or policy, then the ones to create
+    /// under the old names, wrapped so (see [`Planner::under_old_names`]).
+    fn creates(&self, created: Vec<(Vec<String>, BTreeSet<QualifiedName>)>) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut old = Vec::new();
+        let mut tables = BTreeSet::new();
+        for (statements, under) in created {
+            if under.is_empty() {
+                v.extend(statements);
+            } else {
+                old.extend(statements);
+                tables.extend(under);
             }
+        }
+        if !old.is_empty() {
+            v.extend(self.under_old_names(&tables, old));
+        }
+        v
+    }
+
+    /// The `ALTER` statements rebuilding a column (a type change, a generated
+    /// column dropped and added again) wrapped in the drop and creation of the
+    /// triggers naming the column (see [`Retriggers`]): `up` and `down` are
+    /// the statements of each way, the triggers are dropped in the form they
+    /// have before and created in the form they have after, each with its
+    /// comment, and the other way round in the down step; a definition from
+    /// before the plan naming renamed columns by their old names is created
+    /// under those.
+    fn around_triggers(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>) -> (Vec<String>, Vec<String>, Vec<&str>) {
+        let around = self.retriggers.around.get(&(table.clone(), column.to_owned())).map(Vec::as_slice).unwrap_or_default();
+        type Pick = dyn Fn(&AroundTrigger) -> &Form<Trigger>;
+        let wrap = |alter: Vec<String>, drop: &Pick, create: &Pick| {
+            let mut v: Vec<String> = around.iter().map(|p| format!("DROP TRIGGER {} ON {table}", Ident(&drop(p).def.name))).collect();
+            v.extend(alter);
+            let created = around.iter().map(|p| {
+                let (t, old) = self.trigger_to_create(table, create(p));
+                let mut statements = vec![sql::create_trigger(table, &t)];
+                if let Some(c) = &t.comment {
+                    statements.push(sql::comment(&CommentTarget::Trigger(table.clone(), t.name.clone()), Some(c)));
+                }
+                (statements, old.then(|| table.clone()).into_iter().collect())
+            });
+            v.extend(self.creates(created.collect()));
             v
         };
-        let names = around.iter().map(|(_, after)| after.name.as_str()).collect();
+        let names = around.iter().map(|(_, after)| after.def.name.as_str()).collect();
         (wrap(up, &|p| &p.0, &|p| &p.1), wrap(down, &|p| &p.1, &|p| &p.0), names)
     }
 
@@ -1672,21 +1842,39 @@ impl Planner<'_> {
     /// of another table).
     fn around_policies(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
         let around = self.repolicies.around.get(&(table.clone(), column.to_owned())).map(Vec::as_slice).unwrap_or_default();
-        type Pick = dyn Fn(&AroundPolicy) -> &Policy;
+        type Pick = dyn Fn(&AroundPolicy) -> &Form<Policy>;
         let wrap = |inner: Vec<String>, drop: &Pick, create: &Pick| {
-            let mut v: Vec<String> = around.iter().map(|p| format!("DROP POLICY {} ON {}", Ident(&drop(p).name), p.0)).collect();
+            let mut v: Vec<String> = around.iter().map(|p| format!("DROP POLICY {} ON {}", Ident(&drop(p).def.name), p.0)).collect();
             v.extend(inner);
-            for p in around {
-                let (on, policy) = (&p.0, create(p));
-                v.push(sql::create_policy(on, policy));
+            let created = around.iter().map(|p| {
+                let (on, form) = (&p.0, create(p));
+                let policy = &form.def;
+                let mut statements = vec![sql::create_policy(on, policy)];
                 if let Some(c) = &policy.comment {
-                    v.push(sql::comment(&CommentTarget::Policy(on.clone(), policy.name.clone()), Some(c)));
+                    statements.push(sql::comment(&CommentTarget::Policy(on.clone(), policy.name.clone()), Some(c)));
                 }
-            }
+                (statements, if form.old { self.policy_renamed_tables(on, policy) } else { BTreeSet::new() })
+            });
+            v.extend(self.creates(created.collect()));
             v
         };
-        let names = around.iter().map(|(on, _, after)| if on == table { after.name.clone() } else { format!("{} on {on}", after.name) }).collect();
+        let names = around.iter().map(|(on, _, after)| if on == table { after.def.name.clone() } else { format!("{} on {on}", after.def.name) }).collect();
         (wrap(up, &|p| &p.1, &|p| &p.2), wrap(down, &|p| &p.2, &|p| &p.1), names)
+    }
+
+    /// `up` and `down`, the statements rebuilding a column, around its
+    /// triggers and policies, and `description` naming them.
+    fn around(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>, mut description: String) -> (Vec<String>, Vec<String>, String) {
+        let (up, down, triggers) = self.around_triggers(table, column, up, down);
+        let (up, down, policies) = self.around_policies(table, column, up, down);
+        if !triggers.is_empty() {
+            let _ = write!(description, " around trigger{} {}", if triggers.len() == 1 { "" } else { "s" }, triggers.join(", "));
+        }
+        if !policies.is_empty() {
+            let and = if triggers.is_empty() { " around" } else { " and" };
+            let _ = write!(description, "{and} polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
+        }
+        (up, down, description)
     }
 
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
@@ -2092,6 +2280,9 @@ impl Planner<'_> {
                     let drop = |p: &crate::model::Policy| format!("DROP POLICY {} ON {table}", Ident(&p.name));
                     (vec![drop(from), sql::create_policy(table, to)], vec![drop(to), sql::create_policy(table, from)])
                 };
+                // Undone before the columns are renamed back: the old
+                // expressions are set under the names they use.
+                let down = self.under_old_names(&self.policy_renamed_tables(table, from), down);
                 let b = self.step(rank::SECURITY, format!("alter policy {} on {table}", to.name)).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
@@ -2118,12 +2309,22 @@ impl Planner<'_> {
             }
             Change::DropTrigger { table, trigger } => {
                 let is_replaced = replaced.contains(&("trigger", table.to_string(), trigger.name.clone()));
+                // A replaced one is dropped before the column renames, and created
+                // again after they are undone; one dropped after the deploy is
+                // created again before: by its columns' new names, under the old
+                // ones if its `WHEN` names them so.
+                let (created, under_old_names) = if is_replaced {
+                    (trigger.clone(), false)
+                } else {
+                    self.trigger_to_create(table, &Form::old(renamed_update_of(trigger, self.column_renames.get(table), false)))
+                };
+                let mut down = vec![sql::create_trigger(table, &created)];
+                down.extend(trigger.comment.as_ref().map(|c| sql::comment(&CommentTarget::Trigger(table.clone(), trigger.name.clone()), Some(c))));
+                let down = self.under_old_names(&under_old_names.then(|| table.clone()).into_iter().collect(), down);
                 let mut b = self
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_TRIGGER }, format!("drop trigger {} on {table}", trigger.name))
                     .sql([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
-                    .down(std::iter::once(sql::create_trigger(table, trigger)).chain(
-                        trigger.comment.as_ref().map(|c| sql::comment(&CommentTarget::Trigger(table.clone(), trigger.name.clone()), Some(c))),
-                    ))
+                    .down(down)
                     .lock(LockLevel::AccessExclusive);
                 if !is_replaced {
                     b = b.contract();
@@ -2354,16 +2555,7 @@ impl Planner<'_> {
                     return;
                 }
                 let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
-                let (up, down, triggers) = self.around_triggers(table, &to.name, alter(using(&to.ty.storage())), alter(using(&from.ty.storage())));
-                let (up, down, policies) = self.around_policies(table, &to.name, up, down);
-                let mut description = format!("change type of {table}.{} to {}", to.name, to.ty);
-                if !triggers.is_empty() {
-                    let _ = write!(description, " around trigger{} {}", if triggers.len() == 1 { "" } else { "s" }, triggers.join(", "));
-                }
-                if !policies.is_empty() {
-                    let and = if triggers.is_empty() { " around" } else { " and" };
-                    let _ = write!(description, "{and} polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
-                }
+                let (up, down, description) = self.around(table, &to.name, vec![alter(using(&to.ty.storage()))], vec![alter(using(&from.ty.storage()))], format!("change type of {table}.{} to {}", to.name, to.ty));
                 let mut b = self.step(r, description).sql(up).down(down).lock(LockLevel::AccessExclusive);
                 if rewrite {
                     b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
@@ -2439,10 +2631,14 @@ impl Planner<'_> {
                         if from.generated.is_none() && self.refuse_unless_allowed(change, Hazard::DataLoss) {
                             return;
                         }
+                        // PostgreSQL refuses to drop the column under the triggers and
+                        // policies naming it (2BP01): dropped and created again around it.
+                        let rebuild = |c: &Column| vec![format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(c))];
+                        let (up, down, description) = self.around(table, &to.name, rebuild(to), rebuild(from), format!("rebuild generated column {table}.{}", to.name));
                         let mut b = self
-                            .step(r, format!("rebuild generated column {table}.{}", to.name))
-                            .sql([format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(to))])
-                            .down([format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(from))])
+                            .step(r, description)
+                            .sql(up)
+                            .down(down)
                             .lock(LockLevel::AccessExclusive)
                             .hazard(Hazard::TableRewrite)
                             .hazard(Hazard::LongLock);
@@ -4047,6 +4243,287 @@ mod tests {
         // Strategies differ.
         no(&hash(2, 0), &list(&["1"]));
     }
+
+    // ---- down steps and renames in the same plan ----
+
+    /// `stock (id, <qty>, <n>, note)`: `qty` and `n`, or `quantity` and
+    /// `amount` renamed from them; `triggers`; the functions `touch` and `touch_more`.
+    fn stock(renamed: bool, triggers: Vec<Trigger>) -> Schema {
+        let (qty, n) = if renamed {
+            (Column::new("quantity", SqlType::Integer).renamed_from("qty"), Column::new("amount", SqlType::Integer).renamed_from("n"))
+        } else {
+            (Column::new("qty", SqlType::Integer), Column::new("n", SqlType::Integer))
+        };
+        let mut t = Table::new("stock").column(Column::new("id", SqlType::BigInt)).column(qty).column(n).column(Column::new("note", SqlType::Text).nullable()).primary_key(["id"]);
+        for trigger in triggers {
+            t = t.trigger(trigger);
+        }
+        let body = "\nBEGIN\n    RETURN NEW;\nEND\n";
+        build(Schema::builder().function(Function::trigger(QualifiedName::public("touch"), body)).function(Function::trigger(QualifiedName::public("touch_more"), body)).add_table(t))
+    }
+
+    fn on_stock(name: &str, of: &[&str], when: Option<&str>) -> Trigger {
+        let t = Trigger::new(format!("stock_{name}"), TriggerTiming::Before, [TriggerEvent::Update(of.iter().map(|c| c.to_string()).collect())], QualifiedName::public("touch"));
+        match when {
+            Some(w) => t.when(w),
+            None => t,
+        }
+    }
+
+    const BACK: [&str; 2] = ["ALTER TABLE public.stock RENAME COLUMN quantity TO qty", "ALTER TABLE public.stock RENAME COLUMN amount TO n"];
+    const FORWARD: [&str; 2] = ["ALTER TABLE public.stock RENAME COLUMN n TO amount", "ALTER TABLE public.stock RENAME COLUMN qty TO quantity"];
+
+    /// `statements`, between the renames of `stock`'s columns back and forward.
+    fn under_old_names(statements: &[&str]) -> Vec<String> {
+        BACK.iter().chain(statements).chain(&FORWARD).map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_old_definitions_of_triggers_naming_renamed_columns_in_when_are_undone_under_the_old_names() {
+        let old = stock(
+            false,
+            vec![
+                on_stock("on_qty", &["qty"], None),
+                on_stock("when_qty", &[], Some("OLD.qty IS DISTINCT FROM NEW.qty")),
+                on_stock("big_qty", &["qty", "note"], Some("NEW.qty > 1000")),
+                on_stock("seen_qty", &["qty"], None).comment("Sees qty"),
+                on_stock("noted", &[], Some("NEW.note IS NOT NULL")),
+            ],
+        );
+        let new = stock(
+            true,
+            vec![
+                Trigger { function: QualifiedName::public("touch_more"), ..on_stock("on_qty", &["quantity"], None) },
+                on_stock("when_qty", &[], Some("OLD.quantity IS DISTINCT FROM NEW.quantity")),
+                Trigger { function: QualifiedName::public("touch_more"), ..on_stock("noted", &[], Some("NEW.note IS NOT NULL")) },
+            ],
+        );
+        let plan = plan_between(&old, &new);
+        let replace = |name: &str, rest: &str| format!("CREATE OR REPLACE TRIGGER stock_{name} BEFORE UPDATE{rest}");
+        let steps: Vec<(&str, Vec<&str>, Vec<String>)> = plan.steps.iter().map(|s| (s.description.as_str(), s.sql.iter().map(String::as_str).collect(), s.down.clone().unwrap())).collect();
+        let when_qty = " ON public.stock FOR EACH ROW WHEN (OLD.quantity IS DISTINCT FROM NEW.quantity) EXECUTE FUNCTION public.touch()";
+        let old_when_qty = replace("when_qty", " ON public.stock FOR EACH ROW WHEN (OLD.qty IS DISTINCT FROM NEW.qty) EXECUTE FUNCTION public.touch()");
+        let big_qty = "CREATE TRIGGER stock_big_qty BEFORE UPDATE OF qty, note ON public.stock FOR EACH ROW WHEN (NEW.qty > 1000) EXECUTE FUNCTION public.touch()";
+        assert_eq!(
+            steps,
+            [
+                ("rename column public.stock.n to amount", vec![FORWARD[0]], vec![BACK[1].to_owned()]),
+                ("rename column public.stock.qty to quantity", vec![FORWARD[1]], vec![BACK[0].to_owned()]),
+                // `UPDATE OF` follows the rename: undone by the new name.
+                (
+                    "replace trigger stock_noted on public.stock",
+                    vec![replace("noted", " ON public.stock FOR EACH ROW WHEN (NEW.note IS NOT NULL) EXECUTE FUNCTION public.touch_more()").as_str()],
+                    vec![replace("noted", " ON public.stock FOR EACH ROW WHEN (NEW.note IS NOT NULL) EXECUTE FUNCTION public.touch()")],
+                ),
+                (
+                    "replace trigger stock_on_qty on public.stock",
+                    vec![replace("on_qty", " OF quantity ON public.stock FOR EACH ROW EXECUTE FUNCTION public.touch_more()").as_str()],
+                    vec![replace("on_qty", " OF quantity ON public.stock FOR EACH ROW EXECUTE FUNCTION public.touch()")],
+                ),
+                // `WHEN` is text: the old one is set under the old names, every renamed column of the table back, last renamed first.
+                ("replace trigger stock_when_qty on public.stock", vec![replace("when_qty", when_qty).as_str()], under_old_names(&[&old_when_qty])),
+                ("drop trigger stock_big_qty on public.stock", vec!["DROP TRIGGER IF EXISTS stock_big_qty ON public.stock"], under_old_names(&[big_qty])),
+                (
+                    "drop trigger stock_seen_qty on public.stock",
+                    vec!["DROP TRIGGER IF EXISTS stock_seen_qty ON public.stock"],
+                    vec![
+                        "CREATE TRIGGER stock_seen_qty BEFORE UPDATE OF quantity ON public.stock FOR EACH ROW EXECUTE FUNCTION public.touch()".to_owned(),
+                        "COMMENT ON TRIGGER stock_seen_qty ON public.stock IS 'Sees qty'".to_owned(),
+                    ],
+                ),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        assert_eq!(plan.steps.iter().map(|s| s.phase).filter(|p| *p == Phase::Contract).count(), 2);
+        assert_eq!(plan, plan_between(&old, &new));
+
+        // Without the renames, the old definitions are undone as they are.
+        let new = stock(false, vec![Trigger { function: QualifiedName::public("touch_more"), ..on_stock("when_qty", &[], Some("OLD.qty IS DISTINCT FROM NEW.qty")) }]);
+        let plan = plan_between(&old, &new);
+        let down: Vec<String> = plan.steps.iter().flat_map(|s| s.down.clone().unwrap()).collect();
+        assert!(!down.iter().any(|s| s.contains("RENAME")), "{down:?}");
+        assert!(down.contains(&big_qty.to_owned()), "{down:?}");
+    }
+
+    /// `docs (id, <owner>, title)` (`owner` renamed from `owner_name`) with
+    /// `policies`, and `doc_notes (id, doc_id)` with `notes`.
+    fn docs(renamed: bool, policies: Vec<Policy>, notes: Policy) -> Schema {
+        let owner = if renamed { Column::new("owner", SqlType::Text).renamed_from("owner_name") } else { Column::new("owner_name", SqlType::Text) };
+        let mut t = Table::new("docs").column(Column::new("id", SqlType::BigInt)).column(owner).column(Column::new("title", SqlType::Text)).primary_key(["id"]).row_level_security(true);
+        for p in policies {
+            t = t.policy(p);
+        }
+        let n = Table::new("doc_notes").column(Column::new("id", SqlType::BigInt)).column(Column::new("doc_id", SqlType::BigInt)).primary_key(["id"]).row_level_security(true).policy(notes);
+        build(Schema::builder().add_table(t).add_table(n))
+    }
+
+    #[test]
+    fn the_old_expressions_of_policies_naming_renamed_columns_are_undone_under_the_old_names() {
+        let me = "current_setting('app.login', true)";
+        let notes = |owner: &str| Policy::new("notes_own").using(format!("doc_id IN (SELECT d.id FROM public.docs d WHERE d.{owner} = {me})"));
+        let old = docs(
+            false,
+            vec![
+                Policy::new("docs_own").using(format!("owner_name = {me}")),
+                Policy::new("docs_insert").for_command(PolicyCommand::Insert).with_check(format!("owner_name = {me}")),
+                Policy::new("docs_titled").using("title <> ''"),
+            ],
+            notes("owner_name"),
+        );
+        let new = docs(
+            true,
+            vec![
+                Policy::new("docs_own").for_command(PolicyCommand::Select).using(format!("owner = {me}")),
+                Policy::new("docs_insert").for_command(PolicyCommand::Insert).with_check(format!("owner = {me}")),
+                Policy::new("docs_titled").using("title <> 'x'"),
+            ],
+            notes("owner"),
+        );
+        let plan = plan_between(&old, &new);
+        let back = "ALTER TABLE public.docs RENAME COLUMN owner TO owner_name".to_owned();
+        let forward = "ALTER TABLE public.docs RENAME COLUMN owner_name TO owner".to_owned();
+        let steps: Vec<(&str, Vec<String>)> = plan.steps.iter().map(|s| (s.description.as_str(), s.down.clone().unwrap())).collect();
+        assert_eq!(
+            steps,
+            [
+                ("rename column public.docs.owner_name to owner", vec![back.clone()]),
+                // Another table's policy reading the column in a subquery: its table's columns are renamed back.
+                (
+                    "alter policy notes_own on public.doc_notes",
+                    vec![back.clone(), format!("ALTER POLICY notes_own ON public.doc_notes TO PUBLIC USING (doc_id IN (SELECT d.id FROM public.docs d WHERE d.owner_name = {me}))"), forward.clone()],
+                ),
+                ("alter policy docs_insert on public.docs", vec![back.clone(), format!("ALTER POLICY docs_insert ON public.docs TO PUBLIC WITH CHECK (owner_name = {me})"), forward.clone()]),
+                // A new command: dropped and created, in the same window.
+                (
+                    "alter policy docs_own on public.docs",
+                    vec![back.clone(), "DROP POLICY docs_own ON public.docs".to_owned(), format!("CREATE POLICY docs_own ON public.docs AS PERMISSIVE FOR ALL USING (owner_name = {me})"), forward.clone()],
+                ),
+                // Naming no renamed column: as before.
+                ("alter policy docs_titled on public.docs", vec!["ALTER POLICY docs_titled ON public.docs TO PUBLIC USING (title <> '')".to_owned()]),
+            ],
+            "{}",
+            plan.down_script().unwrap()
+        );
+        assert_eq!(plan.steps[4].sql, ["ALTER POLICY docs_titled ON public.docs TO PUBLIC USING (title <> 'x')"]);
+        assert_eq!(plan, plan_between(&old, &new));
+    }
+
+    /// `orders (id, <amt>)`, `amount bigint` renamed from `amt integer` if
+    /// `renamed`, its triggers on it (`orders_big_amt` too unless `renamed`)
+    /// and policy `orders_small`, commented; the function `touch`.
+    fn orders(renamed: bool) -> Schema {
+        let (amt, column) = if renamed { ("amount", Column::new("amount", SqlType::BigInt).renamed_from("amt")) } else { ("amt", Column::new("amt", SqlType::Integer)) };
+        let trigger = |name: &str, of: Vec<String>| Trigger::new(format!("orders_{name}"), TriggerTiming::Before, [TriggerEvent::Update(of)], QualifiedName::public("touch")).comment(name);
+        let mut t = Table::new("orders")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(column)
+            .primary_key(["id"])
+            .row_level_security(true)
+            .trigger(trigger("on_amt", vec![amt.to_owned()]))
+            .trigger(trigger("when_amt", vec![]).when(format!("OLD.{amt} IS DISTINCT FROM NEW.{amt}")))
+            .policy(Policy::new("orders_small").using(format!("{amt} < 1000000")).comment("small"));
+        if !renamed {
+            t = t.trigger(trigger("big_amt", vec![]).when("NEW.amt > 1000"));
+        }
+        build(Schema::builder().function(Function::trigger(QualifiedName::public("touch"), "\nBEGIN\n    RETURN NEW;\nEND\n")).add_table(t))
+    }
+
+    #[test]
+    fn a_column_renamed_and_retyped_is_named_by_its_old_name_in_the_old_definitions_around_the_type_change() {
+        let plan = plan_between(&orders(false), &orders(true));
+        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(
+            descriptions,
+            [
+                "rename column public.orders.amt to amount",
+                "change type of public.orders.amount to bigint around triggers orders_on_amt, orders_when_amt, orders_big_amt and policy orders_small",
+                "drop trigger orders_big_amt on public.orders",
+            ]
+        );
+        let (back, forward) = ("ALTER TABLE public.orders RENAME COLUMN amount TO amt", "ALTER TABLE public.orders RENAME COLUMN amt TO amount");
+        let create = |name: &str, rest: &str| vec![format!("CREATE TRIGGER orders_{name} BEFORE UPDATE{rest} EXECUTE FUNCTION public.touch()"), format!("COMMENT ON TRIGGER orders_{name} ON public.orders IS '{name}'")];
+        let on_amt = create("on_amt", " OF amount ON public.orders FOR EACH ROW");
+        let when = |amt: &str| create("when_amt", &format!(" ON public.orders FOR EACH ROW WHEN (OLD.{amt} IS DISTINCT FROM NEW.{amt})"));
+        let big_amt = create("big_amt", " ON public.orders FOR EACH ROW WHEN (NEW.amt > 1000)");
+        let policy = |amt: &str| vec![format!("CREATE POLICY orders_small ON public.orders AS PERMISSIVE FOR ALL USING ({amt} < 1000000)"), "COMMENT ON POLICY orders_small ON public.orders IS 'small'".to_owned()];
+        let drops = ["DROP POLICY orders_small ON public.orders", "DROP TRIGGER orders_on_amt ON public.orders", "DROP TRIGGER orders_when_amt ON public.orders", "DROP TRIGGER orders_big_amt ON public.orders"];
+        let alter = |ty: &str| format!("ALTER TABLE public.orders ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        let step = |ty: &str, triggers: Vec<Vec<String>>, policy: Vec<String>| -> Vec<String> {
+            let mut v: Vec<String> = drops.iter().map(|s| s.to_string()).collect();
+            v.push(alter(ty));
+            v.extend(triggers.into_iter().flatten());
+            v.extend(policy);
+            v
+        };
+        let wrapped = |v: Vec<Vec<String>>| {
+            let mut w = vec![vec![back.to_owned()]];
+            w.extend(v);
+            w.push(vec![forward.to_owned()]);
+            w.concat()
+        };
+        // Up: the dropped trigger is created again as it is, under the old name; the others in their new forms.
+        let up = step("bigint", vec![on_amt.clone(), when("amount"), wrapped(vec![big_amt.clone()])], policy("amount"));
+        assert_eq!(plan.steps[1].sql, up);
+        // Down: the old forms, under the old name; the unchanged one by the new name.
+        let down = step("integer", vec![on_amt, wrapped(vec![when("amt"), big_amt.clone()])], wrapped(vec![policy("amt")]));
+        assert_eq!(plan.steps[1].down.as_deref(), Some(&down[..]));
+        assert_eq!(plan.steps[2].down.as_deref(), Some(&wrapped(vec![big_amt])[..]));
+        assert_eq!(plan, plan_between(&orders(false), &orders(true)));
+    }
+
+    /// `parcels (id, grams, kilos <generated>)` with a trigger on `UPDATE OF
+    /// kilos`, one `WHEN` it changes and a policy on it, all commented.
+    fn parcels(kilos: Option<&str>) -> Schema {
+        let mut column = Column::new("kilos", SqlType::Numeric(None)).nullable();
+        if let Some(expr) = kilos {
+            column = column.generated(expr);
+        }
+        let trigger = |name: &str, of: Vec<String>| Trigger::new(format!("parcels_{name}"), TriggerTiming::After, [TriggerEvent::Update(of)], QualifiedName::public("log")).comment(name);
+        let t = Table::new("parcels")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("grams", SqlType::Integer))
+            .column(column)
+            .primary_key(["id"])
+            .row_level_security(true)
+            .trigger(trigger("on_kilos", vec!["kilos".into()]))
+            .trigger(trigger("when_kilos", vec![]).when("OLD.kilos IS DISTINCT FROM NEW.kilos"))
+            .trigger(trigger("on_grams", vec!["grams".into()]))
+            .policy(Policy::new("light").using("kilos < 10").comment("light"))
+            .policy(Policy::new("heavy_grams").using("grams > 10000"));
+        build(Schema::builder().function(Function::trigger(QualifiedName::public("log"), "\nBEGIN\n    RETURN NULL;\nEND\n")).add_table(t))
+    }
+
+    #[test]
+    fn a_generated_column_rebuilt_drops_and_creates_again_the_triggers_and_policies_naming_it_in_one_step() {
+        let plan = plan_between(&parcels(Some("grams / 1000.0")), &parcels(Some("round(grams / 1000.0)")));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "rebuild generated column public.parcels.kilos around triggers parcels_on_kilos, parcels_when_kilos and policy light");
+        let around = |expr: &str| {
+            vec![
+                "DROP POLICY light ON public.parcels".to_owned(),
+                "DROP TRIGGER parcels_on_kilos ON public.parcels".to_owned(),
+                "DROP TRIGGER parcels_when_kilos ON public.parcels".to_owned(),
+                "ALTER TABLE public.parcels DROP COLUMN kilos".to_owned(),
+                format!("ALTER TABLE public.parcels ADD COLUMN kilos numeric GENERATED ALWAYS AS ({expr}) STORED"),
+                "CREATE TRIGGER parcels_on_kilos AFTER UPDATE OF kilos ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.log()".to_owned(),
+                "COMMENT ON TRIGGER parcels_on_kilos ON public.parcels IS 'on_kilos'".to_owned(),
+                "CREATE TRIGGER parcels_when_kilos AFTER UPDATE ON public.parcels FOR EACH ROW WHEN (OLD.kilos IS DISTINCT FROM NEW.kilos) EXECUTE FUNCTION public.log()".to_owned(),
+                "COMMENT ON TRIGGER parcels_when_kilos ON public.parcels IS 'when_kilos'".to_owned(),
+                "CREATE POLICY light ON public.parcels AS PERMISSIVE FOR ALL USING (kilos < 10)".to_owned(),
+                "COMMENT ON POLICY light ON public.parcels IS 'light'".to_owned(),
+            ]
+        };
+        assert_eq!(step.sql, around("round(grams / 1000.0)"));
+        assert_eq!(step.down.as_deref(), Some(&around("grams / 1000.0")[..]));
+        assert_eq!((step.lock, step.transactional, step.down_transactional), (LockLevel::AccessExclusive, true, true));
+        assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock]);
+
+        // Stopping being generated keeps the column (and PostgreSQL its dependents): nothing around it.
+        let plan = plan_between(&parcels(Some("grams / 1000.0")), &parcels(None));
+        assert_eq!(statements(&plan), ["ALTER TABLE public.parcels ALTER COLUMN kilos DROP EXPRESSION"]);
+    }
 }
 /// Partitions added next to a default partition: the step moves the default's
 /// rows of the new bound into the new partition (and its undo moves them back).
@@ -4256,4 +4733,5 @@ $pgarchitect$",
         assert_eq!(c(&["region"], PartitionBound::List(key(&["'eu'", "NULL"]))).unwrap(), "region IN ('eu') OR region IS NULL");
         assert_eq!(c(&["id"], PartitionBound::Hash { modulus: 4, remainder: 1 }), None);
     }
+
 }
