@@ -2757,7 +2757,6 @@ fn a_generated_column_named_by_triggers_and_a_policy_is_rebuilt_around_them() {
 /// `up` after each, and the result against `after`; then every step down,
 /// last first, checking `probe` against the next of `down` after each, and
 /// the result against `before`.
-#[allow(clippy::too_many_arguments)]
 fn up_and_down<T: PartialEq + std::fmt::Debug>(
     client: &mut Client,
     shadow: &mut Client,
@@ -3088,9 +3087,12 @@ fn meters(v2: bool) -> Schema {
     build(b.add_table(meters).add_table(gauges))
 }
 
+/// ((amount column, its type, level column), (view, rows) of each view there, indexes of `gauges`).
+type MetersState = ((String, String, String), Vec<(String, i64)>, Vec<String>);
+
 /// The names of the amount and level columns, with the type of the amount,
 /// the rows of each view there (by name), and the indexes of `gauges`.
-fn meters_state(client: &mut Client) -> ((String, String, String), Vec<(String, i64)>, Vec<String>) {
+fn meters_state(client: &mut Client) -> MetersState {
     let amt = column_called(client, "meters", &["amt", "amount"]);
     let ty = support::pg::one(client, &format!("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.meters'::regclass AND attname = '{amt}'"));
     let lvl = column_called(client, "gauges", &["lvl", "level"]);

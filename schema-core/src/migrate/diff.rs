@@ -52,6 +52,40 @@ pub struct SchemaDiff {
     /// policies and creates them again around the type change, in the same
     /// transaction.
     pub policies: BTreeMap<QualifiedName, Vec<Policy>>,
+    /// What PostgreSQL drops with a column, of each table of the target
+    /// schema that has a generated column (by its new name): a generated
+    /// column whose expression changes is dropped and added again, and the
+    /// plan creates them again around it (see [`ColumnDependents`]).
+    pub generated: BTreeMap<QualifiedName, ColumnDependents>,
+    /// The columns of each table before the migration (by its name then), and
+    /// after it (by its new name): a declared column rename is planned only
+    /// when its old name is no column after the migration and its new name
+    /// none before it.
+    pub columns: [BTreeMap<QualifiedName, Vec<String>>; 2],
+    /// The views before and after the migration, and the privileges on
+    /// them: the plan rebuilds the views reading a table whose columns change
+    /// type across the renames it applies, which the diff does not see.
+    pub views: [Vec<View>; 2],
+    /// See [`SchemaDiff::views`].
+    pub view_grants: [Vec<GrantItem>; 2],
+}
+
+/// What PostgreSQL drops with a column of a table, or refuses to drop it
+/// under: the table's indexes and constraints (those naming the column go
+/// with it), the foreign keys of other tables referencing the table (one
+/// referencing the column blocks the drop, 2BP01), and the privileges on its
+/// columns (a column's go with it). Its comment is the column's own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ColumnDependents {
+    /// The table's indexes.
+    pub indexes: Vec<Index>,
+    /// The table's constraints, as the diff compares them.
+    pub constraints: Vec<Constraint>,
+    /// The foreign keys of other tables referencing the table: (their table, the key).
+    pub referenced_by: Vec<(QualifiedName, Constraint)>,
+    /// The privileges on the table's columns.
+    pub grants: Vec<GrantItem>,
 }
 
 /// What moving rows out of a table's default partition needs to know.
@@ -684,7 +718,31 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
         .collect();
     let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
     let policies = to.tables().iter().filter(|t| !t.policies.is_empty()).map(|t| (t.name.clone(), t.policies.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies }
+    let generated = column_dependents(to);
+    let names = |s: &Schema| s.tables().iter().map(|t| (t.name.clone(), t.columns.iter().map(|c| c.name.clone()).collect())).collect();
+    let views = [from.views().to_vec(), to.views().to_vec()];
+    let view_grants = [view_grants(from), view_grants(to)];
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, generated, columns: [names(from), names(to)], views, view_grants }
+}
+
+/// See [`SchemaDiff::generated`].
+fn column_dependents(to: &Schema) -> BTreeMap<QualifiedName, ColumnDependents> {
+    let grants = grant_items(to);
+    to.tables()
+        .iter()
+        .filter(|t| t.columns.iter().any(|c| c.generated.is_some()))
+        .map(|t| {
+            let referenced_by = to
+                .tables()
+                .iter()
+                .filter(|r| r.name != t.name)
+                .flat_map(|r| table_constraints(r).into_iter().map(move |c| (r.name.clone(), c)))
+                .filter(|(_, c)| matches!(c, Constraint::ForeignKey(fk) if fk.references == t.name))
+                .collect();
+            let grants = grants.iter().filter(|g| matches!(&g.object, GrantObject::Column(on, _) if *on == t.name)).cloned().collect();
+            (t.name.clone(), ColumnDependents { indexes: t.indexes.clone(), constraints: table_constraints(t), referenced_by, grants })
+        })
+        .collect()
 }
 
 /// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.
@@ -908,6 +966,23 @@ fn diff_tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     out.extend(dropped.into_iter().map(|t| Change::DropTable(t.clone())));
 }
 
+/// The constraints of a table as the diff compares them: a check without
+/// its column, `NO ACTION` as not chosen.
+fn table_constraints(t: &Table) -> Vec<Constraint> {
+    let mut v: Vec<Constraint> = t.primary_key.iter().cloned().map(Constraint::PrimaryKey).collect();
+    v.extend(t.uniques.iter().cloned().map(Constraint::Unique));
+    v.extend(t.checks.iter().cloned().map(|mut c| {
+        c.column = None;
+        Constraint::Check(c)
+    }));
+    v.extend(t.foreign_keys.iter().cloned().map(|mut fk| {
+        fk.on_delete = fk.on_delete.filter(|a| *a != ReferentialAction::NoAction);
+        fk.on_update = fk.on_update.filter(|a| *a != ReferentialAction::NoAction);
+        Constraint::ForeignKey(fk)
+    }));
+    v
+}
+
 /// The changes between two versions of one table (of the same name, or renamed).
 pub(crate) fn diff_table(a: &Table, b: &Table, out: &mut Vec<Change>) {
     let name = &b.name;
@@ -922,21 +997,7 @@ pub(crate) fn diff_table(a: &Table, b: &Table, out: &mut Vec<Change>) {
         out.push(Change::DropColumn { table: name.clone(), column: c.clone() });
     }
 
-    let constraints = |t: &Table| -> Vec<Constraint> {
-        let mut v: Vec<Constraint> = t.primary_key.iter().cloned().map(Constraint::PrimaryKey).collect();
-        v.extend(t.uniques.iter().cloned().map(Constraint::Unique));
-        v.extend(t.checks.iter().cloned().map(|mut c| {
-            c.column = None;
-            Constraint::Check(c)
-        }));
-        v.extend(t.foreign_keys.iter().cloned().map(|mut fk| {
-            fk.on_delete = fk.on_delete.filter(|a| *a != ReferentialAction::NoAction);
-            fk.on_update = fk.on_update.filter(|a| *a != ReferentialAction::NoAction);
-            Constraint::ForeignKey(fk)
-        }));
-        v
-    };
-    let (ca, cb) = (constraints(a), constraints(b));
+    let (ca, cb) = (table_constraints(a), table_constraints(b));
     let (dropped, both, added) = pair(&ca, &cb, |c| c.name().to_owned());
     let mut adds = Vec::new();
     for c in dropped {
@@ -1149,44 +1210,61 @@ fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
 }
 
 /// Views reading (directly or through other views) a table whose columns
-/// change type or generation become [`Change::RebuildView`]s.
+/// change type or generation become [`Change::RebuildView`]s (see
+/// [`rebuild_views`]; the plan does the same for the columns that do so
+/// across the renames it applies).
 fn rebuild_views_over_retyped_columns(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
-    let retyped: BTreeSet<&QualifiedName> = out
+    let affected: BTreeSet<QualifiedName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table),
+            Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table.clone()),
             _ => None,
         })
         .collect();
-    if retyped.is_empty() {
+    rebuild_views(&[from.views().to_vec(), to.views().to_vec()], &[view_grants(from), view_grants(to)], affected, out);
+}
+
+/// The privileges on the views of `schema`.
+fn view_grants(schema: &Schema) -> Vec<GrantItem> {
+    let views: BTreeSet<&QualifiedName> = schema.views().iter().map(|v| &v.name).collect();
+    grant_items(schema).into_iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if views.contains(t))).collect()
+}
+
+/// The views of `views` (before, after the migration) reading, directly or
+/// through other views, one of the tables `affected` (by their names before
+/// the migration) become [`Change::RebuildView`]s, with their privileges
+/// (`grants`, before and after), in place of what else `out` does to them;
+/// those that are one already are left as they are. A view dropped by the
+/// migration is rebuilt as it is (dropped after the deploy, it would block
+/// the type change before it, 0A000).
+pub(crate) fn rebuild_views(views: &[Vec<View>; 2], grants: &[Vec<GrantItem>; 2], mut affected: BTreeSet<QualifiedName>, out: &mut Vec<Change>) {
+    if affected.is_empty() {
         return;
     }
-    let mut affected: BTreeSet<QualifiedName> = retyped.into_iter().cloned().collect();
-    let mut views: BTreeSet<QualifiedName> = BTreeSet::new();
+    let [from, to] = views;
+    let mut rebuilt: BTreeSet<QualifiedName> = BTreeSet::new();
     loop {
-        let more: Vec<QualifiedName> = from
-            .views()
-            .iter()
-            .filter(|v| !views.contains(&v.name) && v.depends_on.iter().any(|d| affected.contains(d)))
-            .map(|v| v.name.clone())
-            .collect();
+        let more: Vec<QualifiedName> =
+            from.iter().filter(|v| !rebuilt.contains(&v.name) && v.depends_on.iter().any(|d| affected.contains(d))).map(|v| v.name.clone()).collect();
         if more.is_empty() {
             break;
         }
         for v in more {
             affected.insert(v.clone());
-            views.insert(v);
+            rebuilt.insert(v);
         }
     }
-    let (before, after) = (grant_items(from), grant_items(to));
-    let on = |items: &BTreeSet<GrantItem>, view: &QualifiedName| -> Vec<GrantItem> {
+    let on = |items: &[GrantItem], view: &QualifiedName| -> Vec<GrantItem> {
         items.iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
     };
-    for v in view_order(from.views()) {
-        let Some(new) = to.view(&v.name) else { continue };
-        if !views.contains(&v.name) {
+    for v in view_order(from) {
+        if !rebuilt.contains(&v.name) || out.iter().any(|c| matches!(c, Change::RebuildView { from, .. } if from.name == v.name)) {
             continue;
         }
+        let (new, to_grants) = match to.iter().find(|x| x.name == v.name) {
+            Some(new) => (new, on(&grants[1], &v.name)),
+            None => (v, on(&grants[0], &v.name)),
+        };
         // The rebuild replaces whatever else the diff planned for the view.
         out.retain(|c| match c {
             Change::ReplaceView { from, .. } => from.name != v.name,
@@ -1194,7 +1272,7 @@ fn rebuild_views_over_retyped_columns(from: &Schema, to: &Schema, out: &mut Vec<
             Change::SetComment { target: CommentTarget::View(n, _), .. } => n != &v.name,
             _ => true,
         });
-        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: on(&before, &v.name), to_grants: on(&after, &v.name) });
+        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: on(&grants[0], &v.name), to_grants });
     }
 }
 
