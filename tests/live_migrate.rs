@@ -2750,3 +2750,204 @@ fn a_generated_column_named_by_triggers_and_a_policy_is_rebuilt_around_them() {
     step_through(&mut client, &plan, old, &[new], &[undone], &mut |c| fire_parcels(c, &reader, &mut id));
     assert_clean(&before, &mut client, &mut shadow);
 }
+
+// ---- names of partitions and of their indexes across renames and schema moves ----
+
+/// `logs` in `schema` under `name` (renamed from `from`, if given): an identity
+/// key, range-partitioned by month on `at` (January to March 2026 and a default
+/// partition), an index, and row-level security enabled and forced.
+fn named_logs(schema: &str, name: &str, from: Option<QualifiedName>) -> Table {
+    let mut table = Table::in_schema(schema, name)
+        .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+        .column(Column::new("at", SqlType::Timestamptz))
+        .column(Column::new("note", SqlType::Text))
+        .primary_key(["id", "at"])
+        .partition_by(Partitioning::range(["at"]).monthly(CivilDate::new(2026, 1, 1).unwrap(), 3).with_default())
+        .index(Index::on(["at"]))
+        .row_level_security(true)
+        .policy(Policy::new("everyone").using("true"));
+    if let Some(from) = from {
+        table = table.renamed_from(from);
+    }
+    table
+}
+
+/// 100 rows in January 2026, 50 in February, 30 in March and 20 long before (the default partition).
+fn fill_logs(client: &mut Client, table: &str) {
+    client
+        .batch_execute(&format!(
+            "INSERT INTO {table} (at, note) SELECT '2026-01-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'january' FROM generate_series(1, 100) i;
+             INSERT INTO {table} (at, note) SELECT '2026-02-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'february' FROM generate_series(1, 50) i;
+             INSERT INTO {table} (at, note) SELECT '2026-03-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'march' FROM generate_series(1, 30) i;
+             INSERT INTO {table} (at, note) SELECT '1990-01-01 00:00:00+00'::timestamptz + i * interval '1 day', 'long ago' FROM generate_series(1, 20) i;"
+        ))
+        .unwrap();
+}
+
+/// The plan from the live database to `target`, or why there is none.
+fn try_plan_to(client: &mut Client, shadow: &mut Client, target: &Schema, options: &PlanOptions) -> Result<migrate::Plan, migrate::PlanErrors> {
+    let live = live::introspect(client, &IntrospectOptions::for_schema(target)).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let from = live::canonicalize(shadow, &live).unwrap_or_else(|e| panic!("canonicalize live: {e}"));
+    let to = live::canonicalize(shadow, target).unwrap_or_else(|e| panic!("canonicalize target: {e}"));
+    migrate::plan(&migrate::diff(&from, &to), options)
+}
+
+/// The indexes of a table's partitions, which PostgreSQL names when it creates
+/// them from the parent's: (partition, index), by name.
+fn partition_indexes(client: &mut Client, table: &str) -> Vec<(String, String)> {
+    let sql = "SELECT c.relname::text, ic.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+               JOIN pg_index x ON x.indrelid = c.oid JOIN pg_class ic ON ic.oid = x.indexrelid
+               WHERE i.inhparent = $1::text::regclass ORDER BY 1, 2";
+    client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// A table moved to another schema and renamed moves each partition there under
+/// its old name before renaming it. Where a relation the plan keeps holds that
+/// name (here a table `archive.logs_2026_01`), PostgreSQL refuses the move
+/// (42P07) and the whole migration rolls back: the plan is refused instead,
+/// naming both and what to do. Done as it says (the table renamed in an earlier
+/// migration, its key with it), every row stays where it was, the kept table's
+/// too, the database matches the declaration, and both undo.
+#[test]
+fn a_partition_move_to_a_name_a_kept_table_holds_is_refused() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let kept = || Table::in_schema("archive", "logs_2026_01").column(Column::new("id", SqlType::BigInt)).column(Column::new("note", SqlType::Text)).primary_key(["id"]);
+    let with_kept = |t: Table| build(Schema::builder().add_table(t).add_table(kept()));
+    let before = with_kept(named_logs("public", "logs", None));
+    let after = with_kept(named_logs("archive", "events", Some(QualifiedName::public("logs"))));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    client.batch_execute("INSERT INTO archive.logs_2026_01 VALUES (1, 'kept'), (2, 'kept'), (3, 'kept')").unwrap();
+    let old_names: Vec<String> = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"].map(String::from).to_vec();
+    let new_names: Vec<String> = old_names.iter().map(|p| p.replacen("logs", "events", 1)).collect();
+    let rows = |schema: &str, parts: &[String]| parts.iter().zip([100, 50, 30, 20]).map(|(p, n)| (format!("{schema}.{p}"), n)).collect::<Vec<(String, i64)>>();
+    let secured = |schema: &str, parts: &[String]| parts.iter().map(|p| (schema.to_owned(), p.clone(), true, true)).collect::<Vec<_>>();
+    assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
+
+    // What one migration would run: the table moves, then January fails to.
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute("ALTER TABLE public.logs SET SCHEMA archive; ALTER TABLE archive.logs RENAME TO events").unwrap();
+    let e = support::pg::expect_sqlstate(tx.batch_execute("ALTER TABLE public.logs_2026_01 SET SCHEMA archive"), "42P07", "moving January next to the kept table");
+    assert_eq!(e.message(), "relation \"logs_2026_01\" already exists in schema \"archive\"");
+    tx.rollback().unwrap();
+
+    // Refused at planning time, naming both and what to do.
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let errors = try_plan_to(&mut client, &mut shadow, &after, &options).expect_err("a move onto a kept table's name").0;
+    assert_eq!(
+        errors,
+        [PlanError::NameTaken {
+            change: "move partition logs_2026_01 of archive.events from schema public".into(),
+            name: QualifiedName::new("archive", "logs_2026_01"),
+            holder: "table archive.logs_2026_01".into(),
+            remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
+        }]
+    );
+    assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
+
+    // As it says: the kept table renamed first (`logs_2026_01_pkey`, which the
+    // partition's own key also has, with it), then the move.
+    let january = || Table::in_schema("archive", "january").column(Column::new("id", SqlType::BigInt)).column(Column::new("note", SqlType::Text)).primary_key(["id"]);
+    let renamed = build(Schema::builder().add_table(named_logs("public", "logs", None)).add_table(january().renamed_from(QualifiedName::new("archive", "logs_2026_01"))));
+    let moved = build(Schema::builder().add_table(named_logs("archive", "events", Some(QualifiedName::public("logs")))).add_table(january()));
+    let first = plan_to(&mut client, &mut shadow, &renamed, &PlanOptions::default().with_declared_renames(&renamed));
+    assert!(first.up_script().contains("ALTER TABLE archive.january RENAME CONSTRAINT logs_2026_01_pkey TO january_pkey;"), "{first}");
+    let first = first.migrations(1, "rename january");
+    Runner::new().run(&mut client, &first).unwrap_or_else(|e| panic!("{e}"));
+    let second = plan_to(&mut client, &mut shadow, &moved, &PlanOptions::default().with_declared_renames(&moved));
+    let up = second.up_script();
+    assert!(up.contains("ALTER TABLE public.logs_2026_01 SET SCHEMA archive;") && up.contains("ALTER TABLE archive.logs_2026_01 RENAME TO events_2026_01;"), "{up}");
+    let second = second.migrations(10, "move logs");
+    Runner::new().run(&mut client, &second).unwrap_or_else(|e| panic!("{e}\n{up}"));
+    assert_eq!(partitions_in(&mut client, "archive.events"), secured("archive", &new_names));
+    assert_eq!(rows_in(&mut client, "archive.events"), rows("archive", &new_names));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM archive.january WHERE note = 'kept'"), 3);
+    // The partitions' own indexes keep the names PostgreSQL gave them when they
+    // were created (`logs_2026_01_at_idx`): the graph does not hold them, so
+    // nothing differs from the declaration.
+    let indexes = partition_indexes(&mut client, "archive.events");
+    assert!(indexes.contains(&("events_2026_01".to_owned(), "logs_2026_01_at_idx".to_owned())) && indexes.contains(&("events_default".to_owned(), "logs_default_pkey".to_owned())), "{indexes:?}");
+    assert_clean(&moved, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &moved, &PlanOptions::default().with_declared_renames(&moved)).is_empty());
+    // Which is also why the other way round, renaming the partitioned table
+    // within `public` first and moving it later, would not do: its partitions
+    // keep their keys' first names, and January's (`logs_2026_01_pkey`) would
+    // then meet the kept table's in `archive`. Those names are not in the graph.
+
+    undo(&mut client, &second);
+    undo(&mut client, &first);
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(partitions_in(&mut client, "public.logs"), secured("public", &old_names));
+    assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM archive.logs_2026_01 WHERE note = 'kept'"), 3);
+}
+
+/// A renamed table's partitions take their new names even where a relation the
+/// same plan drops holds them (a view `events_default`, an index
+/// `events_2026_02` of another table): those are dropped first, just before the
+/// partitions are renamed, so no partition is dropped and created again (its
+/// rows with it) and the default partition does not keep its old name (which
+/// introspection then cannot represent). The down migration renames the
+/// partitions back, then creates the view and the index again.
+#[test]
+fn a_renamed_partition_takes_a_name_that_a_relation_the_plan_drops_held() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let notes = |indexed: bool| {
+        let t = Table::new("notes").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        if indexed { t.index(Index::on(["id"]).named("events_2026_02")) } else { t }
+    };
+    let holder = View::new(QualifiedName::public("events_default"), "SELECT 1 AS one");
+    let before = build(Schema::builder().add_table(named_logs("public", "logs", None)).add_table(notes(true)).view(holder));
+    let after = build(Schema::builder().add_table(named_logs("public", "events", Some(QualifiedName::public("logs")))).add_table(notes(false)));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    let old_names: Vec<String> = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"].map(String::from).to_vec();
+    let new_names: Vec<String> = old_names.iter().map(|p| p.replacen("logs", "events", 1)).collect();
+    let rows = |parts: &[String]| parts.iter().zip([100, 50, 30, 20]).map(|(p, n)| (format!("public.{p}"), n)).collect::<Vec<(String, i64)>>();
+    let secured = |parts: &[String]| parts.iter().map(|p| ("public".to_owned(), p.clone(), true, true)).collect::<Vec<_>>();
+    let before_indexes = partition_indexes(&mut client, "public.logs");
+
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    let at = |needle: &str| up.find(needle).unwrap_or_else(|| panic!("no `{needle}` in:\n{up}"));
+    assert!(at("DROP VIEW public.events_default;") < at("ALTER TABLE public.logs_default RENAME TO events_default;"), "{up}");
+    assert!(at("DROP INDEX CONCURRENTLY IF EXISTS public.events_2026_02;") < at("ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02;"), "{up}");
+    for unwanted in ["PARTITION OF", "DETACH", "DROP TABLE"] {
+        assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+    }
+    assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible() && plan.steps.iter().all(|s| s.phase == Phase::Expand), "{up}");
+    let migrations = plan.migrations(1, "rename logs");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{up}"));
+
+    assert_eq!(partitions_in(&mut client, "public.events"), secured(&new_names));
+    assert_eq!(rows_in(&mut client, "public.events"), rows(&new_names));
+    for gone in ["public.logs_default", "public.notes_events_2026_02"] {
+        assert_eq!(support::pg::one::<Option<String>>(&mut client, &format!("SELECT to_regclass('{gone}')::text")), None, "{gone}");
+    }
+    let home: String = support::pg::one(&mut client, "INSERT INTO public.events (at, note) VALUES ('1991-06-01 00:00:00+00', 'new') RETURNING tableoid::regclass::text");
+    assert_eq!(home, "events_default");
+    client.batch_execute("DELETE FROM public.events WHERE note = 'new'").unwrap();
+    // The partitions' own indexes keep their first names, and nothing differs.
+    let renamed_indexes: Vec<(String, String)> = before_indexes.iter().map(|(p, i)| (p.replacen("logs", "events", 1), i.clone())).collect();
+    assert_eq!(partition_indexes(&mut client, "public.events"), renamed_indexes);
+    assert!(renamed_indexes.contains(&("events_2026_02".to_owned(), "logs_2026_02_at_idx".to_owned())), "{renamed_indexes:?}");
+    let report = live::verify(&after, &mut client, &mut shadow).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean() && report.unsupported.is_empty(), "drift after migrating:\n{}\n{:?}", report.diff, report.unsupported);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+
+    undo(&mut client, &migrations);
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(partitions_in(&mut client, "public.logs"), secured(&old_names));
+    assert_eq!(rows_in(&mut client, "public.logs"), rows(&old_names));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.events_default WHERE one = 1"), 1);
+    let index: String = support::pg::one(&mut client, "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'public.notes'::regclass AND NOT indisprimary");
+    assert_eq!(index, "events_2026_02");
+    assert_eq!(partition_indexes(&mut client, "public.logs"), before_indexes);
+}

@@ -52,6 +52,98 @@ pub struct SchemaDiff {
     /// policies and creates them again around the type change, in the same
     /// transaction.
     pub policies: BTreeMap<QualifiedName, Vec<Policy>>,
+    /// The names held before the migration, in each schema: by relations
+    /// (tables, partitions, indexes, the indexes of keys, views, and identity
+    /// and serial sequences under the name PostgreSQL gives them when the
+    /// table is created), and by enums and domains (type names, which the row
+    /// type of a table or partition needs too). A table or partition that a
+    /// rename moves or renames to a name held by something the plan keeps
+    /// would fail on PostgreSQL (42P07, or 42710 for a type): the plan refuses
+    /// it; one held by something the plan drops is dropped first.
+    pub names: BTreeMap<QualifiedName, NameHolder>,
+}
+
+/// What holds a name in a schema (see [`SchemaDiff::names`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NameHolder {
+    /// What it is.
+    pub kind: NameKind,
+    /// The table or view it belongs to: of an index, a key, a partition or a sequence.
+    pub of: Option<QualifiedName>,
+    /// How errors name it (`table archive.logs_2026_01`, `index archive.idx_t_at on archive.t`).
+    pub what: String,
+}
+
+/// The kind of a [`NameHolder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum NameKind {
+    /// A table (a relation and a row type).
+    Table,
+    /// A partition, the default one included (a relation and a row type).
+    Partition,
+    /// A view or materialized view (a relation and a row type).
+    View,
+    /// An index, or the index of a primary key or unique constraint (a relation only).
+    Index,
+    /// The sequence of an identity or serial column (a relation only).
+    Sequence,
+    /// An enum or a domain (a type only).
+    Type,
+}
+
+impl NameKind {
+    /// Whether it is a relation (`pg_class`); a table, partition or view holds its row type's name too.
+    pub fn is_relation(self) -> bool {
+        self != NameKind::Type
+    }
+
+    /// Whether it holds a type name (`pg_type`).
+    pub fn is_type(self) -> bool {
+        matches!(self, NameKind::Table | NameKind::Partition | NameKind::View | NameKind::Type)
+    }
+}
+
+/// See [`SchemaDiff::names`]; a relation first when a type has its name too.
+fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
+    let mut out: BTreeMap<QualifiedName, NameHolder> = BTreeMap::new();
+    let mut hold = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String| {
+        out.entry(QualifiedName::new(schema, name)).or_insert(NameHolder { kind, of: of.cloned(), what });
+    };
+    for t in schema.tables() {
+        let (tn, s) = (&t.name, t.name.schema.as_str());
+        hold(s, &tn.name, NameKind::Table, None, format!("table {tn}"));
+        for part in t.partitioning.iter().flat_map(|p| p.partition_names(&tn.name)) {
+            hold(s, &part, NameKind::Partition, Some(tn), format!("partition {} of {tn}", QualifiedName::new(s, part.as_ref())));
+        }
+        for key in t.primary_key.iter().filter_map(|k| k.name.as_deref()).chain(t.uniques.iter().filter_map(|u| u.name.as_deref())) {
+            hold(s, key, NameKind::Index, Some(tn), format!("the index of key {} on {tn}", QualifiedName::new(s, key)));
+        }
+        for index in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
+            hold(s, index, NameKind::Index, Some(tn), format!("index {} on {tn}", QualifiedName::new(s, index)));
+        }
+        for c in &t.columns {
+            if c.identity.is_some() || matches!(c.ty, crate::SqlType::SmallSerial | crate::SqlType::Serial | crate::SqlType::BigSerial) {
+                let seq = crate::validate::sequence_name(&tn.name, &c.name);
+                hold(s, &seq, NameKind::Sequence, Some(tn), format!("sequence {} of column {tn}.{}", QualifiedName::new(s, &seq), crate::ident::Ident(&c.name)));
+            }
+        }
+    }
+    for v in schema.views() {
+        let kind = if v.materialized { "materialized view" } else { "view" };
+        hold(&v.name.schema, &v.name.name, NameKind::View, None, format!("{kind} {}", v.name));
+        for index in v.indexes.iter().filter_map(|i| i.name.as_deref()) {
+            hold(&v.name.schema, index, NameKind::Index, Some(&v.name), format!("index {} on {}", QualifiedName::new(&v.name.schema, index), v.name));
+        }
+    }
+    for e in schema.enums() {
+        hold(&e.name.schema, &e.name.name, NameKind::Type, None, format!("enum {}", e.name));
+    }
+    for d in schema.domains() {
+        hold(&d.name.schema, &d.name.name, NameKind::Type, None, format!("domain {}", d.name));
+    }
+    out
 }
 
 /// What moving rows out of a table's default partition needs to know.
@@ -684,7 +776,7 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
         .collect();
     let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
     let policies = to.tables().iter().filter(|t| !t.policies.is_empty()).map(|t| (t.name.clone(), t.policies.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies }
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from) }
 }
 
 /// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.

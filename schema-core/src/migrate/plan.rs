@@ -66,13 +66,22 @@
 //!   identity and serial sequences and row type along, but not its partitions)
 //!   has each partition moved after it (`ALTER TABLE old.logs_2026_01 SET
 //!   SCHEMA new`), then renamed if its name follows the table's.
-//!   Identity and serial sequences keep their names (the graph does not hold them).
+//!   Identity and serial sequences keep their names (the graph does not hold
+//!   them), and so do the partitions' own indexes (`logs_2026_01_at_idx`,
+//!   named by PostgreSQL; introspection reads the parent's, so nothing differs).
+//!   A relation this plan drops that holds a name these renames and moves take
+//!   (in the new schema: the table's and each partition's old names, then
+//!   their new ones) is dropped first, just before them, in the expand phase,
+//!   so the partitions keep their rows and the default one its expected name.
+//!   One it keeps (a table, partition, view, index or sequence, or an enum or
+//!   domain for the row type) refuses the plan ([`PlanError::NameTaken`]):
+//!   PostgreSQL would fail with 42P07 and roll the migration back.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
-use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, SchemaDiff};
+use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
 use crate::model::{Column, Index, Policy, QualifiedName, Trigger, TriggerEvent};
@@ -367,6 +376,20 @@ pub enum PlanError {
         /// Why.
         why: String,
     },
+    /// A rename or move of a table or of its partitions to a name that a
+    /// relation or type the plan keeps holds in the target schema: PostgreSQL
+    /// would refuse it (42P07 `relation ... already exists`, or 42710 for the
+    /// row type) and the migration would roll back.
+    NameTaken {
+        /// The rename or move (`move partition logs_2026_01 of archive.events from schema public`).
+        change: String,
+        /// The name it needs.
+        name: QualifiedName,
+        /// What holds it (`table archive.logs_2026_01`).
+        holder: String,
+        /// What to do.
+        remedy: String,
+    },
 }
 
 impl fmt::Display for PlanError {
@@ -377,6 +400,9 @@ impl fmt::Display for PlanError {
                 write!(f, "{table}.{column} becomes NOT NULL but has no default: give a Backfill for its existing rows")
             }
             Self::Unsupported { change, why } => write!(f, "not planned: {change}: {why}"),
+            Self::NameTaken { change, name, holder, remedy } => {
+                write!(f, "not planned: {change} needs the name {name}, which {holder} holds: PostgreSQL would fail (already exists); {remedy}")
+            }
         }
     }
 }
@@ -455,6 +481,9 @@ struct Planner<'a> {
     renamed_columns: Vec<(QualifiedName, String, String)>,
     retriggers: Retriggers,
     repolicies: Repolicies,
+    /// Drops that free a name a rename or move takes: run just before it, in
+    /// the expand phase, ranked with the table renames (`+ band`).
+    promoted: Vec<(Change, u32)>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
     seq: u32,
@@ -524,7 +553,7 @@ impl StepBuilder {
 /// assert_eq!(plan.down_script().unwrap().lines().nth(3), Some("DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;"));
 /// ```
 pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors> {
-    let (changes, renamed_partitions) = apply_renames(&diff.changes, &options.renames);
+    let Renamed { changes, partitions: renamed_partitions, promoted, errors: rename_errors } = apply_renames(&diff.changes, &options.renames, &diff.names);
     let mut partitions = diff.partitions.clone();
     partitions.extend(renamed_partitions);
     let new_tables = changes
@@ -568,8 +597,9 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         renamed_columns,
         retriggers,
         repolicies,
+        promoted,
         steps: Vec::new(),
-        errors: Vec::new(),
+        errors: rename_errors,
         seq: 0,
     };
     for change in &changes {
@@ -1154,7 +1184,7 @@ struct FollowedPartitions {
 /// partitioned table, its partitions while indexes are built (after the
 /// renames and moves of its partitions, with the new ones, before any drop):
 /// the diff only knows those of tables whose name is kept.
-fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeMap<QualifiedName, Vec<String>>) {
+fn apply_renames(changes: &[Change], renames: &[Rename], names: &BTreeMap<QualifiedName, NameHolder>) -> Renamed {
     let mut changes = changes.to_vec();
     let mut moved = BTreeMap::new();
     // Renamed tables whose partitions follow them.
@@ -1234,7 +1264,7 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeM
             }
         }
     }
-    let partition_renames = follow_renames(&mut changes, &moved, &partitioned);
+    let Followed { partition_renames, promoted, errors } = follow_renames(&mut changes, &moved, &partitioned, names);
     let mut partitions = BTreeMap::new();
     for (table, followed) in &partitioned {
         let renamed = partition_renames.get(table);
@@ -1242,7 +1272,19 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeM
         names.extend(followed.new.iter().cloned());
         partitions.insert(table.clone(), names.into_iter().collect());
     }
-    (changes, partitions)
+    Renamed { changes, partitions, promoted, errors }
+}
+
+/// What [`apply_renames`] gives back.
+struct Renamed {
+    /// The changes, renames in.
+    changes: Vec<Change>,
+    /// Each renamed partitioned table's partitions while indexes are built.
+    partitions: BTreeMap<QualifiedName, Vec<String>>,
+    /// Drops that run early, to free a name (see [`Followed::promoted`]).
+    promoted: Vec<(Change, u32)>,
+    /// Renames and moves refused.
+    errors: Vec<PlanError>,
 }
 
 /// After a table or column rename PostgreSQL keeps every constraint and index,
@@ -1280,16 +1322,18 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeM
 /// the partitions renamed: (table, old name) to new name.
 ///
 /// Only on renamed tables, tables with renamed columns, and foreign keys that
-/// reference those: elsewhere a changed name stays a drop and an add. A rename
-/// to a name that an object dropped by this plan still holds stays a drop and
-/// an add as well (the drop runs after the renames). A relation outside this
-/// plan's drops that already holds a partition's name in the new schema is not
-/// seen: PostgreSQL refuses the move (42P07) and the migration rolls back.
+/// reference those: elsewhere a changed name stays a drop and an add. A
+/// constraint, index or trigger rename to a name that an object dropped by
+/// this plan still holds stays a drop and an add as well (the drop runs after
+/// the renames). A partition takes its name anyway: what holds it is dropped
+/// first, and a relation this plan keeps holding a name the table's or its
+/// partitions' moves and renames take refuses the plan (see [`free_names`]).
 fn follow_renames(
     changes: &mut Vec<Change>,
     moved: &BTreeMap<QualifiedName, QualifiedName>,
     partitioned: &BTreeMap<QualifiedName, FollowedPartitions>,
-) -> BTreeMap<QualifiedName, BTreeMap<String, String>> {
+    names: &BTreeMap<QualifiedName, NameHolder>,
+) -> Followed {
     let mut columns: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
     for c in changes.iter() {
         if let Change::RenameColumn { table, from, to } = c {
@@ -1297,7 +1341,7 @@ fn follow_renames(
         }
     }
     if moved.is_empty() && columns.is_empty() {
-        return BTreeMap::new();
+        return Followed::default();
     }
     let renamed_tables: BTreeSet<&QualifiedName> = moved.values().collect();
     let touched = |t: &QualifiedName| renamed_tables.contains(t) || columns.contains_key(t);
@@ -1371,34 +1415,38 @@ fn follow_renames(
     // (schema, relation), keys' indexes, partitions and dropped tables' and
     // views' relations included, and (table, trigger).
     let mut held_constraints = BTreeSet::new();
-    let mut held_relations = BTreeSet::new();
+    let mut held_relations: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     let mut held_triggers = BTreeSet::new();
-    for c in changes.iter() {
+    for (at, c) in changes.iter().enumerate() {
+        let mut hold = |schema: &String, name: String| {
+            held_relations.entry((schema.clone(), name)).or_default().push(at);
+        };
         match c {
-            Change::DropPartition { table, partition } => {
-                held_relations.insert((table.schema.clone(), partition.name.clone()));
-            }
+            Change::DropPartition { table, partition } => hold(&table.schema, partition.name.clone()),
             // A renamed table's default partition still has its old name (renamed below).
             Change::SetDefaultPartition { table, present: false } if !partitioned.contains_key(table) => {
-                held_relations.insert((table.schema.clone(), crate::model::Partitioning::default_partition_name(&table.name)));
+                hold(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
             }
             Change::DropTable(t) => {
                 let schema = &t.name.schema;
-                held_relations.insert((schema.clone(), t.name.name.clone()));
+                hold(schema, t.name.name.clone());
                 for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
-                    held_relations.insert((schema.clone(), p.into_owned()));
+                    hold(schema, p.into_owned());
                 }
                 for i in &t.indexes {
-                    held_relations.insert((schema.clone(), i.name.clone().unwrap_or_default()));
+                    hold(schema, i.name.clone().unwrap_or_default());
                 }
                 for key in t.primary_key.iter().filter_map(|k| k.name.clone()).chain(t.uniques.iter().filter_map(|u| u.name.clone())) {
-                    held_relations.insert((schema.clone(), key));
+                    hold(schema, key);
+                }
+                for c in t.columns.iter().filter(|c| c.identity.is_some() || matches!(c.ty, SqlType::SmallSerial | SqlType::Serial | SqlType::BigSerial)) {
+                    hold(schema, crate::validate::sequence_name(&t.name.name, &c.name));
                 }
             }
             Change::DropView(v) => {
-                held_relations.insert((v.name.schema.clone(), v.name.name.clone()));
+                hold(&v.name.schema, v.name.name.clone());
                 for i in &v.indexes {
-                    held_relations.insert((v.name.schema.clone(), i.name.clone().unwrap_or_default()));
+                    hold(&v.name.schema, i.name.clone().unwrap_or_default());
                 }
             }
             Change::DropTrigger { table, trigger } => {
@@ -1407,12 +1455,10 @@ fn follow_renames(
             Change::DropConstraint { table, constraint } => {
                 held_constraints.insert((table.clone(), constraint.name().to_owned()));
                 if matches!(constraint, Constraint::PrimaryKey(_) | Constraint::Unique(_)) {
-                    held_relations.insert((table.schema.clone(), constraint.name().to_owned()));
+                    hold(&table.schema, constraint.name().to_owned());
                 }
             }
-            Change::DropIndex { table, index } => {
-                held_relations.insert((table.schema.clone(), index.name.clone().unwrap_or_default()));
-            }
+            Change::DropIndex { table, index } => hold(&table.schema, index.name.clone().unwrap_or_default()),
             _ => {}
         }
     }
@@ -1432,9 +1478,7 @@ fn follow_renames(
                 });
                 let Some(j) = found else { continue };
                 let Change::AddPartition { partition: new, .. } = &changes[j] else { continue };
-                if held_relations.contains(&(table.schema.clone(), new.name.clone())) {
-                    continue;
-                }
+                // A name a drop of this plan holds: the drop runs first (see below).
                 gone[j] = true;
                 gone[i] = true;
                 partition_renames.entry(table.clone()).or_default().insert(old.name.clone(), new.name.clone());
@@ -1452,7 +1496,7 @@ fn follow_renames(
                 let Change::AddConstraint { constraint: new, .. } = &changes[j] else { continue };
                 let (from, to) = (old.name().to_owned(), new.name().to_owned());
                 let key = matches!(new, Constraint::PrimaryKey(_) | Constraint::Unique(_));
-                if from != to && (held_constraints.contains(&(table.clone(), to.clone())) || key && held_relations.contains(&(table.schema.clone(), to.clone()))) {
+                if from != to && (held_constraints.contains(&(table.clone(), to.clone())) || key && held_relations.contains_key(&(table.schema.clone(), to.clone()))) {
                     continue;
                 }
                 gone[j] = true;
@@ -1474,7 +1518,7 @@ fn follow_renames(
                 let Some(j) = found else { continue };
                 let Change::CreateIndex { index: new, .. } = &changes[j] else { continue };
                 let (from, to) = (old.name.clone().unwrap_or_default(), new.name.clone().unwrap_or_default());
-                if from != to && held_relations.contains(&(table.schema.clone(), to.clone())) {
+                if from != to && held_relations.contains_key(&(table.schema.clone(), to.clone())) {
                     continue;
                 }
                 gone[j] = true;
@@ -1555,9 +1599,7 @@ fn follow_renames(
     }
     for (table, followed) in partitioned {
         if let Some((from, to)) = &followed.default {
-            if !held_relations.contains(&(table.schema.clone(), to.clone())) {
-                partition_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
-            }
+            partition_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
         }
     }
     // (table, schema its partitions move from, their names): every partition of a moved table.
@@ -1566,8 +1608,9 @@ fn follow_renames(
         .filter(|(table, followed)| followed.from_schema != table.schema)
         .map(|(table, followed)| (table, (&followed.from_schema, followed.old.iter().collect())))
         .collect();
-    if !gone.contains(&true) && partition_renames.is_empty() && partition_moves.is_empty() {
-        return partition_renames;
+    let (promoted, errors) = free_names(changes, &gone, &replaced, &held_relations, names, &partition_moves, &partition_renames);
+    if !gone.contains(&true) && partition_renames.is_empty() && partition_moves.is_empty() && promoted.is_empty() {
+        return Followed { partition_renames, promoted: Vec::new(), errors };
     }
     // A renamed partition keeps its row-level security, which is its parent's
     // before the change: the diff, seeing a new partition, gave it the default.
@@ -1585,8 +1628,18 @@ fn follow_renames(
         })
         .collect();
     let mut replaced: BTreeMap<usize, Vec<Change>> = replaced.into_iter().collect();
-    let old = std::mem::take(changes);
-    for (i, mut c) in old.into_iter().enumerate() {
+    let mut old: Vec<Option<Change>> = std::mem::take(changes).into_iter().map(Some).collect();
+    // The drops that free a name, by the step they run just before.
+    let mut freeing: BTreeMap<(QualifiedName, NamesStep), Vec<Change>> = BTreeMap::new();
+    let mut promoted_out = Vec::new();
+    for (at, (table, step)) in &promoted {
+        let c = old[*at].take().expect("a change promoted once");
+        promoted_out.push((c.clone(), if *step == NamesStep::Table { 0 } else { 1_000_000 }));
+        freeing.entry((table.clone(), *step)).or_default().push(c);
+    }
+    let mut free = |changes: &mut Vec<Change>, table: &QualifiedName, step: NamesStep| changes.extend(freeing.remove(&(table.clone(), step)).unwrap_or_default());
+    for (i, c) in old.into_iter().enumerate() {
+        let Some(mut c) = c else { continue };
         if let Some(instead) = replaced.remove(&i) {
             changes.extend(instead);
             continue;
@@ -1605,16 +1658,189 @@ fn follow_renames(
             Change::RenameTable { to, .. } => Some(to.clone()),
             _ => None,
         };
+        let Some(table) = renamed_table else {
+            changes.push(c);
+            continue;
+        };
+        free(changes, &table, NamesStep::Table);
         changes.push(c);
-        let Some(table) = renamed_table else { continue };
+        free(changes, &table, NamesStep::Moves);
         if let Some((from_schema, names)) = partition_moves.get(&table) {
             changes.extend(names.iter().map(|name| Change::MovePartition { table: table.clone(), from_schema: (*from_schema).clone(), name: (*name).clone() }));
         }
+        free(changes, &table, NamesStep::Renames);
         if let Some(renames) = partition_renames.get(&table) {
             changes.extend(renames.iter().map(|(from, to)| Change::RenamePartition { table: table.clone(), from: from.clone(), to: to.clone() }));
         }
     }
-    partition_renames
+    Followed { partition_renames, promoted: promoted_out, errors }
+}
+
+/// What [`follow_renames`] gives back.
+#[derive(Default)]
+struct Followed {
+    /// The partitions renamed: (table, old name) to new name.
+    partition_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    /// The drops that free a name a rename or move takes, moved just before
+    /// it: their steps run in the expand phase with the renames, `+ band`.
+    promoted: Vec<(Change, u32)>,
+    /// Renames and moves to names held by what the plan keeps.
+    errors: Vec<PlanError>,
+}
+
+/// Which statements of a renamed table need a name free: the table's own
+/// rename or move (its indexes and sequences move with it), its partitions'
+/// moves, or their renames. A drop that frees the name runs just before them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum NamesStep {
+    Table,
+    Moves,
+    Renames,
+}
+
+/// A name that a rename or move takes.
+struct Need {
+    /// The renamed table (its new name), whose statements take it.
+    table: QualifiedName,
+    step: NamesStep,
+    /// The statement, as the error names it.
+    what: String,
+    name: QualifiedName,
+    /// A table or partition, which takes a type name too (its row type).
+    row_type: bool,
+    /// The partition that moves under this name, whose own drop (later in the
+    /// plan, in its new schema) is not what holds it.
+    own: Option<String>,
+    /// Taken for a moment only: the move comes before a rename.
+    passing: bool,
+}
+
+/// The names that the renames and moves of renamed tables take (see
+/// [`NamesStep`]): the table's name in its new schema under its old name, then
+/// its new name, its indexes' and sequences' names in the new schema, each
+/// partition's old name in the new schema, then its new name.
+///
+/// A name held by a relation that a drop of this plan (`held`: name to change)
+/// removes is freed first: the drop is promoted, to run just before the step
+/// that takes the name, in the expand phase; returned as its position in
+/// `changes` to (table, step). Unless a drop that runs later depends on it (a
+/// view on it, a foreign key to it): that is refused. A name held by anything else `names` lists
+/// (tables, partitions, indexes, views, sequences, and enums and domains for
+/// the row type of a table or partition), except names this plan's renames
+/// and moves free, is refused ([`PlanError::NameTaken`]): PostgreSQL would fail
+/// with 42P07 (relation already exists) or 42710 (type already exists) and
+/// the whole migration would roll back.
+fn free_names(
+    changes: &[Change],
+    gone: &[bool],
+    replaced: &[(usize, Vec<Change>)],
+    held: &BTreeMap<(String, String), Vec<usize>>,
+    names: &BTreeMap<QualifiedName, NameHolder>,
+    partition_moves: &BTreeMap<&QualifiedName, (&String, BTreeSet<&String>)>,
+    partition_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>,
+) -> (BTreeMap<usize, (QualifiedName, NamesStep)>, Vec<PlanError>) {
+    let moves_with_table = |h: &NameHolder| matches!(h.kind, NameKind::Index | NameKind::Sequence);
+    // Names that the renames and moves of this plan free.
+    let mut vacated: BTreeSet<QualifiedName> = BTreeSet::new();
+    let mut needs = Vec::new();
+    for c in changes {
+        let Change::RenameTable { from, to } = c else { continue };
+        vacated.insert(from.clone());
+        let what = c.to_string();
+        let (renamed, moved) = (from.name != to.name, from.schema != to.schema);
+        let need = |step, name: QualifiedName, row_type, own: Option<&String>, passing: bool| Need {
+            table: to.clone(),
+            step,
+            what: what.clone(),
+            name,
+            row_type,
+            own: own.cloned(),
+            passing,
+        };
+        if moved {
+            needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &from.name), true, None, renamed));
+            for (name, h) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(from) && moves_with_table(h)) {
+                vacated.insert(name.clone());
+                // The sequences keep their names; the indexes follow the table's.
+                needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &name.name), false, None, renamed && h.kind == NameKind::Index));
+            }
+        }
+        if renamed {
+            needs.push(need(NamesStep::Table, to.clone(), true, None, false));
+        }
+        let renames = partition_renames.get(to);
+        if let Some((from_schema, parts)) = partition_moves.get(to) {
+            for &p in parts {
+                vacated.insert(QualifiedName::new(from_schema.as_str(), p.as_str()));
+                let passing = renames.is_some_and(|r| r.contains_key(p));
+                needs.push(Need { what: format!("move partition {p} of {to} from schema {from_schema}"), ..need(NamesStep::Moves, QualifiedName::new(&to.schema, p.as_str()), true, Some(p), passing) });
+            }
+        }
+        for (p, q) in renames.into_iter().flatten() {
+            if !moved {
+                vacated.insert(QualifiedName::new(&to.schema, p));
+            }
+            needs.push(Need { what: format!("rename partition {p} of {to} to {q}"), ..need(NamesStep::Renames, QualifiedName::new(&to.schema, q), true, None, false) });
+        }
+    }
+    for (_, instead) in replaced {
+        for c in instead {
+            if let Change::RenameIndex { table, from, .. } | Change::RenameConstraint { table, from, .. } = c {
+                vacated.insert(QualifiedName::new(&table.schema, from));
+            }
+        }
+    }
+    let replaced: BTreeSet<usize> = replaced.iter().map(|(i, _)| *i).collect();
+    let mut promoted: BTreeMap<usize, (QualifiedName, NamesStep)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for n in &needs {
+        let holders = held.get(&(n.name.schema.clone(), n.name.name.clone())).map(Vec::as_slice).unwrap_or_default();
+        // Not the partition's own drop (later, in its new schema), nor a drop
+        // paired into a rename (which frees the name itself).
+        let own = |at: usize| matches!(&changes[at], Change::DropPartition { table, partition } if *table == n.table && Some(&partition.name) == n.own.as_ref());
+        if let Some(&at) = holders.iter().find(|&&at| !own(at) && !gone[at] && !replaced.contains(&at)) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = promoted.entry(at) {
+                slot.insert((n.table.clone(), n.step));
+                if let Some(dependent) = dropped_later(changes, at, &promoted) {
+                    errors.push(PlanError::Unsupported {
+                        change: changes[at].to_string(),
+                        why: format!(
+                            "it holds the name {} that `{}` takes, so it is dropped first, just before, but {dependent} depends on it and is dropped later: drop them in an earlier migration",
+                            n.name, n.what
+                        ),
+                    });
+                }
+            }
+            continue;
+        }
+        let Some(holder) = names.get(&n.name) else { continue };
+        if vacated.contains(&n.name) || !(holder.kind.is_relation() || n.row_type) {
+            continue;
+        }
+        let remedy = if n.passing {
+            format!("rename or drop {} in an earlier migration (the table and its partitions move under their old names, then take their new ones)", holder.what)
+        } else {
+            format!("rename or drop {} in an earlier migration, or declare another name", holder.what)
+        };
+        errors.push(PlanError::NameTaken { change: n.what.clone(), name: n.name.clone(), holder: holder.what.clone(), remedy });
+    }
+    (promoted, errors)
+}
+
+/// A drop that must run before `changes[at]` (a view on the table or view it
+/// drops, a foreign key to it) and is not promoted with it, as an error names it.
+fn dropped_later(changes: &[Change], at: usize, promoted: &BTreeMap<usize, (QualifiedName, NamesStep)>) -> Option<String> {
+    let name = match &changes[at] {
+        Change::DropTable(t) => &t.name,
+        Change::DropView(v) => &v.name,
+        _ => return None,
+    };
+    changes.iter().enumerate().filter(|(j, _)| *j != at && !promoted.contains_key(j)).find_map(|(_, c)| match c {
+        Change::DropView(v) if v.depends_on.contains(name) => Some(format!("view {}", v.name)),
+        Change::DropConstraint { table, constraint: Constraint::ForeignKey(fk) } if fk.references == *name => Some(format!("foreign key {} on {table}", fk.name.as_deref().unwrap_or_default())),
+        Change::DropTable(t) if t.foreign_keys.iter().any(|fk| fk.references == *name) => Some(format!("table {} (its foreign key)", t.name)),
+        _ => None,
+    })
 }
 
 /// A default PostgreSQL evaluates per row, so adding the column rewrites the table.
@@ -1926,6 +2152,17 @@ impl Planner<'_> {
     }
 
     fn change(&mut self, change: &Change, replaced: &BTreeSet<(&'static str, String, String)>) {
+        let first = self.steps.len();
+        self.plan_change(change, replaced);
+        if let Some((_, band)) = self.promoted.iter().find(|(c, _)| c == change) {
+            for step in &mut self.steps[first..] {
+                step.phase = Phase::Expand;
+                step.rank = (rank::RENAME_TABLE, step.rank.1 + band);
+            }
+        }
+    }
+
+    fn plan_change(&mut self, change: &Change, replaced: &BTreeSet<(&'static str, String, String)>) {
         let o = self.options;
         match change {
             Change::CreateSchema(s) => {
@@ -3815,7 +4052,8 @@ mod tests {
             assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
         }
         let options = PlanOptions::default().with_declared_renames(&new);
-        let (changes, _) = apply_renames(&diff(&old, &new).changes, &options.renames);
+        let d = diff(&old, &new);
+        let changes = apply_renames(&d.changes, &options.renames, &d.names).changes;
         assert!(
             !changes.iter().any(|c| matches!(
                 c,
@@ -4107,31 +4345,49 @@ mod tests {
     }
 
     #[test]
-    fn a_partition_name_still_held_by_a_dropped_relation_is_not_taken_by_a_rename() {
+    fn a_partition_name_held_by_a_dropped_relation_is_freed_before_the_rename() {
         // `logs` has a partition of its own named `events_2026_01` (January 2025),
         // dropped by the plan; a table named `events_2026_03` is dropped too.
         let january_2025 = [("events_2026_01", "'2025-01-01 00:00:00+00'", "'2025-02-01 00:00:00+00'")];
         let stray = Table::new("events_2026_03").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
         let old = build(Schema::builder().add_table(monthly("logs", None, None, &january_2025)).add_table(stray));
         let new = build(Schema::builder().add_table(monthly("events", Some("logs"), None, &[])));
-        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
-        let plan = plan(&diff(&old, &new), &options).unwrap_or_else(|e| panic!("{e}"));
-        let up = plan.up_script();
-        for expected in [
-            "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02;",
-            "ALTER TABLE public.logs_default RENAME TO events_default;",
-            "ALTER TABLE public.events DETACH PARTITION public.events_2026_01;\nDROP TABLE public.events_2026_01;",
-            "CREATE TABLE public.events_2026_01 PARTITION OF public.events FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');",
-            "ALTER TABLE public.events DETACH PARTITION public.logs_2026_01;\nDROP TABLE public.logs_2026_01;",
-            "DROP TABLE public.events_2026_03;",
-            "CREATE TABLE public.events_2026_03 PARTITION OF public.events FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');",
-            "ALTER TABLE public.events DETACH PARTITION public.logs_2026_03;\nDROP TABLE public.logs_2026_03;",
-        ] {
-            assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+        let options = PlanOptions::default().with_declared_renames(&new);
+        let refused = plan(&diff(&old, &new), &options).unwrap_err();
+        assert_eq!(
+            refused.0,
+            [
+                PlanError::Refused { change: "drop partition events_2026_01 of public.events".into(), hazard: Hazard::DataLoss },
+                PlanError::Refused { change: "drop table public.events_2026_03".into(), hazard: Hazard::DataLoss },
+            ]
+        );
+        let plan = plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        // Each relation holding a new name is dropped first, just before the
+        // partitions are renamed, and every partition of `logs` is renamed: no
+        // row of 2026 is dropped, no partition created.
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.logs RENAME TO events",
+                "ALTER TABLE public.events DETACH PARTITION public.events_2026_01",
+                "DROP TABLE public.events_2026_01",
+                "DROP TABLE public.events_2026_03",
+                "ALTER TABLE public.logs_2026_01 RENAME TO events_2026_01",
+                "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02",
+                "ALTER TABLE public.logs_2026_03 RENAME TO events_2026_03",
+                "ALTER TABLE public.logs_default RENAME TO events_default",
+                "ALTER TABLE public.events RENAME CONSTRAINT logs_pkey TO events_pkey",
+                "ALTER INDEX public.idx_logs_at RENAME TO idx_events_at",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        for description in ["drop partition events_2026_01 of public.events", "drop table public.events_2026_03"] {
+            let step = &plan.steps[position(&plan, description)];
+            assert_eq!((step.phase, &step.hazards[..], step.down.is_none()), (Phase::Expand, &[Hazard::DataLoss][..], true), "{description}");
         }
-        assert!(!up.contains("RENAME TO events_2026_01") && !up.contains("RENAME TO events_2026_03"), "{up}");
-        // The partition that held the name is dropped before its namesake is created.
-        assert!(up.find("DROP TABLE public.events_2026_01;").unwrap() < up.find("CREATE TABLE public.events_2026_01 PARTITION OF").unwrap(), "{up}");
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand && s.transactional), "{}", plan.up_script());
+        assert_eq!(plan.migrations(1, "rename").len(), 1);
     }
 
     /// `logs`, range-partitioned on `at` with explicit partitions (name, from, to).
@@ -4523,6 +4779,158 @@ mod tests {
         // Stopping being generated keeps the column (and PostgreSQL its dependents): nothing around it.
         let plan = plan_between(&parcels(Some("grams / 1000.0")), &parcels(None));
         assert_eq!(statements(&plan), ["ALTER TABLE public.parcels ALTER COLUMN kilos DROP EXPRESSION"]);
+    }
+
+    // ---- names of partitions across renames and schema moves ----
+
+    /// `notes`, with an index named `events_2026_02` when `indexed`.
+    fn notes(indexed: bool) -> Table {
+        let t = Table::new("notes").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        if indexed { t.index(Index::on(["id"]).named("events_2026_02")) } else { t }
+    }
+
+    #[test]
+    fn a_default_partition_takes_its_new_name_once_the_relation_holding_it_is_dropped() {
+        // A view holds `events_default`, an index of another table `events_2026_02`;
+        // the plan drops both, and drops them first.
+        let holder = View::new(QualifiedName::public("events_default"), "SELECT 1 AS one");
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])).add_table(notes(true)).view(holder));
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), Some(true), &[])).add_table(notes(false)));
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.logs RENAME TO events",
+                "DROP INDEX CONCURRENTLY IF EXISTS public.events_2026_02",
+                "DROP VIEW public.events_default",
+                "ALTER TABLE public.logs_2026_01 RENAME TO events_2026_01",
+                "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02",
+                "ALTER TABLE public.logs_2026_03 RENAME TO events_2026_03",
+                "ALTER TABLE public.logs_default RENAME TO events_default",
+                "ALTER TABLE public.events RENAME CONSTRAINT logs_pkey TO events_pkey",
+                "ALTER INDEX public.idx_logs_at RENAME TO idx_events_at",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        // No partition dropped or created: no row lost, nothing destructive, and all undone.
+        assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible(), "{}", plan.up_script());
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand), "{}", plan.up_script());
+        let drop = &plan.steps[position(&plan, "drop index public.events_2026_02")];
+        assert!(!drop.transactional && !drop.down_transactional);
+        assert_eq!(drop.down.as_deref(), Some(&["CREATE INDEX CONCURRENTLY events_2026_02 ON public.notes (id)".to_owned()][..]));
+        let down = plan.down_script().unwrap();
+        let at = |needle: &str| down.find(needle).unwrap_or_else(|| panic!("no `{needle}` in:\n{down}"));
+        assert!(at("ALTER TABLE public.events_default RENAME TO logs_default;") < at("CREATE VIEW public.events_default"), "{down}");
+        assert!(at("ALTER TABLE public.events_2026_02 RENAME TO logs_2026_02;") < at("CREATE INDEX CONCURRENTLY events_2026_02"), "{down}");
+        assert_eq!(plan.migrations(1, "rename").len(), 3, "the index drop runs on its own");
+    }
+
+    #[test]
+    fn a_move_drops_first_what_holds_a_name_it_takes_in_the_new_schema() {
+        // A stray `archive.logs` (the table's name there until it is renamed) and
+        // `archive.logs_2026_01` (January's), both dropped by the plan.
+        let stray = |name: &str| Table::in_schema("archive", name).column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).add_table(stray("logs")).add_table(stray("logs_2026_01")));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])));
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
+        let plan = plan(&diff(&old, &new), &options).unwrap_or_else(|e| panic!("{e}"));
+        let statements = statements(&plan);
+        assert_eq!(
+            statements[..5],
+            [
+                "DROP TABLE archive.logs",
+                "ALTER TABLE public.logs SET SCHEMA archive",
+                "ALTER TABLE archive.logs RENAME TO events",
+                "DROP TABLE archive.logs_2026_01",
+                "ALTER TABLE public.logs_2026_01 SET SCHEMA archive",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand), "{}", plan.up_script());
+    }
+
+    #[test]
+    fn a_rename_or_move_to_a_name_a_kept_relation_holds_is_refused() {
+        let january = || Table::in_schema("archive", "logs_2026_01").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let options = |new: &Schema| PlanOptions::default().with_declared_renames(new);
+        let refused = |old: &Schema, new: &Schema| plan(&diff(old, new), &options(new)).unwrap_err().0;
+
+        // January moves to `archive` under its name, before it is renamed: a table has it there.
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])).add_table(january()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", Some(true), &[])).add_table(january()));
+        let errors = refused(&old, &new);
+        assert_eq!(
+            errors,
+            [PlanError::NameTaken {
+                change: "move partition logs_2026_01 of archive.events from schema public".into(),
+                name: QualifiedName::new("archive", "logs_2026_01"),
+                holder: "table archive.logs_2026_01".into(),
+                remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
+            }]
+        );
+        assert_eq!(
+            errors[0].to_string(),
+            "not planned: move partition logs_2026_01 of archive.events from schema public needs the name archive.logs_2026_01, which table archive.logs_2026_01 holds: PostgreSQL would fail (already exists); rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)"
+        );
+
+        // The table's own name in the new schema, before its rename, held by a view.
+        let view = || View::new(QualifiedName::new("archive", "logs"), "SELECT 1 AS one");
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).view(view()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).view(view()));
+        let errors = refused(&old, &new);
+        assert!(
+            matches!(&errors[..], [PlanError::NameTaken { change, name, holder, .. }] if change == "rename table public.logs to archive.events" && name.name == "logs" && holder == "view archive.logs"),
+            "{errors:?}"
+        );
+
+        // A partition's new name, held by an enum (its row type would need it: 42710).
+        let mood = || EnumType::in_schema("archive", "events_2026_02", ["ok"]);
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).enum_type(mood()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).enum_type(mood()));
+        let errors = refused(&old, &new);
+        assert_eq!(
+            errors,
+            [PlanError::NameTaken {
+                change: "rename partition logs_2026_02 of archive.events to events_2026_02".into(),
+                name: QualifiedName::new("archive", "events_2026_02"),
+                holder: "enum archive.events_2026_02".into(),
+                remedy: "rename or drop enum archive.events_2026_02 in an earlier migration, or declare another name".into(),
+            }]
+        );
+        // ... but an index has no row type: an enum named like one is no obstacle.
+        let index_name = || EnumType::in_schema("archive", "idx_logs_at", ["ok"]);
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).enum_type(index_name()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).enum_type(index_name()));
+        assert!(statements(&plan_between(&old, &new)).contains(&"ALTER INDEX archive.idx_logs_at RENAME TO idx_events_at"));
+
+        // A name that a rename of this plan frees first is free: the table
+        // holding January's name in `archive` is renamed before the partitions move.
+        let kept = Table::in_schema("archive", "january").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]).renamed_from(QualifiedName::new("archive", "logs_2026_01"));
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).add_table(january()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).add_table(kept));
+        let plan = plan_between(&old, &new);
+        let statements = statements(&plan);
+        let at = |s: &str| statements.iter().position(|x| *x == s).unwrap_or_else(|| panic!("no `{s}` in {statements:#?}"));
+        assert!(at("ALTER TABLE archive.logs_2026_01 RENAME TO january") < at("ALTER TABLE public.logs_2026_01 SET SCHEMA archive"));
+    }
+
+    #[test]
+    fn a_drop_that_frees_a_name_is_refused_while_a_later_drop_depends_on_it() {
+        let stray = Table::new("events_default").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let reader = View::new(QualifiedName::public("stray_ids"), "SELECT id FROM public.events_default").depends_on(QualifiedName::public("events_default"));
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).add_table(stray).view(reader));
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), None, &[])));
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
+        let errors = plan(&diff(&old, &new), &options).unwrap_err().0;
+        assert_eq!(
+            errors,
+            [PlanError::Unsupported {
+                change: "drop table public.events_default".into(),
+                why: "it holds the name public.events_default that `rename partition logs_default of public.events to events_default` takes, so it is dropped first, just before, but view public.stray_ids depends on it and is dropped later: drop them in an earlier migration".into(),
+            }]
+        );
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
