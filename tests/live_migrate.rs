@@ -2951,3 +2951,399 @@ fn a_renamed_partition_takes_a_name_that_a_relation_the_plan_drops_held() {
     assert_eq!(index, "events_2026_02");
     assert_eq!(partition_indexes(&mut client, "public.logs"), before_indexes);
 }
+
+// ---- views around column type changes, and the relations a step locks ----
+
+/// The strongest lock per relation that the session `pid` holds (seen from
+/// `watcher`, by [`locks_held`]) on tables, partitions, views and
+/// materialized views, and on the indexes `step` names, in the modes
+/// `LockLevel` has (ROW EXCLUSIVE and stronger), as (name, mode) in name
+/// order; asserted equal to what `step.locks` reports, and `step.lock` to
+/// the strongest of them.
+fn assert_locks_reported(watcher: &mut Client, pid: i32, step: &migrate::Step) -> Vec<(String, String)> {
+    use migrate::LockLevel;
+    const MODES: [&str; 8] =
+        ["AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"];
+    let strength = |mode: &str| MODES.iter().position(|m| *m == mode).unwrap_or_else(|| panic!("lock mode {mode}"));
+    let named = |name: &str| step.locks.iter().any(|(r, _)| r.name == name);
+    let mut held: Vec<(String, String)> = locks_held(watcher, pid, &["r", "p", "v", "m"]);
+    held.extend(locks_held(watcher, pid, &["i", "I"]).into_iter().filter(|(name, _)| named(name)));
+    let mut strongest: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (name, mode) in held {
+        let e = strongest.entry(name).or_insert_with(|| mode.clone());
+        if strength(&mode) > strength(e) {
+            *e = mode;
+        }
+    }
+    let held: Vec<(String, String)> = strongest.into_iter().filter(|(_, mode)| strength(mode) >= strength("RowExclusiveLock")).collect();
+    let mode = |l: LockLevel| match l {
+        LockLevel::None => "none",
+        LockLevel::RowExclusive => "RowExclusiveLock",
+        LockLevel::ShareUpdateExclusive => "ShareUpdateExclusiveLock",
+        LockLevel::Share => "ShareLock",
+        LockLevel::ShareRowExclusive => "ShareRowExclusiveLock",
+        LockLevel::AccessExclusive => "AccessExclusiveLock",
+    };
+    let mut reported: Vec<(String, String)> = step.locks.iter().map(|(r, l)| (r.name.clone(), mode(*l).to_owned())).collect();
+    reported.sort();
+    assert_eq!(held, reported, "the locks `{}` takes, and those it reports:\n{}", step.description, step.script());
+    assert_eq!(step.lock, step.locks.iter().map(|(_, l)| *l).max().unwrap_or(LockLevel::None), "{}", step.description);
+    held
+}
+
+/// `orders (id, amount <amount>, note)`; the view `order_amounts` reads it
+/// (commented, readable by PUBLIC); with `dependents`, `big_orders` reads
+/// that view (PUBLIC may read its `id` column only), and so does the
+/// materialized view `order_stats` (unique index, commented, readable by
+/// PUBLIC). `customers` and its view `customer_names` are not touched.
+fn orders_with_views(amount: SqlType, dependents: bool) -> Schema {
+    let public = |view: &str, columns: Vec<String>| Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public(view), columns }, ["public"]);
+    let mut b = Schema::builder()
+        .add_table(
+            Table::new("orders")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("amount", amount))
+                .column(Column::new("note", SqlType::Text).nullable())
+                .primary_key(["id"]),
+        )
+        .add_table(Table::new("customers").column(Column::new("id", SqlType::BigInt)).column(Column::new("name", SqlType::Text)).primary_key(["id"]))
+        .view(
+            View::new(QualifiedName::public("order_amounts"), "SELECT id, amount FROM public.orders")
+                .depends_on(QualifiedName::public("orders"))
+                .comment("Amounts by order"),
+        )
+        .view(View::new(QualifiedName::public("customer_names"), "SELECT name FROM public.customers").depends_on(QualifiedName::public("customers")))
+        .grant(public("order_amounts", vec![]));
+    if dependents {
+        b = b
+            .view(View::new(QualifiedName::public("big_orders"), "SELECT id, amount FROM public.order_amounts WHERE amount > 100").depends_on(QualifiedName::public("order_amounts")))
+            .view(
+                View::materialized(QualifiedName::public("order_stats"), "SELECT count(*) AS orders, sum(amount) AS total FROM public.order_amounts")
+                    .depends_on(QualifiedName::public("order_amounts"))
+                    .index(Index::on(["orders"]).unique().named("order_stats_orders"))
+                    .comment("Refreshed nightly"),
+            )
+            .grant(public("big_orders", vec!["id".into()]))
+            .grant(public("order_stats", vec![]));
+    }
+    build(b)
+}
+
+/// What a second session reads through the views: order_amounts rows, and
+/// with `dependents` big_orders rows and the order_stats total; or the
+/// SQLSTATE of the first read that fails.
+fn read_views(reader: &mut Client, dependents: bool) -> Result<Vec<i64>, String> {
+    let mut reads = vec!["SELECT count(*) FROM public.order_amounts"];
+    if dependents {
+        reads.extend(["SELECT count(*) FROM public.big_orders", "SELECT total::int8 FROM public.order_stats"]);
+    }
+    reads.into_iter().map(|sql| reader.query_one(sql, &[]).map(|r| r.get::<_, i64>(0)).map_err(|e| support::pg::describe_error(&e))).collect()
+}
+
+/// The views' kinds, comments and privileges, their columns' types and
+/// privileges, and the materialized view's index: what a rebuild must keep.
+fn view_extras(client: &mut Client) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .query(
+            "SELECT c.relname || ' ' || c.relkind::text || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '-') || ' ' || coalesce(array_to_string(c.relacl, ','), '-')
+             FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    out.extend(
+        client
+            .query(
+                "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || coalesce(array_to_string(a.attacl, ','), '-')
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') AND a.attnum > 0 ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, String>(0)),
+    );
+    out.extend(client.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('order_stats')", &[]).unwrap().iter().map(|r| r.get::<_, String>(0)));
+    out
+}
+
+/// `orders.amount`, read by a view (and, with `dependents`, by views reading
+/// that view, one materialized), becomes bigint. PostgreSQL refuses the bare
+/// type change (0A000, "cannot alter type of a column used by a view or
+/// rule"), so the views are dropped and created again around it. Each step
+/// is applied in a transaction of its own (what `Step::transactional`
+/// promises is enough), and after each one, and after each down step, a
+/// second session reads every view: none is ever missing (42P01), the rows
+/// are all there; at the end the views keep their comments, privileges and
+/// index. While a step is open, the relations it locks (seen in `pg_locks`
+/// from a third session) are those it reports, and a reader of the views
+/// waits for it, then reads them as they are after it.
+fn retype_under_views(dependents: bool) {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut reader, mut watcher) = (db.client(), shadow_db.client(), db.client(), db.client());
+    let (before, after) = (orders_with_views(SqlType::Integer, dependents), orders_with_views(SqlType::BigInt, dependents));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.orders (id, amount) SELECT i, i * 10 FROM generate_series(1, 30) i").unwrap();
+    if dependents {
+        client.batch_execute("REFRESH MATERIALIZED VIEW public.order_stats").unwrap();
+    }
+    let rows = Ok(if dependents { vec![30, 20, 4650] } else { vec![30] });
+    assert_eq!(read_views(&mut reader, dependents), rows);
+    let extras = view_extras(&mut client);
+    assert!(extras.contains(&"order_amounts.amount integer -".to_owned()), "{extras:?}");
+
+    // Why the views are rebuilt.
+    let e = support::pg::expect_sqlstate(client.batch_execute("ALTER TABLE public.orders ALTER COLUMN amount TYPE bigint"), "0A000", "the bare type change");
+    assert_eq!(e.message(), "cannot alter type of a column used by a view or rule");
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    eprintln!("{}", plan.up_script());
+    for step in &plan.steps {
+        assert!(step.transactional, "{}", step.description);
+        let mut tx = client.transaction().unwrap();
+        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+        assert_locks_reported(&mut watcher, pid, step);
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| read_views(&mut reader, dependents));
+            std::thread::sleep(Duration::from_millis(300));
+            assert!(!waiting.is_finished(), "a reader of the views waits for `{}`", step.description);
+            tx.commit().unwrap();
+            assert_eq!(waiting.join().unwrap(), rows, "a reader waiting for `{}`", step.description);
+        });
+        assert_eq!(read_views(&mut reader, dependents), rows, "after `{}`", step.description);
+    }
+    let retype = plan.steps.iter().find(|s| s.description.starts_with("change type of public.orders.amount to bigint around view")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+    let mut locked: Vec<_> = if dependents { vec!["big_orders", "order_amounts", "order_stats", "orders"] } else { vec!["order_amounts", "orders"] }
+        .into_iter()
+        .map(|r| (QualifiedName::public(r), migrate::LockLevel::AccessExclusive))
+        .collect();
+    locked.sort();
+    assert_eq!((plan.steps.len(), &retype.locks), (1, &locked), "{}", plan.up_script());
+    // sum(bigint) is numeric: the materialized view is created from the new column.
+    let expected: Vec<String> = extras.iter().map(|e| e.replace(" integer ", " bigint ").replace("order_stats.total bigint", "order_stats.total numeric")).collect();
+    assert_eq!(view_extras(&mut client), expected);
+    client.batch_execute("INSERT INTO public.orders (id, amount) VALUES (31, 5000000000)").unwrap();
+    assert_eq!(count(&mut client, "SELECT max(amount) FROM public.order_amounts"), 5_000_000_000);
+    client.batch_execute("DELETE FROM public.orders WHERE id = 31").unwrap();
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()).is_empty());
+
+    for step in plan.steps.iter().rev() {
+        let down = step.down_script().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&down).unwrap_or_else(|e| panic!("down of {}: {}\n{down}", step.description, support::pg::describe_error(&e)));
+        tx.commit().unwrap();
+        assert_eq!(read_views(&mut reader, dependents), rows, "after the down step of `{}`", step.description);
+    }
+    assert_eq!(view_extras(&mut client), extras);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+#[test]
+fn a_view_over_a_retyped_column_exists_after_every_step() {
+    retype_under_views(false);
+}
+
+#[test]
+fn views_reading_views_over_a_retyped_column_exist_after_every_step() {
+    retype_under_views(true);
+}
+
+/// `owned_accounts` (`accounts.owner_id` named by its own policy and, in a
+/// subquery, by the policy of `account_notes`), and `projects`, whose
+/// policy names a column `owner_id` of its own and reads `accounts` in a
+/// subquery (by `id`), and `audits`, untouched.
+fn owned_projects(owner: SqlType) -> Schema {
+    let base = owned_accounts(owner, "migrate_projects_reader");
+    let mut b = Schema::builder();
+    for r in base.roles() {
+        b = b.role(r.clone());
+    }
+    for t in base.tables() {
+        b = b.add_table(t.clone());
+    }
+    for g in base.grants() {
+        b = b.grant(g.clone());
+    }
+    build(
+        b.add_table(
+            Table::new("projects")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("owner_id", SqlType::Integer))
+                .column(Column::new("account_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(true)
+                .policy(Policy::new("projects_own").using(
+                    "owner_id = nullif(current_setting('app.user_id', true), '')::integer AND account_id IN (SELECT a.id FROM public.accounts a)",
+                )),
+        )
+        .add_table(Table::new("audits").column(Column::new("id", SqlType::BigInt)).primary_key(["id"])),
+    )
+}
+
+/// The step changing the type of `accounts.owner_id` drops and creates again
+/// the policies of `accounts`, `account_notes` (which PostgreSQL requires)
+/// and `projects` (which it does not: its `owner_id` is its own column, but
+/// the planner matches words, and the policy names both `owner_id` and
+/// `accounts`), so it holds ACCESS EXCLUSIVE on all three tables until it
+/// commits: a reader of `projects` waits (55P03 under a short
+/// `lock_timeout`). The step reports exactly those locks: seen in
+/// `pg_locks` from another session, up and down.
+#[test]
+fn a_type_change_reports_the_tables_whose_policies_it_rebuilds() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    let (before, after) = (owned_projects(SqlType::Integer), owned_projects(SqlType::BigInt));
+    live::apply(&mut client, &before).unwrap();
+    // Why projects' policy need not be rebuilt: PostgreSQL records no dependency of it on accounts.owner_id.
+    let depends: Vec<String> = client
+        .query(
+            "SELECT DISTINCT c.relname || '.' || a.attname FROM pg_depend d JOIN pg_policy p ON p.oid = d.objid JOIN pg_class c ON c.oid = d.refobjid
+             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+             WHERE d.classid = 'pg_policy'::regclass AND p.polname = 'projects_own' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(depends, ["accounts.id", "projects.account_id", "projects.owner_id"]);
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    eprintln!("{}", plan.up_script());
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+    let step = &plan.steps[0];
+    let ae = migrate::LockLevel::AccessExclusive;
+    assert_eq!(step.locks, [(QualifiedName::public("account_notes"), ae), (QualifiedName::public("accounts"), ae), (QualifiedName::public("projects"), ae)]);
+    let expected: Vec<(String, String)> = ["account_notes", "accounts", "projects"].iter().map(|t| (t.to_string(), "AccessExclusiveLock".to_owned())).collect();
+
+    let mut tx = client.transaction().unwrap();
+    let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{e}\n{}", step.script()));
+    assert_eq!(assert_locks_reported(&mut watcher, pid, step), expected);
+    watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
+    support::pg::expect_sqlstate(watcher.query_one("SELECT count(*) FROM public.projects", &[]), "55P03", "a read of projects while its policy is rebuilt");
+    assert_eq!(count(&mut watcher, "SELECT count(*) FROM public.audits"), 0);
+    watcher.batch_execute("RESET lock_timeout").unwrap();
+    tx.commit().unwrap();
+    assert_clean(&after, &mut client, &mut shadow);
+
+    let down = step.down_script().expect("reversible");
+    let mut tx = client.transaction().unwrap();
+    let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    tx.batch_execute(&down).unwrap_or_else(|e| panic!("down: {e}\n{down}"));
+    assert_eq!(locks_held(&mut watcher, pid, &["r", "p"]).into_iter().filter(|(_, m)| m == "AccessExclusiveLock").collect::<Vec<_>>(), expected, "the down step");
+    tx.commit().unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// Applies `plan` step by step: each transactional step in a transaction of
+/// its own, where, before it commits, the relations it holds locks on are
+/// compared with those it reports ([`assert_locks_reported`]); the others
+/// statement by statement, as the runner runs them.
+fn apply_checking_locks(client: &mut Client, watcher: &mut Client, plan: &migrate::Plan) {
+    for step in &plan.steps {
+        if step.transactional {
+            let mut tx = client.transaction().unwrap();
+            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+            assert_locks_reported(watcher, pid, step);
+            tx.commit().unwrap();
+        } else {
+            for statement in migrate::split_statements(&step.script()) {
+                client.batch_execute(&statement).unwrap_or_else(|e| panic!("{}: {}\n{statement}", step.description, support::pg::describe_error(&e)));
+            }
+        }
+    }
+}
+
+/// Every transactional step of the plans from `v1` to `v2` to `v3` (tables,
+/// columns, keys, checks, foreign keys, NOT NULL, partitions, policies,
+/// triggers, views, comments, grants, renames, drops) and of a type change
+/// under the triggers of a partitioned table reports the relations it
+/// locks, as `pg_locks` shows them to another session while it is open.
+#[test]
+fn every_transactional_step_reports_the_relations_it_locks() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    live::apply(&mut client, &v1()).unwrap();
+    seed(&mut client);
+    let plan = plan_to(&mut client, &mut shadow, &v2(), &options_v1_to_v2());
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v2(), &mut client, &mut shadow);
+    client.batch_execute("INSERT INTO public.events VALUES (1, 'eu'), (2, 'us'), (3, 'xx')").unwrap();
+    let options = PlanOptions {
+        allow_destructive: true,
+        backfills: vec![
+            Backfill { table: QualifiedName::public("accounts"), column: "age".into(), expression: "18".into() },
+            Backfill { table: QualifiedName::public("posts"), column: "seq".into(), expression: "id * 10".into() },
+        ],
+        ..PlanOptions::default()
+    };
+    let plan = plan_to(&mut client, &mut shadow, &v3(), &options);
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v3(), &mut client, &mut shadow);
+    // And back (drops of columns, a partition, a trigger, a view; a type narrowed), then
+    // to v1 but for the enum labels (drops of keys, a foreign key, tables, a policy; a rename).
+    let back = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+    let plan = plan_to(&mut client, &mut shadow, &v2(), &back);
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v2(), &mut client, &mut shadow);
+    let v1_labels = {
+        let v1 = v1();
+        let mut b = Schema::builder().enum_type(v2().enums()[0].clone());
+        for t in v1.tables() {
+            b = b.add_table(t.clone());
+        }
+        for v in v1.views() {
+            b = b.view(v.clone());
+        }
+        for f in v1.functions() {
+            b = b.function(f.clone());
+        }
+        build(b)
+    };
+    let renames = vec![Rename::Column { table: QualifiedName::public("accounts"), from: "notes".into(), to: "legacy".into() }];
+    let plan = plan_to(&mut client, &mut shadow, &v1_labels, &PlanOptions { renames, ..back });
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v1_labels, &mut client, &mut shadow);
+
+    let Some(other) = support::pg::test_db() else { return };
+    let (mut client, mut watcher) = (other.client(), other.client());
+    live::apply(&mut client, &payments(SqlType::Integer, true, false)).unwrap();
+    client.batch_execute("INSERT INTO public.payments (id, amount) SELECT i, i FROM generate_series(1, 10) i").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &payments(SqlType::BigInt, true, true), &PlanOptions::default());
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    let retype = plan.steps.iter().find(|s| s.description.starts_with("change type of public.payments.amount")).unwrap();
+    let ae = migrate::LockLevel::AccessExclusive;
+    assert_eq!(retype.locks, [(QualifiedName::public("payments"), ae), (QualifiedName::public("payments_p0"), ae), (QualifiedName::public("payments_p1"), ae)]);
+
+    // The columns of a foreign key, both sides: PostgreSQL adds the key again, locking both tables.
+    let keyed = |ty: SqlType| {
+        build(
+            Schema::builder()
+                .add_table(Table::new("parents").column(Column::new("id", ty.clone())).primary_key(["id"]))
+                .add_table(
+                    Table::new("children")
+                        .column(Column::new("id", SqlType::BigInt))
+                        .column(Column::new("parent_id", ty))
+                        .primary_key(["id"])
+                        .foreign_key(ForeignKey::new(["parent_id"], QualifiedName::public("parents"), ["id"])),
+                ),
+        )
+    };
+    let Some(third) = support::pg::test_db() else { return };
+    let (mut client, mut watcher) = (third.client(), third.client());
+    live::apply(&mut client, &keyed(SqlType::Integer)).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &keyed(SqlType::BigInt), &PlanOptions::default());
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    let locks: Vec<&[(QualifiedName, migrate::LockLevel)]> = plan.steps.iter().filter(|s| s.description.contains("parent")).map(|s| &s.locks[..]).collect();
+    let both = [(QualifiedName::public("children"), ae), (QualifiedName::public("parents"), ae)];
+    assert_eq!(locks, [&both[..], &both[..]], "{}", plan.up_script());
+}

@@ -52,6 +52,11 @@ pub struct SchemaDiff {
     /// policies and creates them again around the type change, in the same
     /// transaction.
     pub policies: BTreeMap<QualifiedName, Vec<Policy>>,
+    /// The foreign keys of each table of the target schema that has any (by
+    /// its new name): PostgreSQL adds a key again when the type of one of its
+    /// columns changes, on either side, which locks the other table too
+    /// (ACCESS EXCLUSIVE), so the plan reports that lock.
+    pub foreign_keys: BTreeMap<QualifiedName, Vec<ForeignKey>>,
     /// The names held before the migration, in each schema: by relations
     /// (tables, partitions, indexes, the indexes of keys, views, and identity
     /// and serial sequences under the name PostgreSQL gives them when the
@@ -776,7 +781,8 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
         .collect();
     let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
     let policies = to.tables().iter().filter(|t| !t.policies.is_empty()).map(|t| (t.name.clone(), t.policies.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from) }
+    let foreign_keys = to.tables().iter().filter(|t| !t.foreign_keys.is_empty()).map(|t| (t.name.clone(), t.foreign_keys.clone())).collect();
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys }
 }
 
 /// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.

@@ -28,9 +28,7 @@
 //!   has those triggers dropped just before and created again just after, with
 //!   their comments, in the same step (one transaction), so none is missing
 //!   outside it; a trigger whose definition changes in the plan takes its new
-//!   definition there instead of being replaced by a step of its own. (Views
-//!   reading the column are dropped and created again around it by steps of
-//!   their own in the same migration.)
+//!   definition there instead of being replaced by a step of its own.
 //! - Likewise for the row-level security policies whose `USING` or `WITH
 //!   CHECK` expression names the column, on its table or, through a subquery,
 //!   on another table (0A000 too): dropped just before and created again just
@@ -46,6 +44,18 @@
 //!   their old names, which no longer exist (42703): the step renames them
 //!   back, creates it, and renames them forward again, in its one
 //!   transaction, and PostgreSQL rewrites it to the new names itself.
+//! - Likewise for the views (and materialized views) reading a table whose
+//!   column type changes (0A000 too), and the views reading those: dropped
+//!   just before, those reading others first, and created again just after
+//!   in their new form, those read by others first, with their comments,
+//!   indexes and privileges, in the same step, so no reader ever finds one
+//!   missing (42P01); readers wait for the step instead.
+//! - Every step reports, besides its strongest lock, each relation it locks
+//!   and in which mode ([`Step::locks`]): the other tables whose policies a
+//!   type change creates again, the views it rebuilds, the partitions an
+//!   `ALTER TABLE` recurses to, the table a foreign key references.
+//!   Where the plan cannot tell which relations those are (the tables using
+//!   a domain whose check is validated), the docs of [`Step::locks`] say so.
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -81,10 +91,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
-use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, NameHolder, NameKind, SchemaDiff};
+use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, GrantItem, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Index, Policy, QualifiedName, Trigger, TriggerEvent};
+use crate::model::{Column, Index, Policy, QualifiedName, Trigger, TriggerEvent, View};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -99,8 +109,11 @@ pub enum Phase {
 /// The strongest table lock a step takes (PostgreSQL's lock modes, weakest first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LockLevel {
-    /// Catalog only (grants, comments, new types and functions).
+    /// Catalog only (grants, new types and functions), or no relation
+    /// another session can see yet (a table the step creates).
     None,
+    /// `ROW EXCLUSIVE`: what writes take; reads and writes continue (a batched backfill).
+    RowExclusive,
     /// `SHARE UPDATE EXCLUSIVE`: reads and writes continue (concurrent index builds, validation).
     ShareUpdateExclusive,
     /// `SHARE`: blocks writes (a plain `CREATE INDEX`).
@@ -249,8 +262,33 @@ pub struct Step {
     /// Whether the statements run in a transaction (`false` for `CONCURRENTLY`,
     /// batched backfills and enum labels, which run one by one in autocommit).
     pub transactional: bool,
-    /// The strongest lock taken.
+    /// The strongest lock taken: the strongest of [`Step::locks`], or
+    /// [`LockLevel::None`] when it locks no relation (catalog only).
     pub lock: LockLevel,
+    /// Every existing relation (table, partition, view, materialized view)
+    /// its statements lock, by the name it has when the step starts, with
+    /// the strongest mode taken on it, in name order. Beyond the relation a
+    /// step changes, that includes the other tables whose policies a column
+    /// type change drops and creates again, the views it rebuilds, the
+    /// partitions a statement on a partitioned table recurses to (those the
+    /// diff knows of, on either side: one the plan adds later may be listed
+    /// before it exists), the table a foreign key references (and, for a
+    /// type change of a column of a foreign key, the table on its other
+    /// side: PostgreSQL adds the key again), and the partitions of a dropped
+    /// table. An index is listed only when the step locks it without its
+    /// table (`ALTER INDEX ... RENAME`, the partitions' indexes an `ALTER
+    /// INDEX ... ATTACH PARTITION` takes); a relation the step creates is not
+    /// listed: no other session sees it before the step commits. Locks
+    /// weaker than [`LockLevel::RowExclusive`] (`ACCESS SHARE` on the tables
+    /// a view or policy reads), which block no reader or writer, are left
+    /// out. These are the locks of `sql`; a step's `down` statements lock
+    /// the same relations and those `sql` creates, not always in the same
+    /// modes.
+    ///
+    /// Not listed, for the plan does not hold what would tell them: the
+    /// tables with columns of a domain whose new check or `NOT NULL` is
+    /// validated (SHARE while they are scanned).
+    pub locks: Vec<(QualifiedName, LockLevel)>,
     /// What can go wrong.
     pub hazards: Vec<Hazard>,
     /// `lock_timeout`.
@@ -264,9 +302,19 @@ pub struct Step {
     /// Why it cannot be undone.
     pub irreversible: Option<String>,
     rank: (u8, u32),
+    /// The view rebuild ([`ViewRebuild`]) this column step belongs in, by index.
+    rebuild: Option<usize>,
 }
 
 impl Step {
+    fn lock_relation(&mut self, relation: &QualifiedName, lock: LockLevel) {
+        self.lock = self.lock.max(lock);
+        match self.locks.binary_search_by(|(r, _)| r.cmp(relation)) {
+            Ok(i) => self.locks[i].1 = self.locks[i].1.max(lock),
+            Err(i) => self.locks.insert(i, (relation.clone(), lock)),
+        }
+    }
+
     /// The step as a script: its timeouts, then its statements.
     pub fn script(&self) -> String {
         self.render(&self.sql, self.transactional)
@@ -471,6 +519,10 @@ mod rank {
 
 struct Planner<'a> {
     options: &'a PlanOptions,
+    /// [`SchemaDiff::foreign_keys`].
+    foreign_keys: &'a BTreeMap<QualifiedName, Vec<crate::model::ForeignKey>>,
+    /// The changes planned (after the renames).
+    changes: &'a [Change],
     partitioned: &'a BTreeSet<QualifiedName>,
     partitions: &'a std::collections::BTreeMap<QualifiedName, Vec<String>>,
     defaults: &'a BTreeMap<QualifiedName, super::diff::DefaultPartition>,
@@ -484,6 +536,7 @@ struct Planner<'a> {
     /// Drops that free a name a rename or move takes: run just before it, in
     /// the expand phase, ranked with the table renames (`+ band`).
     promoted: Vec<(Change, u32)>,
+    rebuilds: Vec<ViewRebuild>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
     seq: u32,
@@ -503,8 +556,16 @@ impl StepBuilder {
         self.step.transactional = false;
         self
     }
-    fn lock(mut self, lock: LockLevel) -> Self {
-        self.step.lock = self.step.lock.max(lock);
+    /// Records that the step locks `relation` in mode `lock` (see [`Step::locks`]).
+    fn lock(mut self, relation: &QualifiedName, lock: LockLevel) -> Self {
+        self.step.lock_relation(relation, lock);
+        self
+    }
+    /// [`StepBuilder::lock`] for each of `relations`.
+    fn lock_all<'r>(mut self, relations: impl IntoIterator<Item = &'r QualifiedName>, lock: LockLevel) -> Self {
+        for r in relations {
+            self.step.lock_relation(r, lock);
+        }
         self
     }
     fn hazard(mut self, hazard: Hazard) -> Self {
@@ -587,8 +648,11 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     }
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
     let repolicies = repolicies(&changes, &diff.policies, &column_renames);
+    let rebuilds = view_rebuilds(&changes);
     let mut p = Planner {
         options,
+        foreign_keys: &diff.foreign_keys,
+        changes: &changes,
         partitioned: &diff.partitioned,
         partitions: &partitions,
         defaults: &diff.defaults,
@@ -598,6 +662,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         retriggers,
         repolicies,
         promoted,
+        rebuilds,
         steps: Vec::new(),
         errors: rename_errors,
         seq: 0,
@@ -605,6 +670,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     for change in &changes {
         p.change(change, &replaced);
     }
+    p.merge_view_rebuilds();
     p.merge_catalog_steps();
     if !p.errors.is_empty() {
         return Err(PlanErrors(p.errors));
@@ -836,7 +902,13 @@ type AroundPolicy = (QualifiedName, Form<Policy>, Form<Policy>);
 /// name aside) and, for a policy of another table, one of `tables` (the
 /// table's names, unqualified) is one too (its subquery reads the table). A
 /// word that is not that column only costs a drop and create of the policy,
-/// under an ACCESS EXCLUSIVE lock on its table until the step commits.
+/// under an ACCESS EXCLUSIVE lock on its table until the step commits, which
+/// the step reports ([`Step::locks`]). This over-approximates: a policy of
+/// `projects` naming its own `owner_id` beside a subquery of `accounts`
+/// matches `accounts.owner_id`. Telling them apart would take the SQL's
+/// scopes (which table an unqualified column of a subquery resolves to,
+/// which table an alias stands for), which words cannot give, and a miss
+/// would make the type change fail (0A000), so the match stays broad.
 fn policy_names_column(on: &QualifiedName, policy: &Policy, table: &QualifiedName, tables: &[&str], columns: &[&str]) -> bool {
     let names = |e: &str, names: &[&str]| crate::validate::sql::words(e).any(|w| !w.before_paren && names.iter().any(|n| w.is_identifier(n)));
     policy.using.iter().chain(&policy.with_check).any(|e| names(e, columns) && (on == table || names(e, tables)))
@@ -916,6 +988,153 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
         if spread(&mut out.around, columns.into_iter(), (on.clone(), before.clone(), before.clone()), (on.clone(), before, after)) && absorbs {
             out.absorbed.insert((on.clone(), name));
         }
+    }
+    out
+}
+
+/// Views dropped and created again around the type changes of the columns
+/// of `tables` ([`Change::RebuildView`]), all in one step.
+///
+/// PostgreSQL refuses to change the type of a column a view reads (0A000,
+/// "cannot alter type of a column used by a view or rule"), and to drop a
+/// view other views read (2BP01). So the step drops the views, those that
+/// read others first, changes the types (each with the triggers and
+/// policies around it), and creates the views again in their new form,
+/// those read by others first, each with its comment, indexes and
+/// privileges; its down step does the reverse. A step runs in one
+/// transaction, so no other session ever finds a view missing (42P01): the
+/// step holds ACCESS EXCLUSIVE on each view until it commits, and readers
+/// wait. Views and tables are grouped by what the views read, so a type
+/// change that no rebuilt view depends on, even through other views, stays
+/// a step of its own.
+///
+/// A view the plan drops ([`Change::DropView`], in the contract phase) that
+/// reads the retyped tables or the rebuilt views, directly or not, would
+/// block the type change (0A000) or the drops (2BP01) all the same: the
+/// step drops it too, in the expand phase (`BreaksOldCode`), and its down
+/// step creates it again; its own drop step is left out.
+#[derive(Debug, Default)]
+struct ViewRebuild {
+    /// In dependency order (a view after those it reads, in its old form).
+    views: Vec<RebuiltView>,
+    /// The tables whose column steps (type changes, generated columns) the rebuild surrounds.
+    tables: BTreeSet<QualifiedName>,
+}
+
+/// One view of a [`ViewRebuild`]: as it is and will be (`None` for a view
+/// the plan drops), with its privileges.
+#[derive(Debug)]
+struct RebuiltView {
+    from: View,
+    to: Option<View>,
+    from_grants: Vec<GrantItem>,
+    to_grants: Vec<GrantItem>,
+}
+
+/// See [`ViewRebuild`]: the rebuilds of `changes` (after the renames), in the
+/// order of their first view.
+fn view_rebuilds(changes: &[Change]) -> Vec<ViewRebuild> {
+    let retyped: BTreeSet<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table),
+            _ => None,
+        })
+        .collect();
+    let mut views: Vec<RebuiltView> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::RebuildView { from, to, from_grants, to_grants } => {
+                Some(RebuiltView { from: from.clone(), to: Some(to.clone()), from_grants: from_grants.clone(), to_grants: to_grants.clone() })
+            }
+            _ => None,
+        })
+        .collect();
+    // The dropped views reading the retyped tables or the views around them, to a fixed point.
+    let mut dropped: Vec<&View> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropView(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    loop {
+        let reads = |v: &View| v.depends_on.iter().any(|d| retyped.contains(d) || views.iter().any(|w| &w.from.name == d));
+        let Some(i) = dropped.iter().position(|v| reads(v)) else { break };
+        let v = dropped.remove(i);
+        views.push(RebuiltView { from: v.clone(), to: None, from_grants: Vec::new(), to_grants: Vec::new() });
+    }
+    if views.is_empty() {
+        return Vec::new();
+    }
+    // Each view and table in a group of its own, then groups joined along
+    // what each view reads (as it is and as it will be), to a fixed point.
+    let mut group: BTreeMap<QualifiedName, usize> = BTreeMap::new();
+    for (i, v) in views.iter().enumerate() {
+        group.insert(v.from.name.clone(), i);
+    }
+    for (k, t) in retyped.iter().enumerate() {
+        group.entry((*t).clone()).or_insert(views.len() + k);
+    }
+    loop {
+        let mut joined = false;
+        for v in &views {
+            for dep in v.from.depends_on.iter().chain(v.to.iter().flat_map(|t| &t.depends_on)) {
+                let (Some(&a), Some(&b)) = (group.get(&v.from.name), group.get(dep)) else { continue };
+                if a != b {
+                    let low = a.min(b);
+                    for g in group.values_mut() {
+                        if *g == a || *g == b {
+                            *g = low;
+                        }
+                    }
+                    joined = true;
+                }
+            }
+        }
+        if !joined {
+            break;
+        }
+    }
+    let mut out: Vec<ViewRebuild> = Vec::new();
+    let mut index: BTreeMap<usize, usize> = BTreeMap::new();
+    for v in views {
+        let at = *index.entry(group[&v.from.name]).or_insert_with(|| {
+            out.push(ViewRebuild::default());
+            out.len() - 1
+        });
+        out[at].views.push(v);
+    }
+    for (name, g) in &group {
+        if retyped.contains(name) {
+            if let Some(&at) = index.get(g) {
+                out[at].tables.insert(name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// `views` in the dependency order of their new forms (`new`) or their old
+/// ones: a view after the views of the list it reads, otherwise in list order.
+fn view_order(views: &[RebuiltView], new: bool) -> Vec<&RebuiltView> {
+    fn visit<'a>(i: usize, views: &'a [RebuiltView], new: bool, done: &mut [bool], out: &mut Vec<&'a RebuiltView>) {
+        if done[i] {
+            return;
+        }
+        done[i] = true;
+        let v = if new { views[i].to.as_ref().unwrap_or(&views[i].from) } else { &views[i].from };
+        for dep in &v.depends_on {
+            if let Some(j) = views.iter().position(|w| &w.from.name == dep) {
+                visit(j, views, new, done, out);
+            }
+        }
+        out.push(&views[i]);
+    }
+    let mut done = vec![false; views.len()];
+    let mut out = Vec::with_capacity(views.len());
+    for i in 0..views.len() {
+        visit(i, views, new, &mut done, &mut out);
     }
     out
 }
@@ -1881,6 +2100,7 @@ impl Planner<'_> {
                 sql: Vec::new(),
                 transactional: true,
                 lock: LockLevel::None,
+                locks: Vec::new(),
                 hazards: Vec::new(),
                 lock_timeout: self.options.lock_timeout,
                 statement_timeout: Some(self.options.statement_timeout),
@@ -1888,6 +2108,7 @@ impl Planner<'_> {
                 down_transactional: true,
                 irreversible: None,
                 rank: (rank, self.seq),
+                rebuild: None,
             },
         }
     }
@@ -1900,8 +2121,8 @@ impl Planner<'_> {
     /// named after it): `rename(from, to)` is the statement, the down step renames
     /// back. It runs after every table rename, since the statements name tables by
     /// their new names.
-    fn follow_table_rename(&mut self, description: String, lock: LockLevel, from: &str, to: &str, rename: impl Fn(&str, &str) -> String) {
-        let mut b = self.step(rank::RENAME_TABLE, description).sql([rename(from, to)]).down([rename(to, from)]).lock(lock).hazard(Hazard::BreaksOldCode);
+    fn follow_table_rename(&mut self, description: String, locked: &[QualifiedName], lock: LockLevel, from: &str, to: &str, rename: impl Fn(&str, &str) -> String) {
+        let mut b = self.step(rank::RENAME_TABLE, description).sql([rename(from, to)]).down([rename(to, from)]).lock_all(locked, lock).hazard(Hazard::BreaksOldCode);
         b.step.rank.1 += 1_000_000;
         self.push(b);
     }
@@ -1940,6 +2161,7 @@ impl Planner<'_> {
         // renames has its new form but for arguments).
         let (old, under_old_names) = if follows_renames { (from.clone(), false) } else { self.trigger_to_create(table, &Form::old(from.clone())) };
         let tables: BTreeSet<QualifiedName> = under_old_names.then(|| table.clone()).into_iter().collect();
+        let locked = self.with_partitions(table);
         let mut b = if recreate {
             // `old` is dropped, `new` created with its comment.
             let swap = |old: &Trigger, new: &Trigger| {
@@ -1950,11 +2172,11 @@ impl Planner<'_> {
                 v
             };
             let down = self.under_old_names(&tables, swap(to, &old));
-            self.step(rank::TRIGGER, description).sql(swap(from, to)).down(down).lock(LockLevel::AccessExclusive)
+            self.step(rank::TRIGGER, description).sql(swap(from, to)).down(down).lock_all(&locked, LockLevel::AccessExclusive)
         } else {
             let replace = |t: &Trigger| sql::replace_trigger(table, t);
             let down = self.under_old_names(&tables, vec![replace(&old)]);
-            self.step(rank::TRIGGER, description).sql([replace(to)]).down(down).lock(LockLevel::ShareRowExclusive)
+            self.step(rank::TRIGGER, description).sql([replace(to)]).down(down).lock_all(&locked, LockLevel::ShareRowExclusive)
         };
         if follows_renames {
             b.step.rank = (rank::RENAME, b.step.rank.1 + 1_000_000);
@@ -2119,6 +2341,111 @@ impl Planner<'_> {
         self.partitioned.contains(table)
     }
 
+    /// The tables of the policies dropped and created again around a change of `table.column`.
+    fn policy_tables(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
+        self.repolicies.around.get(&(table.clone(), column.to_owned())).into_iter().flatten().map(|(on, _, _)| on.clone()).collect()
+    }
+
+    /// The tables on the other side of the foreign keys that have `column` of
+    /// `table` (by its new name) on one side and exist when its type changes
+    /// (not those the plan adds later): PostgreSQL adds each again, which
+    /// locks both tables ACCESS EXCLUSIVE.
+    fn key_partners(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
+        let mut out = Vec::new();
+        for (on, keys) in self.foreign_keys {
+            for fk in keys {
+                let added = self.changes.iter().any(|c| matches!(c, Change::AddConstraint { table: t, constraint: Constraint::ForeignKey(k) } if t == on && k == fk));
+                if added || fk.references == *on {
+                    continue;
+                }
+                if on == table && fk.columns.iter().any(|c| c == column) {
+                    out.push(fk.references.clone());
+                }
+                // No referenced columns: the referenced table's primary key, whichever it is.
+                if fk.references == *table && (fk.referenced_columns.is_empty() || fk.referenced_columns.iter().any(|c| c == column)) {
+                    out.push(on.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// `table` and, if it is partitioned, the partitions the plan knows of
+    /// (on both sides of the diff): what an `ALTER TABLE` that recurses locks.
+    fn with_partitions(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+        let mut out = vec![table.clone()];
+        if self.partitioned(table) {
+            out.extend(self.partitions.get(table).into_iter().flatten().map(|p| QualifiedName::new(&table.schema, p)));
+        }
+        out
+    }
+
+    /// Each [`ViewRebuild`] as one step, in the place of the first column step
+    /// it surrounds: the views dropped (those reading others first), the
+    /// column steps (type changes and generated column rebuilds, in plan
+    /// order, each with its triggers and policies), the views created again
+    /// in their new form with their comments, indexes and privileges (those
+    /// read by others first). Its down step drops the new forms, undoes the
+    /// column steps last first, and creates the old forms with their old
+    /// privileges.
+    fn merge_view_rebuilds(&mut self) {
+        for (g, rebuild) in std::mem::take(&mut self.rebuilds).into_iter().enumerate() {
+            let (mut inner, rest): (Vec<Step>, Vec<Step>) = std::mem::take(&mut self.steps).into_iter().partition(|s| s.rebuild == Some(g));
+            self.steps = rest;
+            inner.sort_by_key(|s| s.rank);
+            let old_order = view_order(&rebuild.views, false);
+            // The new forms: (view, its privileges), those read by others first.
+            let new_order: Vec<(&View, &[GrantItem])> = view_order(&rebuild.views, true).into_iter().filter_map(|v| Some((v.to.as_ref()?, &v.to_grants[..]))).collect();
+            let names: Vec<String> = old_order.iter().filter(|v| v.to.is_some()).map(|v| v.from.name.to_string()).collect();
+            let gone: Vec<String> = old_order.iter().filter(|v| v.to.is_none()).map(|v| v.from.name.to_string()).collect();
+            let mut views = format!("view{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+            if !gone.is_empty() {
+                let _ = write!(views, " (dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
+            }
+            let description = match &inner[..] {
+                [] => format!("rebuild {views}"),
+                [only] if only.description.contains(" around ") => format!("{} and {views}", only.description),
+                [only] => format!("{} around {views}", only.description),
+                _ => format!("{}; {views} dropped and created again around them", inner.iter().map(|s| s.description.as_str()).collect::<Vec<_>>().join("; ")),
+            };
+            let create = |v: &View, grants: &[GrantItem]| sql::create_view(v, false).into_iter().chain(grants.iter().map(sql::grant)).collect::<Vec<_>>();
+            let mut up: Vec<String> = old_order.iter().rev().map(|v| sql::drop_view(&v.from)).collect();
+            up.extend(inner.iter().flat_map(|s| s.sql.iter().cloned()));
+            up.extend(new_order.iter().flat_map(|(v, grants)| create(v, grants)));
+            let mut b = self.step(rank::ALTER_COLUMN, description).sql(up).lock_all(old_order.iter().map(|v| &v.from.name), LockLevel::AccessExclusive);
+            match inner.iter().find(|s| s.down.is_none()) {
+                Some(s) => b = b.irreversible(s.irreversible.as_deref().unwrap_or("a column step in it cannot be undone")),
+                None => {
+                    let mut down: Vec<String> = new_order.iter().rev().map(|(v, _)| sql::drop_view(v)).collect();
+                    down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
+                    down.extend(old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)));
+                    b = b.down(down);
+                }
+            }
+            for s in &inner {
+                for (relation, lock) in &s.locks {
+                    b = b.lock(relation, *lock);
+                }
+                for h in &s.hazards {
+                    b = b.hazard(*h);
+                }
+                if s.statement_timeout.is_none() {
+                    b.step.statement_timeout = None;
+                }
+            }
+            if new_order.iter().any(|(v, _)| v.materialized) {
+                b = b.hazard(Hazard::LongLock);
+            }
+            if !gone.is_empty() {
+                b = b.hazard(Hazard::BreaksOldCode);
+            }
+            if let Some(first) = inner.first() {
+                b.step.rank = first.rank;
+            }
+            self.push(b);
+        }
+    }
+
     /// Grants, revokes and comments are merged into one step per kind.
     fn merge_catalog_steps(&mut self) {
         let mut merged: Vec<Step> = Vec::new();
@@ -2129,6 +2456,9 @@ impl Planner<'_> {
                     m.sql.extend(step.sql);
                     if let (Some(d), Some(more)) = (&mut m.down, step.down) {
                         d.extend(more);
+                    }
+                    for (relation, lock) in &step.locks {
+                        m.lock_relation(relation, *lock);
                     }
                     for h in step.hazards {
                         if !m.hazards.contains(&h) {
@@ -2301,21 +2631,20 @@ impl Planner<'_> {
                 // Foreign keys to other new tables are added once all exist.
                 let new = self.new_tables.clone();
                 let inline = |fk: &crate::model::ForeignKey| fk.references == t.name || !new.contains(&fk.references);
-                let mut b = self
+                // The new table is locked too, but no other session sees it before the step commits.
+                let referenced = t.foreign_keys.iter().filter(|fk| inline(fk) && fk.references != t.name).map(|fk| &fk.references);
+                let b = self
                     .step(rank::CREATE_TABLE, format!("create table {}", t.name))
                     .sql(sql::create_table(t, inline))
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all(referenced, LockLevel::ShareRowExclusive)
                     .down([format!("DROP TABLE {}", t.name)]);
-                if t.foreign_keys.iter().any(|fk| inline(fk) && fk.references != t.name) {
-                    b = b.lock(LockLevel::ShareRowExclusive);
-                }
                 self.push(b);
                 for fk in t.foreign_keys.iter().filter(|fk| !inline(fk)) {
                     let c = Constraint::ForeignKey(fk.clone());
                     let b = self
                         .step(rank::CHECK_FK, format!("add foreign key {} on new table {}", c.name(), t.name))
                         .sql([format!("ALTER TABLE {} ADD {}", t.name, sql::constraint_def(&c))])
-                        .lock(LockLevel::ShareRowExclusive)
+                        .lock_all([&t.name, &fk.references], LockLevel::ShareRowExclusive)
                         .down([format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", t.name, Ident(c.name()))]);
                     self.push(b);
                 }
@@ -2328,7 +2657,11 @@ impl Planner<'_> {
                     .step(rank::DROP_TABLE, format!("drop table {}", t.name))
                     .contract()
                     .sql([format!("DROP TABLE {}", t.name)])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(&t.name, LockLevel::AccessExclusive)
+                    // Its partitions go with it.
+                    .lock_all(&partitions_of(t), LockLevel::AccessExclusive)
+                    // The triggers of its foreign keys on the tables they reference go too.
+                    .lock_all(t.foreign_keys.iter().map(|fk| &fk.references), LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the table's rows are gone: restore them from a backup");
                 self.push(b);
@@ -2344,7 +2677,7 @@ impl Planner<'_> {
                     up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
                     down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
                 }
-                let b = self.step(rank::RENAME_TABLE, format!("rename table {from} to {to}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
+                let b = self.step(rank::RENAME_TABLE, format!("rename table {from} to {to}")).sql(up).down(down).lock(from, LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
                 self.push(b);
             }
             Change::RenameColumn { table, from, to } => {
@@ -2352,7 +2685,7 @@ impl Planner<'_> {
                     .step(rank::RENAME, format!("rename column {table}.{from} to {to}"))
                     .sql([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))])
                     .down([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(to), Ident(from))])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
                     .hazard(Hazard::BreaksOldCode);
                 self.push(b);
             }
@@ -2365,7 +2698,7 @@ impl Planner<'_> {
                     .step(rank::DROP_COLUMN, format!("drop column {table}.{}", column.name))
                     .contract()
                     .sql([format!("ALTER TABLE {table} DROP COLUMN {}", Ident(&column.name))])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the column's values are gone: restore them from a backup");
                 self.push(b);
@@ -2376,28 +2709,33 @@ impl Planner<'_> {
                 let mut b = self
                     .step(rank::RELAX, format!("drop constraint {} on {table}", constraint.name()))
                     .sql([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {}", Ident(constraint.name()))])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
                     .down([format!("ALTER TABLE {table} ADD {}", sql::constraint_def(constraint))]);
+                // A foreign key's triggers on the table it references go too.
+                if let Constraint::ForeignKey(fk) = constraint {
+                    b = b.lock(&fk.references, LockLevel::AccessExclusive);
+                }
                 // Foreign keys go before the keys they reference.
                 b.step.rank.1 = if constraint_is_fk(constraint) { b.step.rank.1 } else { b.step.rank.1 + 1_000_000 };
                 self.push(b);
             }
             Change::RenameConstraint { table, from, to } => {
                 // ACCESS EXCLUSIVE on the table, briefly; a key's index is renamed with it.
-                self.follow_table_rename(format!("rename constraint {from} on {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                self.follow_table_rename(format!("rename constraint {from} on {table} to {to}"), std::slice::from_ref(table), LockLevel::AccessExclusive, from, to, |a, b| {
                     format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", Ident(a), Ident(b))
                 });
             }
             Change::RenameIndex { table, from, to } => {
                 // SHARE UPDATE EXCLUSIVE on the index only (PostgreSQL 12+).
-                self.follow_table_rename(format!("rename index {from} on {table} to {to}"), LockLevel::ShareUpdateExclusive, from, to, |a, b| {
+                self.follow_table_rename(format!("rename index {from} on {table} to {to}"), &[QualifiedName::new(&table.schema, from)], LockLevel::ShareUpdateExclusive, from, to, |a, b| {
                     format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, a), Ident(b))
                 });
             }
             Change::RenameTrigger { table, from, to } => {
                 // ACCESS EXCLUSIVE on the table, briefly (and on each partition,
                 // whose copies of the trigger PostgreSQL 15 renames with it).
-                self.follow_table_rename(format!("rename trigger {from} on {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                let locked = self.with_partitions(table);
+                self.follow_table_rename(format!("rename trigger {from} on {table} to {to}"), &locked, LockLevel::AccessExclusive, from, to, |a, b| {
                     format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(a), Ident(b))
                 });
             }
@@ -2413,9 +2751,9 @@ impl Planner<'_> {
                     .sql([sql::drop_index(table, index, concurrently)])
                     .down([sql::create_index(table, index, concurrently)]);
                 if concurrently {
-                    b = b.non_transactional().down_non_transactional().lock(LockLevel::ShareUpdateExclusive);
+                    b = b.non_transactional().down_non_transactional().lock(table, LockLevel::ShareUpdateExclusive);
                 } else {
-                    b = b.lock(LockLevel::AccessExclusive);
+                    b = b.lock_all(&self.with_partitions(table), LockLevel::AccessExclusive);
                 }
                 if !is_replaced {
                     b = b.contract();
@@ -2428,10 +2766,13 @@ impl Planner<'_> {
                     return;
                 }
                 let is_replaced = replaced.contains(&("partition", table.to_string(), partition.name.clone()));
+                let default = self.default_partition(table).map(|_| QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name)));
                 let mut b = self
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_PARTITION }, format!("drop partition {} of {table}", partition.name))
                     .sql(sql::drop_partition(table, &partition.name))
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all([table, &QualifiedName::new(&table.schema, &partition.name)], LockLevel::AccessExclusive)
+                    // Detaching next to a default partition locks that one too.
+                    .lock_all(&default, LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the partition's rows are gone");
                 if !is_replaced {
@@ -2442,14 +2783,14 @@ impl Planner<'_> {
             Change::RenamePartition { table, from, to } => {
                 // ACCESS EXCLUSIVE on the partition only, briefly (not on its
                 // parent: queries of the parent that prune the partition go on).
-                self.follow_table_rename(format!("rename partition {from} of {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                self.follow_table_rename(format!("rename partition {from} of {table} to {to}"), &[QualifiedName::new(&table.schema, from)], LockLevel::AccessExclusive, from, to, |a, b| {
                     format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, a), Ident(b))
                 });
             }
             Change::MovePartition { table, from_schema, name } => {
                 // ACCESS EXCLUSIVE on the partition only, briefly, as a rename; its
                 // indexes and row type move with it.
-                self.follow_table_rename(format!("move partition {name} of {table} from schema {from_schema}"), LockLevel::AccessExclusive, from_schema, &table.schema, |a, b| {
+                self.follow_table_rename(format!("move partition {name} of {table} from schema {from_schema}"), &[QualifiedName::new(from_schema, name)], LockLevel::AccessExclusive, from_schema, &table.schema, |a, b| {
                     format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(a, name), Ident(b))
                 });
             }
@@ -2457,7 +2798,7 @@ impl Planner<'_> {
                 let b = self
                     .step(rank::PARTITION, format!("add the default partition of {table}"))
                     .sql([sql::create_default_partition(table)])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(table, LockLevel::AccessExclusive)
                     .down(sql::drop_partition(table, &crate::model::Partitioning::default_partition_name(&table.name)));
                 self.push(b);
             }
@@ -2469,7 +2810,7 @@ impl Planner<'_> {
                     .step(rank::DROP_PARTITION, format!("drop the default partition of {table}"))
                     .contract()
                     .sql(sql::drop_partition(table, &crate::model::Partitioning::default_partition_name(&table.name)))
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all([table, &QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name))], LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the default partition's rows are gone");
                 self.push(b);
@@ -2491,7 +2832,7 @@ impl Planner<'_> {
                     up.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(to.forced)));
                     down.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(from.forced)));
                 }
-                let b = self.step(rank::SECURITY, format!("row-level security on {table}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
+                let b = self.step(rank::SECURITY, format!("row-level security on {table}")).sql(up).down(down).lock(table, LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
             Change::CreatePolicy { table, policy } => {
@@ -2503,7 +2844,7 @@ impl Planner<'_> {
                     .step(rank::SECURITY, format!("create policy {} on {table}", policy.name))
                     .sql(up)
                     .down([format!("DROP POLICY IF EXISTS {} ON {table}", Ident(&policy.name))])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(table, LockLevel::AccessExclusive)
                     .hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
@@ -2520,7 +2861,7 @@ impl Planner<'_> {
                 // Undone before the columns are renamed back: the old
                 // expressions are set under the names they use.
                 let down = self.under_old_names(&self.policy_renamed_tables(table, from), down);
-                let b = self.step(rank::SECURITY, format!("alter policy {} on {table}", to.name)).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
+                let b = self.step(rank::SECURITY, format!("alter policy {} on {table}", to.name)).sql(up).down(down).lock(table, LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
             Change::DropPolicy { table, policy } => {
@@ -2528,7 +2869,7 @@ impl Planner<'_> {
                     .step(rank::RELAX, format!("drop policy {} on {table}", policy.name))
                     .sql([format!("DROP POLICY IF EXISTS {} ON {table}", Ident(&policy.name))])
                     .down([sql::create_policy(table, policy)])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(table, LockLevel::AccessExclusive)
                     .hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
@@ -2541,7 +2882,7 @@ impl Planner<'_> {
                     .step(rank::TRIGGER, format!("create trigger {} on {table}", trigger.name))
                     .sql(up)
                     .down([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
-                    .lock(LockLevel::ShareRowExclusive);
+                    .lock_all(&self.with_partitions(table), LockLevel::ShareRowExclusive);
                 self.push(b);
             }
             Change::DropTrigger { table, trigger } => {
@@ -2562,7 +2903,7 @@ impl Planner<'_> {
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_TRIGGER }, format!("drop trigger {} on {table}", trigger.name))
                     .sql([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
                     .down(down)
-                    .lock(LockLevel::AccessExclusive);
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive);
                 if !is_replaced {
                     b = b.contract();
                 }
@@ -2577,10 +2918,11 @@ impl Planner<'_> {
                     let b = self
                         .step(rank::VIEW, format!("replace view {}", to.name))
                         .sql(sql::create_view(to, true))
-                        .down(sql::create_view(from, true));
+                        .down(sql::create_view(from, true))
+                        .lock(&from.name, LockLevel::AccessExclusive);
                     self.push(b);
                 } else {
-                    let b = self.step(rank::VIEW_DROP_FOR_REBUILD, format!("drop view {} to rebuild it", from.name)).sql([sql::drop_view(from)]).down(sql::create_view(from, false)).lock(LockLevel::AccessExclusive);
+                    let b = self.step(rank::VIEW_DROP_FOR_REBUILD, format!("drop view {} to rebuild it", from.name)).sql([sql::drop_view(from)]).down(sql::create_view(from, false)).lock(&from.name, LockLevel::AccessExclusive);
                     self.push(b);
                     let b = self
                         .step(rank::VIEW, format!("rebuild view {}", to.name))
@@ -2590,29 +2932,12 @@ impl Planner<'_> {
                     self.push(b);
                 }
             }
-            Change::RebuildView { from, to, from_grants, to_grants } => {
-                // Dropped just before the type changes (sub-rank 0.5), created just
-                // after them (1.5): only transactional column steps run in between,
-                // so the whole rebuild lands in one migration (one transaction).
-                let mut b = self
-                    .step(rank::ALTER_COLUMN, format!("drop view {} while its columns change type", from.name))
-                    .sql([sql::drop_view(from)])
-                    .lock(LockLevel::AccessExclusive)
-                    .down(sql::create_view(from, false).into_iter().chain(from_grants.iter().map(sql::grant)));
-                b.step.rank.1 += 50_000;
-                self.push(b);
-                let mut b = self
-                    .step(rank::ALTER_COLUMN, format!("create view {} again", to.name))
-                    .sql(sql::create_view(to, false).into_iter().chain(to_grants.iter().map(sql::grant)))
-                    .down([sql::drop_view(to)]);
-                if to.materialized {
-                    b = b.hazard(Hazard::LongLock);
-                }
-                b.step.rank.1 += 150_000;
-                self.push(b);
-            }
+            // Made with the column steps it surrounds: see `merge_view_rebuilds`.
+            Change::RebuildView { .. } => {}
+            // Dropped by the step changing the type of the columns it reads.
+            Change::DropView(v) if self.rebuilds.iter().any(|r| r.views.iter().any(|w| w.from.name == v.name)) => {}
             Change::DropView(v) => {
-                let b = self.step(rank::DROP_VIEW, format!("drop view {}", v.name)).contract().sql([sql::drop_view(v)]).down(sql::create_view(v, false));
+                let b = self.step(rank::DROP_VIEW, format!("drop view {}", v.name)).contract().sql([sql::drop_view(v)]).down(sql::create_view(v, false)).lock(&v.name, LockLevel::AccessExclusive);
                 self.push(b);
             }
             Change::Grant(g) => {
@@ -2632,7 +2957,11 @@ impl Planner<'_> {
                 self.push(b);
             }
             Change::SetComment { target, from, to } => {
-                let b = self.step(rank::COMMENT, "comment").sql([sql::comment(target, to.as_ref())]).down([sql::comment(target, from.as_ref())]);
+                let b = self
+                    .step(rank::COMMENT, "comment")
+                    .sql([sql::comment(target, to.as_ref())])
+                    .down([sql::comment(target, from.as_ref())])
+                    .lock_all(&commented_relation(target), LockLevel::ShareUpdateExclusive);
                 self.push(b);
             }
         }
@@ -2694,7 +3023,7 @@ impl Planner<'_> {
         if column.nullable || constant_default || rewrites && column.default.is_none() {
             // Nullable, or NOT NULL filled by a constant default (no rewrite since PostgreSQL 11),
             // or a column whose values PostgreSQL computes itself (rewrite).
-            let mut b = self.step(rank::ADD_COLUMN, description).sql([format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(column))]).lock(LockLevel::AccessExclusive).down([drop]);
+            let mut b = self.step(rank::ADD_COLUMN, description).sql([format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(column))]).lock_all(&self.with_partitions(table), LockLevel::AccessExclusive).down([drop]);
             if rewrites {
                 b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
             }
@@ -2715,7 +3044,7 @@ impl Planner<'_> {
         if let Some(c) = &column.comment {
             up.push(sql::comment(&CommentTarget::Column(table.clone(), column.name.clone()), Some(c)));
         }
-        let b = self.step(rank::ADD_COLUMN, format!("{description} (nullable until backfilled)")).sql(up).lock(LockLevel::AccessExclusive).down([drop]);
+        let b = self.step(rank::ADD_COLUMN, format!("{description} (nullable until backfilled)")).sql(up).lock_all(&self.with_partitions(table), LockLevel::AccessExclusive).down([drop]);
         self.push(b);
         self.enforce_not_null(table, &column.name, default.as_deref(), rank::ADD_COLUMN);
     }
@@ -2740,7 +3069,7 @@ impl Planner<'_> {
                     .step(r, format!("backfill {table}.{column} in batches of {}", o.batch_size))
                     .sql([format!("DO $backfill${body}$backfill$")])
                     .non_transactional()
-                    .lock(LockLevel::ShareUpdateExclusive)
+                    .lock_all(&self.with_partitions(table), LockLevel::RowExclusive)
                     .hazard(Hazard::Backfill);
                 // Undoing keeps the backfilled values: the column's other steps undo the rest.
                 self.push(b);
@@ -2755,19 +3084,19 @@ impl Planner<'_> {
         let b = self
             .step(r, format!("NOT NULL on {table}.{column}: check added NOT VALID"))
             .sql([format!("ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID")])
-            .lock(LockLevel::AccessExclusive)
+            .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
             .down([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}")]);
         self.push(b);
         let b = self
             .step(r, format!("NOT NULL on {table}.{column}: check validated"))
             .sql([format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check}")])
-            .lock(LockLevel::ShareUpdateExclusive)
+            .lock_all(&self.with_partitions(table), LockLevel::ShareUpdateExclusive)
             .hazard(Hazard::ValidationScan);
         self.push(b);
         let b = self
             .step(r, format!("NOT NULL on {table}.{column}: set, using the valid check"))
             .sql([format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL"), format!("ALTER TABLE {table} DROP CONSTRAINT {check}")])
-            .lock(LockLevel::AccessExclusive)
+            .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
             .down([format!("ALTER TABLE {table} ALTER COLUMN {col} DROP NOT NULL")]);
         self.push(b);
     }
@@ -2785,6 +3114,9 @@ impl Planner<'_> {
             ColumnChange::Identity => 4,
         };
         let r = rank::ALTER_COLUMN;
+        // ALTER TABLE recurses to the partitions.
+        let locked = self.with_partitions(table);
+        let rebuild = self.rebuilds.iter().position(|g| g.tables.contains(table));
         match what {
             ColumnChange::Type => {
                 let (rewrite, loss) = type_change(&from.ty, &to.ty);
@@ -2793,7 +3125,12 @@ impl Planner<'_> {
                 }
                 let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
                 let (up, down, description) = self.around(table, &to.name, vec![alter(using(&to.ty.storage()))], vec![alter(using(&from.ty.storage()))], format!("change type of {table}.{} to {}", to.name, to.ty));
-                let mut b = self.step(r, description).sql(up).down(down).lock(LockLevel::AccessExclusive);
+                // The tables of the policies dropped and created again are locked
+                // too, and those on the other side of the foreign keys on the column.
+                let mut others = self.policy_tables(table, &to.name);
+                others.extend(self.key_partners(table, &to.name));
+                let mut b = self.step(r, description).sql(up).down(down).lock_all(&locked, LockLevel::AccessExclusive).lock_all(&others, LockLevel::AccessExclusive);
+                b.step.rebuild = rebuild;
                 if rewrite {
                     b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
                 }
@@ -2808,12 +3145,12 @@ impl Planner<'_> {
                     Some(e) => alter(format!("SET DEFAULT {e}")),
                     None => alter("DROP DEFAULT".into()),
                 };
-                let mut b = self.step(r, format!("default of {table}.{}", to.name)).sql([set(&to.default)]).down([set(&from.default)]).lock(LockLevel::AccessExclusive);
+                let mut b = self.step(r, format!("default of {table}.{}", to.name)).sql([set(&to.default)]).down([set(&from.default)]).lock_all(&locked, LockLevel::AccessExclusive);
                 b.step.rank.1 += sub * 100_000;
                 self.push(b);
             }
             ColumnChange::Nullability if to.nullable => {
-                let mut b = self.step(r, format!("drop NOT NULL on {table}.{}", to.name)).sql([alter("DROP NOT NULL".into())]).down([alter("SET NOT NULL".into())]).lock(LockLevel::AccessExclusive);
+                let mut b = self.step(r, format!("drop NOT NULL on {table}.{}", to.name)).sql([alter("DROP NOT NULL".into())]).down([alter("SET NOT NULL".into())]).lock_all(&locked, LockLevel::AccessExclusive);
                 b.step.rank.1 += sub * 100_000;
                 self.push(b);
             }
@@ -2850,7 +3187,7 @@ impl Planner<'_> {
                     }
                     (None, None) => return,
                 };
-                let mut b = self.step(r, format!("identity of {table}.{}", to.name)).sql(up).down(down).lock(LockLevel::AccessExclusive);
+                let mut b = self.step(r, format!("identity of {table}.{}", to.name)).sql(up).down(down).lock_all(&locked, LockLevel::AccessExclusive);
                 if from.identity.is_none() {
                     b = b.hazard(Hazard::ValidationScan);
                 }
@@ -2862,7 +3199,7 @@ impl Planner<'_> {
                     (Some(_), None) => self
                         .step(r, format!("{table}.{} stops being generated", to.name))
                         .sql([alter("DROP EXPRESSION".into())])
-                        .lock(LockLevel::AccessExclusive)
+                        .lock_all(&locked, LockLevel::AccessExclusive)
                         .irreversible("the stored values are kept; make the column generated again by hand"),
                     _ => {
                         if from.generated.is_none() && self.refuse_unless_allowed(change, Hazard::DataLoss) {
@@ -2872,11 +3209,14 @@ impl Planner<'_> {
                         // policies naming it (2BP01): dropped and created again around it.
                         let rebuild = |c: &Column| vec![format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(c))];
                         let (up, down, description) = self.around(table, &to.name, rebuild(to), rebuild(from), format!("rebuild generated column {table}.{}", to.name));
+                        // The tables of the policies dropped and created again are locked too.
+                        let others = self.policy_tables(table, &to.name);
                         let mut b = self
                             .step(r, description)
                             .sql(up)
                             .down(down)
-                            .lock(LockLevel::AccessExclusive)
+                            .lock_all(&locked, LockLevel::AccessExclusive)
+                            .lock_all(&others, LockLevel::AccessExclusive)
                             .hazard(Hazard::TableRewrite)
                             .hazard(Hazard::LongLock);
                         if from.generated.is_none() {
@@ -2886,6 +3226,7 @@ impl Planner<'_> {
                     }
                 };
                 b.step.rank.1 += sub * 100_000;
+                b.step.rebuild = rebuild;
                 self.push(b);
             }
         }
@@ -2895,11 +3236,18 @@ impl Planner<'_> {
         let o = self.options;
         let name = Ident(constraint.name()).to_string();
         let drop = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}");
+        // ALTER TABLE recurses to the partitions; a foreign key locks the table it references too.
+        let locked = self.with_partitions(table);
+        let referenced = match constraint {
+            Constraint::ForeignKey(fk) if fk.references != *table => Some(&fk.references),
+            _ => None,
+        };
         let plain = |p: &mut Self, r: u8, lock: LockLevel, hazards: &[Hazard]| {
             let mut b = p
                 .step(r, format!("add constraint {} on {table}", constraint.name()))
                 .sql([format!("ALTER TABLE {table} ADD {}", sql::constraint_def(constraint))])
-                .lock(lock)
+                .lock_all(&locked, lock)
+                .lock_all(referenced, LockLevel::ShareRowExclusive)
                 .down([drop.clone()]);
             for h in hazards {
                 b = b.hazard(*h);
@@ -2926,13 +3274,14 @@ impl Planner<'_> {
                 let b = self
                     .step(rank::CHECK_FK, format!("add constraint {} on {table} NOT VALID", constraint.name()))
                     .sql([format!("ALTER TABLE {table} ADD {} NOT VALID", sql::constraint_def(constraint))])
-                    .lock(lock)
+                    .lock_all(&locked, lock)
+                    .lock_all(referenced, LockLevel::ShareRowExclusive)
                     .down([drop.clone()]);
                 self.push(b);
                 let b = self
                     .step(rank::VALIDATE, format!("validate constraint {} on {table}", constraint.name()))
                     .sql([format!("ALTER TABLE {table} VALIDATE CONSTRAINT {name}")])
-                    .lock(LockLevel::ShareUpdateExclusive)
+                    .lock_all(&locked, LockLevel::ShareUpdateExclusive)
                     .hazard(Hazard::ValidationScan);
                 self.push(b);
             }
@@ -2947,7 +3296,7 @@ impl Planner<'_> {
             .step(rank::KEY, format!("build the index of {} on {table}", constraint.name()))
             .sql([sql::create_index(table, &index, true)])
             .non_transactional()
-            .lock(LockLevel::ShareUpdateExclusive)
+            .lock(table, LockLevel::ShareUpdateExclusive)
             .hazard(Hazard::IndexBuild)
             .down([sql::drop_index(table, &index, true)])
             .down_non_transactional();
@@ -2956,7 +3305,7 @@ impl Planner<'_> {
         let b = self
             .step(rank::KEY, format!("attach {} as {kind} of {table}", constraint.name()))
             .sql([format!("ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name}")])
-            .lock(LockLevel::AccessExclusive)
+            .lock(table, LockLevel::AccessExclusive)
             .down([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")]);
         self.push(b);
     }
@@ -2976,16 +3325,17 @@ impl Planner<'_> {
             .sql([sql::create_index(table, index, concurrently)])
             .down([sql::drop_index(table, index, concurrently)]);
         if concurrently {
-            b = b.non_transactional().down_non_transactional().lock(LockLevel::ShareUpdateExclusive).hazard(Hazard::IndexBuild);
+            b = b.non_transactional().down_non_transactional().lock(table, LockLevel::ShareUpdateExclusive).hazard(Hazard::IndexBuild);
         } else if existing {
-            b = b.lock(LockLevel::Share).hazard(Hazard::IndexBuild).hazard(Hazard::LongLock);
+            b = b.lock_all(&self.with_partitions(table), LockLevel::Share).hazard(Hazard::IndexBuild).hazard(Hazard::LongLock);
         } else {
-            b = b.lock(LockLevel::Share);
+            // Created by an earlier step of the plan.
+            b = b.lock_all(&self.with_partitions(table), LockLevel::Share);
         }
         self.push(b);
         if let Some(c) = &index.comment {
             let target = CommentTarget::Index(QualifiedName::new(&table.schema, index.name.clone().unwrap_or_default()));
-            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]);
+            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]).lock_all(&commented_relation(&target), LockLevel::ShareUpdateExclusive);
             self.push(b);
         }
     }
@@ -3001,10 +3351,10 @@ impl Planner<'_> {
         let b = self
             .step(rank::INDEX, format!("create index {} on the parent only", sql::index_name(table, index)))
             .sql([parent])
-            .lock(LockLevel::Share)
+            .lock(table, LockLevel::Share)
             .down([sql::drop_index(table, index, false)]);
         self.push(b);
-        let mut attach = Vec::new();
+        let (mut attach, mut children) = (Vec::new(), Vec::new());
         for p in partitions {
             let mut child = index.clone();
             child.name = Some(partition_index_name(p, &name));
@@ -3014,20 +3364,28 @@ impl Planner<'_> {
                 .step(rank::INDEX, format!("create index {} on partition {p}", sql::index_name(&relation, &child)))
                 .sql([sql::create_index(&relation, &child, true)])
                 .non_transactional()
-                .lock(LockLevel::ShareUpdateExclusive)
+                .lock(&relation, LockLevel::ShareUpdateExclusive)
                 .hazard(Hazard::IndexBuild)
                 .down([sql::drop_index(&relation, &child, true)])
                 .down_non_transactional();
             self.push(b);
             attach.push(format!("ALTER INDEX {} ATTACH PARTITION {}", sql::index_name(table, index), sql::index_name(&relation, &child)));
+            children.push(QualifiedName::new(&table.schema, child.name.unwrap_or_default()));
         }
         if !attach.is_empty() {
-            let b = self.step(rank::INDEX, format!("attach the partitions' indexes to {}", sql::index_name(table, index))).sql(attach).lock(LockLevel::ShareUpdateExclusive);
+            // SHARE UPDATE EXCLUSIVE on the parent's index, ACCESS EXCLUSIVE on
+            // each partition's (not on the tables): until the step commits, a
+            // query that would use a partition's index waits.
+            let b = self
+                .step(rank::INDEX, format!("attach the partitions' indexes to {}", sql::index_name(table, index)))
+                .sql(attach)
+                .lock(&QualifiedName::new(&table.schema, &name), LockLevel::ShareUpdateExclusive)
+                .lock_all(&children, LockLevel::AccessExclusive);
             self.push(b);
         }
         if let Some(c) = &index.comment {
             let target = CommentTarget::Index(QualifiedName::new(&table.schema, name));
-            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]);
+            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]).lock_all(&commented_relation(&target), LockLevel::ShareUpdateExclusive);
             self.push(b);
         }
     }
@@ -3065,18 +3423,19 @@ impl Planner<'_> {
             let b = self
                 .step(rank::PARTITION, description)
                 .sql([sql::create_partition(table, partition)])
-                .lock(LockLevel::AccessExclusive)
+                .lock(table, LockLevel::AccessExclusive)
                 .down(sql::drop_partition(table, &partition.name));
             self.push(b);
             return;
         };
+        let default = QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
         if !referenced_by.is_empty() {
             // Its rows cannot move (see the SQL); with none to move, it is a plain create.
             let by = referenced_by.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
             let b = self
                 .step(rank::PARTITION, description)
                 .sql(sql::create_partition_unless_default_holds_rows(table, partition, &condition, &by))
-                .lock(LockLevel::AccessExclusive)
+                .lock_all([table, &default], LockLevel::AccessExclusive)
                 .hazard(Hazard::LongLock)
                 .down(sql::drop_partition(table, &partition.name));
             self.push(b);
@@ -3085,7 +3444,7 @@ impl Planner<'_> {
         let b = self
             .step(rank::PARTITION, description)
             .sql(sql::create_partition_from_default(table, partition, &condition))
-            .lock(LockLevel::AccessExclusive)
+            .lock_all([table, &default], LockLevel::AccessExclusive)
             .hazard(Hazard::LongLock)
             .down(sql::drop_partition_into_default(table, &partition.name));
         self.push(b);
@@ -3104,6 +3463,26 @@ fn partition_index_name(partition: &str, index: &str) -> String {
         cut -= 1;
     }
     format!("{}_{hash}", &name[..cut])
+}
+
+/// The partitions `table` declares, the default one included.
+fn partitions_of(table: &crate::model::Table) -> Vec<QualifiedName> {
+    let Some(p) = &table.partitioning else { return Vec::new() };
+    let mut out: Vec<QualifiedName> = p.partitions.iter().map(|q| QualifiedName::new(&table.name.schema, &q.name)).collect();
+    if p.default_partition {
+        out.push(QualifiedName::new(&table.name.schema, crate::model::Partitioning::default_partition_name(&table.name.name)));
+    }
+    out
+}
+
+/// The relation `COMMENT ON` locks (`SHARE UPDATE EXCLUSIVE`) for a comment
+/// on `target`: the table of a column, trigger or policy, or the relation
+/// itself; none for the other objects.
+fn commented_relation(target: &CommentTarget) -> Option<QualifiedName> {
+    match target {
+        CommentTarget::Table(t) | CommentTarget::Column(t, _) | CommentTarget::Trigger(t, _) | CommentTarget::Policy(t, _) | CommentTarget::Index(t) | CommentTarget::View(t, _) => Some(t.clone()),
+        CommentTarget::Type(_) | CommentTarget::Domain(_) | CommentTarget::Function(..) | CommentTarget::Role(_) => None,
+    }
 }
 
 fn constraint_is_fk(c: &Constraint) -> bool {
@@ -4284,7 +4663,8 @@ mod tests {
                 ("CREATE INDEX CONCURRENTLY events_2026_02_idx_events_id ON public.events_2026_02 (id)", LockLevel::ShareUpdateExclusive, false),
                 ("CREATE INDEX CONCURRENTLY events_2026_03_idx_events_id ON public.events_2026_03 (id)", LockLevel::ShareUpdateExclusive, false),
                 ("CREATE INDEX CONCURRENTLY events_default_idx_events_id ON public.events_default (id)", LockLevel::ShareUpdateExclusive, false),
-                ("ALTER INDEX public.idx_events_id ATTACH PARTITION public.events_2026_01_idx_events_id", LockLevel::ShareUpdateExclusive, true),
+                // ACCESS EXCLUSIVE on the partitions' indexes, briefly.
+                ("ALTER INDEX public.idx_events_id ATTACH PARTITION public.events_2026_01_idx_events_id", LockLevel::AccessExclusive, true),
             ],
             "{}",
             plan.up_script()
@@ -4885,19 +5265,13 @@ mod tests {
             "{errors:?}"
         );
 
-        // A partition's new name, held by an enum (its row type would need it: 42710).
+        // A partition's new name, held by an enum (its row type would need it:
+        // 42710): a schema declaring both is refused by `build()`, before any plan.
         let mood = || EnumType::in_schema("archive", "events_2026_02", ["ok"]);
-        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).enum_type(mood()));
-        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).enum_type(mood()));
-        let errors = refused(&old, &new);
-        assert_eq!(
-            errors,
-            [PlanError::NameTaken {
-                change: "rename partition logs_2026_02 of archive.events to events_2026_02".into(),
-                name: QualifiedName::new("archive", "events_2026_02"),
-                holder: "enum archive.events_2026_02".into(),
-                remedy: "rename or drop enum archive.events_2026_02 in an earlier migration, or declare another name".into(),
-            }]
+        let clash = Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).enum_type(mood()).build().unwrap_err();
+        assert!(
+            matches!(&clash.0[..], [crate::SchemaError::DuplicateTypeName { name, .. }] if name == &QualifiedName::new("archive", "events_2026_02")),
+            "{clash}"
         );
         // ... but an index has no row type: an enum named like one is no obstacle.
         let index_name = || EnumType::in_schema("archive", "idx_logs_at", ["ok"]);
@@ -4931,6 +5305,232 @@ mod tests {
                 why: "it holds the name public.events_default that `rename partition logs_default of public.events to events_default` takes, so it is dropped first, just before, but view public.stray_ids depends on it and is dropped later: drop them in an earlier migration".into(),
             }]
         );
+    }
+
+    // ---- views around column type changes, and the relations a step locks ----
+
+    /// `SELECT id, amount FROM public.orders`, commented.
+    fn order_amounts() -> View {
+        View::new(QualifiedName::public("order_amounts"), "SELECT id, amount FROM public.orders").depends_on(QualifiedName::public("orders")).comment("Amounts by order")
+    }
+
+    /// Reads `order_amounts`.
+    fn big_orders() -> View {
+        View::new(QualifiedName::public("big_orders"), "SELECT id, amount FROM public.order_amounts WHERE amount > 100").depends_on(QualifiedName::public("order_amounts"))
+    }
+
+    /// Materialized, reads `order_amounts`, with a unique index and a comment.
+    fn order_stats() -> View {
+        View::materialized(QualifiedName::public("order_stats"), "SELECT count(*) AS orders, sum(amount) AS total FROM public.order_amounts")
+            .depends_on(QualifiedName::public("order_amounts"))
+            .index(Index::on(["orders"]).unique().named("order_stats_orders"))
+            .comment("Refreshed nightly")
+    }
+
+    /// Reads `customers`.
+    fn customer_names() -> View {
+        View::new(QualifiedName::public("customer_names"), "SELECT name FROM public.customers").depends_on(QualifiedName::public("customers"))
+    }
+
+    /// `orders (id, amount <amount>, note <note>)`, `customers (id, name
+    /// <name>)`, `notes (id, body <body>)`, and `views`, each readable by PUBLIC.
+    fn shop(amount: SqlType, note: SqlType, name: SqlType, body: SqlType, views: Vec<View>) -> Schema {
+        let mut b = Schema::builder()
+            .add_table(Table::new("orders").column(Column::new("id", SqlType::BigInt)).column(Column::new("amount", amount)).column(Column::new("note", note)).primary_key(["id"]))
+            .add_table(Table::new("customers").column(Column::new("id", SqlType::BigInt)).column(Column::new("name", name)).primary_key(["id"]))
+            .add_table(Table::new("notes").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", body)).primary_key(["id"]));
+        for v in views {
+            b = b.grant(Grant::new([Privilege::Select], GrantTarget::Table { table: v.name.clone(), columns: vec![] }, ["public"])).view(v);
+        }
+        build(b)
+    }
+
+    fn create_view(v: &View) -> Vec<String> {
+        let mut out = sql::create_view(v, false);
+        out.push(format!("GRANT SELECT ON TABLE {} TO PUBLIC", v.name));
+        out
+    }
+
+    fn retype(column: &str, ty: &str) -> String {
+        format!("ALTER TABLE public.orders ALTER COLUMN {column} TYPE {ty} USING {column}::{ty}")
+    }
+
+    #[test]
+    fn a_view_over_a_retyped_column_is_dropped_and_created_again_in_the_type_change_step() {
+        let (text, int, big) = (SqlType::Text, SqlType::Integer, SqlType::BigInt);
+        let old = shop(int.clone(), text.clone(), text.clone(), text.clone(), vec![order_amounts(), customer_names()]);
+        let new = shop(big, text.clone(), text.clone(), text, vec![order_amounts(), customer_names()]);
+        let plan = plan_between(&old, &new);
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.orders.amount to bigint around view public.order_amounts");
+        let view = [
+            "CREATE VIEW public.order_amounts WITH (security_invoker = false) AS\nSELECT id, amount FROM public.orders".to_owned(),
+            "COMMENT ON VIEW public.order_amounts IS 'Amounts by order'".to_owned(),
+            "GRANT SELECT ON TABLE public.order_amounts TO PUBLIC".to_owned(),
+        ];
+        let around = |ty: &str| [vec!["DROP VIEW public.order_amounts".to_owned(), retype("amount", ty)], view.to_vec()].concat();
+        assert_eq!(step.sql, around("bigint"));
+        assert_eq!(step.down.as_deref(), Some(&around("integer")[..]));
+        assert_eq!((step.phase, step.transactional, step.down_transactional), (Phase::Expand, true, true));
+        assert_eq!((step.lock, &step.hazards[..], step.statement_timeout), (LockLevel::AccessExclusive, &[Hazard::TableRewrite, Hazard::LongLock][..], None));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("order_amounts"), ae), (QualifiedName::public("orders"), ae)]);
+        // The same plan every time.
+        assert_eq!(plan_between(&old, &new), plan);
+    }
+
+    #[test]
+    fn views_reading_views_are_dropped_readers_first_and_created_again_read_first_in_one_step() {
+        let (text, int, big) = (SqlType::Text, SqlType::Integer, SqlType::BigInt);
+        let views = || vec![order_stats(), big_orders(), order_amounts()];
+        let plan = plan_between(&shop(int, text.clone(), text.clone(), text.clone(), views()), &shop(big, text.clone(), text.clone(), text, views()));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.orders.amount to bigint around views public.order_amounts, public.big_orders, public.order_stats");
+        let around = |ty: &str| {
+            [
+                vec!["DROP MATERIALIZED VIEW public.order_stats".to_owned(), "DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned(), retype("amount", ty)],
+                create_view(&order_amounts()),
+                create_view(&big_orders()),
+                create_view(&order_stats()),
+            ]
+            .concat()
+        };
+        assert_eq!(step.sql, around("bigint"), "{}", plan.up_script());
+        assert_eq!(step.down.as_deref(), Some(&around("integer")[..]));
+        assert!(step.sql.contains(&"CREATE UNIQUE INDEX order_stats_orders ON public.order_stats (orders)".to_owned()) && step.sql.contains(&"COMMENT ON MATERIALIZED VIEW public.order_stats IS 'Refreshed nightly'".to_owned()));
+        assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock]);
+        let names: Vec<&str> = step.locks.iter().map(|(r, l)| (assert_eq!(*l, LockLevel::AccessExclusive), r.name.as_str()).1).collect();
+        assert_eq!(names, ["big_orders", "order_amounts", "order_stats", "orders"]);
+    }
+
+    #[test]
+    fn rebuilds_group_the_type_changes_by_the_views_reading_them() {
+        let (text, int, big, short) = (SqlType::Text, SqlType::Integer, SqlType::BigInt, SqlType::Varchar(Some(20)));
+        let views = || vec![big_orders(), order_amounts(), customer_names()];
+        // Two columns of orders, the name of customers, the body of notes (no view).
+        let old = shop(int, short.clone(), short.clone(), short.clone(), views());
+        let new = shop(big, text.clone(), text.clone(), text, views());
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(
+            described,
+            [
+                "change type of public.customers.name to text around view public.customer_names",
+                "change type of public.notes.body to text",
+                "change type of public.orders.amount to bigint; change type of public.orders.note to text; views public.order_amounts, public.big_orders dropped and created again around them",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let orders = &plan.steps[2];
+        let views = [create_view(&order_amounts()), create_view(&big_orders())].concat();
+        let drops = ["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(orders.sql, [&drops[..], &[retype("amount", "bigint"), retype("note", "text")], &views].concat());
+        // Undone last first.
+        assert_eq!(orders.down.as_deref(), Some(&[&drops[..], &[retype("note", "varchar(20)"), retype("amount", "integer")], &views].concat()[..]));
+        assert_eq!(plan.steps[1].sql, ["ALTER TABLE public.notes ALTER COLUMN body TYPE text USING body::text"]);
+        assert_eq!(plan.steps[1].locks, [(QualifiedName::public("notes"), LockLevel::AccessExclusive)]);
+        assert_eq!(plan_between(&old, &new), plan);
+    }
+
+    #[test]
+    fn a_view_the_plan_drops_that_reads_a_rebuilt_view_is_dropped_by_the_type_change_step() {
+        let (text, int, big) = (SqlType::Text, SqlType::Integer, SqlType::BigInt);
+        let old = shop(int, text.clone(), text.clone(), text.clone(), vec![order_amounts(), big_orders()]);
+        let new = shop(big, text.clone(), text.clone(), text, vec![order_amounts()]);
+        let plan = plan_between(&old, &new);
+        let described: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        assert_eq!(
+            described,
+            [(Phase::Expand, "change type of public.orders.amount to bigint around view public.order_amounts (dropping view public.big_orders, which the plan drops)")],
+            "{}",
+            plan.up_script()
+        );
+        let step = &plan.steps[0];
+        assert_eq!(step.sql, [&["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned(), retype("amount", "bigint")][..], &create_view(&order_amounts())].concat());
+        // Back in its old form (its privileges went with it, as a dropped view's do).
+        let mut down = vec!["DROP VIEW public.order_amounts".to_owned(), retype("amount", "integer")];
+        down.extend(create_view(&order_amounts()));
+        down.extend(sql::create_view(&big_orders(), false));
+        assert_eq!(step.down.as_deref(), Some(&down[..]));
+        assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
+        assert!(step.locks.contains(&(QualifiedName::public("big_orders"), LockLevel::AccessExclusive)));
+    }
+
+    #[test]
+    fn a_type_change_reports_the_tables_of_the_policies_it_creates_again() {
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let p = plan(&diff(&tenants(SqlType::Integer, true), &tenants(SqlType::BigInt, false)), &options).unwrap();
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(p.steps[0].locks, [(QualifiedName::public("docs"), ae), (QualifiedName::public("members"), ae), (QualifiedName::public("old_docs"), ae)]);
+        // A policy that names a column of the same name as its own and the
+        // table in a subquery is matched too (PostgreSQL records no dependency
+        // on members.tenant_id): created again all the same, its table reported.
+        let own = |tenant: SqlType| {
+            let mut s = tenants(tenant, false);
+            let t = Table::new("projects")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(false)
+                .policy(Policy::new("projects_own").using("tenant_id > 0 AND EXISTS (SELECT 1 FROM members m WHERE m.user_name = current_user)"));
+            let mut b = Schema::builder().add_table(t);
+            for t in s.tables() {
+                b = b.add_table(t.clone());
+            }
+            s = build(b);
+            s
+        };
+        let p = plan(&diff(&own(SqlType::Integer), &own(SqlType::BigInt)), &options).unwrap();
+        assert_eq!(p.steps[0].locks, [(QualifiedName::public("docs"), ae), (QualifiedName::public("members"), ae), (QualifiedName::public("projects"), ae)], "{}", p.up_script());
+        assert!(p.steps[0].description.ends_with("projects_own on public.projects"), "{}", p.steps[0].description);
+    }
+
+    #[test]
+    fn triggers_policies_and_views_around_one_type_change_share_its_step() {
+        let (int, big) = (SqlType::Integer, SqlType::BigInt);
+        let schema = |owner: SqlType| {
+            let base = accounts(owner, vec![own_rows()]);
+            let mut t = base.tables()[0].clone();
+            t = t.trigger(Trigger::new("accounts_touch", TriggerTiming::Before, [TriggerEvent::Update(vec!["owner_id".into()])], QualifiedName::public("touch")));
+            build(
+                Schema::builder()
+                    .function(Function::trigger(QualifiedName::public("touch"), "\nBEGIN\n    RETURN NEW;\nEND\n"))
+                    .add_table(t)
+                    .view(View::new(QualifiedName::public("owners"), "SELECT DISTINCT owner_id FROM public.accounts").depends_on(QualifiedName::public("accounts"))),
+            )
+        };
+        let plan = plan_between(&schema(int), &schema(big));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.accounts.owner_id to bigint around trigger accounts_touch and policy own_rows and view public.owners");
+        let first: Vec<&str> = step.sql.iter().map(|s| s.split(" ON ").next().unwrap_or(s)).take(4).collect();
+        assert_eq!(first, ["DROP VIEW public.owners", "DROP POLICY own_rows", "DROP TRIGGER accounts_touch", "ALTER TABLE public.accounts ALTER COLUMN owner_id TYPE bigint USING owner_id::bigint"]);
+        assert!(step.sql.last().unwrap().starts_with("CREATE VIEW public.owners"), "{:?}", step.sql);
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("accounts"), ae), (QualifiedName::public("owners"), ae)]);
+    }
+
+    #[test]
+    fn steps_report_the_relations_they_lock() {
+        // A foreign key locks the table it references; comments lock what they comment.
+        let old = blog("posts", None);
+        let mut posts = old.tables().iter().find(|t| t.name.name == "posts").unwrap().clone();
+        posts.comment = Some("Posts".into());
+        let comments = old.tables().iter().find(|t| t.name.name == "comments").unwrap().clone();
+        let users = Table::new("users").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let audits = Table::new("audits").column(Column::new("id", SqlType::BigInt)).column(Column::new("user_id", SqlType::BigInt)).primary_key(["id"]).foreign_key(ForeignKey::new(["user_id"], QualifiedName::public("users"), ["id"]));
+        let new = build(Schema::builder().add_table(users).add_table(posts).add_table(comments).add_table(audits));
+        let plan = plan_between(&old, &new);
+        let locks = |d: &str| plan.steps[position(&plan, d)].locks.clone();
+        assert_eq!(locks("create table public.audits"), [(QualifiedName::public("users"), LockLevel::ShareRowExclusive)]);
+        assert_eq!(plan.steps[position(&plan, "create table public.audits")].lock, LockLevel::ShareRowExclusive);
+        assert_eq!(locks("set 1 comments"), [(QualifiedName::public("posts"), LockLevel::ShareUpdateExclusive)]);
+        // Catalog only.
+        let plan = plan_between(&build(Schema::builder()), &build(Schema::builder().function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 42"))));
+        assert_eq!((plan.steps[0].lock, &plan.steps[0].locks[..]), (LockLevel::None, &[][..]));
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
