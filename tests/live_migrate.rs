@@ -3347,3 +3347,346 @@ fn every_transactional_step_reports_the_relations_it_locks() {
     let both = [(QualifiedName::public("children"), ae), (QualifiedName::public("parents"), ae)];
     assert_eq!(locks, [&both[..], &both[..]], "{}", plan.up_script());
 }
+
+// ---- views and materialized views whose own definition changes ----
+
+/// `items (id, price <price>, kind)`; the view `priced` (materialized if
+/// `materialized`, then with a unique index on `id`) reads it with `query`,
+/// commented, readable by `reader`. With `readers`, the view `cheap` reads
+/// `priced` (its ids up to 5; `reader` may read its `id` column). With
+/// `policy`, `notes (id, item_id)` has row-level security and the policy
+/// `notes_priced` (commented): a role sees the notes of the items `priced`
+/// shows, read in a subquery. With `indexed`, `items.kind` has an index
+/// (which a plan builds CONCURRENTLY, outside a transaction).
+#[allow(clippy::too_many_arguments)]
+fn priced_items(price: SqlType, query: &str, materialized: bool, readers: bool, policy: bool, indexed: bool, reader: &str) -> Schema {
+    let name = QualifiedName::public("priced");
+    let priced = if materialized { View::materialized(name, query).index(Index::on(["id"]).unique().named("priced_id")) } else { View::new(name, query) };
+    let mut items = Table::new("items")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("price", price))
+        .column(Column::new("kind", SqlType::Text))
+        .primary_key(["id"]);
+    if indexed {
+        items = items.index(Index::on(["kind"]));
+    }
+    let select = |t: &str, columns: Vec<String>| Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public(t), columns }, [reader]);
+    let mut b = Schema::builder()
+        .role(Role::group(reader))
+        .add_table(items)
+        .view(priced.depends_on(QualifiedName::public("items")).comment("Prices of items"))
+        .grant(select("priced", vec![]));
+    if readers {
+        b = b
+            .view(View::new(QualifiedName::public("cheap"), "SELECT id FROM public.priced WHERE id <= 5").depends_on(QualifiedName::public("priced")).comment("The first items"))
+            .grant(select("cheap", vec!["id".into()]));
+    }
+    if policy {
+        b = b
+            .add_table(
+                Table::new("notes")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("item_id", SqlType::BigInt))
+                    .primary_key(["id"])
+                    .row_level_security(true)
+                    .policy(Policy::new("notes_priced").using("item_id IN (SELECT p.id FROM public.priced p)").comment("Notes of priced items")),
+            )
+            .grant(select("notes", vec![]));
+    }
+    build(b)
+}
+
+/// Ten items (prices 10 to 100, odd ones of kind `a`) and, if there is the
+/// table, 24 notes (two for each of the items 1 to 12); `priced` refreshed.
+fn fill_items(client: &mut Client, policy: bool) {
+    client.batch_execute("INSERT INTO public.items SELECT i, i * 10, CASE WHEN i % 2 = 1 THEN 'a' ELSE 'b' END FROM generate_series(1, 10) i").unwrap();
+    if policy {
+        client.batch_execute("INSERT INTO public.notes SELECT i, i % 12 + 1 FROM generate_series(1, 24) i").unwrap();
+    }
+    let materialized: bool = support::pg::one(client, "SELECT relkind = 'm' FROM pg_class WHERE oid = 'public.priced'::regclass");
+    if materialized {
+        client.batch_execute("REFRESH MATERIALIZED VIEW public.priced").unwrap();
+    }
+}
+
+/// The rows of `priced` as its session's role reads them, or the error.
+fn priced_rows(client: &mut Client) -> String {
+    match client.query_one("SELECT coalesce(string_agg(p::text, ' ' ORDER BY p.id), '') FROM public.priced p", &[]) {
+        Ok(r) => r.get(0),
+        Err(e) => support::pg::describe_error(&e),
+    }
+}
+
+/// What a rebuild must keep, read in `client`'s session: as `reader`, the
+/// rows of `priced`, of `cheap` and, with `policy`, the number of notes it
+/// may see (or the errors); then as the owner the views' kinds, comments,
+/// privileges, columns with their types and privileges, the indexes of
+/// `priced` and, with `policy`, every note, whether `notes` has row-level
+/// security, and its policies with their comments and expressions.
+fn priced_state(client: &mut Client, reader: &str, readers: bool, policy: bool) -> Vec<String> {
+    let mut reads = vec!["SELECT 'cheap: ' || coalesce(string_agg(id::text, ' ' ORDER BY id), '') FROM public.cheap"];
+    if !readers {
+        reads.clear();
+    }
+    if policy {
+        reads.push("SELECT 'notes seen: ' || count(*) FROM public.notes");
+    }
+    client.batch_execute(&format!("SET ROLE {}", support::pg::q(reader))).unwrap();
+    let mut out = vec![format!("priced: {}", priced_rows(client))];
+    for sql in reads {
+        out.push(client.query_one(sql, &[]).map(|r| r.get(0)).unwrap_or_else(|e| support::pg::describe_error(&e)));
+    }
+    client.batch_execute("RESET ROLE").unwrap();
+    let mut catalog = vec![
+        "SELECT c.relname || ' ' || c.relkind::text || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '-') || ' ' || coalesce(array_to_string(c.relacl, ','), '-')
+         FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') ORDER BY 1",
+        "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || coalesce(array_to_string(a.attacl, ','), '-')
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1",
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'priced' ORDER BY 1",
+    ];
+    if policy {
+        catalog.extend([
+            "SELECT 'every note: ' || count(*) FROM public.notes",
+            "SELECT 'notes rls: ' || relrowsecurity FROM pg_class WHERE oid = 'public.notes'::regclass",
+            "SELECT polname || ' ' || coalesce(obj_description(oid, 'pg_policy'), '-') || ' ' || pg_get_expr(polqual, polrelid) FROM pg_policy ORDER BY 1",
+        ]);
+    }
+    for sql in catalog {
+        out.extend(client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get::<_, String>(0)));
+    }
+    out
+}
+
+/// `before` and `after` are [`priced_items`] schemas (with `readers`,
+/// `policy`). First, why a plain `CREATE OR REPLACE`, or a drop of the view
+/// on its own, cannot do: each of `refusals` (a statement, the SQLSTATE,
+/// message and detail, if not empty, that PostgreSQL 15 answers) is tried in
+/// a transaction rolled back.
+/// Then the plan from `before` to `after` is applied step by step (each
+/// transactional step in a transaction of its own, the others statement by
+/// statement): after each step, and after each of its down steps, a session
+/// of `reader` reads `priced` (and `cheap`, and with `policy` the notes its
+/// policy lets it see) and finds them as before the step that rebuilds the
+/// view, or as a database made from `after` holds them once it ran: never
+/// missing (42P01), with the same comments, privileges and indexes. While
+/// the rebuild is open, the relations it locks are those it reports, and a
+/// reader of `priced` waits for it, then reads its new rows. The rebuild is
+/// one transactional step, and the only one that locks `priced`.
+#[allow(clippy::too_many_arguments)]
+fn rebuild_priced(before: &Schema, after: &Schema, reader: &str, readers: bool, policy: bool, refusals: &[(&str, &str, &str, &str)], db: support::pg::TestDb) -> migrate::Plan {
+    let Some(shadow_db) = support::pg::test_db() else { panic!("no second database") };
+    let Some(target_db) = support::pg::test_db() else { panic!("no third database") };
+    let (mut client, mut shadow, mut probe, mut waiter, mut watcher) = (db.client(), shadow_db.client(), db.client(), db.client(), db.client());
+    // What the rebuilt views must hold: those of a database made from `after`.
+    let mut target = target_db.client();
+    live::apply(&mut target, after).unwrap();
+    fill_items(&mut target, policy);
+    let new = priced_state(&mut target, reader, readers, policy);
+    live::apply(&mut client, before).unwrap();
+    fill_items(&mut client, policy);
+    let old = priced_state(&mut probe, reader, readers, policy);
+    assert_ne!(old, new);
+    assert!(!old.iter().chain(&new).any(|s| s.contains("ERROR")), "{old:#?}\n{new:#?}");
+
+    for (sql, code, message, detail) in refusals {
+        let mut tx = client.transaction().unwrap();
+        let e = support::pg::expect_sqlstate(tx.batch_execute(sql), code, sql);
+        assert_eq!(e.message(), *message, "{sql}");
+        if !detail.is_empty() {
+            assert_eq!(e.detail(), Some(*detail), "{sql}");
+        }
+        tx.rollback().unwrap();
+    }
+
+    let plan = plan_to(&mut client, &mut shadow, after, &PlanOptions::default());
+    eprintln!("{}", plan.up_script());
+    let priced = QualifiedName::public("priced");
+    let rebuilds: Vec<&migrate::Step> = plan.steps.iter().filter(|s| s.locks.iter().any(|(r, _)| *r == priced)).collect();
+    assert_eq!(rebuilds.len(), 1, "one step locks priced:\n{}", plan.up_script());
+    assert!(rebuilds[0].transactional && rebuilds[0].down_transactional, "{}", rebuilds[0].description);
+    waiter.batch_execute(&format!("SET ROLE {}", support::pg::q(reader))).unwrap();
+    let new_rows = new[0].trim_start_matches("priced: ").to_owned();
+
+    let mut rebuilt = false;
+    for step in &plan.steps {
+        let rebuild = step.locks.iter().any(|(r, _)| *r == priced);
+        if step.transactional {
+            let mut tx = client.transaction().unwrap();
+            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+            assert_locks_reported(&mut watcher, pid, step);
+            if rebuild {
+                std::thread::scope(|scope| {
+                    let waiting = scope.spawn(|| priced_rows(&mut waiter));
+                    std::thread::sleep(Duration::from_millis(300));
+                    assert!(!waiting.is_finished(), "a reader of priced waits for `{}`", step.description);
+                    tx.commit().unwrap();
+                    assert_eq!(waiting.join().unwrap(), new_rows, "a reader waiting for `{}`", step.description);
+                });
+            } else {
+                tx.commit().unwrap();
+            }
+        } else {
+            run_script(&mut client, &step.script(), false, &step.description);
+        }
+        rebuilt |= rebuild;
+        assert_eq!(priced_state(&mut probe, reader, readers, policy), if rebuilt { new.clone() } else { old.clone() }, "after `{}`", step.description);
+    }
+    assert_clean(after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, after, &PlanOptions::default()).is_empty());
+
+    for step in plan.steps.iter().rev() {
+        let script = step.down_script().unwrap_or_else(|| panic!("`{}` cannot be undone", step.description));
+        run_script(&mut client, &script, step.down_transactional, &format!("down {}", step.description));
+        rebuilt &= !step.locks.iter().any(|(r, _)| *r == priced);
+        assert_eq!(priced_state(&mut probe, reader, readers, policy), if rebuilt { new.clone() } else { old.clone() }, "after undoing `{}`", step.description);
+    }
+    assert_clean(before, &mut client, &mut shadow);
+    plan
+}
+
+const PRICED: &str = "SELECT id, price FROM public.items";
+/// `price` becomes numeric (which `CREATE OR REPLACE VIEW` refuses), and only items of kind `a` are left.
+const PRICED_A: &str = "SELECT id, price::numeric AS price FROM public.items WHERE kind = 'a'";
+const DROP_PRICED_REFUSED: &str = "cannot drop view priced because other objects depend on it";
+
+/// A view gains a column at the end, which `CREATE OR REPLACE VIEW` allows:
+/// the view is rebuilt with its reader in one step all the same (the planner
+/// cannot tell from the query text which changes PostgreSQL allows).
+#[test]
+fn a_view_gaining_a_column_is_rebuilt_with_its_reader_in_one_step() {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let before = priced_items(SqlType::Integer, PRICED, false, true, false, false, &reader);
+    let after = priced_items(SqlType::Integer, "SELECT id, price, kind FROM public.items", false, true, false, false, &reader);
+    let plan = rebuild_priced(&before, &after, &reader, true, false, &[], db);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+}
+
+/// A view's column changes type: PostgreSQL refuses `CREATE OR REPLACE
+/// VIEW` (42P16), and the drop of the view while `cheap` reads it (2BP01),
+/// so both are dropped and created again in one step.
+#[test]
+fn a_view_whose_column_changes_type_is_rebuilt_with_its_reader_in_one_step() {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let before = priced_items(SqlType::Integer, PRICED, false, true, false, false, &reader);
+    let after = priced_items(SqlType::Integer, PRICED_A, false, true, false, false, &reader);
+    let replace = format!("CREATE OR REPLACE VIEW public.priced AS {PRICED_A}");
+    let refusals = [
+        (replace.as_str(), "42P16", "cannot change data type of view column \"price\" from integer to numeric", ""),
+        ("DROP VIEW public.priced", "2BP01", DROP_PRICED_REFUSED, "view cheap depends on view priced"),
+    ];
+    let plan = rebuild_priced(&before, &after, &reader, true, false, &refusals, db);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+}
+
+/// A materialized view's query changes, in a plan that builds an index
+/// CONCURRENTLY too (outside a transaction); with `readers`, a view reads
+/// the materialized view.
+fn a_materialized_view_is_rebuilt(readers: bool) {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let before = priced_items(SqlType::Integer, PRICED, true, readers, false, false, &reader);
+    let after = priced_items(SqlType::Integer, PRICED_A, true, readers, false, true, &reader);
+    let drop = [("DROP MATERIALIZED VIEW public.priced", "2BP01", "cannot drop materialized view priced because other objects depend on it", "view cheap depends on materialized view priced")];
+    let plan = rebuild_priced(&before, &after, &reader, readers, false, if readers { &drop } else { &[] }, db);
+    assert_eq!(plan.steps.len(), 2, "{}", plan.up_script());
+    assert!(plan.steps.iter().any(|s| !s.transactional), "{}", plan.up_script());
+    let rebuild = plan.steps.iter().find(|s| s.transactional).unwrap();
+    // Created WITH DATA, and its unique index built, under the lock: no statement timeout.
+    assert_eq!(rebuild.statement_timeout, None, "{}", rebuild.description);
+    for h in [Hazard::LongLock, Hazard::IndexBuild] {
+        assert!(rebuild.hazards.contains(&h), "{h:?}: {:?}", rebuild.hazards);
+    }
+}
+
+#[test]
+fn a_materialized_view_whose_query_changes_exists_after_every_step() {
+    a_materialized_view_is_rebuilt(false);
+}
+
+#[test]
+fn a_materialized_view_read_by_a_view_is_rebuilt_with_it_in_one_step() {
+    a_materialized_view_is_rebuilt(true);
+}
+
+/// The policy of `notes` reads `priced` in a subquery: PostgreSQL refuses to
+/// drop the view under it (2BP01), even once `cheap` is gone. The step
+/// rebuilding the view drops the policy and creates it again around it,
+/// reports the lock it takes on `notes`, and `reader` sees only the notes
+/// of the items `priced` shows, after every step.
+fn a_policy_over_a_rebuilt_view(materialized: bool, price: (SqlType, SqlType), query: &str) {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let retyped = price.0 != price.1;
+    let before = priced_items(price.0, PRICED, materialized, true, true, false, &reader);
+    let after = priced_items(price.1, query, materialized, true, true, false, &reader);
+    let drop = format!("DROP VIEW public.cheap; DROP {}VIEW public.priced", if materialized { "MATERIALIZED " } else { "" });
+    let message = if materialized { "cannot drop materialized view priced because other objects depend on it" } else { DROP_PRICED_REFUSED };
+    let detail = format!("policy notes_priced on table notes depends on {}view priced", if materialized { "materialized " } else { "" });
+    let plan = rebuild_priced(&before, &after, &reader, true, true, &[(drop.as_str(), "2BP01", message, detail.as_str())], db);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+    let ae = migrate::LockLevel::AccessExclusive;
+    let mut locks = vec![(QualifiedName::public("cheap"), ae), (QualifiedName::public("notes"), ae), (QualifiedName::public("priced"), ae)];
+    if retyped {
+        locks.insert(1, (QualifiedName::public("items"), ae));
+    }
+    assert_eq!(plan.steps[0].locks, locks, "{}", plan.up_script());
+}
+
+#[test]
+fn a_policy_reading_a_rebuilt_view_is_rebuilt_around_it() {
+    a_policy_over_a_rebuilt_view(false, (SqlType::Integer, SqlType::Integer), PRICED_A);
+}
+
+#[test]
+fn a_policy_reading_a_rebuilt_materialized_view_is_rebuilt_around_it() {
+    a_policy_over_a_rebuilt_view(true, (SqlType::Integer, SqlType::Integer), PRICED_A);
+}
+
+/// The view is rebuilt for `items.price` changes type; its query is the same.
+#[test]
+fn a_policy_reading_a_view_over_a_retyped_column_is_rebuilt_around_it() {
+    a_policy_over_a_rebuilt_view(false, (SqlType::Integer, SqlType::BigInt), PRICED);
+}
+
+/// `items (id, <label>)` and the view `labels` reading the column, which the
+/// plan renames to `title` (declared): the view's query changes with it, so
+/// the view is rebuilt after the rename. Its down step runs before the
+/// rename is undone, and creates the old query, which names `label`, under
+/// the column's old name (renaming it back and forth in its transaction).
+#[test]
+fn a_view_rebuilt_over_a_renamed_column_is_undone_before_the_rename() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let labelled = |column: &str, query: &str| {
+        let mut label = Column::new(column, SqlType::Text);
+        if column != "label" {
+            label = label.renamed_from("label");
+        }
+        build(
+            Schema::builder()
+                .add_table(Table::new("items").column(Column::new("id", SqlType::BigInt)).column(label).primary_key(["id"]))
+                .view(View::new(QualifiedName::public("labels"), query).depends_on(QualifiedName::public("items")).comment("Labels")),
+        )
+    };
+    let (before, after) = (labelled("label", "SELECT id, label FROM public.items"), labelled("title", "SELECT id, title AS label FROM public.items"));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.items VALUES (1, 'one'), (2, 'two')").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+    eprintln!("{}", plan.up_script());
+    let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+    assert_eq!(described, ["rename column public.items.label to title", "rebuild view public.labels"]);
+    let mut probe = |c: &mut Client| {
+        let column = column_called(c, "items", &["label", "title"]);
+        let rows: String = support::pg::one(c, "SELECT string_agg(l::text, ' ' ORDER BY l.id) || ' ' || obj_description('public.labels'::regclass, 'pg_class') FROM public.labels l");
+        (column, rows)
+    };
+    let rows = "(1,one) (2,two) Labels".to_owned();
+    let (old, new) = (("label".to_owned(), rows.clone()), ("title".to_owned(), rows));
+    step_through(&mut client, &plan, old.clone(), &[new.clone(), new.clone()], &[new, old], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}

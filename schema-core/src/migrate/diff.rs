@@ -610,16 +610,22 @@ pub enum Change {
     CreateView(View),
     /// `DROP [MATERIALIZED] VIEW`.
     DropView(View),
-    /// A view's query or options changed.
+    /// A plain view's `security_invoker` changed, its query did not:
+    /// `CREATE OR REPLACE VIEW` (a query change is a [`Change::RebuildView`]).
     ReplaceView {
         /// Before.
         from: View,
         /// After.
         to: View,
     },
-    /// A view dropped before its tables' columns change type, and created again
-    /// (with its privileges) right after: PostgreSQL refuses to change the type
-    /// of a column a view reads. Views reading a rebuilt view are rebuilt too.
+    /// A view dropped and created again (with its comments, indexes and
+    /// privileges) in one step: its query changes, or whether it is
+    /// materialized (`CREATE OR REPLACE VIEW` only appends columns, 42P16 for
+    /// a column dropped, renamed or retyped, which the query text does not
+    /// tell; a materialized view has no `OR REPLACE`), or its tables' columns
+    /// change type (PostgreSQL refuses to change the type of a column a view
+    /// reads, 0A000). Views reading a rebuilt view are rebuilt too (its drop
+    /// fails under them, 2BP01).
     RebuildView {
         /// The view as it is.
         from: View,
@@ -711,7 +717,8 @@ impl fmt::Display for Change {
             Self::CreateView(v) => write!(f, "create view {}", v.name),
             Self::DropView(v) => write!(f, "drop view {}", v.name),
             Self::ReplaceView { from, to } => write!(f, "replace view {}: {:?} -> {:?}", from.name, from.query, to.query),
-            Self::RebuildView { from, .. } => write!(f, "rebuild view {} around column type changes", from.name),
+            Self::RebuildView { from, to, .. } if from.query != to.query => write!(f, "rebuild view {}: {:?} -> {:?}", from.name, from.query, to.query),
+            Self::RebuildView { from, .. } => write!(f, "rebuild view {}", from.name),
             Self::Grant(g) => write!(f, "grant {} on {:?} to {}", g.privilege.as_sql(), g.object, g.grantee),
             Self::Revoke(g) => write!(f, "revoke {} on {:?} from {}", g.privilege.as_sql(), g.object, g.grantee),
             Self::GrantDefault(g) => write!(f, "default privilege {} on {} in {} to {}", g.privilege.as_sql(), g.objects.as_sql(), g.schema, g.grantee),
@@ -749,7 +756,7 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
     diff_functions(from, to, &mut out);
     diff_tables(from, to, &mut out);
     diff_views(from, to, &mut out);
-    rebuild_views_over_retyped_columns(from, to, &mut out);
+    rebuild_views_over_rebuilt_relations(from, to, &mut out);
     diff_grants(from, to, &mut out);
     let partitioned = from
         .tables()
@@ -1225,13 +1232,23 @@ fn view_order(views: &[View]) -> Vec<&View> {
     order
 }
 
+/// The privileges of `items` on `view` (on it, and on its columns).
+fn view_grants(items: &BTreeSet<GrantItem>, view: &QualifiedName) -> Vec<GrantItem> {
+    items.iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
+}
+
 fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (before, after) = (grant_items(from), grant_items(to));
     for b in view_order(to.views()) {
         let Some(a) = from.view(&b.name) else {
             out.push(Change::CreateView(b.clone()));
             continue;
         };
-        if a.query != b.query || a.materialized != b.materialized || a.security_invoker != b.security_invoker {
+        if a.query != b.query || a.materialized != b.materialized || b.materialized && a.security_invoker != b.security_invoker {
+            out.push(Change::RebuildView { from: a.clone(), to: b.clone(), from_grants: view_grants(&before, &a.name), to_grants: view_grants(&after, &b.name) });
+            continue;
+        }
+        if a.security_invoker != b.security_invoker {
             out.push(Change::ReplaceView { from: a.clone(), to: b.clone() });
             continue;
         }
@@ -1247,19 +1264,21 @@ fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
 }
 
 /// Views reading (directly or through other views) a table whose columns
-/// change type or generation become [`Change::RebuildView`]s.
-fn rebuild_views_over_retyped_columns(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
-    let retyped: BTreeSet<&QualifiedName> = out
+/// change type or generation, or a view rebuilt for its own change, become
+/// [`Change::RebuildView`]s.
+fn rebuild_views_over_rebuilt_relations(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let rebuilt: BTreeSet<QualifiedName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table),
+            Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table.clone()),
+            Change::RebuildView { from, .. } => Some(from.name.clone()),
             _ => None,
         })
         .collect();
-    if retyped.is_empty() {
+    if rebuilt.is_empty() {
         return;
     }
-    let mut affected: BTreeSet<QualifiedName> = retyped.into_iter().cloned().collect();
+    let mut affected = rebuilt.clone();
     let mut views: BTreeSet<QualifiedName> = BTreeSet::new();
     loop {
         let more: Vec<QualifiedName> = from
@@ -1277,12 +1296,10 @@ fn rebuild_views_over_retyped_columns(from: &Schema, to: &Schema, out: &mut Vec<
         }
     }
     let (before, after) = (grant_items(from), grant_items(to));
-    let on = |items: &BTreeSet<GrantItem>, view: &QualifiedName| -> Vec<GrantItem> {
-        items.iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
-    };
     for v in view_order(from.views()) {
         let Some(new) = to.view(&v.name) else { continue };
-        if !views.contains(&v.name) {
+        // Rebuilt for its own change already, where the diff found it.
+        if !views.contains(&v.name) || rebuilt.contains(&v.name) {
             continue;
         }
         // The rebuild replaces whatever else the diff planned for the view.
@@ -1292,7 +1309,7 @@ fn rebuild_views_over_retyped_columns(from: &Schema, to: &Schema, out: &mut Vec<
             Change::SetComment { target: CommentTarget::View(n, _), .. } => n != &v.name,
             _ => true,
         });
-        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: on(&before, &v.name), to_grants: on(&after, &v.name) });
+        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: view_grants(&before, &v.name), to_grants: view_grants(&after, &v.name) });
     }
 }
 
@@ -1383,16 +1400,9 @@ fn diff_grants(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
         GrantObject::Schema(s) => s != crate::model::DEFAULT_NAMESPACE && !to.namespaces().contains(s),
         _ => false,
     };
-    // A view that is rebuilt loses its privileges: they are granted again.
-    let rebuilt = |o: &GrantObject| match o {
-        GrantObject::Table(t) => match (from.view(t), to.view(t)) {
-            (Some(x), Some(y)) => x.query != y.query || x.materialized != y.materialized || x.security_invoker != y.security_invoker,
-            _ => false,
-        },
-        _ => false,
-    };
+    // A view that is rebuilt loses its privileges: its step grants them again
+    // (`RebuildView::to_grants`), and `CREATE OR REPLACE VIEW` keeps them.
     out.extend(b.difference(&a).cloned().map(Change::Grant));
-    out.extend(a.intersection(&b).filter(|g| rebuilt(&g.object)).cloned().map(Change::Grant));
     out.extend(a.difference(&b).filter(|g| !gone(&g.object)).cloned().map(Change::Revoke));
     let (a, b) = (default_items(from.default_privileges()), default_items(to.default_privileges()));
     out.extend(b.difference(&a).cloned().map(Change::GrantDefault));

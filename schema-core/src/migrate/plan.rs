@@ -50,9 +50,17 @@
 //!   in their new form, those read by others first, with their comments,
 //!   indexes and privileges, in the same step, so no reader ever finds one
 //!   missing (42P01); readers wait for the step instead.
+//! - A view whose query changes, or a materialized view (no `OR REPLACE`;
+//!   `CREATE OR REPLACE VIEW` fails with 42P16 unless columns are only
+//!   appended, which the query text does not tell), is dropped and created
+//!   again the same way in one step, with the views reading it. The
+//!   row-level security policies reading a rebuilt view in a subquery
+//!   (which block its drop, 2BP01) are dropped first and created again last
+//!   in that step. A materialized view is filled and indexed under the lock:
+//!   that step has no statement timeout (`LongLock`, `IndexBuild`).
 //! - Every step reports, besides its strongest lock, each relation it locks
 //!   and in which mode ([`Step::locks`]): the other tables whose policies a
-//!   type change creates again, the views it rebuilds, the partitions an
+//!   type change or a view rebuild creates again, the views it rebuilds, the partitions an
 //!   `ALTER TABLE` recurses to, the table a foreign key references.
 //!   Where the plan cannot tell which relations those are (the tables using
 //!   a domain whose check is validated), the docs of [`Step::locks`] say so.
@@ -131,7 +139,8 @@ pub enum Hazard {
     DataLoss,
     /// The table is rewritten (type change, volatile default, generated column).
     TableRewrite,
-    /// The lock is held for as long as the table takes to scan or rewrite.
+    /// The lock is held for as long as the table takes to scan or rewrite (or a
+    /// materialized view's query takes to fill it again).
     LongLock,
     /// An index is built (CPU and I/O; `CONCURRENTLY` steps can leave an INVALID index on failure).
     IndexBuild,
@@ -269,7 +278,7 @@ pub struct Step {
     /// its statements lock, by the name it has when the step starts, with
     /// the strongest mode taken on it, in name order. Beyond the relation a
     /// step changes, that includes the other tables whose policies a column
-    /// type change drops and creates again, the views it rebuilds, the
+    /// type change or a view rebuild drops and creates again, the views it rebuilds, the
     /// partitions a statement on a partitioned table recurses to (those the
     /// diff knows of, on either side: one the plan adds later may be listed
     /// before it exists), the table a foreign key references (and, for a
@@ -485,7 +494,6 @@ mod rank {
     pub const ENUM: u8 = 3;
     pub const DOMAIN: u8 = 4;
     pub const FUNCTION: u8 = 5;
-    pub const VIEW_DROP_FOR_REBUILD: u8 = 6;
     pub const RELAX: u8 = 7;
     pub const RENAME: u8 = 8;
     pub const CREATE_TABLE: u8 = 9;
@@ -647,8 +655,8 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         }
     }
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
-    let repolicies = repolicies(&changes, &diff.policies, &column_renames);
-    let rebuilds = view_rebuilds(&changes);
+    let mut rebuilds = view_rebuilds(&changes);
+    let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
     let mut p = Planner {
         options,
         foreign_keys: &diff.foreign_keys,
@@ -914,11 +922,28 @@ fn policy_names_column(on: &QualifiedName, policy: &Policy, table: &QualifiedNam
     policy.using.iter().chain(&policy.with_check).any(|e| names(e, columns) && (on == table || names(e, tables)))
 }
 
-/// See [`Repolicies`]; `policies` are [`SchemaDiff::policies`], `changes` are after the renames.
-fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>>, column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>) -> Repolicies {
+/// Whether `policy`'s `USING` or `WITH CHECK` expression names `view` (as a
+/// word: a function of the same name aside), so PostgreSQL records a
+/// dependency of it on the view (a subquery reading it) and refuses to drop
+/// the view under it (2BP01). Like [`policy_names_column`], this
+/// over-approximates (a column or alias of the same name matches), which
+/// only costs a drop and create of the policy in the step rebuilding the view.
+fn policy_reads_view(policy: &Policy, view: &QualifiedName) -> bool {
+    policy.using.iter().chain(&policy.with_check).any(|e| crate::validate::sql::words(e).any(|w| !w.before_paren && w.is_identifier(&view.name)))
+}
+
+/// See [`Repolicies`]; `policies` are [`SchemaDiff::policies`], `changes` are
+/// after the renames. The policies reading a view of one of `rebuilds` go to
+/// that rebuild instead ([`ViewRebuild::policies`]).
+fn repolicies(
+    changes: &[Change],
+    policies: &BTreeMap<QualifiedName, Vec<Policy>>,
+    column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    rebuilds: &mut [ViewRebuild],
+) -> Repolicies {
     let mut out = Repolicies::default();
     let retyped = retyped_columns(changes);
-    if retyped.is_empty() {
+    if retyped.is_empty() && rebuilds.is_empty() {
         return out;
     }
     // What a new policy expression cannot name yet at the type change.
@@ -969,8 +994,20 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
         }
     }
     for (on, before, after, absorbs) in present {
+        // A policy reading a rebuilt view is dropped before the views and
+        // created after them, in the rebuild's step (around its column steps too).
+        let mut around_views = false;
+        let mut grouped: BTreeSet<&QualifiedName> = BTreeSet::new();
+        for rebuild in rebuilds.iter_mut() {
+            if rebuild.views.iter().any(|v| policy_reads_view(&before.def, &v.from.name)) {
+                rebuild.policies.push((on.clone(), before.clone(), after.clone()));
+                grouped.extend(rebuild.tables.iter());
+                around_views = true;
+            }
+        }
         let columns = retyped
             .iter()
+            .filter(|(table, _)| !grouped.contains(*table))
             .filter(|(table, column)| {
                 // By their names before and after the renames.
                 let mut columns = vec![*column];
@@ -985,28 +1022,47 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
             .map(|(table, column)| ((*table).clone(), (*column).to_owned()))
             .collect::<Vec<_>>();
         let name = before.def.name.clone();
-        if spread(&mut out.around, columns.into_iter(), (on.clone(), before.clone(), before.clone()), (on.clone(), before, after)) && absorbs {
+        if around_views {
+            // The column steps outside the rebuild, before or after it, drop
+            // it too and create it in its new form, as the rebuild does.
+            for column in columns {
+                out.around.entry(column).or_default().push((on.clone(), before.clone(), after.clone()));
+            }
+            if absorbs {
+                out.absorbed.insert((on.clone(), name));
+            }
+        } else if spread(&mut out.around, columns.into_iter(), (on.clone(), before.clone(), before.clone()), (on.clone(), before, after)) && absorbs {
             out.absorbed.insert((on.clone(), name));
         }
     }
     out
 }
 
-/// Views dropped and created again around the type changes of the columns
-/// of `tables` ([`Change::RebuildView`]), all in one step.
+/// Views dropped and created again ([`Change::RebuildView`]) in one step:
+/// around the type changes of the columns of `tables`, or for their own
+/// change (a query, or whether a view is materialized), with the views
+/// reading them.
 ///
 /// PostgreSQL refuses to change the type of a column a view reads (0A000,
-/// "cannot alter type of a column used by a view or rule"), and to drop a
-/// view other views read (2BP01). So the step drops the views, those that
+/// "cannot alter type of a column used by a view or rule"); `CREATE OR
+/// REPLACE VIEW` only appends columns (42P16 for a column dropped, renamed
+/// or of another type, which the query text does not tell apart), and a
+/// materialized view has no `OR REPLACE`; and PostgreSQL refuses to drop a
+/// view other views or row-level security policies read (2BP01). So the
+/// step drops the policies reading the views, drops the views, those that
 /// read others first, changes the types (each with the triggers and
-/// policies around it), and creates the views again in their new form,
-/// those read by others first, each with its comment, indexes and
-/// privileges; its down step does the reverse. A step runs in one
-/// transaction, so no other session ever finds a view missing (42P01): the
-/// step holds ACCESS EXCLUSIVE on each view until it commits, and readers
-/// wait. Views and tables are grouped by what the views read, so a type
-/// change that no rebuilt view depends on, even through other views, stays
-/// a step of its own.
+/// policies around it), creates the views again in their new form, those
+/// read by others first, each with its comment, indexes and privileges,
+/// and creates the policies again; its down step does the reverse. A step
+/// runs in one transaction, so no other session ever finds a view missing
+/// (42P01), nor a policy (or a view's privilege): the step holds ACCESS
+/// EXCLUSIVE on each view and each policy's table until it commits, and
+/// readers wait. A materialized view is filled (`WITH DATA`) and indexed
+/// under that lock, for as long as its query takes: the step has no
+/// statement timeout and says so (`LongLock`, `IndexBuild`). Views and
+/// tables are grouped by what the views read, so a type change that no
+/// rebuilt view depends on, even through other views, stays a step of its
+/// own.
 ///
 /// A view the plan drops ([`Change::DropView`], in the contract phase) that
 /// reads the retyped tables or the rebuilt views, directly or not, would
@@ -1019,6 +1075,14 @@ struct ViewRebuild {
     views: Vec<RebuiltView>,
     /// The tables whose column steps (type changes, generated columns) the rebuild surrounds.
     tables: BTreeSet<QualifiedName>,
+    /// The row-level security policies reading its views (in a subquery of
+    /// `USING` or `WITH CHECK`): PostgreSQL refuses to drop a view under one
+    /// (2BP01), so the step drops them first and creates them last, in their
+    /// new form, with their comments (see [`Repolicies`] for their forms).
+    policies: Vec<AroundPolicy>,
+    /// Where a rebuild of views alone (no column step) runs: with the views
+    /// created, at the place of its first [`Change::RebuildView`].
+    at: Option<(u8, u32)>,
 }
 
 /// One view of a [`ViewRebuild`]: as it is and will be (`None` for a view
@@ -2381,13 +2445,18 @@ impl Planner<'_> {
     }
 
     /// Each [`ViewRebuild`] as one step, in the place of the first column step
-    /// it surrounds: the views dropped (those reading others first), the
-    /// column steps (type changes and generated column rebuilds, in plan
-    /// order, each with its triggers and policies), the views created again
-    /// in their new form with their comments, indexes and privileges (those
-    /// read by others first). Its down step drops the new forms, undoes the
-    /// column steps last first, and creates the old forms with their old
-    /// privileges.
+    /// it surrounds (or, with none, where its first view comes among the
+    /// views the plan creates and replaces): the policies reading its views
+    /// dropped, the views dropped (those reading others first), the column
+    /// steps (type changes and generated column rebuilds, in plan order,
+    /// each with its triggers and policies), the views created again in
+    /// their new form with their comments, indexes and privileges (those
+    /// read by others first), the policies created again in their new form
+    /// with their comments. Its down step drops the policies and the new
+    /// forms, undoes the column steps last first, and creates the old forms
+    /// with their old privileges (under the columns' old names when the plan
+    /// renames columns they read, see [`Planner::under_old_names`]), then the
+    /// policies as they were.
     fn merge_view_rebuilds(&mut self) {
         for (g, rebuild) in std::mem::take(&mut self.rebuilds).into_iter().enumerate() {
             let (mut inner, rest): (Vec<Step>, Vec<Step>) = std::mem::take(&mut self.steps).into_iter().partition(|s| s.rebuild == Some(g));
@@ -2402,6 +2471,10 @@ impl Planner<'_> {
             if !gone.is_empty() {
                 let _ = write!(views, " (dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
             }
+            if !rebuild.policies.is_empty() {
+                let policies: Vec<String> = rebuild.policies.iter().map(|(on, _, after)| format!("{} on {on}", after.def.name)).collect();
+                let _ = write!(views, " and polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
+            }
             let description = match &inner[..] {
                 [] => format!("rebuild {views}"),
                 [only] if only.description.contains(" around ") => format!("{} and {views}", only.description),
@@ -2409,19 +2482,47 @@ impl Planner<'_> {
                 _ => format!("{}; {views} dropped and created again around them", inner.iter().map(|s| s.description.as_str()).collect::<Vec<_>>().join("; ")),
             };
             let create = |v: &View, grants: &[GrantItem]| sql::create_view(v, false).into_iter().chain(grants.iter().map(sql::grant)).collect::<Vec<_>>();
-            let mut up: Vec<String> = old_order.iter().rev().map(|v| sql::drop_view(&v.from)).collect();
+            type Pick = dyn Fn(&AroundPolicy) -> &Form<Policy>;
+            let drop_policies = |pick: &Pick| rebuild.policies.iter().map(|p| format!("DROP POLICY {} ON {}", Ident(&pick(p).def.name), p.0)).collect::<Vec<_>>();
+            let create_policies = |pick: &Pick| {
+                let created = rebuild.policies.iter().map(|p| {
+                    let (on, form) = (&p.0, pick(p));
+                    let mut statements = vec![sql::create_policy(on, &form.def)];
+                    if let Some(c) = &form.def.comment {
+                        statements.push(sql::comment(&CommentTarget::Policy(on.clone(), form.def.name.clone()), Some(c)));
+                    }
+                    (statements, if form.old { self.policy_renamed_tables(on, &form.def) } else { BTreeSet::new() })
+                });
+                self.creates(created.collect())
+            };
+            let mut up = drop_policies(&|p| &p.1);
+            up.extend(old_order.iter().rev().map(|v| sql::drop_view(&v.from)));
             up.extend(inner.iter().flat_map(|s| s.sql.iter().cloned()));
             up.extend(new_order.iter().flat_map(|(v, grants)| create(v, grants)));
-            let mut b = self.step(rank::ALTER_COLUMN, description).sql(up).lock_all(old_order.iter().map(|v| &v.from.name), LockLevel::AccessExclusive);
-            match inner.iter().find(|s| s.down.is_none()) {
-                Some(s) => b = b.irreversible(s.irreversible.as_deref().unwrap_or("a column step in it cannot be undone")),
+            up.extend(create_policies(&|p| &p.2));
+            let down = match inner.iter().find(|s| s.down.is_none()) {
+                Some(s) => Err(s.irreversible.clone().unwrap_or_else(|| "a column step in it cannot be undone".into())),
                 None => {
-                    let mut down: Vec<String> = new_order.iter().rev().map(|(v, _)| sql::drop_view(v)).collect();
+                    let mut down = drop_policies(&|p| &p.2);
+                    down.extend(new_order.iter().rev().map(|(v, _)| sql::drop_view(v)));
                     down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
-                    down.extend(old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)));
-                    b = b.down(down);
+                    // The old forms name the columns the plan renames by their old names.
+                    let renamed: BTreeSet<QualifiedName> = old_order.iter().flat_map(|v| &v.from.depends_on).filter(|t| self.column_renames.contains_key(*t)).cloned().collect();
+                    let old_views: Vec<String> = old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect();
+                    down.extend(if renamed.is_empty() { old_views } else { self.under_old_names(&renamed, old_views) });
+                    down.extend(create_policies(&|p| &p.1));
+                    Ok(down)
                 }
-            }
+            };
+            let mut b = self
+                .step(rank::ALTER_COLUMN, description)
+                .sql(up)
+                .lock_all(old_order.iter().map(|v| &v.from.name), LockLevel::AccessExclusive)
+                .lock_all(rebuild.policies.iter().map(|p| &p.0), LockLevel::AccessExclusive);
+            b = match down {
+                Ok(down) => b.down(down),
+                Err(why) => b.irreversible(&why),
+            };
             for s in &inner {
                 for (relation, lock) in &s.locks {
                     b = b.lock(relation, *lock);
@@ -2433,15 +2534,28 @@ impl Planner<'_> {
                     b.step.statement_timeout = None;
                 }
             }
-            if new_order.iter().any(|(v, _)| v.materialized) {
+            // A materialized view is created WITH DATA, and its indexes built,
+            // under the lock: as long as its query takes, with no statement timeout.
+            let materialized: Vec<&View> = new_order.iter().map(|(v, _)| *v).filter(|v| v.materialized).collect();
+            if !materialized.is_empty() {
                 b = b.hazard(Hazard::LongLock);
+                b.step.statement_timeout = None;
+            }
+            if materialized.iter().any(|v| !v.indexes.is_empty()) {
+                b = b.hazard(Hazard::IndexBuild);
             }
             if !gone.is_empty() {
                 b = b.hazard(Hazard::BreaksOldCode);
             }
-            if let Some(first) = inner.first() {
-                b.step.rank = first.rank;
+            // A policy altered in the plan takes its new form here.
+            if rebuild.policies.iter().any(|(_, before, after)| before.def != after.def) {
+                b = b.hazard(Hazard::AuthorizationChange);
             }
+            b.step.rank = match (inner.first(), rebuild.at) {
+                (Some(first), _) => first.rank,
+                (None, Some(at)) => at,
+                (None, None) => b.step.rank,
+            };
             self.push(b);
         }
     }
@@ -2913,27 +3027,29 @@ impl Planner<'_> {
                 let b = self.step(rank::VIEW, format!("create view {}", v.name)).sql(sql::create_view(v, false)).down([sql::drop_view(v)]);
                 self.push(b);
             }
-            Change::ReplaceView { from, to } => {
-                if !from.materialized && !to.materialized {
-                    let b = self
-                        .step(rank::VIEW, format!("replace view {}", to.name))
-                        .sql(sql::create_view(to, true))
-                        .down(sql::create_view(from, true))
-                        .lock(&from.name, LockLevel::AccessExclusive);
-                    self.push(b);
-                } else {
-                    let b = self.step(rank::VIEW_DROP_FOR_REBUILD, format!("drop view {} to rebuild it", from.name)).sql([sql::drop_view(from)]).down(sql::create_view(from, false)).lock(&from.name, LockLevel::AccessExclusive);
-                    self.push(b);
-                    let b = self
-                        .step(rank::VIEW, format!("rebuild view {}", to.name))
-                        .sql(sql::create_view(to, false))
-                        .down([sql::drop_view(to)])
-                        .hazard(if to.materialized { Hazard::LongLock } else { Hazard::BreaksOldCode });
-                    self.push(b);
+            Change::ReplaceView { from, to } if !from.materialized && !to.materialized => {
+                let b = self
+                    .step(rank::VIEW, format!("replace view {}", to.name))
+                    .sql(sql::create_view(to, true))
+                    .down(sql::create_view(from, true))
+                    .lock(&from.name, LockLevel::AccessExclusive);
+                self.push(b);
+            }
+            // The diff gives a `RebuildView` for these: it knows the privileges to grant again.
+            Change::ReplaceView { .. } => self.errors.push(PlanError::Unsupported {
+                change: change.to_string(),
+                why: "a materialized view has no CREATE OR REPLACE: plan a Change::RebuildView (which migrate::diff gives), with its privileges".into(),
+            }),
+            // Made with the column steps it surrounds, or where the first of
+            // its views comes in the plan: see `merge_view_rebuilds`.
+            Change::RebuildView { from, .. } => {
+                if let Some(g) = self.rebuilds.iter().position(|r| r.views.iter().any(|v| v.from.name == from.name)) {
+                    if self.rebuilds[g].at.is_none() {
+                        self.seq += 1;
+                        self.rebuilds[g].at = Some((rank::VIEW, self.seq));
+                    }
                 }
             }
-            // Made with the column steps it surrounds: see `merge_view_rebuilds`.
-            Change::RebuildView { .. } => {}
             // Dropped by the step changing the type of the columns it reads.
             Change::DropView(v) if self.rebuilds.iter().any(|r| r.views.iter().any(|w| w.from.name == v.name)) => {}
             Change::DropView(v) => {
@@ -5400,7 +5516,8 @@ mod tests {
         assert_eq!(step.sql, around("bigint"), "{}", plan.up_script());
         assert_eq!(step.down.as_deref(), Some(&around("integer")[..]));
         assert!(step.sql.contains(&"CREATE UNIQUE INDEX order_stats_orders ON public.order_stats (orders)".to_owned()) && step.sql.contains(&"COMMENT ON MATERIALIZED VIEW public.order_stats IS 'Refreshed nightly'".to_owned()));
-        assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock]);
+        // The materialized view's unique index is built again, on its new rows.
+        assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock, Hazard::IndexBuild]);
         let names: Vec<&str> = step.locks.iter().map(|(r, l)| (assert_eq!(*l, LockLevel::AccessExclusive), r.name.as_str()).1).collect();
         assert_eq!(names, ["big_orders", "order_amounts", "order_stats", "orders"]);
     }
@@ -5531,6 +5648,213 @@ mod tests {
         // Catalog only.
         let plan = plan_between(&build(Schema::builder()), &build(Schema::builder().function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 42"))));
         assert_eq!((plan.steps[0].lock, &plan.steps[0].locks[..]), (LockLevel::None, &[][..]));
+    }
+
+    // ---- views and materialized views whose own definition changes ----
+
+    /// `order_amounts` with another query (its `amount` doubled: a type
+    /// `CREATE OR REPLACE VIEW` may or may not allow, which the text does not tell).
+    fn doubled_amounts() -> View {
+        View { query: "SELECT id, amount * 2 AS amount FROM public.orders".into(), ..order_amounts() }
+    }
+
+    /// `shop` and `tickets (id)`, whose policy `tickets_seen` reads
+    /// `order_amounts` in a subquery, with `using`; and, if `orders_policy`,
+    /// the policy `orders_seen` of `orders`, naming its `amount` and reading
+    /// `order_amounts` too.
+    fn ticketed(amount: SqlType, views: Vec<View>, using: &str, orders_policy: bool) -> Schema {
+        let text = SqlType::Text;
+        let base = shop(amount, text.clone(), text.clone(), text, views);
+        let mut b = Schema::builder().add_table(
+            Table::new("tickets").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]).row_level_security(false).policy(Policy::new("tickets_seen").using(using).comment("Tickets of orders")),
+        );
+        for t in base.tables() {
+            let mut t = t.clone();
+            if orders_policy && t.name.name == "orders" {
+                t = t.row_level_security(false).policy(Policy::new("orders_seen").using("amount >= 0 AND id IN (SELECT a.id FROM public.order_amounts a)"));
+            }
+            b = b.add_table(t);
+        }
+        for v in base.views() {
+            b = b.view(v.clone());
+        }
+        for g in base.grants() {
+            b = b.grant(g.clone());
+        }
+        build(b)
+    }
+
+    const TICKETS_SEEN: &str = "id IN (SELECT o.id FROM public.order_amounts o)";
+
+    #[test]
+    fn a_view_whose_query_changes_is_rebuilt_with_its_readers_in_one_step() {
+        let text = SqlType::Text;
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), big_orders()]);
+        let new = shop(SqlType::Integer, text.clone(), text.clone(), text, vec![doubled_amounts(), big_orders()]);
+        let plan = plan_between(&old, &new);
+        // One step: no drop in an earlier one, no grant of the privileges the views keep in a later one.
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "rebuild views public.order_amounts, public.big_orders");
+        let drops = ["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(step.sql, [&drops[..], &create_view(&doubled_amounts()), &create_view(&big_orders())].concat());
+        assert_eq!(step.down.as_deref(), Some(&[&drops[..], &create_view(&order_amounts()), &create_view(&big_orders())].concat()[..]));
+        assert_eq!((step.phase, step.transactional, step.down_transactional, &step.hazards[..]), (Phase::Expand, true, true, &[][..]));
+        assert_eq!(step.statement_timeout, Some(Duration::from_secs(60)));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("big_orders"), ae), (QualifiedName::public("order_amounts"), ae)]);
+        assert_eq!(plan_between(&old, &new), plan);
+        // Back: the same step, the other way.
+        let back = plan_between(&new, &old);
+        assert_eq!((back.steps.len(), &back.steps[0].sql), (1, step.down.as_ref().unwrap()));
+
+        // Only `security_invoker` changes: the columns stay, `CREATE OR REPLACE VIEW` does it in place.
+        let invoker = View { security_invoker: true, ..order_amounts() };
+        let plan = plan_between(&old, &shop(SqlType::Integer, SqlType::Text, SqlType::Text, SqlType::Text, vec![invoker.clone(), big_orders()]));
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["replace view public.order_amounts"]);
+        assert_eq!(plan.steps[0].sql, sql::create_view(&invoker, true));
+        assert_eq!(plan.steps[0].locks, [(QualifiedName::public("order_amounts"), ae)]);
+    }
+
+    #[test]
+    fn a_materialized_view_whose_query_changes_is_rebuilt_in_one_step_without_a_statement_timeout() {
+        let text = SqlType::Text;
+        let topped = View { query: "SELECT count(*) AS orders, sum(amount) AS total, max(amount) AS top FROM public.order_amounts".into(), ..order_stats() };
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), order_stats()]);
+        // With an index built CONCURRENTLY (outside a transaction) in the same plan.
+        let mut new = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), topped.clone()]);
+        let mut b = Schema::builder().view(order_amounts()).view(topped.clone());
+        for t in new.tables() {
+            b = b.add_table(if t.name.name == "orders" { t.clone().index(Index::on(["note"])) } else { t.clone() });
+        }
+        for g in new.grants() {
+            b = b.grant(g.clone());
+        }
+        new = build(b);
+        let plan = plan_between(&old, &new);
+        let described: Vec<(&str, bool)> = plan.steps.iter().map(|s| (s.description.as_str(), s.transactional)).collect();
+        assert_eq!(described, [("create index public.idx_orders_note", false), ("rebuild view public.order_stats", true)], "{}", plan.up_script());
+        let step = &plan.steps[1];
+        assert_eq!(step.sql, [&["DROP MATERIALIZED VIEW public.order_stats".to_owned()][..], &create_view(&topped)].concat());
+        assert_eq!(step.down.as_deref(), Some(&[&["DROP MATERIALIZED VIEW public.order_stats".to_owned()][..], &create_view(&order_stats())].concat()[..]));
+        assert!(step.sql.contains(&"CREATE UNIQUE INDEX order_stats_orders ON public.order_stats (orders)".to_owned()), "{:?}", step.sql);
+        // Created WITH DATA and indexed under the lock, for as long as that takes.
+        assert_eq!((&step.hazards[..], step.statement_timeout), (&[Hazard::LongLock, Hazard::IndexBuild][..], None));
+        assert_eq!(step.locks, [(QualifiedName::public("order_stats"), LockLevel::AccessExclusive)]);
+
+        // A plain view becoming materialized, under a view reading it.
+        let stats = View { materialized: true, indexes: vec![], ..order_amounts() };
+        let plan = plan_between(
+            &shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), big_orders()]),
+            &shop(SqlType::Integer, text.clone(), text.clone(), text, vec![stats.clone(), big_orders()]),
+        );
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let drops = ["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(plan.steps[0].sql, [&drops[..], &create_view(&stats), &create_view(&big_orders())].concat());
+        assert_eq!((&plan.steps[0].hazards[..], plan.steps[0].statement_timeout), (&[Hazard::LongLock][..], None));
+    }
+
+    #[test]
+    fn a_policy_reading_a_rebuilt_view_is_dropped_before_it_and_created_after_it() {
+        let int = SqlType::Integer;
+        let old = ticketed(int.clone(), vec![order_amounts(), big_orders()], TICKETS_SEEN, false);
+        let new = ticketed(int.clone(), vec![doubled_amounts(), big_orders()], TICKETS_SEEN, false);
+        let plan = plan_between(&old, &new);
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "rebuild views public.order_amounts, public.big_orders and policy tickets_seen on public.tickets");
+        let policy = Policy::new("tickets_seen").using(TICKETS_SEEN).comment("Tickets of orders");
+        let tickets = QualifiedName::public("tickets");
+        let create_policy = [sql::create_policy(&tickets, &policy), sql::comment(&CommentTarget::Policy(tickets.clone(), "tickets_seen".into()), Some(&"Tickets of orders".to_owned()))];
+        let drops = ["DROP POLICY tickets_seen ON public.tickets".to_owned(), "DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(step.sql, [&drops[..], &create_view(&doubled_amounts()), &create_view(&big_orders()), &create_policy].concat());
+        assert_eq!(step.down.as_deref(), Some(&[&drops[..], &create_view(&order_amounts()), &create_view(&big_orders()), &create_policy].concat()[..]));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("big_orders"), ae), (QualifiedName::public("order_amounts"), ae), (tickets.clone(), ae)]);
+        assert_eq!(step.hazards, []);
+
+        // Altered in the same plan: dropped in its old form, created in its new one there, and no step of its own.
+        let altered = "id IN (SELECT o.id FROM public.order_amounts o WHERE o.amount > 0)";
+        let plan = plan_between(&old, &ticketed(int, vec![doubled_amounts(), big_orders()], altered, false));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        let new_policy = Policy { using: Some(altered.into()), ..policy.clone() };
+        assert_eq!(step.sql[step.sql.len() - 2], sql::create_policy(&tickets, &new_policy));
+        let down = step.down.as_ref().unwrap();
+        assert_eq!(down[down.len() - 2], sql::create_policy(&tickets, &policy));
+        assert_eq!(step.hazards, [Hazard::AuthorizationChange]);
+    }
+
+    #[test]
+    fn a_policy_reading_a_view_over_a_retyped_column_is_dropped_before_the_view() {
+        let (int, big) = (SqlType::Integer, SqlType::BigInt);
+        let plan = plan_between(&ticketed(int, vec![order_amounts()], TICKETS_SEEN, true), &ticketed(big, vec![order_amounts()], TICKETS_SEEN, true));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.orders.amount to bigint around view public.order_amounts and policies orders_seen on public.orders, tickets_seen on public.tickets");
+        let heads = |sql: &[String]| sql.iter().map(|s| s.split(" AS").next().unwrap().split(" USING ").next().unwrap().to_owned()).collect::<Vec<_>>();
+        // orders_seen names the retyped column too: dropped once, before the view, not around the type change.
+        let expected = |ty: &str| {
+            vec![
+                "DROP POLICY orders_seen ON public.orders".to_owned(),
+                "DROP POLICY tickets_seen ON public.tickets".to_owned(),
+                "DROP VIEW public.order_amounts".to_owned(),
+                format!("ALTER TABLE public.orders ALTER COLUMN amount TYPE {ty}"),
+                "CREATE VIEW public.order_amounts WITH (security_invoker = false)".to_owned(),
+                "COMMENT ON VIEW public.order_amounts IS 'Amounts by order'".to_owned(),
+                "GRANT SELECT ON TABLE public.order_amounts TO PUBLIC".to_owned(),
+                "CREATE POLICY orders_seen ON public.orders".to_owned(),
+                "CREATE POLICY tickets_seen ON public.tickets".to_owned(),
+                "COMMENT ON POLICY tickets_seen ON public.tickets IS 'Tickets of orders'".to_owned(),
+            ]
+        };
+        assert_eq!(heads(&step.sql), expected("bigint"), "{}", plan.up_script());
+        assert_eq!(heads(step.down.as_ref().unwrap()), expected("integer"));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("order_amounts"), ae), (QualifiedName::public("orders"), ae), (QualifiedName::public("tickets"), ae)]);
+    }
+
+    #[test]
+    fn a_rebuilt_view_comes_after_the_new_views_it_reads_and_before_those_reading_it() {
+        let text = SqlType::Text;
+        let floor = View::new(QualifiedName::public("amount_floor"), "SELECT 0 AS floor");
+        let floored = View { query: "SELECT id, amount FROM public.orders WHERE amount > (SELECT floor FROM public.amount_floor)".into(), ..order_amounts() }.depends_on(floor.name.clone());
+        let totals = View::new(QualifiedName::public("order_totals"), "SELECT sum(amount) AS total FROM public.order_amounts").depends_on(QualifiedName::public("order_amounts"));
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts()]);
+        let new = shop(SqlType::Integer, text.clone(), text.clone(), text, vec![totals, floored, floor]);
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["create view public.amount_floor", "rebuild view public.order_amounts", "create view public.order_totals", "grant 2 privileges"], "{}", plan.up_script());
+    }
+
+    #[test]
+    fn a_rebuilt_view_over_a_renamed_column_comes_back_under_its_old_name() {
+        let text = SqlType::Text;
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![View::new(QualifiedName::public("order_notes"), "SELECT id, note FROM public.orders").depends_on(QualifiedName::public("orders"))]);
+        let renamed = View::new(QualifiedName::public("order_notes"), "SELECT id, remark AS note FROM public.orders").depends_on(QualifiedName::public("orders"));
+        let base = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![renamed.clone()]);
+        let mut b = Schema::builder().view(renamed.clone()).grant(base.grants()[0].clone());
+        for t in base.tables() {
+            let mut t = t.clone();
+            if t.name.name == "orders" {
+                t.columns[2] = Column::new("remark", text.clone()).renamed_from("note");
+            }
+            b = b.add_table(t);
+        }
+        let new = build(b);
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["rename column public.orders.note to remark", "rebuild view public.order_notes"], "{}", plan.up_script());
+        let step = &plan.steps[1];
+        assert_eq!(step.sql, [&["DROP VIEW public.order_notes".to_owned()][..], &create_view(&renamed)].concat());
+        // Its down step runs before the rename is undone: the old query names `note`.
+        let old_view = old.views()[0].clone();
+        let rename = |a: &str, b: &str| format!("ALTER TABLE public.orders RENAME COLUMN {a} TO {b}");
+        assert_eq!(
+            step.down.as_deref(),
+            Some(&[&["DROP VIEW public.order_notes".to_owned(), rename("remark", "note")][..], &create_view(&old_view), &[rename("note", "remark")]].concat()[..])
+        );
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
