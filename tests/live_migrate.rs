@@ -2751,15 +2751,959 @@ fn a_generated_column_named_by_triggers_and_a_policy_is_rebuilt_around_them() {
     assert_clean(&before, &mut client, &mut shadow);
 }
 
+// ---- names of partitions and of their indexes across renames and schema moves ----
+
+/// `logs` in `schema` under `name` (renamed from `from`, if given): an identity
+/// key, range-partitioned by month on `at` (January to March 2026 and a default
+/// partition), an index, and row-level security enabled and forced.
+fn named_logs(schema: &str, name: &str, from: Option<QualifiedName>) -> Table {
+    let mut table = Table::in_schema(schema, name)
+        .column(Column::new("id", SqlType::BigInt).identity(Identity::Always))
+        .column(Column::new("at", SqlType::Timestamptz))
+        .column(Column::new("note", SqlType::Text))
+        .primary_key(["id", "at"])
+        .partition_by(Partitioning::range(["at"]).monthly(CivilDate::new(2026, 1, 1).unwrap(), 3).with_default())
+        .index(Index::on(["at"]))
+        .row_level_security(true)
+        .policy(Policy::new("everyone").using("true"));
+    if let Some(from) = from {
+        table = table.renamed_from(from);
+    }
+    table
+}
+
+/// 100 rows in January 2026, 50 in February, 30 in March and 20 long before (the default partition).
+fn fill_logs(client: &mut Client, table: &str) {
+    client
+        .batch_execute(&format!(
+            "INSERT INTO {table} (at, note) SELECT '2026-01-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'january' FROM generate_series(1, 100) i;
+             INSERT INTO {table} (at, note) SELECT '2026-02-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'february' FROM generate_series(1, 50) i;
+             INSERT INTO {table} (at, note) SELECT '2026-03-01 00:00:00+00'::timestamptz + i * interval '5 hours', 'march' FROM generate_series(1, 30) i;
+             INSERT INTO {table} (at, note) SELECT '1990-01-01 00:00:00+00'::timestamptz + i * interval '1 day', 'long ago' FROM generate_series(1, 20) i;"
+        ))
+        .unwrap();
+}
+
+/// The plan from the live database to `target`, or why there is none.
+fn try_plan_to(client: &mut Client, shadow: &mut Client, target: &Schema, options: &PlanOptions) -> Result<migrate::Plan, migrate::PlanErrors> {
+    let live = live::introspect(client, &IntrospectOptions::for_schema(target)).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let from = live::canonicalize(shadow, &live).unwrap_or_else(|e| panic!("canonicalize live: {e}"));
+    let to = live::canonicalize(shadow, target).unwrap_or_else(|e| panic!("canonicalize target: {e}"));
+    migrate::plan(&migrate::diff(&from, &to), options)
+}
+
+/// The indexes of a table's partitions, which PostgreSQL names when it creates
+/// them from the parent's: (partition, index), by name.
+fn partition_indexes(client: &mut Client, table: &str) -> Vec<(String, String)> {
+    let sql = "SELECT c.relname::text, ic.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+               JOIN pg_index x ON x.indrelid = c.oid JOIN pg_class ic ON ic.oid = x.indexrelid
+               WHERE i.inhparent = $1::text::regclass ORDER BY 1, 2";
+    client.query(sql, &[&table]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// A table moved to another schema and renamed moves each partition there under
+/// its old name before renaming it. Where a relation the plan keeps holds that
+/// name (here a table `archive.logs_2026_01`), PostgreSQL refuses the move
+/// (42P07) and the whole migration rolls back: the plan is refused instead,
+/// naming both and what to do. Done as it says (the table renamed in an earlier
+/// migration, its key with it), every row stays where it was, the kept table's
+/// too, the database matches the declaration, and both undo.
+#[test]
+fn a_partition_move_to_a_name_a_kept_table_holds_is_refused() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let kept = || Table::in_schema("archive", "logs_2026_01").column(Column::new("id", SqlType::BigInt)).column(Column::new("note", SqlType::Text)).primary_key(["id"]);
+    let with_kept = |t: Table| build(Schema::builder().add_table(t).add_table(kept()));
+    let before = with_kept(named_logs("public", "logs", None));
+    let after = with_kept(named_logs("archive", "events", Some(QualifiedName::public("logs"))));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    client.batch_execute("INSERT INTO archive.logs_2026_01 VALUES (1, 'kept'), (2, 'kept'), (3, 'kept')").unwrap();
+    let old_names: Vec<String> = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"].map(String::from).to_vec();
+    let new_names: Vec<String> = old_names.iter().map(|p| p.replacen("logs", "events", 1)).collect();
+    let rows = |schema: &str, parts: &[String]| parts.iter().zip([100, 50, 30, 20]).map(|(p, n)| (format!("{schema}.{p}"), n)).collect::<Vec<(String, i64)>>();
+    let secured = |schema: &str, parts: &[String]| parts.iter().map(|p| (schema.to_owned(), p.clone(), true, true)).collect::<Vec<_>>();
+    assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
+
+    // What one migration would run: the table moves, then January fails to.
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute("ALTER TABLE public.logs SET SCHEMA archive; ALTER TABLE archive.logs RENAME TO events").unwrap();
+    let e = support::pg::expect_sqlstate(tx.batch_execute("ALTER TABLE public.logs_2026_01 SET SCHEMA archive"), "42P07", "moving January next to the kept table");
+    assert_eq!(e.message(), "relation \"logs_2026_01\" already exists in schema \"archive\"");
+    tx.rollback().unwrap();
+
+    // Refused at planning time, naming both and what to do.
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let errors = try_plan_to(&mut client, &mut shadow, &after, &options).expect_err("a move onto a kept table's name").0;
+    assert_eq!(
+        errors,
+        [PlanError::NameTaken {
+            change: "move partition logs_2026_01 of archive.events from schema public".into(),
+            name: QualifiedName::new("archive", "logs_2026_01"),
+            holder: "table archive.logs_2026_01".into(),
+            remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
+        }]
+    );
+    assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
+
+    // As it says: the kept table renamed first (`logs_2026_01_pkey`, which the
+    // partition's own key also has, with it), then the move.
+    let january = || Table::in_schema("archive", "january").column(Column::new("id", SqlType::BigInt)).column(Column::new("note", SqlType::Text)).primary_key(["id"]);
+    let renamed = build(Schema::builder().add_table(named_logs("public", "logs", None)).add_table(january().renamed_from(QualifiedName::new("archive", "logs_2026_01"))));
+    let moved = build(Schema::builder().add_table(named_logs("archive", "events", Some(QualifiedName::public("logs")))).add_table(january()));
+    let first = plan_to(&mut client, &mut shadow, &renamed, &PlanOptions::default().with_declared_renames(&renamed));
+    assert!(first.up_script().contains("ALTER TABLE archive.january RENAME CONSTRAINT logs_2026_01_pkey TO january_pkey;"), "{first}");
+    let first = first.migrations(1, "rename january");
+    Runner::new().run(&mut client, &first).unwrap_or_else(|e| panic!("{e}"));
+    let second = plan_to(&mut client, &mut shadow, &moved, &PlanOptions::default().with_declared_renames(&moved));
+    let up = second.up_script();
+    assert!(up.contains("ALTER TABLE public.logs_2026_01 SET SCHEMA archive;") && up.contains("ALTER TABLE archive.logs_2026_01 RENAME TO events_2026_01;"), "{up}");
+    let second = second.migrations(10, "move logs");
+    Runner::new().run(&mut client, &second).unwrap_or_else(|e| panic!("{e}\n{up}"));
+    assert_eq!(partitions_in(&mut client, "archive.events"), secured("archive", &new_names));
+    assert_eq!(rows_in(&mut client, "archive.events"), rows("archive", &new_names));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM archive.january WHERE note = 'kept'"), 3);
+    // The partitions' own indexes keep the names PostgreSQL gave them when they
+    // were created (`logs_2026_01_at_idx`): the graph does not hold them, so
+    // nothing differs from the declaration.
+    let indexes = partition_indexes(&mut client, "archive.events");
+    assert!(indexes.contains(&("events_2026_01".to_owned(), "logs_2026_01_at_idx".to_owned())) && indexes.contains(&("events_default".to_owned(), "logs_default_pkey".to_owned())), "{indexes:?}");
+    assert_clean(&moved, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &moved, &PlanOptions::default().with_declared_renames(&moved)).is_empty());
+    // Which is also why the other way round, renaming the partitioned table
+    // within `public` first and moving it later, would not do: its partitions
+    // keep their keys' first names, and January's (`logs_2026_01_pkey`) would
+    // then meet the kept table's in `archive`. Those names are not in the graph.
+
+    undo(&mut client, &second);
+    undo(&mut client, &first);
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(partitions_in(&mut client, "public.logs"), secured("public", &old_names));
+    assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM archive.logs_2026_01 WHERE note = 'kept'"), 3);
+}
+
+/// A renamed table's partitions take their new names even where a relation the
+/// same plan drops holds them (a view `events_default`, an index
+/// `events_2026_02` of another table): those are dropped first, just before the
+/// partitions are renamed, so no partition is dropped and created again (its
+/// rows with it) and the default partition does not keep its old name (which
+/// introspection then cannot represent). The down migration renames the
+/// partitions back, then creates the view and the index again.
+#[test]
+fn a_renamed_partition_takes_a_name_that_a_relation_the_plan_drops_held() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let notes = |indexed: bool| {
+        let t = Table::new("notes").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        if indexed { t.index(Index::on(["id"]).named("events_2026_02")) } else { t }
+    };
+    let holder = View::new(QualifiedName::public("events_default"), "SELECT 1 AS one");
+    let before = build(Schema::builder().add_table(named_logs("public", "logs", None)).add_table(notes(true)).view(holder));
+    let after = build(Schema::builder().add_table(named_logs("public", "events", Some(QualifiedName::public("logs")))).add_table(notes(false)));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    let old_names: Vec<String> = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"].map(String::from).to_vec();
+    let new_names: Vec<String> = old_names.iter().map(|p| p.replacen("logs", "events", 1)).collect();
+    let rows = |parts: &[String]| parts.iter().zip([100, 50, 30, 20]).map(|(p, n)| (format!("public.{p}"), n)).collect::<Vec<(String, i64)>>();
+    let secured = |parts: &[String]| parts.iter().map(|p| ("public".to_owned(), p.clone(), true, true)).collect::<Vec<_>>();
+    let before_indexes = partition_indexes(&mut client, "public.logs");
+
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let up = plan.up_script();
+    let at = |needle: &str| up.find(needle).unwrap_or_else(|| panic!("no `{needle}` in:\n{up}"));
+    assert!(at("DROP VIEW public.events_default;") < at("ALTER TABLE public.logs_default RENAME TO events_default;"), "{up}");
+    assert!(at("DROP INDEX CONCURRENTLY IF EXISTS public.events_2026_02;") < at("ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02;"), "{up}");
+    for unwanted in ["PARTITION OF", "DETACH", "DROP TABLE"] {
+        assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
+    }
+    assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible() && plan.steps.iter().all(|s| s.phase == Phase::Expand), "{up}");
+    let migrations = plan.migrations(1, "rename logs");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{up}"));
+
+    assert_eq!(partitions_in(&mut client, "public.events"), secured(&new_names));
+    assert_eq!(rows_in(&mut client, "public.events"), rows(&new_names));
+    for gone in ["public.logs_default", "public.notes_events_2026_02"] {
+        assert_eq!(support::pg::one::<Option<String>>(&mut client, &format!("SELECT to_regclass('{gone}')::text")), None, "{gone}");
+    }
+    let home: String = support::pg::one(&mut client, "INSERT INTO public.events (at, note) VALUES ('1991-06-01 00:00:00+00', 'new') RETURNING tableoid::regclass::text");
+    assert_eq!(home, "events_default");
+    client.batch_execute("DELETE FROM public.events WHERE note = 'new'").unwrap();
+    // The partitions' own indexes keep their first names, and nothing differs.
+    let renamed_indexes: Vec<(String, String)> = before_indexes.iter().map(|(p, i)| (p.replacen("logs", "events", 1), i.clone())).collect();
+    assert_eq!(partition_indexes(&mut client, "public.events"), renamed_indexes);
+    assert!(renamed_indexes.contains(&("events_2026_02".to_owned(), "logs_2026_02_at_idx".to_owned())), "{renamed_indexes:?}");
+    let report = live::verify(&after, &mut client, &mut shadow).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean() && report.unsupported.is_empty(), "drift after migrating:\n{}\n{:?}", report.diff, report.unsupported);
+    assert!(plan_to(&mut client, &mut shadow, &after, &options).is_empty());
+
+    undo(&mut client, &migrations);
+    client.batch_execute("DROP TABLE public.schema_migrations").unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+    assert_eq!(partitions_in(&mut client, "public.logs"), secured(&old_names));
+    assert_eq!(rows_in(&mut client, "public.logs"), rows(&old_names));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.events_default WHERE one = 1"), 1);
+    let index: String = support::pg::one(&mut client, "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'public.notes'::regclass AND NOT indisprimary");
+    assert_eq!(index, "events_2026_02");
+    assert_eq!(partition_indexes(&mut client, "public.logs"), before_indexes);
+}
+
+// ---- views around column type changes, and the relations a step locks ----
+
+/// The strongest lock per relation that the session `pid` holds (seen from
+/// `watcher`, by [`locks_held`]) on tables, partitions, views and
+/// materialized views, and on the indexes `step` names, in the modes
+/// `LockLevel` has (ROW EXCLUSIVE and stronger), as (name, mode) in name
+/// order; asserted equal to what `step.locks` reports, and `step.lock` to
+/// the strongest of them.
+fn assert_locks_reported(watcher: &mut Client, pid: i32, step: &migrate::Step) -> Vec<(String, String)> {
+    use migrate::LockLevel;
+    const MODES: [&str; 8] =
+        ["AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"];
+    let strength = |mode: &str| MODES.iter().position(|m| *m == mode).unwrap_or_else(|| panic!("lock mode {mode}"));
+    let named = |name: &str| step.locks.iter().any(|(r, _)| r.name == name);
+    let mut held: Vec<(String, String)> = locks_held(watcher, pid, &["r", "p", "v", "m"]);
+    held.extend(locks_held(watcher, pid, &["i", "I"]).into_iter().filter(|(name, _)| named(name)));
+    let mut strongest: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (name, mode) in held {
+        let e = strongest.entry(name).or_insert_with(|| mode.clone());
+        if strength(&mode) > strength(e) {
+            *e = mode;
+        }
+    }
+    let held: Vec<(String, String)> = strongest.into_iter().filter(|(_, mode)| strength(mode) >= strength("RowExclusiveLock")).collect();
+    let mode = |l: LockLevel| match l {
+        LockLevel::None => "none",
+        LockLevel::RowExclusive => "RowExclusiveLock",
+        LockLevel::ShareUpdateExclusive => "ShareUpdateExclusiveLock",
+        LockLevel::Share => "ShareLock",
+        LockLevel::ShareRowExclusive => "ShareRowExclusiveLock",
+        LockLevel::AccessExclusive => "AccessExclusiveLock",
+    };
+    let mut reported: Vec<(String, String)> = step.locks.iter().map(|(r, l)| (r.name.clone(), mode(*l).to_owned())).collect();
+    reported.sort();
+    assert_eq!(held, reported, "the locks `{}` takes, and those it reports:\n{}", step.description, step.script());
+    assert_eq!(step.lock, step.locks.iter().map(|(_, l)| *l).max().unwrap_or(LockLevel::None), "{}", step.description);
+    held
+}
+
+/// `orders (id, amount <amount>, note)`; the view `order_amounts` reads it
+/// (commented, readable by PUBLIC); with `dependents`, `big_orders` reads
+/// that view (PUBLIC may read its `id` column only), and so does the
+/// materialized view `order_stats` (unique index, commented, readable by
+/// PUBLIC). `customers` and its view `customer_names` are not touched.
+fn orders_with_views(amount: SqlType, dependents: bool) -> Schema {
+    let public = |view: &str, columns: Vec<String>| Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public(view), columns }, ["public"]);
+    let mut b = Schema::builder()
+        .add_table(
+            Table::new("orders")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("amount", amount))
+                .column(Column::new("note", SqlType::Text).nullable())
+                .primary_key(["id"]),
+        )
+        .add_table(Table::new("customers").column(Column::new("id", SqlType::BigInt)).column(Column::new("name", SqlType::Text)).primary_key(["id"]))
+        .view(
+            View::new(QualifiedName::public("order_amounts"), "SELECT id, amount FROM public.orders")
+                .depends_on(QualifiedName::public("orders"))
+                .comment("Amounts by order"),
+        )
+        .view(View::new(QualifiedName::public("customer_names"), "SELECT name FROM public.customers").depends_on(QualifiedName::public("customers")))
+        .grant(public("order_amounts", vec![]));
+    if dependents {
+        b = b
+            .view(View::new(QualifiedName::public("big_orders"), "SELECT id, amount FROM public.order_amounts WHERE amount > 100").depends_on(QualifiedName::public("order_amounts")))
+            .view(
+                View::materialized(QualifiedName::public("order_stats"), "SELECT count(*) AS orders, sum(amount) AS total FROM public.order_amounts")
+                    .depends_on(QualifiedName::public("order_amounts"))
+                    .index(Index::on(["orders"]).unique().named("order_stats_orders"))
+                    .comment("Refreshed nightly"),
+            )
+            .grant(public("big_orders", vec!["id".into()]))
+            .grant(public("order_stats", vec![]));
+    }
+    build(b)
+}
+
+/// What a second session reads through the views: order_amounts rows, and
+/// with `dependents` big_orders rows and the order_stats total; or the
+/// SQLSTATE of the first read that fails.
+fn read_views(reader: &mut Client, dependents: bool) -> Result<Vec<i64>, String> {
+    let mut reads = vec!["SELECT count(*) FROM public.order_amounts"];
+    if dependents {
+        reads.extend(["SELECT count(*) FROM public.big_orders", "SELECT total::int8 FROM public.order_stats"]);
+    }
+    reads.into_iter().map(|sql| reader.query_one(sql, &[]).map(|r| r.get::<_, i64>(0)).map_err(|e| support::pg::describe_error(&e))).collect()
+}
+
+/// The views' kinds, comments and privileges, their columns' types and
+/// privileges, and the materialized view's index: what a rebuild must keep.
+fn view_extras(client: &mut Client) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .query(
+            "SELECT c.relname || ' ' || c.relkind::text || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '-') || ' ' || coalesce(array_to_string(c.relacl, ','), '-')
+             FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    out.extend(
+        client
+            .query(
+                "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || coalesce(array_to_string(a.attacl, ','), '-')
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') AND a.attnum > 0 ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, String>(0)),
+    );
+    out.extend(client.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('order_stats')", &[]).unwrap().iter().map(|r| r.get::<_, String>(0)));
+    out
+}
+
+/// `orders.amount`, read by a view (and, with `dependents`, by views reading
+/// that view, one materialized), becomes bigint. PostgreSQL refuses the bare
+/// type change (0A000, "cannot alter type of a column used by a view or
+/// rule"), so the views are dropped and created again around it. Each step
+/// is applied in a transaction of its own (what `Step::transactional`
+/// promises is enough), and after each one, and after each down step, a
+/// second session reads every view: none is ever missing (42P01), the rows
+/// are all there; at the end the views keep their comments, privileges and
+/// index. While a step is open, the relations it locks (seen in `pg_locks`
+/// from a third session) are those it reports, and a reader of the views
+/// waits for it, then reads them as they are after it.
+fn retype_under_views(dependents: bool) {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut reader, mut watcher) = (db.client(), shadow_db.client(), db.client(), db.client());
+    let (before, after) = (orders_with_views(SqlType::Integer, dependents), orders_with_views(SqlType::BigInt, dependents));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.orders (id, amount) SELECT i, i * 10 FROM generate_series(1, 30) i").unwrap();
+    if dependents {
+        client.batch_execute("REFRESH MATERIALIZED VIEW public.order_stats").unwrap();
+    }
+    let rows = Ok(if dependents { vec![30, 20, 4650] } else { vec![30] });
+    assert_eq!(read_views(&mut reader, dependents), rows);
+    let extras = view_extras(&mut client);
+    assert!(extras.contains(&"order_amounts.amount integer -".to_owned()), "{extras:?}");
+
+    // Why the views are rebuilt.
+    let e = support::pg::expect_sqlstate(client.batch_execute("ALTER TABLE public.orders ALTER COLUMN amount TYPE bigint"), "0A000", "the bare type change");
+    assert_eq!(e.message(), "cannot alter type of a column used by a view or rule");
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    eprintln!("{}", plan.up_script());
+    for step in &plan.steps {
+        assert!(step.transactional, "{}", step.description);
+        let mut tx = client.transaction().unwrap();
+        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+        assert_locks_reported(&mut watcher, pid, step);
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| read_views(&mut reader, dependents));
+            std::thread::sleep(Duration::from_millis(300));
+            assert!(!waiting.is_finished(), "a reader of the views waits for `{}`", step.description);
+            tx.commit().unwrap();
+            assert_eq!(waiting.join().unwrap(), rows, "a reader waiting for `{}`", step.description);
+        });
+        assert_eq!(read_views(&mut reader, dependents), rows, "after `{}`", step.description);
+    }
+    let retype = plan.steps.iter().find(|s| s.description.starts_with("change type of public.orders.amount to bigint around view")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+    let mut locked: Vec<_> = if dependents { vec!["big_orders", "order_amounts", "order_stats", "orders"] } else { vec!["order_amounts", "orders"] }
+        .into_iter()
+        .map(|r| (QualifiedName::public(r), migrate::LockLevel::AccessExclusive))
+        .collect();
+    locked.sort();
+    assert_eq!((plan.steps.len(), &retype.locks), (1, &locked), "{}", plan.up_script());
+    // sum(bigint) is numeric: the materialized view is created from the new column.
+    let expected: Vec<String> = extras.iter().map(|e| e.replace(" integer ", " bigint ").replace("order_stats.total bigint", "order_stats.total numeric")).collect();
+    assert_eq!(view_extras(&mut client), expected);
+    client.batch_execute("INSERT INTO public.orders (id, amount) VALUES (31, 5000000000)").unwrap();
+    assert_eq!(count(&mut client, "SELECT max(amount) FROM public.order_amounts"), 5_000_000_000);
+    client.batch_execute("DELETE FROM public.orders WHERE id = 31").unwrap();
+    assert_clean(&after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()).is_empty());
+
+    for step in plan.steps.iter().rev() {
+        let down = step.down_script().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(&down).unwrap_or_else(|e| panic!("down of {}: {}\n{down}", step.description, support::pg::describe_error(&e)));
+        tx.commit().unwrap();
+        assert_eq!(read_views(&mut reader, dependents), rows, "after the down step of `{}`", step.description);
+    }
+    assert_eq!(view_extras(&mut client), extras);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+#[test]
+fn a_view_over_a_retyped_column_exists_after_every_step() {
+    retype_under_views(false);
+}
+
+#[test]
+fn views_reading_views_over_a_retyped_column_exist_after_every_step() {
+    retype_under_views(true);
+}
+
+/// `owned_accounts` (`accounts.owner_id` named by its own policy and, in a
+/// subquery, by the policy of `account_notes`), and `projects`, whose
+/// policy names a column `owner_id` of its own and reads `accounts` in a
+/// subquery (by `id`), and `audits`, untouched.
+fn owned_projects(owner: SqlType) -> Schema {
+    let base = owned_accounts(owner, "migrate_projects_reader");
+    let mut b = Schema::builder();
+    for r in base.roles() {
+        b = b.role(r.clone());
+    }
+    for t in base.tables() {
+        b = b.add_table(t.clone());
+    }
+    for g in base.grants() {
+        b = b.grant(g.clone());
+    }
+    build(
+        b.add_table(
+            Table::new("projects")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("owner_id", SqlType::Integer))
+                .column(Column::new("account_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(true)
+                .policy(Policy::new("projects_own").using(
+                    "owner_id = nullif(current_setting('app.user_id', true), '')::integer AND account_id IN (SELECT a.id FROM public.accounts a)",
+                )),
+        )
+        .add_table(Table::new("audits").column(Column::new("id", SqlType::BigInt)).primary_key(["id"])),
+    )
+}
+
+/// The step changing the type of `accounts.owner_id` drops and creates again
+/// the policies of `accounts`, `account_notes` (which PostgreSQL requires)
+/// and `projects` (which it does not: its `owner_id` is its own column, but
+/// the planner matches words, and the policy names both `owner_id` and
+/// `accounts`), so it holds ACCESS EXCLUSIVE on all three tables until it
+/// commits: a reader of `projects` waits (55P03 under a short
+/// `lock_timeout`). The step reports exactly those locks: seen in
+/// `pg_locks` from another session, up and down.
+#[test]
+fn a_type_change_reports_the_tables_whose_policies_it_rebuilds() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    let (before, after) = (owned_projects(SqlType::Integer), owned_projects(SqlType::BigInt));
+    live::apply(&mut client, &before).unwrap();
+    // Why projects' policy need not be rebuilt: PostgreSQL records no dependency of it on accounts.owner_id.
+    let depends: Vec<String> = client
+        .query(
+            "SELECT DISTINCT c.relname || '.' || a.attname FROM pg_depend d JOIN pg_policy p ON p.oid = d.objid JOIN pg_class c ON c.oid = d.refobjid
+             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+             WHERE d.classid = 'pg_policy'::regclass AND p.polname = 'projects_own' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(depends, ["accounts.id", "projects.account_id", "projects.owner_id"]);
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    eprintln!("{}", plan.up_script());
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+    let step = &plan.steps[0];
+    let ae = migrate::LockLevel::AccessExclusive;
+    assert_eq!(step.locks, [(QualifiedName::public("account_notes"), ae), (QualifiedName::public("accounts"), ae), (QualifiedName::public("projects"), ae)]);
+    let expected: Vec<(String, String)> = ["account_notes", "accounts", "projects"].iter().map(|t| (t.to_string(), "AccessExclusiveLock".to_owned())).collect();
+
+    let mut tx = client.transaction().unwrap();
+    let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{e}\n{}", step.script()));
+    assert_eq!(assert_locks_reported(&mut watcher, pid, step), expected);
+    watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
+    support::pg::expect_sqlstate(watcher.query_one("SELECT count(*) FROM public.projects", &[]), "55P03", "a read of projects while its policy is rebuilt");
+    assert_eq!(count(&mut watcher, "SELECT count(*) FROM public.audits"), 0);
+    watcher.batch_execute("RESET lock_timeout").unwrap();
+    tx.commit().unwrap();
+    assert_clean(&after, &mut client, &mut shadow);
+
+    let down = step.down_script().expect("reversible");
+    let mut tx = client.transaction().unwrap();
+    let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    tx.batch_execute(&down).unwrap_or_else(|e| panic!("down: {e}\n{down}"));
+    assert_eq!(locks_held(&mut watcher, pid, &["r", "p"]).into_iter().filter(|(_, m)| m == "AccessExclusiveLock").collect::<Vec<_>>(), expected, "the down step");
+    tx.commit().unwrap();
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// Applies `plan` step by step: each transactional step in a transaction of
+/// its own, where, before it commits, the relations it holds locks on are
+/// compared with those it reports ([`assert_locks_reported`]); the others
+/// statement by statement, as the runner runs them.
+fn apply_checking_locks(client: &mut Client, watcher: &mut Client, plan: &migrate::Plan) {
+    for step in &plan.steps {
+        if step.transactional {
+            let mut tx = client.transaction().unwrap();
+            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+            assert_locks_reported(watcher, pid, step);
+            tx.commit().unwrap();
+        } else {
+            for statement in migrate::split_statements(&step.script()) {
+                client.batch_execute(&statement).unwrap_or_else(|e| panic!("{}: {}\n{statement}", step.description, support::pg::describe_error(&e)));
+            }
+        }
+    }
+}
+
+/// Every transactional step of the plans from `v1` to `v2` to `v3` (tables,
+/// columns, keys, checks, foreign keys, NOT NULL, partitions, policies,
+/// triggers, views, comments, grants, renames, drops) and of a type change
+/// under the triggers of a partitioned table reports the relations it
+/// locks, as `pg_locks` shows them to another session while it is open.
+#[test]
+fn every_transactional_step_reports_the_relations_it_locks() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    live::apply(&mut client, &v1()).unwrap();
+    seed(&mut client);
+    let plan = plan_to(&mut client, &mut shadow, &v2(), &options_v1_to_v2());
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v2(), &mut client, &mut shadow);
+    client.batch_execute("INSERT INTO public.events VALUES (1, 'eu'), (2, 'us'), (3, 'xx')").unwrap();
+    let options = PlanOptions {
+        allow_destructive: true,
+        backfills: vec![
+            Backfill { table: QualifiedName::public("accounts"), column: "age".into(), expression: "18".into() },
+            Backfill { table: QualifiedName::public("posts"), column: "seq".into(), expression: "id * 10".into() },
+        ],
+        ..PlanOptions::default()
+    };
+    let plan = plan_to(&mut client, &mut shadow, &v3(), &options);
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v3(), &mut client, &mut shadow);
+    // And back (drops of columns, a partition, a trigger, a view; a type narrowed), then
+    // to v1 but for the enum labels (drops of keys, a foreign key, tables, a policy; a rename).
+    let back = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+    let plan = plan_to(&mut client, &mut shadow, &v2(), &back);
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v2(), &mut client, &mut shadow);
+    let v1_labels = {
+        let v1 = v1();
+        let mut b = Schema::builder().enum_type(v2().enums()[0].clone());
+        for t in v1.tables() {
+            b = b.add_table(t.clone());
+        }
+        for v in v1.views() {
+            b = b.view(v.clone());
+        }
+        for f in v1.functions() {
+            b = b.function(f.clone());
+        }
+        build(b)
+    };
+    let renames = vec![Rename::Column { table: QualifiedName::public("accounts"), from: "notes".into(), to: "legacy".into() }];
+    let plan = plan_to(&mut client, &mut shadow, &v1_labels, &PlanOptions { renames, ..back });
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    assert_clean(&v1_labels, &mut client, &mut shadow);
+
+    let Some(other) = support::pg::test_db() else { return };
+    let (mut client, mut watcher) = (other.client(), other.client());
+    live::apply(&mut client, &payments(SqlType::Integer, true, false)).unwrap();
+    client.batch_execute("INSERT INTO public.payments (id, amount) SELECT i, i FROM generate_series(1, 10) i").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &payments(SqlType::BigInt, true, true), &PlanOptions::default());
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    let retype = plan.steps.iter().find(|s| s.description.starts_with("change type of public.payments.amount")).unwrap();
+    let ae = migrate::LockLevel::AccessExclusive;
+    assert_eq!(retype.locks, [(QualifiedName::public("payments"), ae), (QualifiedName::public("payments_p0"), ae), (QualifiedName::public("payments_p1"), ae)]);
+
+    // The columns of a foreign key, both sides: PostgreSQL adds the key again, locking both tables.
+    let keyed = |ty: SqlType| {
+        build(
+            Schema::builder()
+                .add_table(Table::new("parents").column(Column::new("id", ty.clone())).primary_key(["id"]))
+                .add_table(
+                    Table::new("children")
+                        .column(Column::new("id", SqlType::BigInt))
+                        .column(Column::new("parent_id", ty))
+                        .primary_key(["id"])
+                        .foreign_key(ForeignKey::new(["parent_id"], QualifiedName::public("parents"), ["id"])),
+                ),
+        )
+    };
+    let Some(third) = support::pg::test_db() else { return };
+    let (mut client, mut watcher) = (third.client(), third.client());
+    live::apply(&mut client, &keyed(SqlType::Integer)).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &keyed(SqlType::BigInt), &PlanOptions::default());
+    apply_checking_locks(&mut client, &mut watcher, &plan);
+    let locks: Vec<&[(QualifiedName, migrate::LockLevel)]> = plan.steps.iter().filter(|s| s.description.contains("parent")).map(|s| &s.locks[..]).collect();
+    let both = [(QualifiedName::public("children"), ae), (QualifiedName::public("parents"), ae)];
+    assert_eq!(locks, [&both[..], &both[..]], "{}", plan.up_script());
+}
+
+// ---- views and materialized views whose own definition changes ----
+
+/// `items (id, price <price>, kind)`; the view `priced` (materialized if
+/// `materialized`, then with a unique index on `id`) reads it with `query`,
+/// commented, readable by `reader`. With `readers`, the view `cheap` reads
+/// `priced` (its ids up to 5; `reader` may read its `id` column). With
+/// `policy`, `notes (id, item_id)` has row-level security and the policy
+/// `notes_priced` (commented): a role sees the notes of the items `priced`
+/// shows, read in a subquery. With `indexed`, `items.kind` has an index
+/// (which a plan builds CONCURRENTLY, outside a transaction).
+#[allow(clippy::too_many_arguments)]
+fn priced_items(price: SqlType, query: &str, materialized: bool, readers: bool, policy: bool, indexed: bool, reader: &str) -> Schema {
+    let name = QualifiedName::public("priced");
+    let priced = if materialized { View::materialized(name, query).index(Index::on(["id"]).unique().named("priced_id")) } else { View::new(name, query) };
+    let mut items = Table::new("items")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("price", price))
+        .column(Column::new("kind", SqlType::Text))
+        .primary_key(["id"]);
+    if indexed {
+        items = items.index(Index::on(["kind"]));
+    }
+    let select = |t: &str, columns: Vec<String>| Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public(t), columns }, [reader]);
+    let mut b = Schema::builder()
+        .role(Role::group(reader))
+        .add_table(items)
+        .view(priced.depends_on(QualifiedName::public("items")).comment("Prices of items"))
+        .grant(select("priced", vec![]));
+    if readers {
+        b = b
+            .view(View::new(QualifiedName::public("cheap"), "SELECT id FROM public.priced WHERE id <= 5").depends_on(QualifiedName::public("priced")).comment("The first items"))
+            .grant(select("cheap", vec!["id".into()]));
+    }
+    if policy {
+        b = b
+            .add_table(
+                Table::new("notes")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("item_id", SqlType::BigInt))
+                    .primary_key(["id"])
+                    .row_level_security(true)
+                    .policy(Policy::new("notes_priced").using("item_id IN (SELECT p.id FROM public.priced p)").comment("Notes of priced items")),
+            )
+            .grant(select("notes", vec![]));
+    }
+    build(b)
+}
+
+/// Ten items (prices 10 to 100, odd ones of kind `a`) and, if there is the
+/// table, 24 notes (two for each of the items 1 to 12); `priced` refreshed.
+fn fill_items(client: &mut Client, policy: bool) {
+    client.batch_execute("INSERT INTO public.items SELECT i, i * 10, CASE WHEN i % 2 = 1 THEN 'a' ELSE 'b' END FROM generate_series(1, 10) i").unwrap();
+    if policy {
+        client.batch_execute("INSERT INTO public.notes SELECT i, i % 12 + 1 FROM generate_series(1, 24) i").unwrap();
+    }
+    let materialized: bool = support::pg::one(client, "SELECT relkind = 'm' FROM pg_class WHERE oid = 'public.priced'::regclass");
+    if materialized {
+        client.batch_execute("REFRESH MATERIALIZED VIEW public.priced").unwrap();
+    }
+}
+
+/// The rows of `priced` as its session's role reads them, or the error.
+fn priced_rows(client: &mut Client) -> String {
+    match client.query_one("SELECT coalesce(string_agg(p::text, ' ' ORDER BY p.id), '') FROM public.priced p", &[]) {
+        Ok(r) => r.get(0),
+        Err(e) => support::pg::describe_error(&e),
+    }
+}
+
+/// What a rebuild must keep, read in `client`'s session: as `reader`, the
+/// rows of `priced`, of `cheap` and, with `policy`, the number of notes it
+/// may see (or the errors); then as the owner the views' kinds, comments,
+/// privileges, columns with their types and privileges, the indexes of
+/// `priced` and, with `policy`, every note, whether `notes` has row-level
+/// security, and its policies with their comments and expressions.
+fn priced_state(client: &mut Client, reader: &str, readers: bool, policy: bool) -> Vec<String> {
+    let mut reads = vec!["SELECT 'cheap: ' || coalesce(string_agg(id::text, ' ' ORDER BY id), '') FROM public.cheap"];
+    if !readers {
+        reads.clear();
+    }
+    if policy {
+        reads.push("SELECT 'notes seen: ' || count(*) FROM public.notes");
+    }
+    client.batch_execute(&format!("SET ROLE {}", support::pg::q(reader))).unwrap();
+    let mut out = vec![format!("priced: {}", priced_rows(client))];
+    for sql in reads {
+        out.push(client.query_one(sql, &[]).map(|r| r.get(0)).unwrap_or_else(|e| support::pg::describe_error(&e)));
+    }
+    client.batch_execute("RESET ROLE").unwrap();
+    let mut catalog = vec![
+        "SELECT c.relname || ' ' || c.relkind::text || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '-') || ' ' || coalesce(array_to_string(c.relacl, ','), '-')
+         FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') ORDER BY 1",
+        "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || coalesce(array_to_string(a.attacl, ','), '-')
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1",
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'priced' ORDER BY 1",
+    ];
+    if policy {
+        catalog.extend([
+            "SELECT 'every note: ' || count(*) FROM public.notes",
+            "SELECT 'notes rls: ' || relrowsecurity FROM pg_class WHERE oid = 'public.notes'::regclass",
+            "SELECT polname || ' ' || coalesce(obj_description(oid, 'pg_policy'), '-') || ' ' || pg_get_expr(polqual, polrelid) FROM pg_policy ORDER BY 1",
+        ]);
+    }
+    for sql in catalog {
+        out.extend(client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get::<_, String>(0)));
+    }
+    out
+}
+
+/// `before` and `after` are [`priced_items`] schemas (with `readers`,
+/// `policy`). First, why a plain `CREATE OR REPLACE`, or a drop of the view
+/// on its own, cannot do: each of `refusals` (a statement, the SQLSTATE,
+/// message and detail, if not empty, that PostgreSQL 15 answers) is tried in
+/// a transaction rolled back.
+/// Then the plan from `before` to `after` is applied step by step (each
+/// transactional step in a transaction of its own, the others statement by
+/// statement): after each step, and after each of its down steps, a session
+/// of `reader` reads `priced` (and `cheap`, and with `policy` the notes its
+/// policy lets it see) and finds them as before the step that rebuilds the
+/// view, or as a database made from `after` holds them once it ran: never
+/// missing (42P01), with the same comments, privileges and indexes. While
+/// the rebuild is open, the relations it locks are those it reports, and a
+/// reader of `priced` waits for it, then reads its new rows. The rebuild is
+/// one transactional step, and the only one that locks `priced`.
+#[allow(clippy::too_many_arguments)]
+fn rebuild_priced(before: &Schema, after: &Schema, reader: &str, readers: bool, policy: bool, refusals: &[(&str, &str, &str, &str)], db: support::pg::TestDb) -> migrate::Plan {
+    let Some(shadow_db) = support::pg::test_db() else { panic!("no second database") };
+    let Some(target_db) = support::pg::test_db() else { panic!("no third database") };
+    let (mut client, mut shadow, mut probe, mut waiter, mut watcher) = (db.client(), shadow_db.client(), db.client(), db.client(), db.client());
+    // What the rebuilt views must hold: those of a database made from `after`.
+    let mut target = target_db.client();
+    live::apply(&mut target, after).unwrap();
+    fill_items(&mut target, policy);
+    let new = priced_state(&mut target, reader, readers, policy);
+    live::apply(&mut client, before).unwrap();
+    fill_items(&mut client, policy);
+    let old = priced_state(&mut probe, reader, readers, policy);
+    assert_ne!(old, new);
+    assert!(!old.iter().chain(&new).any(|s| s.contains("ERROR")), "{old:#?}\n{new:#?}");
+
+    for (sql, code, message, detail) in refusals {
+        let mut tx = client.transaction().unwrap();
+        let e = support::pg::expect_sqlstate(tx.batch_execute(sql), code, sql);
+        assert_eq!(e.message(), *message, "{sql}");
+        if !detail.is_empty() {
+            assert_eq!(e.detail(), Some(*detail), "{sql}");
+        }
+        tx.rollback().unwrap();
+    }
+
+    let plan = plan_to(&mut client, &mut shadow, after, &PlanOptions::default());
+    eprintln!("{}", plan.up_script());
+    let priced = QualifiedName::public("priced");
+    let rebuilds: Vec<&migrate::Step> = plan.steps.iter().filter(|s| s.locks.iter().any(|(r, _)| *r == priced)).collect();
+    assert_eq!(rebuilds.len(), 1, "one step locks priced:\n{}", plan.up_script());
+    assert!(rebuilds[0].transactional && rebuilds[0].down_transactional, "{}", rebuilds[0].description);
+    waiter.batch_execute(&format!("SET ROLE {}", support::pg::q(reader))).unwrap();
+    let new_rows = new[0].trim_start_matches("priced: ").to_owned();
+
+    let mut rebuilt = false;
+    for step in &plan.steps {
+        let rebuild = step.locks.iter().any(|(r, _)| *r == priced);
+        if step.transactional {
+            let mut tx = client.transaction().unwrap();
+            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+            assert_locks_reported(&mut watcher, pid, step);
+            if rebuild {
+                std::thread::scope(|scope| {
+                    let waiting = scope.spawn(|| priced_rows(&mut waiter));
+                    std::thread::sleep(Duration::from_millis(300));
+                    assert!(!waiting.is_finished(), "a reader of priced waits for `{}`", step.description);
+                    tx.commit().unwrap();
+                    assert_eq!(waiting.join().unwrap(), new_rows, "a reader waiting for `{}`", step.description);
+                });
+            } else {
+                tx.commit().unwrap();
+            }
+        } else {
+            run_script(&mut client, &step.script(), false, &step.description);
+        }
+        rebuilt |= rebuild;
+        assert_eq!(priced_state(&mut probe, reader, readers, policy), if rebuilt { new.clone() } else { old.clone() }, "after `{}`", step.description);
+    }
+    assert_clean(after, &mut client, &mut shadow);
+    assert!(plan_to(&mut client, &mut shadow, after, &PlanOptions::default()).is_empty());
+
+    for step in plan.steps.iter().rev() {
+        let script = step.down_script().unwrap_or_else(|| panic!("`{}` cannot be undone", step.description));
+        run_script(&mut client, &script, step.down_transactional, &format!("down {}", step.description));
+        rebuilt &= !step.locks.iter().any(|(r, _)| *r == priced);
+        assert_eq!(priced_state(&mut probe, reader, readers, policy), if rebuilt { new.clone() } else { old.clone() }, "after undoing `{}`", step.description);
+    }
+    assert_clean(before, &mut client, &mut shadow);
+    plan
+}
+
+const PRICED: &str = "SELECT id, price FROM public.items";
+/// `price` becomes numeric (which `CREATE OR REPLACE VIEW` refuses), and only items of kind `a` are left.
+const PRICED_A: &str = "SELECT id, price::numeric AS price FROM public.items WHERE kind = 'a'";
+const DROP_PRICED_REFUSED: &str = "cannot drop view priced because other objects depend on it";
+
+/// A view gains a column at the end, which `CREATE OR REPLACE VIEW` allows:
+/// the view is rebuilt with its reader in one step all the same (the planner
+/// cannot tell from the query text which changes PostgreSQL allows).
+#[test]
+fn a_view_gaining_a_column_is_rebuilt_with_its_reader_in_one_step() {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let before = priced_items(SqlType::Integer, PRICED, false, true, false, false, &reader);
+    let after = priced_items(SqlType::Integer, "SELECT id, price, kind FROM public.items", false, true, false, false, &reader);
+    let plan = rebuild_priced(&before, &after, &reader, true, false, &[], db);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+}
+
+/// A view's column changes type: PostgreSQL refuses `CREATE OR REPLACE
+/// VIEW` (42P16), and the drop of the view while `cheap` reads it (2BP01),
+/// so both are dropped and created again in one step.
+#[test]
+fn a_view_whose_column_changes_type_is_rebuilt_with_its_reader_in_one_step() {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let before = priced_items(SqlType::Integer, PRICED, false, true, false, false, &reader);
+    let after = priced_items(SqlType::Integer, PRICED_A, false, true, false, false, &reader);
+    let replace = format!("CREATE OR REPLACE VIEW public.priced AS {PRICED_A}");
+    let refusals = [
+        (replace.as_str(), "42P16", "cannot change data type of view column \"price\" from integer to numeric", ""),
+        ("DROP VIEW public.priced", "2BP01", DROP_PRICED_REFUSED, "view cheap depends on view priced"),
+    ];
+    let plan = rebuild_priced(&before, &after, &reader, true, false, &refusals, db);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+}
+
+/// A materialized view's query changes, in a plan that builds an index
+/// CONCURRENTLY too (outside a transaction); with `readers`, a view reads
+/// the materialized view.
+fn a_materialized_view_is_rebuilt(readers: bool) {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let before = priced_items(SqlType::Integer, PRICED, true, readers, false, false, &reader);
+    let after = priced_items(SqlType::Integer, PRICED_A, true, readers, false, true, &reader);
+    let drop = [("DROP MATERIALIZED VIEW public.priced", "2BP01", "cannot drop materialized view priced because other objects depend on it", "view cheap depends on materialized view priced")];
+    let plan = rebuild_priced(&before, &after, &reader, readers, false, if readers { &drop } else { &[] }, db);
+    assert_eq!(plan.steps.len(), 2, "{}", plan.up_script());
+    assert!(plan.steps.iter().any(|s| !s.transactional), "{}", plan.up_script());
+    let rebuild = plan.steps.iter().find(|s| s.transactional).unwrap();
+    // Created WITH DATA, and its unique index built, under the lock: no statement timeout.
+    assert_eq!(rebuild.statement_timeout, None, "{}", rebuild.description);
+    for h in [Hazard::LongLock, Hazard::IndexBuild] {
+        assert!(rebuild.hazards.contains(&h), "{h:?}: {:?}", rebuild.hazards);
+    }
+}
+
+#[test]
+fn a_materialized_view_whose_query_changes_exists_after_every_step() {
+    a_materialized_view_is_rebuilt(false);
+}
+
+#[test]
+fn a_materialized_view_read_by_a_view_is_rebuilt_with_it_in_one_step() {
+    a_materialized_view_is_rebuilt(true);
+}
+
+/// The policy of `notes` reads `priced` in a subquery: PostgreSQL refuses to
+/// drop the view under it (2BP01), even once `cheap` is gone. The step
+/// rebuilding the view drops the policy and creates it again around it,
+/// reports the lock it takes on `notes`, and `reader` sees only the notes
+/// of the items `priced` shows, after every step.
+fn a_policy_over_a_rebuilt_view(materialized: bool, price: (SqlType, SqlType), query: &str) {
+    let Some(db) = support::pg::test_db() else { return };
+    let reader = own_role(&db, "migrate_priced");
+    let retyped = price.0 != price.1;
+    let before = priced_items(price.0, PRICED, materialized, true, true, false, &reader);
+    let after = priced_items(price.1, query, materialized, true, true, false, &reader);
+    let drop = format!("DROP VIEW public.cheap; DROP {}VIEW public.priced", if materialized { "MATERIALIZED " } else { "" });
+    let message = if materialized { "cannot drop materialized view priced because other objects depend on it" } else { DROP_PRICED_REFUSED };
+    let detail = format!("policy notes_priced on table notes depends on {}view priced", if materialized { "materialized " } else { "" });
+    let plan = rebuild_priced(&before, &after, &reader, true, true, &[(drop.as_str(), "2BP01", message, detail.as_str())], db);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+    let ae = migrate::LockLevel::AccessExclusive;
+    let mut locks = vec![(QualifiedName::public("cheap"), ae), (QualifiedName::public("notes"), ae), (QualifiedName::public("priced"), ae)];
+    if retyped {
+        locks.insert(1, (QualifiedName::public("items"), ae));
+    }
+    assert_eq!(plan.steps[0].locks, locks, "{}", plan.up_script());
+}
+
+#[test]
+fn a_policy_reading_a_rebuilt_view_is_rebuilt_around_it() {
+    a_policy_over_a_rebuilt_view(false, (SqlType::Integer, SqlType::Integer), PRICED_A);
+}
+
+#[test]
+fn a_policy_reading_a_rebuilt_materialized_view_is_rebuilt_around_it() {
+    a_policy_over_a_rebuilt_view(true, (SqlType::Integer, SqlType::Integer), PRICED_A);
+}
+
+/// The view is rebuilt for `items.price` changes type; its query is the same.
+#[test]
+fn a_policy_reading_a_view_over_a_retyped_column_is_rebuilt_around_it() {
+    a_policy_over_a_rebuilt_view(false, (SqlType::Integer, SqlType::BigInt), PRICED);
+}
+
+/// `items (id, <label>)` and the view `labels` reading the column, which the
+/// plan renames to `title` (declared): the view's query changes with it, so
+/// the view is rebuilt after the rename. Its down step runs before the
+/// rename is undone, and creates the old query, which names `label`, under
+/// the column's old name (renaming it back and forth in its transaction).
+#[test]
+fn a_view_rebuilt_over_a_renamed_column_is_undone_before_the_rename() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let labelled = |column: &str, query: &str| {
+        let mut label = Column::new(column, SqlType::Text);
+        if column != "label" {
+            label = label.renamed_from("label");
+        }
+        build(
+            Schema::builder()
+                .add_table(Table::new("items").column(Column::new("id", SqlType::BigInt)).column(label).primary_key(["id"]))
+                .view(View::new(QualifiedName::public("labels"), query).depends_on(QualifiedName::public("items")).comment("Labels")),
+        )
+    };
+    let (before, after) = (labelled("label", "SELECT id, label FROM public.items"), labelled("title", "SELECT id, title AS label FROM public.items"));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.items VALUES (1, 'one'), (2, 'two')").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+    eprintln!("{}", plan.up_script());
+    let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+    assert_eq!(described, ["rename column public.items.label to title", "rebuild view public.labels"]);
+    let mut probe = |c: &mut Client| {
+        let column = column_called(c, "items", &["label", "title"]);
+        let rows: String = support::pg::one(c, "SELECT string_agg(l::text, ' ' ORDER BY l.id) || ' ' || obj_description('public.labels'::regclass, 'pg_class') FROM public.labels l");
+        (column, rows)
+    };
+    let rows = "(1,one) (2,two) Labels".to_owned();
+    let (old, new) = (("label".to_owned(), rows.clone()), ("title".to_owned(), rows));
+    step_through(&mut client, &plan, old.clone(), &[new.clone(), new.clone()], &[new, old], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
 // ---- what a generated column rebuild drops with the column; renames the old definitions need ----
 
 /// Applies every step of `plan` up, checking `probe` against the next of
 /// `up` after each, and the result against `after`; then every step down,
 /// last first, checking `probe` against the next of `down` after each, and
-/// the result against `before`.
+/// the result against `before`. Each transactional step up is checked to
+/// report the relations it locks, as `watcher` (another session of the
+/// database) sees them before it commits ([`assert_locks_reported`]).
+#[allow(clippy::too_many_arguments)]
 fn up_and_down<T: PartialEq + std::fmt::Debug>(
     client: &mut Client,
     shadow: &mut Client,
+    watcher: &mut Client,
     plan: &migrate::Plan,
     (before, after): (&Schema, &Schema),
     up: &[T],
@@ -2768,7 +3712,15 @@ fn up_and_down<T: PartialEq + std::fmt::Debug>(
 ) {
     assert_eq!((plan.steps.len(), plan.steps.len()), (up.len(), down.len()), "{}", plan.up_script());
     for (step, want) in plan.steps.iter().zip(up) {
-        run_script(client, &step.script(), step.transactional, &step.description);
+        if step.transactional {
+            let mut tx = client.transaction().unwrap();
+            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+            assert_locks_reported(watcher, pid, step);
+            tx.commit().unwrap();
+        } else {
+            run_script(client, &step.script(), false, &step.description);
+        }
         assert_eq!(&probe(client), want, "after `{}`", step.description);
     }
     assert_clean(after, client, shadow);
@@ -2909,7 +3861,7 @@ fn crates_state(client: &mut Client, reader: &str) -> CratesState {
 fn a_rebuilt_generated_column_keeps_its_indexes_constraints_comment_privileges_and_referencing_keys() {
     let Some(db) = support::pg::test_db() else { return };
     let Some(shadow_db) = support::pg::test_db() else { return };
-    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
     let reader = own_role(&db, "crates_reader");
     let (before, after) = (crates(false, &reader), crates(true, &reader));
     live::apply(&mut client, &before).unwrap();
@@ -2919,16 +3871,18 @@ fn a_rebuilt_generated_column_keeps_its_indexes_constraints_comment_privileges_a
     let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
     assert_eq!(
         steps,
-        [
-            (Phase::Expand, "drop view public.crate_weights while its columns change type"),
-            (Phase::Expand, "rebuild generated column public.crates.kilos around indexes crates_double, crates_grams_kilos, crates_heavy, idx_crates_kilos and constraints crates_label_kilos_key, crates_kilos_check, shipments_crate_label_crate_kilos_fkey on public.shipments"),
-            (Phase::Expand, "create view public.crate_weights again"),
-        ],
+        [(
+            Phase::Expand,
+            "rebuild generated column public.crates.kilos around indexes crates_double, crates_grams_kilos, crates_heavy, idx_crates_kilos and constraints crates_label_kilos_key, crates_kilos_check, shipments_crate_label_crate_kilos_fkey on public.shipments and view public.crate_weights"
+        )],
         "{}",
         plan.up_script()
     );
-    let rebuild = &plan.steps[1];
+    let rebuild = &plan.steps[0];
     assert!(rebuild.transactional && rebuild.down_transactional && rebuild.hazards.contains(&Hazard::IndexBuild), "{rebuild:?}");
+    // The view, the table and the other side of the key dropped and added again.
+    let ae = migrate::LockLevel::AccessExclusive;
+    assert_eq!(rebuild.locks, [(QualifiedName::public("crate_weights"), ae), (QualifiedName::public("crates"), ae), (QualifiedName::public("shipments"), ae)]);
 
     let indexes: Commented = vec![
         ("crates_double".into(), None),
@@ -2950,23 +3904,8 @@ fn a_rebuilt_generated_column_keeps_its_indexes_constraints_comment_privileges_a
     };
     let (old, new) = (["2.5000000000000000", "9.6000000000000000", "150.0000000000000000"], ["2.5", "9.6", "150.0"]);
     assert_eq!(crates_state(&mut client, &reader), state(true, old));
-    up_and_down(
-        &mut client,
-        &mut shadow,
-        &plan,
-        (&before, &after),
-        &[state(false, old), state(false, new), state(true, new)],
-        &[state(false, new), state(false, old), state(true, old)],
-        &mut |c| crates_state(c, &reader),
-    );
-}
-
-/// Plans the change from the live database to `target` (both sides canonical), or why not.
-fn try_plan_to(client: &mut Client, shadow: &mut Client, target: &Schema, options: &PlanOptions) -> Result<migrate::Plan, migrate::PlanErrors> {
-    let live = live::introspect(client, &IntrospectOptions::for_schema(target)).unwrap_or_else(|e| panic!("introspect: {e}"));
-    let from = live::canonicalize(shadow, &live).unwrap_or_else(|e| panic!("canonicalize live: {e}"));
-    let to = live::canonicalize(shadow, target).unwrap_or_else(|e| panic!("canonicalize target: {e}"));
-    migrate::plan(&migrate::diff(&from, &to), options)
+    // The view is there after the step and its undo, as the rest.
+    up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &[state(true, new)], &[state(true, old)], &mut |c| crates_state(c, &reader));
 }
 
 /// `bins (id, <columns>)`, every column a nullable integer, `renamed_from`
@@ -3108,19 +4047,21 @@ fn meters_state(client: &mut Client) -> MetersState {
 }
 
 /// The down steps of a view and of indexes dropped after the deploy, and
-/// of a view recreated around a type change, run before the column renames
-/// are undone, and create the old definitions, which name the columns by
-/// their old names: they failed (42703, `column "lvl" does not exist` for
-/// the index on it, and alike for the views and the other indexes). And a
-/// view the plan drops after the deploy blocked the type change of a column
-/// it reads (0A000, "cannot alter type of a column used by a view or rule").
-/// Each step up then down leaves each view there reading its rows and each
-/// index valid, and the undo gives back the old columns, views and indexes.
+/// of views rebuilt around a type change or for their own query, run before
+/// the column renames are undone, and create the old definitions, which
+/// name the columns by their old names: they failed (42703, `column "lvl"
+/// does not exist` for the index on it, and alike for the views and the
+/// other indexes). And a view the plan drops after the deploy blocked the
+/// type change of a column it reads (0A000, "cannot alter type of a column
+/// used by a view or rule"): the type change's step drops it. Each step up
+/// (reporting the relations it locks) then down leaves each view there
+/// reading its rows and each index valid, and the undo gives back the old
+/// columns, views and indexes.
 #[test]
 fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_old_names() {
     let Some(db) = support::pg::test_db() else { return };
     let Some(shadow_db) = support::pg::test_db() else { return };
-    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
     let (before, after) = (meters(false), meters(true));
     live::apply(&mut client, &before).unwrap();
     client.batch_execute("INSERT INTO public.meters (id, amt) SELECT i, i FROM generate_series(1, 20) i; INSERT INTO public.gauges SELECT i, i FROM generate_series(1, 15) i").unwrap();
@@ -3132,13 +4073,8 @@ fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_ol
         [
             (Expand, "rename column public.meters.amt to amount"),
             (Expand, "rename column public.gauges.lvl to level"),
-            (Expand, "drop view public.meter_amounts while its columns change type"),
-            (Expand, "drop view public.meter_notes while its columns change type"),
-            (Expand, "change type of public.meters.amount to bigint"),
-            (Expand, "create view public.meter_amounts again"),
-            (Expand, "create view public.meter_notes again"),
-            (Expand, "replace view public.gauge_levels"),
-            (Contract, "drop view public.meter_notes"),
+            (Expand, "change type of public.meters.amount to bigint around view public.meter_amounts (dropping view public.meter_notes, which the plan drops)"),
+            (Expand, "rebuild view public.gauge_levels"),
             (Contract, "drop view public.gauge_old"),
             (Contract, "drop index public.gauges_double"),
             (Contract, "drop index public.gauges_high"),
@@ -3149,7 +4085,7 @@ fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_ol
     );
     // The index on the column is built again concurrently, by its new name;
     // those whose text names it, in the transaction renaming it back.
-    let undone_in_a_transaction: Vec<bool> = plan.steps[10..].iter().map(|s| s.down_transactional).collect();
+    let undone_in_a_transaction: Vec<bool> = plan.steps[5..].iter().map(|s| s.down_transactional).collect();
     assert_eq!(undone_in_a_transaction, [true, true, false]);
 
     let views = |names: &[&str]| -> Vec<(String, i64)> {
@@ -3171,12 +4107,7 @@ fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_ol
     let up = [
         state("amount", "integer", "lvl", &all, &every_index),
         renamed("integer", &all),
-        renamed("integer", &["gauge_levels", "gauge_old", "meter_notes"]),
-        renamed("integer", &["gauge_levels", "gauge_old"]),
-        renamed("bigint", &["gauge_levels", "gauge_old"]),
         renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
-        renamed("bigint", &all),
-        renamed("bigint", &all),
         renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
         renamed("bigint", &["gauge_levels", "meter_amounts"]),
         state("amount", "bigint", "level", &["gauge_levels", "meter_amounts"], &indexes(&["high", "lvl", "pkey"])),
@@ -3188,15 +4119,10 @@ fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_ol
         state("amount", "bigint", "level", &["gauge_levels", "meter_amounts"], &indexes(&["high", "lvl", "pkey"])),
         renamed("bigint", &["gauge_levels", "meter_amounts"]),
         renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
-        renamed("bigint", &all),
-        renamed("bigint", &all),
         renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
-        renamed("bigint", &["gauge_levels", "gauge_old"]),
-        renamed("integer", &["gauge_levels", "gauge_old"]),
-        renamed("integer", &["gauge_levels", "gauge_old", "meter_notes"]),
         renamed("integer", &all),
         state("amount", "integer", "lvl", &all, &every_index),
         old,
     ];
-    up_and_down(&mut client, &mut shadow, &plan, (&before, &after), &up, &down, &mut meters_state);
+    up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, &mut meters_state);
 }

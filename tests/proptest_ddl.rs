@@ -1638,3 +1638,33 @@ fn parse_reads_quoted_type_names_with_parentheses() {
         assert_eq!(SqlType::parse(&ty.to_string()), Ok(ty));
     }
 }
+
+/// Every partition has a row type of its own name, as every table does, so an
+/// enum, a domain or a view named like a partition clashes with it in `pg_type`
+/// (`build()` reported the clash only for tables; PostgreSQL refused the DDL).
+#[test]
+fn a_partition_name_clashes_with_a_type_of_that_name() {
+    use pgarchitect::model::{Domain, Partitioning, View};
+    let events = |default: bool| {
+        let p = Partitioning::list("region").values("events_eu", ["'eu'"]);
+        int_table("events").column(Column::new("region", SqlType::Text)).primary_key(["id", "region"]).partition_by(if default { p.with_default() } else { p })
+    };
+    let with_enum = |name: &str, default: bool| {
+        Schema::builder().enum_type(EnumType::new(name, ["a", "b"])).add_table(events(default)).build()
+    };
+    let clash = |name: &'static str| move |e: &SchemaError| matches!(e, SchemaError::DuplicateTypeName { name: n, .. } if n.name == name);
+    assert_refused(with_enum("events_eu", false), clash("events_eu"));
+    assert_refused(with_enum("events_default", true), clash("events_default"));
+    let domain = Schema::builder().domain(Domain::new("events_eu", SqlType::Text)).add_table(events(false)).build();
+    assert_refused(domain, clash("events_eu"));
+    // A view is a relation as well: that clash is reported once, as a relation.
+    let view = Schema::builder().add_table(events(false)).view(View::new(QualifiedName::public("events_eu"), "SELECT 1 AS one")).build();
+    assert_refused(view, |e| matches!(e, SchemaError::DuplicateRelationName { name, .. } if name.name == "events_eu"));
+    // What build() now refuses, PostgreSQL refuses.
+    let table = "CREATE TABLE events (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);";
+    server_refuses(&format!("CREATE TYPE events_eu AS ENUM ('a', 'b'); {table} CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu');"));
+    server_refuses(&format!("CREATE DOMAIN events_eu AS text; {table} CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu');"));
+    server_refuses(&format!("CREATE TYPE events_default AS ENUM ('a'); {table} CREATE TABLE events_default PARTITION OF events DEFAULT;"));
+    // And without the clash both apply.
+    assert_refused_or_applies(with_enum("event_kind", true));
+}

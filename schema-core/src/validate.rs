@@ -121,7 +121,7 @@ impl Owner<'_> {
 /// the row type of every table and view). Keys borrow the schema's own strings.
 pub(crate) struct Catalog<'a> {
     relations: NameIndex<(&'a str, Cow<'a, str>), Owner<'a>>,
-    types: NameIndex<(&'a str, &'a str), Owner<'a>>,
+    types: NameIndex<(&'a str, Cow<'a, str>), Owner<'a>>,
 }
 
 impl<'a> Catalog<'a> {
@@ -141,26 +141,34 @@ impl<'a> Catalog<'a> {
             })
             .sum::<usize>()
             + schema.views.iter().map(|v| 1 + v.indexes.len()).sum::<usize>();
-        let types = schema.tables.len() + schema.views.len() + schema.enums.len() + schema.domains.len();
+        let partitions: usize = schema.tables.iter().filter_map(|t| t.partitioning.as_ref()).map(|p| p.partitions.len() + 1).sum();
+        let types = schema.tables.len() + partitions + schema.views.len() + schema.enums.len() + schema.domains.len();
         Self { relations: NameIndex::with_capacity(relations), types: NameIndex::with_capacity(types) }
     }
 
-    pub(crate) fn relation(&mut self, schema: &'a str, name: impl Into<Cow<'a, str>>, owner: Owner<'a>, errors: &mut Vec<SchemaError>) {
+    /// A relation `name` in `schema`; `false` (and an error, unless PostgreSQL
+    /// copes) when the name is taken.
+    pub(crate) fn relation(&mut self, schema: &'a str, name: impl Into<Cow<'a, str>>, owner: Owner<'a>, errors: &mut Vec<SchemaError>) -> bool {
         match self.relations.insert((schema, name.into()), owner) {
-            Ok(()) => {}
+            Ok(()) => true,
             // PostgreSQL names a second sequence `..._seq1`: two columns may want one name.
-            Err((_, Owner::Sequence { .. })) if matches!(owner, Owner::Sequence { .. }) => {}
-            Err(((schema, name), first)) => errors.push(SchemaError::DuplicateRelationName {
-                name: QualifiedName::new(*schema, name.as_ref()),
-                first: first.describe(),
-                second: owner.describe(),
-            }),
+            Err((_, Owner::Sequence { .. })) if matches!(owner, Owner::Sequence { .. }) => false,
+            Err(((schema, name), first)) => {
+                errors.push(SchemaError::DuplicateRelationName {
+                    name: QualifiedName::new(*schema, name.as_ref()),
+                    first: first.describe(),
+                    second: owner.describe(),
+                });
+                false
+            }
         }
     }
 
-    pub(crate) fn type_name(&mut self, name: &'a QualifiedName, owner: Owner<'a>, errors: &mut Vec<SchemaError>) {
-        if let Err((_, first)) = self.types.insert((&name.schema, &name.name), owner) {
-            errors.push(SchemaError::DuplicateTypeName { name: name.clone(), first: first.describe(), second: owner.describe() });
+    /// A type `name` in `schema`: an enum, a domain, or the row type of a table,
+    /// partition or view (every relation with columns has one of its own name).
+    pub(crate) fn type_name(&mut self, schema: &'a str, name: impl Into<Cow<'a, str>>, owner: Owner<'a>, errors: &mut Vec<SchemaError>) {
+        if let Err(((schema, name), first)) = self.types.insert((schema, name.into()), owner) {
+            errors.push(SchemaError::DuplicateTypeName { name: QualifiedName::new(*schema, name.as_ref()), first: first.describe(), second: owner.describe() });
         }
     }
 }
@@ -220,7 +228,7 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) -> Vec<u32> 
             }
             continue;
         }
-        catalog.type_name(&e.name, Owner::Enum(&e.name), errors);
+        catalog.type_name(&e.name.schema, e.name.name.as_str(), Owner::Enum(&e.name), errors);
         let mut seen = HashSet::new();
         for label in &e.values {
             if !seen.insert(label) {
@@ -234,7 +242,7 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) -> Vec<u32> 
 
     for d in &schema.domains {
         ident(|| format!("domain {}", d.name), &d.name.name, false, errors);
-        catalog.type_name(&d.name, Owner::Domain(&d.name), errors);
+        catalog.type_name(&d.name.schema, d.name.name.as_str(), Owner::Domain(&d.name), errors);
         for c in &d.checks {
             if sql::has_subquery(&c.expr) {
                 errors.push(SchemaError::InvalidExpression {
@@ -261,8 +269,10 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) -> Vec<u32> 
         }
         previous = Some(tn);
         ident(|| format!("table {tn}"), &tn.name, false, errors);
-        catalog.relation(&tn.schema, tn.name.as_str(), Owner::Table(tn), errors);
-        catalog.type_name(tn, Owner::Table(tn), errors);
+        // Its row type has its name too: a name a relation took is reported once.
+        if catalog.relation(&tn.schema, tn.name.as_str(), Owner::Table(tn), errors) {
+            catalog.type_name(&tn.schema, tn.name.as_str(), Owner::Table(tn), errors);
+        }
         nul_check(table.comment.as_deref(), || format!("comment of table {tn}"), errors);
         check_columns(table, &enums_by_name, &mut catalog, errors);
 

@@ -68,13 +68,27 @@ pub struct SchemaDiff {
     pub views: [Vec<View>; 2],
     /// See [`SchemaDiff::views`].
     pub view_grants: [Vec<GrantItem>; 2],
+    /// The foreign keys of each table of the target schema that has any (by
+    /// its new name): PostgreSQL adds a key again when the type of one of its
+    /// columns changes, on either side, which locks the other table too
+    /// (ACCESS EXCLUSIVE), so the plan reports that lock.
+    pub foreign_keys: BTreeMap<QualifiedName, Vec<ForeignKey>>,
+    /// The names held before the migration, in each schema: by relations
+    /// (tables, partitions, indexes, the indexes of keys, views, and identity
+    /// and serial sequences under the name PostgreSQL gives them when the
+    /// table is created), and by enums and domains (type names, which the row
+    /// type of a table or partition needs too). A table or partition that a
+    /// rename moves or renames to a name held by something the plan keeps
+    /// would fail on PostgreSQL (42P07, or 42710 for a type): the plan refuses
+    /// it; one held by something the plan drops is dropped first.
+    pub names: BTreeMap<QualifiedName, NameHolder>,
 }
 
-/// What PostgreSQL drops with a column of a table, or refuses to drop it
-/// under: the table's indexes and constraints (those naming the column go
-/// with it), the foreign keys of other tables referencing the table (one
-/// referencing the column blocks the drop, 2BP01), and the privileges on its
-/// columns (a column's go with it). Its comment is the column's own.
+/// What PostgreSQL drops with a column of a table: the table's indexes and
+/// constraints (those naming the column go with it) and the privileges on
+/// its columns (a column's go with it). Its comment is the column's own; the
+/// foreign keys of other tables referencing it, under which PostgreSQL
+/// refuses to drop it (2BP01), are in [`SchemaDiff::foreign_keys`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ColumnDependents {
@@ -82,10 +96,91 @@ pub struct ColumnDependents {
     pub indexes: Vec<Index>,
     /// The table's constraints, as the diff compares them.
     pub constraints: Vec<Constraint>,
-    /// The foreign keys of other tables referencing the table: (their table, the key).
-    pub referenced_by: Vec<(QualifiedName, Constraint)>,
     /// The privileges on the table's columns.
     pub grants: Vec<GrantItem>,
+}
+
+/// What holds a name in a schema (see [`SchemaDiff::names`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NameHolder {
+    /// What it is.
+    pub kind: NameKind,
+    /// The table or view it belongs to: of an index, a key, a partition or a sequence.
+    pub of: Option<QualifiedName>,
+    /// How errors name it (`table archive.logs_2026_01`, `index archive.idx_t_at on archive.t`).
+    pub what: String,
+}
+
+/// The kind of a [`NameHolder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum NameKind {
+    /// A table (a relation and a row type).
+    Table,
+    /// A partition, the default one included (a relation and a row type).
+    Partition,
+    /// A view or materialized view (a relation and a row type).
+    View,
+    /// An index, or the index of a primary key or unique constraint (a relation only).
+    Index,
+    /// The sequence of an identity or serial column (a relation only).
+    Sequence,
+    /// An enum or a domain (a type only).
+    Type,
+}
+
+impl NameKind {
+    /// Whether it is a relation (`pg_class`); a table, partition or view holds its row type's name too.
+    pub fn is_relation(self) -> bool {
+        self != NameKind::Type
+    }
+
+    /// Whether it holds a type name (`pg_type`).
+    pub fn is_type(self) -> bool {
+        matches!(self, NameKind::Table | NameKind::Partition | NameKind::View | NameKind::Type)
+    }
+}
+
+/// See [`SchemaDiff::names`]; a relation first when a type has its name too.
+fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
+    let mut out: BTreeMap<QualifiedName, NameHolder> = BTreeMap::new();
+    let mut hold = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String| {
+        out.entry(QualifiedName::new(schema, name)).or_insert(NameHolder { kind, of: of.cloned(), what });
+    };
+    for t in schema.tables() {
+        let (tn, s) = (&t.name, t.name.schema.as_str());
+        hold(s, &tn.name, NameKind::Table, None, format!("table {tn}"));
+        for part in t.partitioning.iter().flat_map(|p| p.partition_names(&tn.name)) {
+            hold(s, &part, NameKind::Partition, Some(tn), format!("partition {} of {tn}", QualifiedName::new(s, part.as_ref())));
+        }
+        for key in t.primary_key.iter().filter_map(|k| k.name.as_deref()).chain(t.uniques.iter().filter_map(|u| u.name.as_deref())) {
+            hold(s, key, NameKind::Index, Some(tn), format!("the index of key {} on {tn}", QualifiedName::new(s, key)));
+        }
+        for index in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
+            hold(s, index, NameKind::Index, Some(tn), format!("index {} on {tn}", QualifiedName::new(s, index)));
+        }
+        for c in &t.columns {
+            if c.identity.is_some() || matches!(c.ty, crate::SqlType::SmallSerial | crate::SqlType::Serial | crate::SqlType::BigSerial) {
+                let seq = crate::validate::sequence_name(&tn.name, &c.name);
+                hold(s, &seq, NameKind::Sequence, Some(tn), format!("sequence {} of column {tn}.{}", QualifiedName::new(s, &seq), crate::ident::Ident(&c.name)));
+            }
+        }
+    }
+    for v in schema.views() {
+        let kind = if v.materialized { "materialized view" } else { "view" };
+        hold(&v.name.schema, &v.name.name, NameKind::View, None, format!("{kind} {}", v.name));
+        for index in v.indexes.iter().filter_map(|i| i.name.as_deref()) {
+            hold(&v.name.schema, index, NameKind::Index, Some(&v.name), format!("index {} on {}", QualifiedName::new(&v.name.schema, index), v.name));
+        }
+    }
+    for e in schema.enums() {
+        hold(&e.name.schema, &e.name.name, NameKind::Type, None, format!("enum {}", e.name));
+    }
+    for d in schema.domains() {
+        hold(&d.name.schema, &d.name.name, NameKind::Type, None, format!("domain {}", d.name));
+    }
+    out
 }
 
 /// What moving rows out of a table's default partition needs to know.
@@ -547,16 +642,22 @@ pub enum Change {
     CreateView(View),
     /// `DROP [MATERIALIZED] VIEW`.
     DropView(View),
-    /// A view's query or options changed.
+    /// A plain view's `security_invoker` changed, its query did not:
+    /// `CREATE OR REPLACE VIEW` (a query change is a [`Change::RebuildView`]).
     ReplaceView {
         /// Before.
         from: View,
         /// After.
         to: View,
     },
-    /// A view dropped before its tables' columns change type, and created again
-    /// (with its privileges) right after: PostgreSQL refuses to change the type
-    /// of a column a view reads. Views reading a rebuilt view are rebuilt too.
+    /// A view dropped and created again (with its comments, indexes and
+    /// privileges) in one step: its query changes, or whether it is
+    /// materialized (`CREATE OR REPLACE VIEW` only appends columns, 42P16 for
+    /// a column dropped, renamed or retyped, which the query text does not
+    /// tell; a materialized view has no `OR REPLACE`), or its tables' columns
+    /// change type (PostgreSQL refuses to change the type of a column a view
+    /// reads, 0A000). Views reading a rebuilt view are rebuilt too (its drop
+    /// fails under them, 2BP01).
     RebuildView {
         /// The view as it is.
         from: View,
@@ -648,7 +749,8 @@ impl fmt::Display for Change {
             Self::CreateView(v) => write!(f, "create view {}", v.name),
             Self::DropView(v) => write!(f, "drop view {}", v.name),
             Self::ReplaceView { from, to } => write!(f, "replace view {}: {:?} -> {:?}", from.name, from.query, to.query),
-            Self::RebuildView { from, .. } => write!(f, "rebuild view {} around column type changes", from.name),
+            Self::RebuildView { from, to, .. } if from.query != to.query => write!(f, "rebuild view {}: {:?} -> {:?}", from.name, from.query, to.query),
+            Self::RebuildView { from, .. } => write!(f, "rebuild view {}", from.name),
             Self::Grant(g) => write!(f, "grant {} on {:?} to {}", g.privilege.as_sql(), g.object, g.grantee),
             Self::Revoke(g) => write!(f, "revoke {} on {:?} from {}", g.privilege.as_sql(), g.object, g.grantee),
             Self::GrantDefault(g) => write!(f, "default privilege {} on {} in {} to {}", g.privilege.as_sql(), g.objects.as_sql(), g.schema, g.grantee),
@@ -686,7 +788,7 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
     diff_functions(from, to, &mut out);
     diff_tables(from, to, &mut out);
     diff_views(from, to, &mut out);
-    rebuild_views_over_retyped_columns(from, to, &mut out);
+    rebuild_views_over_rebuilt_relations(from, to, &mut out);
     diff_grants(from, to, &mut out);
     let partitioned = from
         .tables()
@@ -719,10 +821,11 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
     let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
     let policies = to.tables().iter().filter(|t| !t.policies.is_empty()).map(|t| (t.name.clone(), t.policies.clone())).collect();
     let generated = column_dependents(to);
-    let names = |s: &Schema| s.tables().iter().map(|t| (t.name.clone(), t.columns.iter().map(|c| c.name.clone()).collect())).collect();
+    let column_names = |s: &Schema| s.tables().iter().map(|t| (t.name.clone(), t.columns.iter().map(|c| c.name.clone()).collect())).collect();
     let views = [from.views().to_vec(), to.views().to_vec()];
-    let view_grants = [view_grants(from), view_grants(to)];
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, generated, columns: [names(from), names(to)], views, view_grants }
+    let view_grants = [view_privileges(from), view_privileges(to)];
+    let foreign_keys = to.tables().iter().filter(|t| !t.foreign_keys.is_empty()).map(|t| (t.name.clone(), t.foreign_keys.clone())).collect();
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants }
 }
 
 /// See [`SchemaDiff::generated`].
@@ -732,15 +835,8 @@ fn column_dependents(to: &Schema) -> BTreeMap<QualifiedName, ColumnDependents> {
         .iter()
         .filter(|t| t.columns.iter().any(|c| c.generated.is_some()))
         .map(|t| {
-            let referenced_by = to
-                .tables()
-                .iter()
-                .filter(|r| r.name != t.name)
-                .flat_map(|r| table_constraints(r).into_iter().map(move |c| (r.name.clone(), c)))
-                .filter(|(_, c)| matches!(c, Constraint::ForeignKey(fk) if fk.references == t.name))
-                .collect();
             let grants = grants.iter().filter(|g| matches!(&g.object, GrantObject::Column(on, _) if *on == t.name)).cloned().collect();
-            (t.name.clone(), ColumnDependents { indexes: t.indexes.clone(), constraints: table_constraints(t), referenced_by, grants })
+            (t.name.clone(), ColumnDependents { indexes: t.indexes.clone(), constraints: table_constraints(t), grants })
         })
         .collect()
 }
@@ -1188,13 +1284,23 @@ fn view_order(views: &[View]) -> Vec<&View> {
     order
 }
 
+/// The privileges of `items` on `view` (on it, and on its columns).
+fn view_grants<'a>(items: impl IntoIterator<Item = &'a GrantItem>, view: &QualifiedName) -> Vec<GrantItem> {
+    items.into_iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
+}
+
 fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let (before, after) = (grant_items(from), grant_items(to));
     for b in view_order(to.views()) {
         let Some(a) = from.view(&b.name) else {
             out.push(Change::CreateView(b.clone()));
             continue;
         };
-        if a.query != b.query || a.materialized != b.materialized || a.security_invoker != b.security_invoker {
+        if a.query != b.query || a.materialized != b.materialized || b.materialized && a.security_invoker != b.security_invoker {
+            out.push(Change::RebuildView { from: a.clone(), to: b.clone(), from_grants: view_grants(&before, &a.name), to_grants: view_grants(&after, &b.name) });
+            continue;
+        }
+        if a.security_invoker != b.security_invoker {
             out.push(Change::ReplaceView { from: a.clone(), to: b.clone() });
             continue;
         }
@@ -1210,33 +1316,35 @@ fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
 }
 
 /// Views reading (directly or through other views) a table whose columns
-/// change type or generation become [`Change::RebuildView`]s (see
-/// [`rebuild_views`]; the plan does the same for the columns that do so
-/// across the renames it applies).
-fn rebuild_views_over_retyped_columns(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
-    let affected: BTreeSet<QualifiedName> = out
+/// change type or generation, or a view rebuilt for its own change, become
+/// [`Change::RebuildView`]s (see [`rebuild_views`]; the plan does the same
+/// for the columns that do so across the renames it applies).
+fn rebuild_views_over_rebuilt_relations(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let rebuilt: BTreeSet<QualifiedName> = out
         .iter()
         .filter_map(|c| match c {
             Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table.clone()),
+            Change::RebuildView { from, .. } => Some(from.name.clone()),
             _ => None,
         })
         .collect();
-    rebuild_views(&[from.views().to_vec(), to.views().to_vec()], &[view_grants(from), view_grants(to)], affected, out);
+    rebuild_views(&[from.views().to_vec(), to.views().to_vec()], &[view_privileges(from), view_privileges(to)], rebuilt, out);
 }
 
-/// The privileges on the views of `schema`.
-fn view_grants(schema: &Schema) -> Vec<GrantItem> {
+/// The privileges on the views of `schema` (on them, and on their columns).
+fn view_privileges(schema: &Schema) -> Vec<GrantItem> {
     let views: BTreeSet<&QualifiedName> = schema.views().iter().map(|v| &v.name).collect();
     grant_items(schema).into_iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if views.contains(t))).collect()
 }
 
 /// The views of `views` (before, after the migration) reading, directly or
-/// through other views, one of the tables `affected` (by their names before
-/// the migration) become [`Change::RebuildView`]s, with their privileges
-/// (`grants`, before and after), in place of what else `out` does to them;
-/// those that are one already are left as they are. A view dropped by the
-/// migration is rebuilt as it is (dropped after the deploy, it would block
-/// the type change before it, 0A000).
+/// through other views, one of the relations `affected` (tables by their
+/// names before the migration, views rebuilt for their own change) become
+/// [`Change::RebuildView`]s, with their privileges (`grants`, before and
+/// after), in place of what else `out` does to them; those that are one
+/// already are left as they are. A view the migration drops stays a
+/// [`Change::DropView`]: the plan drops it in the step rebuilding the
+/// relations it reads (see its `ViewRebuild`).
 pub(crate) fn rebuild_views(views: &[Vec<View>; 2], grants: &[Vec<GrantItem>; 2], mut affected: BTreeSet<QualifiedName>, out: &mut Vec<Change>) {
     if affected.is_empty() {
         return;
@@ -1254,17 +1362,12 @@ pub(crate) fn rebuild_views(views: &[Vec<View>; 2], grants: &[Vec<GrantItem>; 2]
             rebuilt.insert(v);
         }
     }
-    let on = |items: &[GrantItem], view: &QualifiedName| -> Vec<GrantItem> {
-        items.iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
-    };
     for v in view_order(from) {
+        // Rebuilt for its own change already, where the diff found it.
         if !rebuilt.contains(&v.name) || out.iter().any(|c| matches!(c, Change::RebuildView { from, .. } if from.name == v.name)) {
             continue;
         }
-        let (new, to_grants) = match to.iter().find(|x| x.name == v.name) {
-            Some(new) => (new, on(&grants[1], &v.name)),
-            None => (v, on(&grants[0], &v.name)),
-        };
+        let Some(new) = to.iter().find(|x| x.name == v.name) else { continue };
         // The rebuild replaces whatever else the diff planned for the view.
         out.retain(|c| match c {
             Change::ReplaceView { from, .. } => from.name != v.name,
@@ -1272,7 +1375,7 @@ pub(crate) fn rebuild_views(views: &[Vec<View>; 2], grants: &[Vec<GrantItem>; 2]
             Change::SetComment { target: CommentTarget::View(n, _), .. } => n != &v.name,
             _ => true,
         });
-        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: on(&grants[0], &v.name), to_grants });
+        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: view_grants(&grants[0], &v.name), to_grants: view_grants(&grants[1], &v.name) });
     }
 }
 
@@ -1363,16 +1466,9 @@ fn diff_grants(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
         GrantObject::Schema(s) => s != crate::model::DEFAULT_NAMESPACE && !to.namespaces().contains(s),
         _ => false,
     };
-    // A view that is rebuilt loses its privileges: they are granted again.
-    let rebuilt = |o: &GrantObject| match o {
-        GrantObject::Table(t) => match (from.view(t), to.view(t)) {
-            (Some(x), Some(y)) => x.query != y.query || x.materialized != y.materialized || x.security_invoker != y.security_invoker,
-            _ => false,
-        },
-        _ => false,
-    };
+    // A view that is rebuilt loses its privileges: its step grants them again
+    // (`RebuildView::to_grants`), and `CREATE OR REPLACE VIEW` keeps them.
     out.extend(b.difference(&a).cloned().map(Change::Grant));
-    out.extend(a.intersection(&b).filter(|g| rebuilt(&g.object)).cloned().map(Change::Grant));
     out.extend(a.difference(&b).filter(|g| !gone(&g.object)).cloned().map(Change::Revoke));
     let (a, b) = (default_items(from.default_privileges()), default_items(to.default_privileges()));
     out.extend(b.difference(&a).cloned().map(Change::GrantDefault));

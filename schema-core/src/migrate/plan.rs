@@ -28,9 +28,7 @@
 //!   has those triggers dropped just before and created again just after, with
 //!   their comments, in the same step (one transaction), so none is missing
 //!   outside it; a trigger whose definition changes in the plan takes its new
-//!   definition there instead of being replaced by a step of its own. (Views
-//!   reading the column are dropped and created again around it by steps of
-//!   their own in the same migration.)
+//!   definition there instead of being replaced by a step of its own.
 //! - Likewise for the row-level security policies whose `USING` or `WITH
 //!   CHECK` expression names the column, on its table or, through a subquery,
 //!   on another table (0A000 too): dropped just before and created again just
@@ -54,14 +52,36 @@
 //!   PostgreSQL rewrites it to the new names itself (so an index dropped
 //!   after the deploy whose text names them is built again in the down step
 //!   in that transaction, not concurrently; one naming them as key columns
-//!   only is built concurrently by their new names). Views reading a column
-//!   whose type changes across a rename are rebuilt around the change as
-//!   for any type change, and so are views the plan drops after the deploy.
+//!   only is built concurrently by their new names).
+//! - Likewise for the views (and materialized views) reading a table whose
+//!   column type changes (0A000 too), and the views reading those: dropped
+//!   just before, those reading others first, and created again just after
+//!   in their new form, those read by others first, with their comments,
+//!   indexes and privileges, in the same step, so no reader ever finds one
+//!   missing (42P01); readers wait for the step instead. That includes a
+//!   column whose type changes across a rename (the diff saw a drop and an
+//!   add); a view the plan drops that reads them is dropped in that step.
+//! - A view whose query changes, or a materialized view (no `OR REPLACE`;
+//!   `CREATE OR REPLACE VIEW` fails with 42P16 unless columns are only
+//!   appended, which the query text does not tell), is dropped and created
+//!   again the same way in one step, with the views reading it. The
+//!   row-level security policies reading a rebuilt view in a subquery
+//!   (which block its drop, 2BP01) are dropped first and created again last
+//!   in that step. A materialized view is filled and indexed under the lock:
+//!   that step has no statement timeout (`LongLock`, `IndexBuild`).
 //! - A declared column rename whose old name is still a column after the
 //!   migration (a new column takes it) or whose new name is one already
 //!   before it (names swapped or chained) is refused: the diff matches
 //!   columns by name and cannot tell them apart. Rename first, in a
 //!   migration of its own, then reuse the name.
+//! - Every step reports, besides its strongest lock, each relation it locks
+//!   and in which mode ([`Step::locks`]): the other tables whose policies a
+//!   type change or a view rebuild creates again, the views it rebuilds, the partitions an
+//!   `ALTER TABLE` recurses to, the table a foreign key references (the
+//!   tables on both sides of the foreign keys a generated column's rebuild
+//!   drops and adds again). Where the plan cannot tell which relations those
+//!   are (the tables using a domain whose check is validated), the docs of
+//!   [`Step::locks`] say so.
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -82,16 +102,25 @@
 //!   identity and serial sequences and row type along, but not its partitions)
 //!   has each partition moved after it (`ALTER TABLE old.logs_2026_01 SET
 //!   SCHEMA new`), then renamed if its name follows the table's.
-//!   Identity and serial sequences keep their names (the graph does not hold them).
+//!   Identity and serial sequences keep their names (the graph does not hold
+//!   them), and so do the partitions' own indexes (`logs_2026_01_at_idx`,
+//!   named by PostgreSQL; introspection reads the parent's, so nothing differs).
+//!   A relation this plan drops that holds a name these renames and moves take
+//!   (in the new schema: the table's and each partition's old names, then
+//!   their new ones) is dropped first, just before them, in the expand phase,
+//!   so the partitions keep their rows and the default one its expected name.
+//!   One it keeps (a table, partition, view, index or sequence, or an enum or
+//!   domain for the row type) refuses the plan ([`PlanError::NameTaken`]):
+//!   PostgreSQL would fail with 42P07 and roll the migration back.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
-use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, SchemaDiff};
+use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Index, Policy, QualifiedName, Trigger, TriggerEvent};
+use crate::model::{Column, Index, Policy, QualifiedName, Trigger, TriggerEvent, View};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -106,8 +135,11 @@ pub enum Phase {
 /// The strongest table lock a step takes (PostgreSQL's lock modes, weakest first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LockLevel {
-    /// Catalog only (grants, comments, new types and functions).
+    /// Catalog only (grants, new types and functions), or no relation
+    /// another session can see yet (a table the step creates).
     None,
+    /// `ROW EXCLUSIVE`: what writes take; reads and writes continue (a batched backfill).
+    RowExclusive,
     /// `SHARE UPDATE EXCLUSIVE`: reads and writes continue (concurrent index builds, validation).
     ShareUpdateExclusive,
     /// `SHARE`: blocks writes (a plain `CREATE INDEX`).
@@ -125,7 +157,8 @@ pub enum Hazard {
     DataLoss,
     /// The table is rewritten (type change, volatile default, generated column).
     TableRewrite,
-    /// The lock is held for as long as the table takes to scan or rewrite.
+    /// The lock is held for as long as the table takes to scan or rewrite (or a
+    /// materialized view's query takes to fill it again).
     LongLock,
     /// An index is built (CPU and I/O; `CONCURRENTLY` steps can leave an INVALID index on failure).
     IndexBuild,
@@ -256,8 +289,37 @@ pub struct Step {
     /// Whether the statements run in a transaction (`false` for `CONCURRENTLY`,
     /// batched backfills and enum labels, which run one by one in autocommit).
     pub transactional: bool,
-    /// The strongest lock taken.
+    /// The strongest lock taken: the strongest of [`Step::locks`], or
+    /// [`LockLevel::None`] when it locks no relation (catalog only).
     pub lock: LockLevel,
+    /// Every existing relation (table, partition, view, materialized view)
+    /// its statements lock, by the name it has when the step starts, with
+    /// the strongest mode taken on it, in name order. Beyond the relation a
+    /// step changes, that includes the other tables whose policies a column
+    /// type change or a view rebuild drops and creates again, the views it rebuilds, the
+    /// partitions a statement on a partitioned table recurses to (those the
+    /// diff knows of, on either side: one the plan adds later may be listed
+    /// before it exists), the table a foreign key references (and, for a
+    /// type change of a column of a foreign key, the table on its other
+    /// side: PostgreSQL adds the key again; for a generated column's rebuild,
+    /// the tables on both sides of the foreign keys it drops and adds again),
+    /// the tables whose columns a step renames back and forth to create a
+    /// definition under their old names, and the partitions of a dropped
+    /// table. An index is listed only when the step locks it without its
+    /// table (`ALTER INDEX ... RENAME`, the partitions' indexes an `ALTER
+    /// INDEX ... ATTACH PARTITION` takes); a relation the step creates is not
+    /// listed: no other session sees it before the step commits. Locks
+    /// weaker than [`LockLevel::RowExclusive`] (`ACCESS SHARE` on the tables
+    /// a view or policy reads), which block no reader or writer, are left
+    /// out. These are the locks of `sql`; a step's `down` statements lock
+    /// the same relations and those `sql` creates, not always in the same
+    /// modes, and, where they create a definition under the columns' old
+    /// names, the tables whose columns they rename (ACCESS EXCLUSIVE).
+    ///
+    /// Not listed, for the plan does not hold what would tell them: the
+    /// tables with columns of a domain whose new check or `NOT NULL` is
+    /// validated (SHARE while they are scanned).
+    pub locks: Vec<(QualifiedName, LockLevel)>,
     /// What can go wrong.
     pub hazards: Vec<Hazard>,
     /// `lock_timeout`.
@@ -271,9 +333,19 @@ pub struct Step {
     /// Why it cannot be undone.
     pub irreversible: Option<String>,
     rank: (u8, u32),
+    /// The view rebuild ([`ViewRebuild`]) this column step belongs in, by index.
+    rebuild: Option<usize>,
 }
 
 impl Step {
+    fn lock_relation(&mut self, relation: &QualifiedName, lock: LockLevel) {
+        self.lock = self.lock.max(lock);
+        match self.locks.binary_search_by(|(r, _)| r.cmp(relation)) {
+            Ok(i) => self.locks[i].1 = self.locks[i].1.max(lock),
+            Err(i) => self.locks.insert(i, (relation.clone(), lock)),
+        }
+    }
+
     /// The step as a script: its timeouts, then its statements.
     pub fn script(&self) -> String {
         self.render(&self.sql, self.transactional)
@@ -383,6 +455,20 @@ pub enum PlanError {
         /// Why.
         why: String,
     },
+    /// A rename or move of a table or of its partitions to a name that a
+    /// relation or type the plan keeps holds in the target schema: PostgreSQL
+    /// would refuse it (42P07 `relation ... already exists`, or 42710 for the
+    /// row type) and the migration would roll back.
+    NameTaken {
+        /// The rename or move (`move partition logs_2026_01 of archive.events from schema public`).
+        change: String,
+        /// The name it needs.
+        name: QualifiedName,
+        /// What holds it (`table archive.logs_2026_01`).
+        holder: String,
+        /// What to do.
+        remedy: String,
+    },
 }
 
 impl fmt::Display for PlanError {
@@ -393,6 +479,9 @@ impl fmt::Display for PlanError {
                 write!(f, "{table}.{column} becomes NOT NULL but has no default: give a Backfill for its existing rows")
             }
             Self::Unsupported { change, why } => write!(f, "not planned: {change}: {why}"),
+            Self::NameTaken { change, name, holder, remedy } => {
+                write!(f, "not planned: {change} needs the name {name}, which {holder} holds: PostgreSQL would fail (already exists); {remedy}")
+            }
         }
     }
 }
@@ -427,7 +516,6 @@ mod rank {
     pub const ENUM: u8 = 3;
     pub const DOMAIN: u8 = 4;
     pub const FUNCTION: u8 = 5;
-    pub const VIEW_DROP_FOR_REBUILD: u8 = 6;
     pub const RELAX: u8 = 7;
     pub const RENAME: u8 = 8;
     pub const CREATE_TABLE: u8 = 9;
@@ -461,6 +549,10 @@ mod rank {
 
 struct Planner<'a> {
     options: &'a PlanOptions,
+    /// [`SchemaDiff::foreign_keys`].
+    foreign_keys: &'a BTreeMap<QualifiedName, Vec<crate::model::ForeignKey>>,
+    /// The changes planned (after the renames).
+    changes: &'a [Change],
     partitioned: &'a BTreeSet<QualifiedName>,
     partitions: &'a std::collections::BTreeMap<QualifiedName, Vec<String>>,
     defaults: &'a BTreeMap<QualifiedName, super::diff::DefaultPartition>,
@@ -474,6 +566,10 @@ struct Planner<'a> {
     /// (table, generated column by its new name) -> what its rebuild drops
     /// and creates again besides triggers and policies.
     dependents: BTreeMap<(QualifiedName, String), Dependents>,
+    /// Drops that free a name a rename or move takes: run just before it, in
+    /// the expand phase, ranked with the table renames (`+ band`).
+    promoted: Vec<(Change, u32)>,
+    rebuilds: Vec<ViewRebuild>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
     seq: u32,
@@ -493,8 +589,16 @@ impl StepBuilder {
         self.step.transactional = false;
         self
     }
-    fn lock(mut self, lock: LockLevel) -> Self {
-        self.step.lock = self.step.lock.max(lock);
+    /// Records that the step locks `relation` in mode `lock` (see [`Step::locks`]).
+    fn lock(mut self, relation: &QualifiedName, lock: LockLevel) -> Self {
+        self.step.lock_relation(relation, lock);
+        self
+    }
+    /// [`StepBuilder::lock`] for each of `relations`.
+    fn lock_all<'r>(mut self, relations: impl IntoIterator<Item = &'r QualifiedName>, lock: LockLevel) -> Self {
+        for r in relations {
+            self.step.lock_relation(r, lock);
+        }
         self
     }
     fn hazard(mut self, hazard: Hazard) -> Self {
@@ -547,7 +651,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     if !refused.is_empty() {
         return Err(PlanErrors(refused));
     }
-    let (mut changes, renamed_partitions) = apply_renames(&diff.changes, &options.renames);
+    let Renamed { mut changes, partitions: renamed_partitions, promoted, errors: rename_errors } = apply_renames(&diff.changes, &options.renames, &diff.names);
     // The views reading a table whose columns change type across the renames
     // (the diff saw a drop and an add) are rebuilt around the change too.
     let old_name = |t: &QualifiedName| {
@@ -590,10 +694,13 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         }
     }
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
-    let repolicies = repolicies(&changes, &diff.policies, &column_renames);
-    let dependents = dependents(&changes, &diff.generated, &column_renames, &options.renames);
+    let mut rebuilds = view_rebuilds(&changes, &options.renames);
+    let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
+    let dependents = dependents(&changes, &diff.generated, &diff.foreign_keys, &column_renames, &options.renames);
     let mut p = Planner {
         options,
+        foreign_keys: &diff.foreign_keys,
+        changes: &changes,
         partitioned: &diff.partitioned,
         partitions: &partitions,
         defaults: &diff.defaults,
@@ -603,13 +710,16 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         retriggers,
         repolicies,
         dependents,
+        promoted,
+        rebuilds,
         steps: Vec::new(),
-        errors: Vec::new(),
+        errors: rename_errors,
         seq: 0,
     };
     for change in &changes {
         p.change(change, &replaced);
     }
+    p.merge_view_rebuilds();
     p.merge_catalog_steps();
     if !p.errors.is_empty() {
         return Err(PlanErrors(p.errors));
@@ -889,17 +999,40 @@ type AroundPolicy = (QualifiedName, Form<Policy>, Form<Policy>);
 /// name aside) and, for a policy of another table, one of `tables` (the
 /// table's names, unqualified) is one too (its subquery reads the table). A
 /// word that is not that column only costs a drop and create of the policy,
-/// under an ACCESS EXCLUSIVE lock on its table until the step commits.
+/// under an ACCESS EXCLUSIVE lock on its table until the step commits, which
+/// the step reports ([`Step::locks`]). This over-approximates: a policy of
+/// `projects` naming its own `owner_id` beside a subquery of `accounts`
+/// matches `accounts.owner_id`. Telling them apart would take the SQL's
+/// scopes (which table an unqualified column of a subquery resolves to,
+/// which table an alias stands for), which words cannot give, and a miss
+/// would make the type change fail (0A000), so the match stays broad.
 fn policy_names_column(on: &QualifiedName, policy: &Policy, table: &QualifiedName, tables: &[&str], columns: &[&str]) -> bool {
     let names = |e: &str, names: &[&str]| crate::validate::sql::words(e).any(|w| !w.before_paren && names.iter().any(|n| w.is_identifier(n)));
     policy.using.iter().chain(&policy.with_check).any(|e| names(e, columns) && (on == table || names(e, tables)))
 }
 
-/// See [`Repolicies`]; `policies` are [`SchemaDiff::policies`], `changes` are after the renames.
-fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>>, column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>) -> Repolicies {
+/// Whether `policy`'s `USING` or `WITH CHECK` expression names `view` (as a
+/// word: a function of the same name aside), so PostgreSQL records a
+/// dependency of it on the view (a subquery reading it) and refuses to drop
+/// the view under it (2BP01). Like [`policy_names_column`], this
+/// over-approximates (a column or alias of the same name matches), which
+/// only costs a drop and create of the policy in the step rebuilding the view.
+fn policy_reads_view(policy: &Policy, view: &QualifiedName) -> bool {
+    policy.using.iter().chain(&policy.with_check).any(|e| crate::validate::sql::words(e).any(|w| !w.before_paren && w.is_identifier(&view.name)))
+}
+
+/// See [`Repolicies`]; `policies` are [`SchemaDiff::policies`], `changes` are
+/// after the renames. The policies reading a view of one of `rebuilds` go to
+/// that rebuild instead ([`ViewRebuild::policies`]).
+fn repolicies(
+    changes: &[Change],
+    policies: &BTreeMap<QualifiedName, Vec<Policy>>,
+    column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    rebuilds: &mut [ViewRebuild],
+) -> Repolicies {
     let mut out = Repolicies::default();
     let retyped = retyped_columns(changes);
-    if retyped.is_empty() {
+    if retyped.is_empty() && rebuilds.is_empty() {
         return out;
     }
     // What a new policy expression cannot name yet at the type change.
@@ -950,8 +1083,20 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
         }
     }
     for (on, before, after, absorbs) in present {
+        // A policy reading a rebuilt view is dropped before the views and
+        // created after them, in the rebuild's step (around its column steps too).
+        let mut around_views = false;
+        let mut grouped: BTreeSet<&QualifiedName> = BTreeSet::new();
+        for rebuild in rebuilds.iter_mut() {
+            if rebuild.views.iter().any(|v| policy_reads_view(&before.def, &v.from.name)) {
+                rebuild.policies.push((on.clone(), before.clone(), after.clone()));
+                grouped.extend(rebuild.tables.iter());
+                around_views = true;
+            }
+        }
         let columns = retyped
             .iter()
+            .filter(|(table, _)| !grouped.contains(*table))
             .filter(|(table, column)| {
                 // By their names before and after the renames.
                 let mut columns = vec![*column];
@@ -966,9 +1111,193 @@ fn repolicies(changes: &[Change], policies: &BTreeMap<QualifiedName, Vec<Policy>
             .map(|(table, column)| ((*table).clone(), (*column).to_owned()))
             .collect::<Vec<_>>();
         let name = before.def.name.clone();
-        if spread(&mut out.around, columns.into_iter(), (on.clone(), before.clone(), before.clone()), (on.clone(), before, after)) && absorbs {
+        if around_views {
+            // The column steps outside the rebuild, before or after it, drop
+            // it too and create it in its new form, as the rebuild does.
+            for column in columns {
+                out.around.entry(column).or_default().push((on.clone(), before.clone(), after.clone()));
+            }
+            if absorbs {
+                out.absorbed.insert((on.clone(), name));
+            }
+        } else if spread(&mut out.around, columns.into_iter(), (on.clone(), before.clone(), before.clone()), (on.clone(), before, after)) && absorbs {
             out.absorbed.insert((on.clone(), name));
         }
+    }
+    out
+}
+
+/// Views dropped and created again ([`Change::RebuildView`]) in one step:
+/// around the type changes of the columns of `tables`, or for their own
+/// change (a query, or whether a view is materialized), with the views
+/// reading them.
+///
+/// PostgreSQL refuses to change the type of a column a view reads (0A000,
+/// "cannot alter type of a column used by a view or rule"); `CREATE OR
+/// REPLACE VIEW` only appends columns (42P16 for a column dropped, renamed
+/// or of another type, which the query text does not tell apart), and a
+/// materialized view has no `OR REPLACE`; and PostgreSQL refuses to drop a
+/// view other views or row-level security policies read (2BP01). So the
+/// step drops the policies reading the views, drops the views, those that
+/// read others first, changes the types (each with the triggers and
+/// policies around it), creates the views again in their new form, those
+/// read by others first, each with its comment, indexes and privileges,
+/// and creates the policies again; its down step does the reverse. A step
+/// runs in one transaction, so no other session ever finds a view missing
+/// (42P01), nor a policy (or a view's privilege): the step holds ACCESS
+/// EXCLUSIVE on each view and each policy's table until it commits, and
+/// readers wait. A materialized view is filled (`WITH DATA`) and indexed
+/// under that lock, for as long as its query takes: the step has no
+/// statement timeout and says so (`LongLock`, `IndexBuild`). Views and
+/// tables are grouped by what the views read, so a type change that no
+/// rebuilt view depends on, even through other views, stays a step of its
+/// own.
+///
+/// A view the plan drops ([`Change::DropView`], in the contract phase) that
+/// reads the retyped tables or the rebuilt views, directly or not, would
+/// block the type change (0A000) or the drops (2BP01) all the same: the
+/// step drops it too, in the expand phase (`BreaksOldCode`), and its down
+/// step creates it again; its own drop step is left out.
+#[derive(Debug, Default)]
+struct ViewRebuild {
+    /// In dependency order (a view after those it reads, in its old form).
+    views: Vec<RebuiltView>,
+    /// The tables whose column steps (type changes, generated columns) the rebuild surrounds.
+    tables: BTreeSet<QualifiedName>,
+    /// The row-level security policies reading its views (in a subquery of
+    /// `USING` or `WITH CHECK`): PostgreSQL refuses to drop a view under one
+    /// (2BP01), so the step drops them first and creates them last, in their
+    /// new form, with their comments (see [`Repolicies`] for their forms).
+    policies: Vec<AroundPolicy>,
+    /// Where a rebuild of views alone (no column step) runs: with the views
+    /// created, at the place of its first [`Change::RebuildView`].
+    at: Option<(u8, u32)>,
+}
+
+/// One view of a [`ViewRebuild`]: as it is and will be (`None` for a view
+/// the plan drops), with its privileges.
+#[derive(Debug)]
+struct RebuiltView {
+    from: View,
+    to: Option<View>,
+    from_grants: Vec<GrantItem>,
+    to_grants: Vec<GrantItem>,
+}
+
+/// See [`ViewRebuild`]: the rebuilds of `changes` (after the renames), in the
+/// order of their first view. A view's old form names the tables it reads by
+/// their names before the plan: those `renames` renames are followed.
+fn view_rebuilds(changes: &[Change], renames: &[Rename]) -> Vec<ViewRebuild> {
+    let now = |d: &QualifiedName| -> QualifiedName {
+        renames
+            .iter()
+            .find_map(|r| match r {
+                Rename::Table { from, to } if from == d => Some(to.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| d.clone())
+    };
+    let retyped: BTreeSet<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, change: ColumnChange::Type | ColumnChange::Generated, .. } => Some(table),
+            _ => None,
+        })
+        .collect();
+    let mut views: Vec<RebuiltView> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::RebuildView { from, to, from_grants, to_grants } => {
+                Some(RebuiltView { from: from.clone(), to: Some(to.clone()), from_grants: from_grants.clone(), to_grants: to_grants.clone() })
+            }
+            _ => None,
+        })
+        .collect();
+    // The dropped views reading the retyped tables or the views around them, to a fixed point.
+    let mut dropped: Vec<&View> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropView(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    loop {
+        let reads = |v: &View| v.depends_on.iter().any(|d| retyped.contains(&now(d)) || views.iter().any(|w| &w.from.name == d));
+        let Some(i) = dropped.iter().position(|v| reads(v)) else { break };
+        let v = dropped.remove(i);
+        views.push(RebuiltView { from: v.clone(), to: None, from_grants: Vec::new(), to_grants: Vec::new() });
+    }
+    if views.is_empty() {
+        return Vec::new();
+    }
+    // Each view and table in a group of its own, then groups joined along
+    // what each view reads (as it is and as it will be), to a fixed point.
+    let mut group: BTreeMap<QualifiedName, usize> = BTreeMap::new();
+    for (i, v) in views.iter().enumerate() {
+        group.insert(v.from.name.clone(), i);
+    }
+    for (k, t) in retyped.iter().enumerate() {
+        group.entry((*t).clone()).or_insert(views.len() + k);
+    }
+    loop {
+        let mut joined = false;
+        for v in &views {
+            for dep in v.from.depends_on.iter().map(now).chain(v.to.iter().flat_map(|t| t.depends_on.iter().cloned())) {
+                let (Some(&a), Some(&b)) = (group.get(&v.from.name), group.get(&dep)) else { continue };
+                if a != b {
+                    let low = a.min(b);
+                    for g in group.values_mut() {
+                        if *g == a || *g == b {
+                            *g = low;
+                        }
+                    }
+                    joined = true;
+                }
+            }
+        }
+        if !joined {
+            break;
+        }
+    }
+    let mut out: Vec<ViewRebuild> = Vec::new();
+    let mut index: BTreeMap<usize, usize> = BTreeMap::new();
+    for v in views {
+        let at = *index.entry(group[&v.from.name]).or_insert_with(|| {
+            out.push(ViewRebuild::default());
+            out.len() - 1
+        });
+        out[at].views.push(v);
+    }
+    for (name, g) in &group {
+        if retyped.contains(name) {
+            if let Some(&at) = index.get(g) {
+                out[at].tables.insert(name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// `views` in the dependency order of their new forms (`new`) or their old
+/// ones: a view after the views of the list it reads, otherwise in list order.
+fn view_order(views: &[RebuiltView], new: bool) -> Vec<&RebuiltView> {
+    fn visit<'a>(i: usize, views: &'a [RebuiltView], new: bool, done: &mut [bool], out: &mut Vec<&'a RebuiltView>) {
+        if done[i] {
+            return;
+        }
+        done[i] = true;
+        let v = if new { views[i].to.as_ref().unwrap_or(&views[i].from) } else { &views[i].from };
+        for dep in &v.depends_on {
+            if let Some(j) = views.iter().position(|w| &w.from.name == dep) {
+                visit(j, views, new, done, out);
+            }
+        }
+        out.push(&views[i]);
+    }
+    let mut done = vec![false; views.len()];
+    let mut out = Vec::with_capacity(views.len());
+    for i in 0..views.len() {
+        visit(i, views, new, &mut done, &mut out);
     }
     out
 }
@@ -1073,10 +1402,12 @@ fn constraint_names_column(table: &QualifiedName, constraint: &Constraint, colum
     }
 }
 
-/// See [`Dependents`]; `generated` is [`SchemaDiff::generated`], `changes` are after the renames.
+/// See [`Dependents`]; `generated` is [`SchemaDiff::generated`],
+/// `foreign_keys` [`SchemaDiff::foreign_keys`], `changes` are after the renames.
 fn dependents(
     changes: &[Change],
     generated: &BTreeMap<QualifiedName, ColumnDependents>,
+    foreign_keys: &BTreeMap<QualifiedName, Vec<crate::model::ForeignKey>>,
     column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>,
     declared: &[Rename],
 ) -> BTreeMap<(QualifiedName, String), Dependents> {
@@ -1114,11 +1445,11 @@ fn dependents(
             }
         }
         d.constraints = of.constraints.iter().filter(|c| !added(table, c.name()) && constraint_names_column(table, c, column)).cloned().collect();
-        d.referenced_by = of
-            .referenced_by
+        d.referenced_by = foreign_keys
             .iter()
-            .filter(|(on, c)| !added(on, c.name()) && matches!(c, Constraint::ForeignKey(fk) if fk.referenced_columns.iter().any(|r| r == column)))
-            .cloned()
+            .filter(|(on, _)| *on != table)
+            .flat_map(|(on, keys)| keys.iter().filter(|fk| fk.references == *table && fk.referenced_columns.iter().any(|r| r == column)).map(move |fk| (on.clone(), Constraint::ForeignKey(fk.clone()))))
+            .filter(|(on, c)| !added(on, c.name()))
             .collect();
         // Those of a table the contract phase drops (referencing the table by
         // its old name, its columns by theirs).
@@ -1395,7 +1726,7 @@ struct FollowedPartitions {
 /// partitioned table, its partitions while indexes are built (after the
 /// renames and moves of its partitions, with the new ones, before any drop):
 /// the diff only knows those of tables whose name is kept.
-fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeMap<QualifiedName, Vec<String>>) {
+fn apply_renames(changes: &[Change], renames: &[Rename], names: &BTreeMap<QualifiedName, NameHolder>) -> Renamed {
     let mut changes = changes.to_vec();
     let mut moved = BTreeMap::new();
     // Renamed tables whose partitions follow them.
@@ -1475,7 +1806,7 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeM
             }
         }
     }
-    let partition_renames = follow_renames(&mut changes, &moved, &partitioned);
+    let Followed { partition_renames, promoted, errors } = follow_renames(&mut changes, &moved, &partitioned, names);
     let mut partitions = BTreeMap::new();
     for (table, followed) in &partitioned {
         let renamed = partition_renames.get(table);
@@ -1483,7 +1814,19 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeM
         names.extend(followed.new.iter().cloned());
         partitions.insert(table.clone(), names.into_iter().collect());
     }
-    (changes, partitions)
+    Renamed { changes, partitions, promoted, errors }
+}
+
+/// What [`apply_renames`] gives back.
+struct Renamed {
+    /// The changes, renames in.
+    changes: Vec<Change>,
+    /// Each renamed partitioned table's partitions while indexes are built.
+    partitions: BTreeMap<QualifiedName, Vec<String>>,
+    /// Drops that run early, to free a name (see [`Followed::promoted`]).
+    promoted: Vec<(Change, u32)>,
+    /// Renames and moves refused.
+    errors: Vec<PlanError>,
 }
 
 /// After a table or column rename PostgreSQL keeps every constraint and index,
@@ -1521,16 +1864,18 @@ fn apply_renames(changes: &[Change], renames: &[Rename]) -> (Vec<Change>, BTreeM
 /// the partitions renamed: (table, old name) to new name.
 ///
 /// Only on renamed tables, tables with renamed columns, and foreign keys that
-/// reference those: elsewhere a changed name stays a drop and an add. A rename
-/// to a name that an object dropped by this plan still holds stays a drop and
-/// an add as well (the drop runs after the renames). A relation outside this
-/// plan's drops that already holds a partition's name in the new schema is not
-/// seen: PostgreSQL refuses the move (42P07) and the migration rolls back.
+/// reference those: elsewhere a changed name stays a drop and an add. A
+/// constraint, index or trigger rename to a name that an object dropped by
+/// this plan still holds stays a drop and an add as well (the drop runs after
+/// the renames). A partition takes its name anyway: what holds it is dropped
+/// first, and a relation this plan keeps holding a name the table's or its
+/// partitions' moves and renames take refuses the plan (see [`free_names`]).
 fn follow_renames(
     changes: &mut Vec<Change>,
     moved: &BTreeMap<QualifiedName, QualifiedName>,
     partitioned: &BTreeMap<QualifiedName, FollowedPartitions>,
-) -> BTreeMap<QualifiedName, BTreeMap<String, String>> {
+    names: &BTreeMap<QualifiedName, NameHolder>,
+) -> Followed {
     let mut columns: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
     for c in changes.iter() {
         if let Change::RenameColumn { table, from, to } = c {
@@ -1538,7 +1883,7 @@ fn follow_renames(
         }
     }
     if moved.is_empty() && columns.is_empty() {
-        return BTreeMap::new();
+        return Followed::default();
     }
     let renamed_tables: BTreeSet<&QualifiedName> = moved.values().collect();
     let touched = |t: &QualifiedName| renamed_tables.contains(t) || columns.contains_key(t);
@@ -1612,34 +1957,38 @@ fn follow_renames(
     // (schema, relation), keys' indexes, partitions and dropped tables' and
     // views' relations included, and (table, trigger).
     let mut held_constraints = BTreeSet::new();
-    let mut held_relations = BTreeSet::new();
+    let mut held_relations: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     let mut held_triggers = BTreeSet::new();
-    for c in changes.iter() {
+    for (at, c) in changes.iter().enumerate() {
+        let mut hold = |schema: &String, name: String| {
+            held_relations.entry((schema.clone(), name)).or_default().push(at);
+        };
         match c {
-            Change::DropPartition { table, partition } => {
-                held_relations.insert((table.schema.clone(), partition.name.clone()));
-            }
+            Change::DropPartition { table, partition } => hold(&table.schema, partition.name.clone()),
             // A renamed table's default partition still has its old name (renamed below).
             Change::SetDefaultPartition { table, present: false } if !partitioned.contains_key(table) => {
-                held_relations.insert((table.schema.clone(), crate::model::Partitioning::default_partition_name(&table.name)));
+                hold(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
             }
             Change::DropTable(t) => {
                 let schema = &t.name.schema;
-                held_relations.insert((schema.clone(), t.name.name.clone()));
+                hold(schema, t.name.name.clone());
                 for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
-                    held_relations.insert((schema.clone(), p.into_owned()));
+                    hold(schema, p.into_owned());
                 }
                 for i in &t.indexes {
-                    held_relations.insert((schema.clone(), i.name.clone().unwrap_or_default()));
+                    hold(schema, i.name.clone().unwrap_or_default());
                 }
                 for key in t.primary_key.iter().filter_map(|k| k.name.clone()).chain(t.uniques.iter().filter_map(|u| u.name.clone())) {
-                    held_relations.insert((schema.clone(), key));
+                    hold(schema, key);
+                }
+                for c in t.columns.iter().filter(|c| c.identity.is_some() || matches!(c.ty, SqlType::SmallSerial | SqlType::Serial | SqlType::BigSerial)) {
+                    hold(schema, crate::validate::sequence_name(&t.name.name, &c.name));
                 }
             }
             Change::DropView(v) => {
-                held_relations.insert((v.name.schema.clone(), v.name.name.clone()));
+                hold(&v.name.schema, v.name.name.clone());
                 for i in &v.indexes {
-                    held_relations.insert((v.name.schema.clone(), i.name.clone().unwrap_or_default()));
+                    hold(&v.name.schema, i.name.clone().unwrap_or_default());
                 }
             }
             Change::DropTrigger { table, trigger } => {
@@ -1648,12 +1997,10 @@ fn follow_renames(
             Change::DropConstraint { table, constraint } => {
                 held_constraints.insert((table.clone(), constraint.name().to_owned()));
                 if matches!(constraint, Constraint::PrimaryKey(_) | Constraint::Unique(_)) {
-                    held_relations.insert((table.schema.clone(), constraint.name().to_owned()));
+                    hold(&table.schema, constraint.name().to_owned());
                 }
             }
-            Change::DropIndex { table, index } => {
-                held_relations.insert((table.schema.clone(), index.name.clone().unwrap_or_default()));
-            }
+            Change::DropIndex { table, index } => hold(&table.schema, index.name.clone().unwrap_or_default()),
             _ => {}
         }
     }
@@ -1673,9 +2020,7 @@ fn follow_renames(
                 });
                 let Some(j) = found else { continue };
                 let Change::AddPartition { partition: new, .. } = &changes[j] else { continue };
-                if held_relations.contains(&(table.schema.clone(), new.name.clone())) {
-                    continue;
-                }
+                // A name a drop of this plan holds: the drop runs first (see below).
                 gone[j] = true;
                 gone[i] = true;
                 partition_renames.entry(table.clone()).or_default().insert(old.name.clone(), new.name.clone());
@@ -1693,7 +2038,7 @@ fn follow_renames(
                 let Change::AddConstraint { constraint: new, .. } = &changes[j] else { continue };
                 let (from, to) = (old.name().to_owned(), new.name().to_owned());
                 let key = matches!(new, Constraint::PrimaryKey(_) | Constraint::Unique(_));
-                if from != to && (held_constraints.contains(&(table.clone(), to.clone())) || key && held_relations.contains(&(table.schema.clone(), to.clone()))) {
+                if from != to && (held_constraints.contains(&(table.clone(), to.clone())) || key && held_relations.contains_key(&(table.schema.clone(), to.clone()))) {
                     continue;
                 }
                 gone[j] = true;
@@ -1715,7 +2060,7 @@ fn follow_renames(
                 let Some(j) = found else { continue };
                 let Change::CreateIndex { index: new, .. } = &changes[j] else { continue };
                 let (from, to) = (old.name.clone().unwrap_or_default(), new.name.clone().unwrap_or_default());
-                if from != to && held_relations.contains(&(table.schema.clone(), to.clone())) {
+                if from != to && held_relations.contains_key(&(table.schema.clone(), to.clone())) {
                     continue;
                 }
                 gone[j] = true;
@@ -1796,9 +2141,7 @@ fn follow_renames(
     }
     for (table, followed) in partitioned {
         if let Some((from, to)) = &followed.default {
-            if !held_relations.contains(&(table.schema.clone(), to.clone())) {
-                partition_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
-            }
+            partition_renames.entry(table.clone()).or_default().insert(from.clone(), to.clone());
         }
     }
     // (table, schema its partitions move from, their names): every partition of a moved table.
@@ -1807,8 +2150,9 @@ fn follow_renames(
         .filter(|(table, followed)| followed.from_schema != table.schema)
         .map(|(table, followed)| (table, (&followed.from_schema, followed.old.iter().collect())))
         .collect();
-    if !gone.contains(&true) && partition_renames.is_empty() && partition_moves.is_empty() {
-        return partition_renames;
+    let (promoted, errors) = free_names(changes, &gone, &replaced, &held_relations, names, &partition_moves, &partition_renames);
+    if !gone.contains(&true) && partition_renames.is_empty() && partition_moves.is_empty() && promoted.is_empty() {
+        return Followed { partition_renames, promoted: Vec::new(), errors };
     }
     // A renamed partition keeps its row-level security, which is its parent's
     // before the change: the diff, seeing a new partition, gave it the default.
@@ -1826,8 +2170,18 @@ fn follow_renames(
         })
         .collect();
     let mut replaced: BTreeMap<usize, Vec<Change>> = replaced.into_iter().collect();
-    let old = std::mem::take(changes);
-    for (i, mut c) in old.into_iter().enumerate() {
+    let mut old: Vec<Option<Change>> = std::mem::take(changes).into_iter().map(Some).collect();
+    // The drops that free a name, by the step they run just before.
+    let mut freeing: BTreeMap<(QualifiedName, NamesStep), Vec<Change>> = BTreeMap::new();
+    let mut promoted_out = Vec::new();
+    for (at, (table, step)) in &promoted {
+        let c = old[*at].take().expect("a change promoted once");
+        promoted_out.push((c.clone(), if *step == NamesStep::Table { 0 } else { 1_000_000 }));
+        freeing.entry((table.clone(), *step)).or_default().push(c);
+    }
+    let mut free = |changes: &mut Vec<Change>, table: &QualifiedName, step: NamesStep| changes.extend(freeing.remove(&(table.clone(), step)).unwrap_or_default());
+    for (i, c) in old.into_iter().enumerate() {
+        let Some(mut c) = c else { continue };
         if let Some(instead) = replaced.remove(&i) {
             changes.extend(instead);
             continue;
@@ -1846,16 +2200,189 @@ fn follow_renames(
             Change::RenameTable { to, .. } => Some(to.clone()),
             _ => None,
         };
+        let Some(table) = renamed_table else {
+            changes.push(c);
+            continue;
+        };
+        free(changes, &table, NamesStep::Table);
         changes.push(c);
-        let Some(table) = renamed_table else { continue };
+        free(changes, &table, NamesStep::Moves);
         if let Some((from_schema, names)) = partition_moves.get(&table) {
             changes.extend(names.iter().map(|name| Change::MovePartition { table: table.clone(), from_schema: (*from_schema).clone(), name: (*name).clone() }));
         }
+        free(changes, &table, NamesStep::Renames);
         if let Some(renames) = partition_renames.get(&table) {
             changes.extend(renames.iter().map(|(from, to)| Change::RenamePartition { table: table.clone(), from: from.clone(), to: to.clone() }));
         }
     }
-    partition_renames
+    Followed { partition_renames, promoted: promoted_out, errors }
+}
+
+/// What [`follow_renames`] gives back.
+#[derive(Default)]
+struct Followed {
+    /// The partitions renamed: (table, old name) to new name.
+    partition_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    /// The drops that free a name a rename or move takes, moved just before
+    /// it: their steps run in the expand phase with the renames, `+ band`.
+    promoted: Vec<(Change, u32)>,
+    /// Renames and moves to names held by what the plan keeps.
+    errors: Vec<PlanError>,
+}
+
+/// Which statements of a renamed table need a name free: the table's own
+/// rename or move (its indexes and sequences move with it), its partitions'
+/// moves, or their renames. A drop that frees the name runs just before them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum NamesStep {
+    Table,
+    Moves,
+    Renames,
+}
+
+/// A name that a rename or move takes.
+struct Need {
+    /// The renamed table (its new name), whose statements take it.
+    table: QualifiedName,
+    step: NamesStep,
+    /// The statement, as the error names it.
+    what: String,
+    name: QualifiedName,
+    /// A table or partition, which takes a type name too (its row type).
+    row_type: bool,
+    /// The partition that moves under this name, whose own drop (later in the
+    /// plan, in its new schema) is not what holds it.
+    own: Option<String>,
+    /// Taken for a moment only: the move comes before a rename.
+    passing: bool,
+}
+
+/// The names that the renames and moves of renamed tables take (see
+/// [`NamesStep`]): the table's name in its new schema under its old name, then
+/// its new name, its indexes' and sequences' names in the new schema, each
+/// partition's old name in the new schema, then its new name.
+///
+/// A name held by a relation that a drop of this plan (`held`: name to change)
+/// removes is freed first: the drop is promoted, to run just before the step
+/// that takes the name, in the expand phase; returned as its position in
+/// `changes` to (table, step). Unless a drop that runs later depends on it (a
+/// view on it, a foreign key to it): that is refused. A name held by anything else `names` lists
+/// (tables, partitions, indexes, views, sequences, and enums and domains for
+/// the row type of a table or partition), except names this plan's renames
+/// and moves free, is refused ([`PlanError::NameTaken`]): PostgreSQL would fail
+/// with 42P07 (relation already exists) or 42710 (type already exists) and
+/// the whole migration would roll back.
+fn free_names(
+    changes: &[Change],
+    gone: &[bool],
+    replaced: &[(usize, Vec<Change>)],
+    held: &BTreeMap<(String, String), Vec<usize>>,
+    names: &BTreeMap<QualifiedName, NameHolder>,
+    partition_moves: &BTreeMap<&QualifiedName, (&String, BTreeSet<&String>)>,
+    partition_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>,
+) -> (BTreeMap<usize, (QualifiedName, NamesStep)>, Vec<PlanError>) {
+    let moves_with_table = |h: &NameHolder| matches!(h.kind, NameKind::Index | NameKind::Sequence);
+    // Names that the renames and moves of this plan free.
+    let mut vacated: BTreeSet<QualifiedName> = BTreeSet::new();
+    let mut needs = Vec::new();
+    for c in changes {
+        let Change::RenameTable { from, to } = c else { continue };
+        vacated.insert(from.clone());
+        let what = c.to_string();
+        let (renamed, moved) = (from.name != to.name, from.schema != to.schema);
+        let need = |step, name: QualifiedName, row_type, own: Option<&String>, passing: bool| Need {
+            table: to.clone(),
+            step,
+            what: what.clone(),
+            name,
+            row_type,
+            own: own.cloned(),
+            passing,
+        };
+        if moved {
+            needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &from.name), true, None, renamed));
+            for (name, h) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(from) && moves_with_table(h)) {
+                vacated.insert(name.clone());
+                // The sequences keep their names; the indexes follow the table's.
+                needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &name.name), false, None, renamed && h.kind == NameKind::Index));
+            }
+        }
+        if renamed {
+            needs.push(need(NamesStep::Table, to.clone(), true, None, false));
+        }
+        let renames = partition_renames.get(to);
+        if let Some((from_schema, parts)) = partition_moves.get(to) {
+            for &p in parts {
+                vacated.insert(QualifiedName::new(from_schema.as_str(), p.as_str()));
+                let passing = renames.is_some_and(|r| r.contains_key(p));
+                needs.push(Need { what: format!("move partition {p} of {to} from schema {from_schema}"), ..need(NamesStep::Moves, QualifiedName::new(&to.schema, p.as_str()), true, Some(p), passing) });
+            }
+        }
+        for (p, q) in renames.into_iter().flatten() {
+            if !moved {
+                vacated.insert(QualifiedName::new(&to.schema, p));
+            }
+            needs.push(Need { what: format!("rename partition {p} of {to} to {q}"), ..need(NamesStep::Renames, QualifiedName::new(&to.schema, q), true, None, false) });
+        }
+    }
+    for (_, instead) in replaced {
+        for c in instead {
+            if let Change::RenameIndex { table, from, .. } | Change::RenameConstraint { table, from, .. } = c {
+                vacated.insert(QualifiedName::new(&table.schema, from));
+            }
+        }
+    }
+    let replaced: BTreeSet<usize> = replaced.iter().map(|(i, _)| *i).collect();
+    let mut promoted: BTreeMap<usize, (QualifiedName, NamesStep)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for n in &needs {
+        let holders = held.get(&(n.name.schema.clone(), n.name.name.clone())).map(Vec::as_slice).unwrap_or_default();
+        // Not the partition's own drop (later, in its new schema), nor a drop
+        // paired into a rename (which frees the name itself).
+        let own = |at: usize| matches!(&changes[at], Change::DropPartition { table, partition } if *table == n.table && Some(&partition.name) == n.own.as_ref());
+        if let Some(&at) = holders.iter().find(|&&at| !own(at) && !gone[at] && !replaced.contains(&at)) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = promoted.entry(at) {
+                slot.insert((n.table.clone(), n.step));
+                if let Some(dependent) = dropped_later(changes, at, &promoted) {
+                    errors.push(PlanError::Unsupported {
+                        change: changes[at].to_string(),
+                        why: format!(
+                            "it holds the name {} that `{}` takes, so it is dropped first, just before, but {dependent} depends on it and is dropped later: drop them in an earlier migration",
+                            n.name, n.what
+                        ),
+                    });
+                }
+            }
+            continue;
+        }
+        let Some(holder) = names.get(&n.name) else { continue };
+        if vacated.contains(&n.name) || !(holder.kind.is_relation() || n.row_type) {
+            continue;
+        }
+        let remedy = if n.passing {
+            format!("rename or drop {} in an earlier migration (the table and its partitions move under their old names, then take their new ones)", holder.what)
+        } else {
+            format!("rename or drop {} in an earlier migration, or declare another name", holder.what)
+        };
+        errors.push(PlanError::NameTaken { change: n.what.clone(), name: n.name.clone(), holder: holder.what.clone(), remedy });
+    }
+    (promoted, errors)
+}
+
+/// A drop that must run before `changes[at]` (a view on the table or view it
+/// drops, a foreign key to it) and is not promoted with it, as an error names it.
+fn dropped_later(changes: &[Change], at: usize, promoted: &BTreeMap<usize, (QualifiedName, NamesStep)>) -> Option<String> {
+    let name = match &changes[at] {
+        Change::DropTable(t) => &t.name,
+        Change::DropView(v) => &v.name,
+        _ => return None,
+    };
+    changes.iter().enumerate().filter(|(j, _)| *j != at && !promoted.contains_key(j)).find_map(|(_, c)| match c {
+        Change::DropView(v) if v.depends_on.contains(name) => Some(format!("view {}", v.name)),
+        Change::DropConstraint { table, constraint: Constraint::ForeignKey(fk) } if fk.references == *name => Some(format!("foreign key {} on {table}", fk.name.as_deref().unwrap_or_default())),
+        Change::DropTable(t) if t.foreign_keys.iter().any(|fk| fk.references == *name) => Some(format!("table {} (its foreign key)", t.name)),
+        _ => None,
+    })
 }
 
 /// A default PostgreSQL evaluates per row, so adding the column rewrites the table.
@@ -1896,6 +2423,7 @@ impl Planner<'_> {
                 sql: Vec::new(),
                 transactional: true,
                 lock: LockLevel::None,
+                locks: Vec::new(),
                 hazards: Vec::new(),
                 lock_timeout: self.options.lock_timeout,
                 statement_timeout: Some(self.options.statement_timeout),
@@ -1903,11 +2431,21 @@ impl Planner<'_> {
                 down_transactional: true,
                 irreversible: None,
                 rank: (rank, self.seq),
+                rebuild: None,
             },
         }
     }
 
-    fn push(&mut self, b: StepBuilder) {
+    fn push(&mut self, mut b: StepBuilder) {
+        // Statements created under the columns' old names (see
+        // `under_old_names`) rename the columns of their tables back and
+        // forth: ACCESS EXCLUSIVE on those tables (and the partitions the
+        // renames recurse to), whichever statements they surround.
+        let danced: Vec<QualifiedName> =
+            self.renamed_columns.iter().filter(|(t, from, to)| b.step.sql.contains(&rename_column(t, to, from))).flat_map(|(t, ..)| self.with_partitions(t)).collect();
+        for table in &danced {
+            b.step.lock_relation(table, LockLevel::AccessExclusive);
+        }
         self.steps.push(b.step);
     }
 
@@ -1915,8 +2453,8 @@ impl Planner<'_> {
     /// named after it): `rename(from, to)` is the statement, the down step renames
     /// back. It runs after every table rename, since the statements name tables by
     /// their new names.
-    fn follow_table_rename(&mut self, description: String, lock: LockLevel, from: &str, to: &str, rename: impl Fn(&str, &str) -> String) {
-        let mut b = self.step(rank::RENAME_TABLE, description).sql([rename(from, to)]).down([rename(to, from)]).lock(lock).hazard(Hazard::BreaksOldCode);
+    fn follow_table_rename(&mut self, description: String, locked: &[QualifiedName], lock: LockLevel, from: &str, to: &str, rename: impl Fn(&str, &str) -> String) {
+        let mut b = self.step(rank::RENAME_TABLE, description).sql([rename(from, to)]).down([rename(to, from)]).lock_all(locked, lock).hazard(Hazard::BreaksOldCode);
         b.step.rank.1 += 1_000_000;
         self.push(b);
     }
@@ -1955,6 +2493,7 @@ impl Planner<'_> {
         // renames has its new form but for arguments).
         let (old, under_old_names) = if follows_renames { (from.clone(), false) } else { self.trigger_to_create(table, &Form::old(from.clone())) };
         let tables: BTreeSet<QualifiedName> = under_old_names.then(|| table.clone()).into_iter().collect();
+        let locked = self.with_partitions(table);
         let mut b = if recreate {
             // `old` is dropped, `new` created with its comment.
             let swap = |old: &Trigger, new: &Trigger| {
@@ -1965,11 +2504,11 @@ impl Planner<'_> {
                 v
             };
             let down = self.under_old_names(&tables, swap(to, &old));
-            self.step(rank::TRIGGER, description).sql(swap(from, to)).down(down).lock(LockLevel::AccessExclusive)
+            self.step(rank::TRIGGER, description).sql(swap(from, to)).down(down).lock_all(&locked, LockLevel::AccessExclusive)
         } else {
             let replace = |t: &Trigger| sql::replace_trigger(table, t);
             let down = self.under_old_names(&tables, vec![replace(&old)]);
-            self.step(rank::TRIGGER, description).sql([replace(to)]).down(down).lock(LockLevel::ShareRowExclusive)
+            self.step(rank::TRIGGER, description).sql([replace(to)]).down(down).lock_all(&locked, LockLevel::ShareRowExclusive)
         };
         if follows_renames {
             b.step.rank = (rank::RENAME, b.step.rank.1 + 1_000_000);
@@ -1991,10 +2530,9 @@ impl Planner<'_> {
     /// refused (see [`colliding_renames`]).
     fn under_old_names(&self, tables: &BTreeSet<QualifiedName>, statements: Vec<String>) -> Vec<String> {
         let renames: Vec<_> = self.renamed_columns.iter().filter(|(t, ..)| tables.contains(t)).collect();
-        let rename = |(t, a, b): (&QualifiedName, &String, &String)| format!("ALTER TABLE {t} RENAME COLUMN {} TO {}", Ident(a), Ident(b));
-        let mut v: Vec<String> = renames.iter().rev().map(|(t, from, to)| rename((t, to, from))).collect();
+        let mut v: Vec<String> = renames.iter().rev().map(|(t, from, to)| rename_column(t, to, from)).collect();
         v.extend(statements);
-        v.extend(renames.iter().map(|(t, from, to)| rename((t, from, to))));
+        v.extend(renames.iter().map(|(t, from, to)| rename_column(t, from, to)));
         v
     }
 
@@ -2243,6 +2781,189 @@ impl Planner<'_> {
         self.partitioned.contains(table)
     }
 
+    /// The tables of the policies dropped and created again around a change of `table.column`.
+    fn policy_tables(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
+        self.repolicies.around.get(&(table.clone(), column.to_owned())).into_iter().flatten().map(|(on, _, _)| on.clone()).collect()
+    }
+
+    /// The other tables a generated column's rebuild locks for what it drops
+    /// and creates again with it (see [`Dependents`]): PostgreSQL takes ACCESS
+    /// EXCLUSIVE on both sides of a foreign key it drops, so on the tables of
+    /// the keys referencing the column (and their partitions, where `ALTER
+    /// TABLE` recurses) and on the tables the table's own keys naming the
+    /// column reference.
+    fn dependent_tables(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
+        let Some(d) = self.dependents.get(&(table.clone(), column.to_owned())) else { return Vec::new() };
+        let mut out: Vec<QualifiedName> = d.referenced_by.iter().flat_map(|(on, _)| self.with_partitions(on)).collect();
+        out.extend(d.constraints.iter().filter_map(|c| match c {
+            Constraint::ForeignKey(fk) if fk.references != *table => Some(fk.references.clone()),
+            _ => None,
+        }));
+        out
+    }
+
+    /// The tables on the other side of the foreign keys that have `column` of
+    /// `table` (by its new name) on one side and exist when its type changes
+    /// (not those the plan adds later): PostgreSQL adds each again, which
+    /// locks both tables ACCESS EXCLUSIVE.
+    fn key_partners(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
+        let mut out = Vec::new();
+        for (on, keys) in self.foreign_keys {
+            for fk in keys {
+                let added = self.changes.iter().any(|c| matches!(c, Change::AddConstraint { table: t, constraint: Constraint::ForeignKey(k) } if t == on && k == fk));
+                if added || fk.references == *on {
+                    continue;
+                }
+                if on == table && fk.columns.iter().any(|c| c == column) {
+                    out.push(fk.references.clone());
+                }
+                // No referenced columns: the referenced table's primary key, whichever it is.
+                if fk.references == *table && (fk.referenced_columns.is_empty() || fk.referenced_columns.iter().any(|c| c == column)) {
+                    out.push(on.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// `table` and, if it is partitioned, the partitions the plan knows of
+    /// (on both sides of the diff): what an `ALTER TABLE` that recurses locks.
+    fn with_partitions(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+        let mut out = vec![table.clone()];
+        if self.partitioned(table) {
+            out.extend(self.partitions.get(table).into_iter().flatten().map(|p| QualifiedName::new(&table.schema, p)));
+        }
+        out
+    }
+
+    /// Each [`ViewRebuild`] as one step, in the place of the first column step
+    /// it surrounds (or, with none, where its first view comes among the
+    /// views the plan creates and replaces): the policies reading its views
+    /// dropped, the views dropped (those reading others first), the column
+    /// steps (type changes and generated column rebuilds, in plan order,
+    /// each with its triggers and policies), the views created again in
+    /// their new form with their comments, indexes and privileges (those
+    /// read by others first), the policies created again in their new form
+    /// with their comments. Its down step drops the policies and the new
+    /// forms, undoes the column steps last first, and creates the old forms
+    /// with their old privileges (under the columns' old names when the plan
+    /// renames columns they read, see [`Planner::under_old_names`]), then the
+    /// policies as they were.
+    fn merge_view_rebuilds(&mut self) {
+        for (g, rebuild) in std::mem::take(&mut self.rebuilds).into_iter().enumerate() {
+            let (mut inner, rest): (Vec<Step>, Vec<Step>) = std::mem::take(&mut self.steps).into_iter().partition(|s| s.rebuild == Some(g));
+            self.steps = rest;
+            inner.sort_by_key(|s| s.rank);
+            let old_order = view_order(&rebuild.views, false);
+            // The new forms: (view, its privileges), those read by others first.
+            let new_order: Vec<(&View, &[GrantItem])> = view_order(&rebuild.views, true).into_iter().filter_map(|v| Some((v.to.as_ref()?, &v.to_grants[..]))).collect();
+            let names: Vec<String> = old_order.iter().filter(|v| v.to.is_some()).map(|v| v.from.name.to_string()).collect();
+            let gone: Vec<String> = old_order.iter().filter(|v| v.to.is_none()).map(|v| v.from.name.to_string()).collect();
+            // `views` names what the step is around; with only views the plan
+            // drops (no kept one), those are said after the column steps.
+            let mut views = if names.is_empty() { String::new() } else { format!("view{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", ")) };
+            let mut dropping = String::new();
+            if !gone.is_empty() {
+                let d = format!("(dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
+                if views.is_empty() {
+                    dropping = format!(" {d}");
+                } else {
+                    let _ = write!(views, " {d}");
+                }
+            }
+            if !rebuild.policies.is_empty() {
+                let policies: Vec<String> = rebuild.policies.iter().map(|(on, _, after)| format!("{} on {on}", after.def.name)).collect();
+                let p = format!("polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
+                views = if views.is_empty() { p } else { format!("{views} and {p}") };
+            }
+            let steps = inner.iter().map(|s| s.description.as_str()).collect::<Vec<_>>().join("; ");
+            let description = match &inner[..] {
+                [] => format!("rebuild {views}{dropping}"),
+                _ if views.is_empty() => format!("{steps}{dropping}"),
+                [only] if only.description.contains(" around ") => format!("{} and {views}{dropping}", only.description),
+                [only] => format!("{} around {views}{dropping}", only.description),
+                _ => format!("{steps}; {views} dropped and created again around them{dropping}"),
+            };
+            let create = |v: &View, grants: &[GrantItem]| sql::create_view(v, false).into_iter().chain(grants.iter().map(sql::grant)).collect::<Vec<_>>();
+            type Pick = dyn Fn(&AroundPolicy) -> &Form<Policy>;
+            let drop_policies = |pick: &Pick| rebuild.policies.iter().map(|p| format!("DROP POLICY {} ON {}", Ident(&pick(p).def.name), p.0)).collect::<Vec<_>>();
+            let create_policies = |pick: &Pick| {
+                let created = rebuild.policies.iter().map(|p| {
+                    let (on, form) = (&p.0, pick(p));
+                    let mut statements = vec![sql::create_policy(on, &form.def)];
+                    if let Some(c) = &form.def.comment {
+                        statements.push(sql::comment(&CommentTarget::Policy(on.clone(), form.def.name.clone()), Some(c)));
+                    }
+                    (statements, if form.old { self.policy_renamed_tables(on, &form.def) } else { BTreeSet::new() })
+                });
+                self.creates(created.collect())
+            };
+            let mut up = drop_policies(&|p| &p.1);
+            up.extend(old_order.iter().rev().map(|v| sql::drop_view(&v.from)));
+            up.extend(inner.iter().flat_map(|s| s.sql.iter().cloned()));
+            up.extend(new_order.iter().flat_map(|(v, grants)| create(v, grants)));
+            up.extend(create_policies(&|p| &p.2));
+            let down = match inner.iter().find(|s| s.down.is_none()) {
+                Some(s) => Err(s.irreversible.clone().unwrap_or_else(|| "a column step in it cannot be undone".into())),
+                None => {
+                    let mut down = drop_policies(&|p| &p.2);
+                    down.extend(new_order.iter().rev().map(|(v, _)| sql::drop_view(v)));
+                    down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
+                    // After the column renames, before they are undone: the old
+                    // forms naming renamed columns by their old names are created
+                    // under those, all together (in their order, read first).
+                    let renamed: BTreeSet<QualifiedName> = old_order.iter().flat_map(|v| self.view_renamed_tables(&v.from)).collect();
+                    down.extend(self.under_old_names(&renamed, old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect()));
+                    down.extend(create_policies(&|p| &p.1));
+                    Ok(down)
+                }
+            };
+            let mut b = self
+                .step(rank::ALTER_COLUMN, description)
+                .sql(up)
+                .lock_all(old_order.iter().map(|v| &v.from.name), LockLevel::AccessExclusive)
+                .lock_all(rebuild.policies.iter().map(|p| &p.0), LockLevel::AccessExclusive);
+            b = match down {
+                Ok(down) => b.down(down),
+                Err(why) => b.irreversible(&why),
+            };
+            for s in &inner {
+                for (relation, lock) in &s.locks {
+                    b = b.lock(relation, *lock);
+                }
+                for h in &s.hazards {
+                    b = b.hazard(*h);
+                }
+                if s.statement_timeout.is_none() {
+                    b.step.statement_timeout = None;
+                }
+            }
+            // A materialized view is created WITH DATA, and its indexes built,
+            // under the lock: as long as its query takes, with no statement timeout.
+            let materialized: Vec<&View> = new_order.iter().map(|(v, _)| *v).filter(|v| v.materialized).collect();
+            if !materialized.is_empty() {
+                b = b.hazard(Hazard::LongLock);
+                b.step.statement_timeout = None;
+            }
+            if materialized.iter().any(|v| !v.indexes.is_empty()) {
+                b = b.hazard(Hazard::IndexBuild);
+            }
+            if !gone.is_empty() {
+                b = b.hazard(Hazard::BreaksOldCode);
+            }
+            // A policy altered in the plan takes its new form here.
+            if rebuild.policies.iter().any(|(_, before, after)| before.def != after.def) {
+                b = b.hazard(Hazard::AuthorizationChange);
+            }
+            b.step.rank = match (inner.first(), rebuild.at) {
+                (Some(first), _) => first.rank,
+                (None, Some(at)) => at,
+                (None, None) => b.step.rank,
+            };
+            self.push(b);
+        }
+    }
+
     /// Grants, revokes and comments are merged into one step per kind.
     fn merge_catalog_steps(&mut self) {
         let mut merged: Vec<Step> = Vec::new();
@@ -2253,6 +2974,9 @@ impl Planner<'_> {
                     m.sql.extend(step.sql);
                     if let (Some(d), Some(more)) = (&mut m.down, step.down) {
                         d.extend(more);
+                    }
+                    for (relation, lock) in &step.locks {
+                        m.lock_relation(relation, *lock);
                     }
                     for h in step.hazards {
                         if !m.hazards.contains(&h) {
@@ -2276,6 +3000,17 @@ impl Planner<'_> {
     }
 
     fn change(&mut self, change: &Change, replaced: &BTreeSet<(&'static str, String, String)>) {
+        let first = self.steps.len();
+        self.plan_change(change, replaced);
+        if let Some((_, band)) = self.promoted.iter().find(|(c, _)| c == change) {
+            for step in &mut self.steps[first..] {
+                step.phase = Phase::Expand;
+                step.rank = (rank::RENAME_TABLE, step.rank.1 + band);
+            }
+        }
+    }
+
+    fn plan_change(&mut self, change: &Change, replaced: &BTreeSet<(&'static str, String, String)>) {
         let o = self.options;
         match change {
             Change::CreateSchema(s) => {
@@ -2414,21 +3149,20 @@ impl Planner<'_> {
                 // Foreign keys to other new tables are added once all exist.
                 let new = self.new_tables.clone();
                 let inline = |fk: &crate::model::ForeignKey| fk.references == t.name || !new.contains(&fk.references);
-                let mut b = self
+                // The new table is locked too, but no other session sees it before the step commits.
+                let referenced = t.foreign_keys.iter().filter(|fk| inline(fk) && fk.references != t.name).map(|fk| &fk.references);
+                let b = self
                     .step(rank::CREATE_TABLE, format!("create table {}", t.name))
                     .sql(sql::create_table(t, inline))
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all(referenced, LockLevel::ShareRowExclusive)
                     .down([format!("DROP TABLE {}", t.name)]);
-                if t.foreign_keys.iter().any(|fk| inline(fk) && fk.references != t.name) {
-                    b = b.lock(LockLevel::ShareRowExclusive);
-                }
                 self.push(b);
                 for fk in t.foreign_keys.iter().filter(|fk| !inline(fk)) {
                     let c = Constraint::ForeignKey(fk.clone());
                     let b = self
                         .step(rank::CHECK_FK, format!("add foreign key {} on new table {}", c.name(), t.name))
                         .sql([format!("ALTER TABLE {} ADD {}", t.name, sql::constraint_def(&c))])
-                        .lock(LockLevel::ShareRowExclusive)
+                        .lock_all([&t.name, &fk.references], LockLevel::ShareRowExclusive)
                         .down([format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", t.name, Ident(c.name()))]);
                     self.push(b);
                 }
@@ -2441,7 +3175,11 @@ impl Planner<'_> {
                     .step(rank::DROP_TABLE, format!("drop table {}", t.name))
                     .contract()
                     .sql([format!("DROP TABLE {}", t.name)])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(&t.name, LockLevel::AccessExclusive)
+                    // Its partitions go with it.
+                    .lock_all(&partitions_of(t), LockLevel::AccessExclusive)
+                    // The triggers of its foreign keys on the tables they reference go too.
+                    .lock_all(t.foreign_keys.iter().map(|fk| &fk.references), LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the table's rows are gone: restore them from a backup");
                 self.push(b);
@@ -2457,15 +3195,15 @@ impl Planner<'_> {
                     up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
                     down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
                 }
-                let b = self.step(rank::RENAME_TABLE, format!("rename table {from} to {to}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
+                let b = self.step(rank::RENAME_TABLE, format!("rename table {from} to {to}")).sql(up).down(down).lock(from, LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
                 self.push(b);
             }
             Change::RenameColumn { table, from, to } => {
                 let b = self
                     .step(rank::RENAME, format!("rename column {table}.{from} to {to}"))
-                    .sql([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))])
-                    .down([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(to), Ident(from))])
-                    .lock(LockLevel::AccessExclusive)
+                    .sql([rename_column(table, from, to)])
+                    .down([rename_column(table, to, from)])
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
                     .hazard(Hazard::BreaksOldCode);
                 self.push(b);
             }
@@ -2478,7 +3216,7 @@ impl Planner<'_> {
                     .step(rank::DROP_COLUMN, format!("drop column {table}.{}", column.name))
                     .contract()
                     .sql([format!("ALTER TABLE {table} DROP COLUMN {}", Ident(&column.name))])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the column's values are gone: restore them from a backup");
                 self.push(b);
@@ -2489,28 +3227,33 @@ impl Planner<'_> {
                 let mut b = self
                     .step(rank::RELAX, format!("drop constraint {} on {table}", constraint.name()))
                     .sql([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {}", Ident(constraint.name()))])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
                     .down([format!("ALTER TABLE {table} ADD {}", sql::constraint_def(constraint))]);
+                // A foreign key's triggers on the table it references go too.
+                if let Constraint::ForeignKey(fk) = constraint {
+                    b = b.lock(&fk.references, LockLevel::AccessExclusive);
+                }
                 // Foreign keys go before the keys they reference.
                 b.step.rank.1 = if constraint_is_fk(constraint) { b.step.rank.1 } else { b.step.rank.1 + 1_000_000 };
                 self.push(b);
             }
             Change::RenameConstraint { table, from, to } => {
                 // ACCESS EXCLUSIVE on the table, briefly; a key's index is renamed with it.
-                self.follow_table_rename(format!("rename constraint {from} on {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                self.follow_table_rename(format!("rename constraint {from} on {table} to {to}"), std::slice::from_ref(table), LockLevel::AccessExclusive, from, to, |a, b| {
                     format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", Ident(a), Ident(b))
                 });
             }
             Change::RenameIndex { table, from, to } => {
                 // SHARE UPDATE EXCLUSIVE on the index only (PostgreSQL 12+).
-                self.follow_table_rename(format!("rename index {from} on {table} to {to}"), LockLevel::ShareUpdateExclusive, from, to, |a, b| {
+                self.follow_table_rename(format!("rename index {from} on {table} to {to}"), &[QualifiedName::new(&table.schema, from)], LockLevel::ShareUpdateExclusive, from, to, |a, b| {
                     format!("ALTER INDEX {} RENAME TO {}", QualifiedName::new(&table.schema, a), Ident(b))
                 });
             }
             Change::RenameTrigger { table, from, to } => {
                 // ACCESS EXCLUSIVE on the table, briefly (and on each partition,
                 // whose copies of the trigger PostgreSQL 15 renames with it).
-                self.follow_table_rename(format!("rename trigger {from} on {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                let locked = self.with_partitions(table);
+                self.follow_table_rename(format!("rename trigger {from} on {table} to {to}"), &locked, LockLevel::AccessExclusive, from, to, |a, b| {
                     format!("ALTER TRIGGER {} ON {table} RENAME TO {}", Ident(a), Ident(b))
                 });
             }
@@ -2541,9 +3284,9 @@ impl Planner<'_> {
                     .sql([sql::drop_index(table, index, concurrently)])
                     .down(down);
                 if concurrently {
-                    b = b.non_transactional().lock(LockLevel::ShareUpdateExclusive);
+                    b = b.non_transactional().lock(table, LockLevel::ShareUpdateExclusive);
                 } else {
-                    b = b.lock(LockLevel::AccessExclusive);
+                    b = b.lock_all(&self.with_partitions(table), LockLevel::AccessExclusive);
                 }
                 if down_concurrently {
                     b = b.down_non_transactional();
@@ -2559,10 +3302,13 @@ impl Planner<'_> {
                     return;
                 }
                 let is_replaced = replaced.contains(&("partition", table.to_string(), partition.name.clone()));
+                let default = self.default_partition(table).map(|_| QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name)));
                 let mut b = self
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_PARTITION }, format!("drop partition {} of {table}", partition.name))
                     .sql(sql::drop_partition(table, &partition.name))
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all([table, &QualifiedName::new(&table.schema, &partition.name)], LockLevel::AccessExclusive)
+                    // Detaching next to a default partition locks that one too.
+                    .lock_all(&default, LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the partition's rows are gone");
                 if !is_replaced {
@@ -2573,14 +3319,14 @@ impl Planner<'_> {
             Change::RenamePartition { table, from, to } => {
                 // ACCESS EXCLUSIVE on the partition only, briefly (not on its
                 // parent: queries of the parent that prune the partition go on).
-                self.follow_table_rename(format!("rename partition {from} of {table} to {to}"), LockLevel::AccessExclusive, from, to, |a, b| {
+                self.follow_table_rename(format!("rename partition {from} of {table} to {to}"), &[QualifiedName::new(&table.schema, from)], LockLevel::AccessExclusive, from, to, |a, b| {
                     format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&table.schema, a), Ident(b))
                 });
             }
             Change::MovePartition { table, from_schema, name } => {
                 // ACCESS EXCLUSIVE on the partition only, briefly, as a rename; its
                 // indexes and row type move with it.
-                self.follow_table_rename(format!("move partition {name} of {table} from schema {from_schema}"), LockLevel::AccessExclusive, from_schema, &table.schema, |a, b| {
+                self.follow_table_rename(format!("move partition {name} of {table} from schema {from_schema}"), &[QualifiedName::new(from_schema, name)], LockLevel::AccessExclusive, from_schema, &table.schema, |a, b| {
                     format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(a, name), Ident(b))
                 });
             }
@@ -2588,7 +3334,7 @@ impl Planner<'_> {
                 let b = self
                     .step(rank::PARTITION, format!("add the default partition of {table}"))
                     .sql([sql::create_default_partition(table)])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(table, LockLevel::AccessExclusive)
                     .down(sql::drop_partition(table, &crate::model::Partitioning::default_partition_name(&table.name)));
                 self.push(b);
             }
@@ -2600,7 +3346,7 @@ impl Planner<'_> {
                     .step(rank::DROP_PARTITION, format!("drop the default partition of {table}"))
                     .contract()
                     .sql(sql::drop_partition(table, &crate::model::Partitioning::default_partition_name(&table.name)))
-                    .lock(LockLevel::AccessExclusive)
+                    .lock_all([table, &QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name))], LockLevel::AccessExclusive)
                     .hazard(Hazard::DataLoss)
                     .irreversible("the default partition's rows are gone");
                 self.push(b);
@@ -2622,7 +3368,7 @@ impl Planner<'_> {
                     up.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(to.forced)));
                     down.push(format!("ALTER TABLE {table} {} ROW LEVEL SECURITY", s(from.forced)));
                 }
-                let b = self.step(rank::SECURITY, format!("row-level security on {table}")).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
+                let b = self.step(rank::SECURITY, format!("row-level security on {table}")).sql(up).down(down).lock(table, LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
             Change::CreatePolicy { table, policy } => {
@@ -2634,7 +3380,7 @@ impl Planner<'_> {
                     .step(rank::SECURITY, format!("create policy {} on {table}", policy.name))
                     .sql(up)
                     .down([format!("DROP POLICY IF EXISTS {} ON {table}", Ident(&policy.name))])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(table, LockLevel::AccessExclusive)
                     .hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
@@ -2651,7 +3397,7 @@ impl Planner<'_> {
                 // Undone before the columns are renamed back: the old
                 // expressions are set under the names they use.
                 let down = self.under_old_names(&self.policy_renamed_tables(table, from), down);
-                let b = self.step(rank::SECURITY, format!("alter policy {} on {table}", to.name)).sql(up).down(down).lock(LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
+                let b = self.step(rank::SECURITY, format!("alter policy {} on {table}", to.name)).sql(up).down(down).lock(table, LockLevel::AccessExclusive).hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
             Change::DropPolicy { table, policy } => {
@@ -2659,7 +3405,7 @@ impl Planner<'_> {
                     .step(rank::RELAX, format!("drop policy {} on {table}", policy.name))
                     .sql([format!("DROP POLICY IF EXISTS {} ON {table}", Ident(&policy.name))])
                     .down([sql::create_policy(table, policy)])
-                    .lock(LockLevel::AccessExclusive)
+                    .lock(table, LockLevel::AccessExclusive)
                     .hazard(Hazard::AuthorizationChange);
                 self.push(b);
             }
@@ -2672,7 +3418,7 @@ impl Planner<'_> {
                     .step(rank::TRIGGER, format!("create trigger {} on {table}", trigger.name))
                     .sql(up)
                     .down([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
-                    .lock(LockLevel::ShareRowExclusive);
+                    .lock_all(&self.with_partitions(table), LockLevel::ShareRowExclusive);
                 self.push(b);
             }
             Change::DropTrigger { table, trigger } => {
@@ -2693,7 +3439,7 @@ impl Planner<'_> {
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_TRIGGER }, format!("drop trigger {} on {table}", trigger.name))
                     .sql([format!("DROP TRIGGER IF EXISTS {} ON {table}", Ident(&trigger.name))])
                     .down(down)
-                    .lock(LockLevel::AccessExclusive);
+                    .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive);
                 if !is_replaced {
                     b = b.contract();
                 }
@@ -2703,55 +3449,41 @@ impl Planner<'_> {
                 let b = self.step(rank::VIEW, format!("create view {}", v.name)).sql(sql::create_view(v, false)).down([sql::drop_view(v)]);
                 self.push(b);
             }
-            Change::ReplaceView { from, to } => {
-                if !from.materialized && !to.materialized {
-                    // Undone before the columns are renamed back: the old query under the names it uses.
-                    let b = self
-                        .step(rank::VIEW, format!("replace view {}", to.name))
-                        .sql(sql::create_view(to, true))
-                        .down(self.old_view(from, sql::create_view(from, true)));
-                    self.push(b);
-                } else {
-                    let b = self.step(rank::VIEW_DROP_FOR_REBUILD, format!("drop view {} to rebuild it", from.name)).sql([sql::drop_view(from)]).down(sql::create_view(from, false)).lock(LockLevel::AccessExclusive);
-                    self.push(b);
-                    let b = self
-                        .step(rank::VIEW, format!("rebuild view {}", to.name))
-                        .sql(sql::create_view(to, false))
-                        .down([sql::drop_view(to)])
-                        .hazard(if to.materialized { Hazard::LongLock } else { Hazard::BreaksOldCode });
-                    self.push(b);
-                }
-            }
-            Change::RebuildView { from, to, from_grants, to_grants } => {
-                // Dropped just before the type changes (sub-rank 0.5), created just
-                // after them (1.5): only transactional column steps run in between,
-                // so the whole rebuild lands in one migration (one transaction).
-                // Created in its old form after the column renames (undoing the
-                // drop; creating again a view the contract phase drops): under
-                // the old names of the columns it names so.
-                let create = |v: &crate::model::View, grants: &[GrantItem]| -> Vec<String> { sql::create_view(v, false).into_iter().chain(grants.iter().map(sql::grant)).collect() };
-                let undo = self.old_view(from, create(from, from_grants));
-                let create = if to.query == from.query { self.old_view(to, create(to, to_grants)) } else { create(to, to_grants) };
-                let mut b = self
-                    .step(rank::ALTER_COLUMN, format!("drop view {} while its columns change type", from.name))
-                    .sql([sql::drop_view(from)])
-                    .lock(LockLevel::AccessExclusive)
-                    .down(undo);
-                b.step.rank.1 += 50_000;
-                self.push(b);
-                let mut b = self
-                    .step(rank::ALTER_COLUMN, format!("create view {} again", to.name))
-                    .sql(create)
-                    .down([sql::drop_view(to)]);
-                if to.materialized {
-                    b = b.hazard(Hazard::LongLock);
-                }
-                b.step.rank.1 += 150_000;
+            // Only `security_invoker` changes (a query change is a `RebuildView`):
+            // the same query, valid under the columns' new names, both ways.
+            Change::ReplaceView { from, to } if !from.materialized && !to.materialized => {
+                let b = self
+                    .step(rank::VIEW, format!("replace view {}", to.name))
+                    .sql(sql::create_view(to, true))
+                    .down(sql::create_view(from, true))
+                    .lock(&from.name, LockLevel::AccessExclusive);
                 self.push(b);
             }
+            // The diff gives a `RebuildView` for these: it knows the privileges to grant again.
+            Change::ReplaceView { .. } => self.errors.push(PlanError::Unsupported {
+                change: change.to_string(),
+                why: "a materialized view has no CREATE OR REPLACE: plan a Change::RebuildView (which migrate::diff gives), with its privileges".into(),
+            }),
+            // Made with the column steps it surrounds, or where the first of
+            // its views comes in the plan: see `merge_view_rebuilds`.
+            Change::RebuildView { from, .. } => {
+                if let Some(g) = self.rebuilds.iter().position(|r| r.views.iter().any(|v| v.from.name == from.name)) {
+                    if self.rebuilds[g].at.is_none() {
+                        self.seq += 1;
+                        self.rebuilds[g].at = Some((rank::VIEW, self.seq));
+                    }
+                }
+            }
+            // Dropped by the step changing the type of the columns it reads.
+            Change::DropView(v) if self.rebuilds.iter().any(|r| r.views.iter().any(|w| w.from.name == v.name)) => {}
             Change::DropView(v) => {
                 // Undone before the columns are renamed back: under the names its query uses.
-                let b = self.step(rank::DROP_VIEW, format!("drop view {}", v.name)).contract().sql([sql::drop_view(v)]).down(self.old_view(v, sql::create_view(v, false)));
+                let b = self
+                    .step(rank::DROP_VIEW, format!("drop view {}", v.name))
+                    .contract()
+                    .sql([sql::drop_view(v)])
+                    .down(self.old_view(v, sql::create_view(v, false)))
+                    .lock(&v.name, LockLevel::AccessExclusive);
                 self.push(b);
             }
             Change::Grant(g) => {
@@ -2771,7 +3503,11 @@ impl Planner<'_> {
                 self.push(b);
             }
             Change::SetComment { target, from, to } => {
-                let b = self.step(rank::COMMENT, "comment").sql([sql::comment(target, to.as_ref())]).down([sql::comment(target, from.as_ref())]);
+                let b = self
+                    .step(rank::COMMENT, "comment")
+                    .sql([sql::comment(target, to.as_ref())])
+                    .down([sql::comment(target, from.as_ref())])
+                    .lock_all(&commented_relation(target), LockLevel::ShareUpdateExclusive);
                 self.push(b);
             }
         }
@@ -2833,7 +3569,7 @@ impl Planner<'_> {
         if column.nullable || constant_default || rewrites && column.default.is_none() {
             // Nullable, or NOT NULL filled by a constant default (no rewrite since PostgreSQL 11),
             // or a column whose values PostgreSQL computes itself (rewrite).
-            let mut b = self.step(rank::ADD_COLUMN, description).sql([format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(column))]).lock(LockLevel::AccessExclusive).down([drop]);
+            let mut b = self.step(rank::ADD_COLUMN, description).sql([format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(column))]).lock_all(&self.with_partitions(table), LockLevel::AccessExclusive).down([drop]);
             if rewrites {
                 b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
             }
@@ -2854,7 +3590,7 @@ impl Planner<'_> {
         if let Some(c) = &column.comment {
             up.push(sql::comment(&CommentTarget::Column(table.clone(), column.name.clone()), Some(c)));
         }
-        let b = self.step(rank::ADD_COLUMN, format!("{description} (nullable until backfilled)")).sql(up).lock(LockLevel::AccessExclusive).down([drop]);
+        let b = self.step(rank::ADD_COLUMN, format!("{description} (nullable until backfilled)")).sql(up).lock_all(&self.with_partitions(table), LockLevel::AccessExclusive).down([drop]);
         self.push(b);
         self.enforce_not_null(table, &column.name, default.as_deref(), rank::ADD_COLUMN);
     }
@@ -2879,7 +3615,7 @@ impl Planner<'_> {
                     .step(r, format!("backfill {table}.{column} in batches of {}", o.batch_size))
                     .sql([format!("DO $backfill${body}$backfill$")])
                     .non_transactional()
-                    .lock(LockLevel::ShareUpdateExclusive)
+                    .lock_all(&self.with_partitions(table), LockLevel::RowExclusive)
                     .hazard(Hazard::Backfill);
                 // Undoing keeps the backfilled values: the column's other steps undo the rest.
                 self.push(b);
@@ -2894,19 +3630,19 @@ impl Planner<'_> {
         let b = self
             .step(r, format!("NOT NULL on {table}.{column}: check added NOT VALID"))
             .sql([format!("ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID")])
-            .lock(LockLevel::AccessExclusive)
+            .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
             .down([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}")]);
         self.push(b);
         let b = self
             .step(r, format!("NOT NULL on {table}.{column}: check validated"))
             .sql([format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check}")])
-            .lock(LockLevel::ShareUpdateExclusive)
+            .lock_all(&self.with_partitions(table), LockLevel::ShareUpdateExclusive)
             .hazard(Hazard::ValidationScan);
         self.push(b);
         let b = self
             .step(r, format!("NOT NULL on {table}.{column}: set, using the valid check"))
             .sql([format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL"), format!("ALTER TABLE {table} DROP CONSTRAINT {check}")])
-            .lock(LockLevel::AccessExclusive)
+            .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
             .down([format!("ALTER TABLE {table} ALTER COLUMN {col} DROP NOT NULL")]);
         self.push(b);
     }
@@ -2924,6 +3660,9 @@ impl Planner<'_> {
             ColumnChange::Identity => 4,
         };
         let r = rank::ALTER_COLUMN;
+        // ALTER TABLE recurses to the partitions.
+        let locked = self.with_partitions(table);
+        let rebuild = self.rebuilds.iter().position(|g| g.tables.contains(table));
         match what {
             ColumnChange::Type => {
                 let (rewrite, loss) = type_change(&from.ty, &to.ty);
@@ -2932,7 +3671,12 @@ impl Planner<'_> {
                 }
                 let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
                 let (up, down, description, ..) = self.around(table, &to.name, vec![alter(using(&to.ty.storage()))], vec![alter(using(&from.ty.storage()))], format!("change type of {table}.{} to {}", to.name, to.ty));
-                let mut b = self.step(r, description).sql(up).down(down).lock(LockLevel::AccessExclusive);
+                // The tables of the policies dropped and created again are locked
+                // too, and those on the other side of the foreign keys on the column.
+                let mut others = self.policy_tables(table, &to.name);
+                others.extend(self.key_partners(table, &to.name));
+                let mut b = self.step(r, description).sql(up).down(down).lock_all(&locked, LockLevel::AccessExclusive).lock_all(&others, LockLevel::AccessExclusive);
+                b.step.rebuild = rebuild;
                 if rewrite {
                     b = b.hazard(Hazard::TableRewrite).hazard(Hazard::LongLock);
                 }
@@ -2947,12 +3691,12 @@ impl Planner<'_> {
                     Some(e) => alter(format!("SET DEFAULT {e}")),
                     None => alter("DROP DEFAULT".into()),
                 };
-                let mut b = self.step(r, format!("default of {table}.{}", to.name)).sql([set(&to.default)]).down([set(&from.default)]).lock(LockLevel::AccessExclusive);
+                let mut b = self.step(r, format!("default of {table}.{}", to.name)).sql([set(&to.default)]).down([set(&from.default)]).lock_all(&locked, LockLevel::AccessExclusive);
                 b.step.rank.1 += sub * 100_000;
                 self.push(b);
             }
             ColumnChange::Nullability if to.nullable => {
-                let mut b = self.step(r, format!("drop NOT NULL on {table}.{}", to.name)).sql([alter("DROP NOT NULL".into())]).down([alter("SET NOT NULL".into())]).lock(LockLevel::AccessExclusive);
+                let mut b = self.step(r, format!("drop NOT NULL on {table}.{}", to.name)).sql([alter("DROP NOT NULL".into())]).down([alter("SET NOT NULL".into())]).lock_all(&locked, LockLevel::AccessExclusive);
                 b.step.rank.1 += sub * 100_000;
                 self.push(b);
             }
@@ -2989,7 +3733,7 @@ impl Planner<'_> {
                     }
                     (None, None) => return,
                 };
-                let mut b = self.step(r, format!("identity of {table}.{}", to.name)).sql(up).down(down).lock(LockLevel::AccessExclusive);
+                let mut b = self.step(r, format!("identity of {table}.{}", to.name)).sql(up).down(down).lock_all(&locked, LockLevel::AccessExclusive);
                 if from.identity.is_none() {
                     b = b.hazard(Hazard::ValidationScan);
                 }
@@ -3001,7 +3745,7 @@ impl Planner<'_> {
                     (Some(_), None) => self
                         .step(r, format!("{table}.{} stops being generated", to.name))
                         .sql([alter("DROP EXPRESSION".into())])
-                        .lock(LockLevel::AccessExclusive)
+                        .lock_all(&locked, LockLevel::AccessExclusive)
                         .irreversible("the stored values are kept; make the column generated again by hand"),
                     _ => {
                         if from.generated.is_none() && self.refuse_unless_allowed(change, Hazard::DataLoss) {
@@ -3014,11 +3758,17 @@ impl Planner<'_> {
                         // again around it.
                         let rebuild = |c: &Column| vec![format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(c))];
                         let (up, down, description, builds, scans) = self.around(table, &to.name, rebuild(to), rebuild(from), format!("rebuild generated column {table}.{}", to.name));
+                        // The tables of the policies dropped and created again are
+                        // locked too, and those of the foreign keys dropped and added
+                        // again, on either side.
+                        let mut others = self.policy_tables(table, &to.name);
+                        others.extend(self.dependent_tables(table, &to.name));
                         let mut b = self
                             .step(r, description)
                             .sql(up)
                             .down(down)
-                            .lock(LockLevel::AccessExclusive)
+                            .lock_all(&locked, LockLevel::AccessExclusive)
+                            .lock_all(&others, LockLevel::AccessExclusive)
                             .hazard(Hazard::TableRewrite)
                             .hazard(Hazard::LongLock);
                         if builds {
@@ -3034,6 +3784,7 @@ impl Planner<'_> {
                     }
                 };
                 b.step.rank.1 += sub * 100_000;
+                b.step.rebuild = rebuild;
                 self.push(b);
             }
         }
@@ -3043,11 +3794,18 @@ impl Planner<'_> {
         let o = self.options;
         let name = Ident(constraint.name()).to_string();
         let drop = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}");
+        // ALTER TABLE recurses to the partitions; a foreign key locks the table it references too.
+        let locked = self.with_partitions(table);
+        let referenced = match constraint {
+            Constraint::ForeignKey(fk) if fk.references != *table => Some(&fk.references),
+            _ => None,
+        };
         let plain = |p: &mut Self, r: u8, lock: LockLevel, hazards: &[Hazard]| {
             let mut b = p
                 .step(r, format!("add constraint {} on {table}", constraint.name()))
                 .sql([format!("ALTER TABLE {table} ADD {}", sql::constraint_def(constraint))])
-                .lock(lock)
+                .lock_all(&locked, lock)
+                .lock_all(referenced, LockLevel::ShareRowExclusive)
                 .down([drop.clone()]);
             for h in hazards {
                 b = b.hazard(*h);
@@ -3074,13 +3832,14 @@ impl Planner<'_> {
                 let b = self
                     .step(rank::CHECK_FK, format!("add constraint {} on {table} NOT VALID", constraint.name()))
                     .sql([format!("ALTER TABLE {table} ADD {} NOT VALID", sql::constraint_def(constraint))])
-                    .lock(lock)
+                    .lock_all(&locked, lock)
+                    .lock_all(referenced, LockLevel::ShareRowExclusive)
                     .down([drop.clone()]);
                 self.push(b);
                 let b = self
                     .step(rank::VALIDATE, format!("validate constraint {} on {table}", constraint.name()))
                     .sql([format!("ALTER TABLE {table} VALIDATE CONSTRAINT {name}")])
-                    .lock(LockLevel::ShareUpdateExclusive)
+                    .lock_all(&locked, LockLevel::ShareUpdateExclusive)
                     .hazard(Hazard::ValidationScan);
                 self.push(b);
             }
@@ -3095,7 +3854,7 @@ impl Planner<'_> {
             .step(rank::KEY, format!("build the index of {} on {table}", constraint.name()))
             .sql([sql::create_index(table, &index, true)])
             .non_transactional()
-            .lock(LockLevel::ShareUpdateExclusive)
+            .lock(table, LockLevel::ShareUpdateExclusive)
             .hazard(Hazard::IndexBuild)
             .down([sql::drop_index(table, &index, true)])
             .down_non_transactional();
@@ -3104,7 +3863,7 @@ impl Planner<'_> {
         let b = self
             .step(rank::KEY, format!("attach {} as {kind} of {table}", constraint.name()))
             .sql([format!("ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name}")])
-            .lock(LockLevel::AccessExclusive)
+            .lock(table, LockLevel::AccessExclusive)
             .down([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")]);
         self.push(b);
     }
@@ -3124,16 +3883,17 @@ impl Planner<'_> {
             .sql([sql::create_index(table, index, concurrently)])
             .down([sql::drop_index(table, index, concurrently)]);
         if concurrently {
-            b = b.non_transactional().down_non_transactional().lock(LockLevel::ShareUpdateExclusive).hazard(Hazard::IndexBuild);
+            b = b.non_transactional().down_non_transactional().lock(table, LockLevel::ShareUpdateExclusive).hazard(Hazard::IndexBuild);
         } else if existing {
-            b = b.lock(LockLevel::Share).hazard(Hazard::IndexBuild).hazard(Hazard::LongLock);
+            b = b.lock_all(&self.with_partitions(table), LockLevel::Share).hazard(Hazard::IndexBuild).hazard(Hazard::LongLock);
         } else {
-            b = b.lock(LockLevel::Share);
+            // Created by an earlier step of the plan.
+            b = b.lock_all(&self.with_partitions(table), LockLevel::Share);
         }
         self.push(b);
         if let Some(c) = &index.comment {
             let target = CommentTarget::Index(QualifiedName::new(&table.schema, index.name.clone().unwrap_or_default()));
-            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]);
+            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]).lock_all(&commented_relation(&target), LockLevel::ShareUpdateExclusive);
             self.push(b);
         }
     }
@@ -3149,10 +3909,10 @@ impl Planner<'_> {
         let b = self
             .step(rank::INDEX, format!("create index {} on the parent only", sql::index_name(table, index)))
             .sql([parent])
-            .lock(LockLevel::Share)
+            .lock(table, LockLevel::Share)
             .down([sql::drop_index(table, index, false)]);
         self.push(b);
-        let mut attach = Vec::new();
+        let (mut attach, mut children) = (Vec::new(), Vec::new());
         for p in partitions {
             let mut child = index.clone();
             child.name = Some(partition_index_name(p, &name));
@@ -3162,20 +3922,28 @@ impl Planner<'_> {
                 .step(rank::INDEX, format!("create index {} on partition {p}", sql::index_name(&relation, &child)))
                 .sql([sql::create_index(&relation, &child, true)])
                 .non_transactional()
-                .lock(LockLevel::ShareUpdateExclusive)
+                .lock(&relation, LockLevel::ShareUpdateExclusive)
                 .hazard(Hazard::IndexBuild)
                 .down([sql::drop_index(&relation, &child, true)])
                 .down_non_transactional();
             self.push(b);
             attach.push(format!("ALTER INDEX {} ATTACH PARTITION {}", sql::index_name(table, index), sql::index_name(&relation, &child)));
+            children.push(QualifiedName::new(&table.schema, child.name.unwrap_or_default()));
         }
         if !attach.is_empty() {
-            let b = self.step(rank::INDEX, format!("attach the partitions' indexes to {}", sql::index_name(table, index))).sql(attach).lock(LockLevel::ShareUpdateExclusive);
+            // SHARE UPDATE EXCLUSIVE on the parent's index, ACCESS EXCLUSIVE on
+            // each partition's (not on the tables): until the step commits, a
+            // query that would use a partition's index waits.
+            let b = self
+                .step(rank::INDEX, format!("attach the partitions' indexes to {}", sql::index_name(table, index)))
+                .sql(attach)
+                .lock(&QualifiedName::new(&table.schema, &name), LockLevel::ShareUpdateExclusive)
+                .lock_all(&children, LockLevel::AccessExclusive);
             self.push(b);
         }
         if let Some(c) = &index.comment {
             let target = CommentTarget::Index(QualifiedName::new(&table.schema, name));
-            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]);
+            let b = self.step(rank::COMMENT, "comment").sql([sql::comment(&target, Some(c))]).down([sql::comment(&target, None)]).lock_all(&commented_relation(&target), LockLevel::ShareUpdateExclusive);
             self.push(b);
         }
     }
@@ -3213,18 +3981,19 @@ impl Planner<'_> {
             let b = self
                 .step(rank::PARTITION, description)
                 .sql([sql::create_partition(table, partition)])
-                .lock(LockLevel::AccessExclusive)
+                .lock(table, LockLevel::AccessExclusive)
                 .down(sql::drop_partition(table, &partition.name));
             self.push(b);
             return;
         };
+        let default = QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
         if !referenced_by.is_empty() {
             // Its rows cannot move (see the SQL); with none to move, it is a plain create.
             let by = referenced_by.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
             let b = self
                 .step(rank::PARTITION, description)
                 .sql(sql::create_partition_unless_default_holds_rows(table, partition, &condition, &by))
-                .lock(LockLevel::AccessExclusive)
+                .lock_all([table, &default], LockLevel::AccessExclusive)
                 .hazard(Hazard::LongLock)
                 .down(sql::drop_partition(table, &partition.name));
             self.push(b);
@@ -3233,7 +4002,7 @@ impl Planner<'_> {
         let b = self
             .step(rank::PARTITION, description)
             .sql(sql::create_partition_from_default(table, partition, &condition))
-            .lock(LockLevel::AccessExclusive)
+            .lock_all([table, &default], LockLevel::AccessExclusive)
             .hazard(Hazard::LongLock)
             .down(sql::drop_partition_into_default(table, &partition.name));
         self.push(b);
@@ -3252,6 +4021,31 @@ fn partition_index_name(partition: &str, index: &str) -> String {
         cut -= 1;
     }
     format!("{}_{hash}", &name[..cut])
+}
+
+/// The partitions `table` declares, the default one included.
+fn partitions_of(table: &crate::model::Table) -> Vec<QualifiedName> {
+    let Some(p) = &table.partitioning else { return Vec::new() };
+    let mut out: Vec<QualifiedName> = p.partitions.iter().map(|q| QualifiedName::new(&table.name.schema, &q.name)).collect();
+    if p.default_partition {
+        out.push(QualifiedName::new(&table.name.schema, crate::model::Partitioning::default_partition_name(&table.name.name)));
+    }
+    out
+}
+
+/// The relation `COMMENT ON` locks (`SHARE UPDATE EXCLUSIVE`) for a comment
+/// on `target`: the table of a column, trigger or policy, or the relation
+/// itself; none for the other objects.
+fn commented_relation(target: &CommentTarget) -> Option<QualifiedName> {
+    match target {
+        CommentTarget::Table(t) | CommentTarget::Column(t, _) | CommentTarget::Trigger(t, _) | CommentTarget::Policy(t, _) | CommentTarget::Index(t) | CommentTarget::View(t, _) => Some(t.clone()),
+        CommentTarget::Type(_) | CommentTarget::Domain(_) | CommentTarget::Function(..) | CommentTarget::Role(_) => None,
+    }
+}
+
+/// `ALTER TABLE table RENAME COLUMN from TO to`.
+fn rename_column(table: &QualifiedName, from: &str, to: &str) -> String {
+    format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))
 }
 
 fn constraint_is_fk(c: &Constraint) -> bool {
@@ -4200,7 +4994,8 @@ mod tests {
             assert!(!up.contains(unwanted), "`{unwanted}` in:\n{up}");
         }
         let options = PlanOptions::default().with_declared_renames(&new);
-        let (changes, _) = apply_renames(&diff(&old, &new).changes, &options.renames);
+        let d = diff(&old, &new);
+        let changes = apply_renames(&d.changes, &options.renames, &d.names).changes;
         assert!(
             !changes.iter().any(|c| matches!(
                 c,
@@ -4431,7 +5226,8 @@ mod tests {
                 ("CREATE INDEX CONCURRENTLY events_2026_02_idx_events_id ON public.events_2026_02 (id)", LockLevel::ShareUpdateExclusive, false),
                 ("CREATE INDEX CONCURRENTLY events_2026_03_idx_events_id ON public.events_2026_03 (id)", LockLevel::ShareUpdateExclusive, false),
                 ("CREATE INDEX CONCURRENTLY events_default_idx_events_id ON public.events_default (id)", LockLevel::ShareUpdateExclusive, false),
-                ("ALTER INDEX public.idx_events_id ATTACH PARTITION public.events_2026_01_idx_events_id", LockLevel::ShareUpdateExclusive, true),
+                // ACCESS EXCLUSIVE on the partitions' indexes, briefly.
+                ("ALTER INDEX public.idx_events_id ATTACH PARTITION public.events_2026_01_idx_events_id", LockLevel::AccessExclusive, true),
             ],
             "{}",
             plan.up_script()
@@ -4492,31 +5288,49 @@ mod tests {
     }
 
     #[test]
-    fn a_partition_name_still_held_by_a_dropped_relation_is_not_taken_by_a_rename() {
+    fn a_partition_name_held_by_a_dropped_relation_is_freed_before_the_rename() {
         // `logs` has a partition of its own named `events_2026_01` (January 2025),
         // dropped by the plan; a table named `events_2026_03` is dropped too.
         let january_2025 = [("events_2026_01", "'2025-01-01 00:00:00+00'", "'2025-02-01 00:00:00+00'")];
         let stray = Table::new("events_2026_03").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
         let old = build(Schema::builder().add_table(monthly("logs", None, None, &january_2025)).add_table(stray));
         let new = build(Schema::builder().add_table(monthly("events", Some("logs"), None, &[])));
-        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
-        let plan = plan(&diff(&old, &new), &options).unwrap_or_else(|e| panic!("{e}"));
-        let up = plan.up_script();
-        for expected in [
-            "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02;",
-            "ALTER TABLE public.logs_default RENAME TO events_default;",
-            "ALTER TABLE public.events DETACH PARTITION public.events_2026_01;\nDROP TABLE public.events_2026_01;",
-            "CREATE TABLE public.events_2026_01 PARTITION OF public.events FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');",
-            "ALTER TABLE public.events DETACH PARTITION public.logs_2026_01;\nDROP TABLE public.logs_2026_01;",
-            "DROP TABLE public.events_2026_03;",
-            "CREATE TABLE public.events_2026_03 PARTITION OF public.events FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');",
-            "ALTER TABLE public.events DETACH PARTITION public.logs_2026_03;\nDROP TABLE public.logs_2026_03;",
-        ] {
-            assert!(up.contains(expected), "missing `{expected}` in:\n{up}");
+        let options = PlanOptions::default().with_declared_renames(&new);
+        let refused = plan(&diff(&old, &new), &options).unwrap_err();
+        assert_eq!(
+            refused.0,
+            [
+                PlanError::Refused { change: "drop partition events_2026_01 of public.events".into(), hazard: Hazard::DataLoss },
+                PlanError::Refused { change: "drop table public.events_2026_03".into(), hazard: Hazard::DataLoss },
+            ]
+        );
+        let plan = plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        // Each relation holding a new name is dropped first, just before the
+        // partitions are renamed, and every partition of `logs` is renamed: no
+        // row of 2026 is dropped, no partition created.
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.logs RENAME TO events",
+                "ALTER TABLE public.events DETACH PARTITION public.events_2026_01",
+                "DROP TABLE public.events_2026_01",
+                "DROP TABLE public.events_2026_03",
+                "ALTER TABLE public.logs_2026_01 RENAME TO events_2026_01",
+                "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02",
+                "ALTER TABLE public.logs_2026_03 RENAME TO events_2026_03",
+                "ALTER TABLE public.logs_default RENAME TO events_default",
+                "ALTER TABLE public.events RENAME CONSTRAINT logs_pkey TO events_pkey",
+                "ALTER INDEX public.idx_logs_at RENAME TO idx_events_at",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        for description in ["drop partition events_2026_01 of public.events", "drop table public.events_2026_03"] {
+            let step = &plan.steps[position(&plan, description)];
+            assert_eq!((step.phase, &step.hazards[..], step.down.is_none()), (Phase::Expand, &[Hazard::DataLoss][..], true), "{description}");
         }
-        assert!(!up.contains("RENAME TO events_2026_01") && !up.contains("RENAME TO events_2026_03"), "{up}");
-        // The partition that held the name is dropped before its namesake is created.
-        assert!(up.find("DROP TABLE public.events_2026_01;").unwrap() < up.find("CREATE TABLE public.events_2026_01 PARTITION OF").unwrap(), "{up}");
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand && s.transactional), "{}", plan.up_script());
+        assert_eq!(plan.migrations(1, "rename").len(), 1);
     }
 
     /// `logs`, range-partitioned on `at` with explicit partitions (name, from, to).
@@ -4998,6 +5812,9 @@ mod tests {
         assert_eq!(step.down.as_deref(), Some(&rebuild("grams / 1000.0")[..]));
         assert_eq!((step.lock, step.transactional, step.down_transactional), (LockLevel::AccessExclusive, true, true));
         assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock, Hazard::IndexBuild, Hazard::ValidationScan]);
+        // The other side of the key dropped and added again is locked too.
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("boxes"), ae), (QualifiedName::public("shipments"), ae)]);
         // What the plan creates is created after (concurrently), what it drops after the deploy dropped then.
         assert_eq!(plan.steps[1].sql, ["CREATE INDEX CONCURRENTLY boxes_new ON public.boxes (kilos, grams)"]);
         assert_eq!(plan.steps[3].phase, Phase::Contract);
@@ -5052,6 +5869,8 @@ mod tests {
         let step = plan.steps.iter().find(|s| s.description.starts_with("rebuild generated column")).unwrap_or_else(|| panic!("{}", plan.up_script()));
         assert!(step.description.ends_with("constraints boxes_label_kilos_key, shipments_label_kilos_fkey on public.shipments, old_labels_label_kg_fkey on public.old_labels"), "{}", step.description);
         assert_eq!(step.sql[1], "ALTER TABLE public.old_labels DROP CONSTRAINT old_labels_label_kg_fkey");
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("boxes"), ae), (QualifiedName::public("old_labels"), ae), (QualifiedName::public("shipments"), ae)]);
         assert_eq!(step.sql.last().map(String::as_str), Some("ALTER TABLE public.old_labels ADD CONSTRAINT old_labels_label_kg_fkey FOREIGN KEY (label, kg) REFERENCES public.boxes (label, kilos)"));
         assert_eq!(plan.steps.last().map(|s| s.description.as_str()), Some("drop table public.old_labels"));
     }
@@ -5163,13 +5982,8 @@ mod tests {
             [
                 (Phase::Expand, "rename column public.meters.amt to amount"),
                 (Phase::Expand, "rename column public.gauges.lvl to level"),
-                (Phase::Expand, "drop view public.meter_amounts while its columns change type"),
-                (Phase::Expand, "drop view public.meter_notes while its columns change type"),
-                (Phase::Expand, "change type of public.meters.amount to bigint"),
-                (Phase::Expand, "create view public.meter_amounts again"),
-                (Phase::Expand, "create view public.meter_notes again"),
-                (Phase::Expand, "replace view public.gauge_levels"),
-                (Phase::Contract, "drop view public.meter_notes"),
+                (Phase::Expand, "change type of public.meters.amount to bigint around view public.meter_amounts (dropping view public.meter_notes, which the plan drops)"),
+                (Phase::Expand, "rebuild view public.gauge_levels"),
                 (Phase::Contract, "drop view public.gauge_old"),
                 (Phase::Contract, "drop index public.gauges_double"),
                 (Phase::Contract, "drop index public.gauges_high"),
@@ -5181,45 +5995,701 @@ mod tests {
         let (amt_back, amt_forward) = ("ALTER TABLE public.meters RENAME COLUMN amount TO amt", "ALTER TABLE public.meters RENAME COLUMN amt TO amount");
         let (lvl_back, lvl_forward) = ("ALTER TABLE public.gauges RENAME COLUMN level TO lvl", "ALTER TABLE public.gauges RENAME COLUMN lvl TO level");
         let view = |name: &str, query: &str| format!("CREATE VIEW public.{name} WITH (security_invoker = false) AS\n{query}");
-        let under = |back: &str, v: String, forward: &str| vec![back.to_owned(), v, forward.to_owned()];
+        let under = |back: &str, v: Vec<String>, forward: &str| [vec![back.to_owned()], v, vec![forward.to_owned()]].concat();
         let down = |i: usize| plan.steps[i].down.clone().unwrap();
-        // The views dropped around the type change come back under the old name, the kept one's new form by the new.
-        assert_eq!(down(2), under(amt_back, view("meter_amounts", "SELECT id, amt FROM public.meters"), amt_forward));
-        assert_eq!(down(3), under(amt_back, view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10"), amt_forward));
-        assert_eq!(plan.steps[5].sql, [view("meter_amounts", "SELECT id, amount FROM public.meters")]);
-        // The one the contract phase drops is there until then, as it is.
-        assert_eq!(plan.steps[6].sql, under(amt_back, view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10"), amt_forward));
-        assert_eq!(down(8), plan.steps[6].sql);
-        let replaced = |query: &str| format!("CREATE OR REPLACE VIEW public.gauge_levels WITH (security_invoker = false) AS\n{query}");
-        assert_eq!(plan.steps[7].sql, [replaced("SELECT id, level AS lvl FROM public.gauges")]);
-        assert_eq!(down(7), under(lvl_back, replaced("SELECT id, lvl AS lvl FROM public.gauges"), lvl_forward));
-        assert_eq!(down(9), under(lvl_back, view("gauge_old", "SELECT id FROM public.gauges WHERE lvl > 10"), lvl_forward));
+        // The views around the type change (the one the contract phase drops
+        // too) are dropped in its step, readers first; the kept one comes back
+        // in its new form by the new name, and the down step creates both as
+        // they were, under the old name.
+        let retype = |ty: &str| format!("ALTER TABLE public.meters ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        let (drop_amounts, drop_notes) = ("DROP VIEW public.meter_amounts".to_owned(), "DROP VIEW public.meter_notes".to_owned());
+        assert_eq!(plan.steps[2].sql, [drop_notes.clone(), drop_amounts.clone(), retype("bigint"), view("meter_amounts", "SELECT id, amount FROM public.meters")]);
+        let old_views = vec![view("meter_amounts", "SELECT id, amt FROM public.meters"), view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10")];
+        assert_eq!(down(2), [vec![drop_amounts, retype("integer")], under(amt_back, old_views, amt_forward)].concat());
+        assert!(plan.steps[2].hazards.contains(&Hazard::BreaksOldCode), "{:?}", plan.steps[2].hazards);
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(plan.steps[2].locks, [(QualifiedName::public("meter_amounts"), ae), (QualifiedName::public("meter_notes"), ae), (QualifiedName::public("meters"), ae)]);
+        // A view whose query changes across the rename: its old query comes back under the old name.
+        let drop_levels = "DROP VIEW public.gauge_levels".to_owned();
+        assert_eq!(plan.steps[3].sql, [drop_levels.clone(), view("gauge_levels", "SELECT id, level AS lvl FROM public.gauges")]);
+        assert_eq!(down(3), [vec![drop_levels], under(lvl_back, vec![view("gauge_levels", "SELECT id, lvl AS lvl FROM public.gauges")], lvl_forward)].concat());
+        assert_eq!(down(4), under(lvl_back, vec![view("gauge_old", "SELECT id FROM public.gauges WHERE lvl > 10")], lvl_forward));
         // Indexes: by expression or predicate, in one transaction under the
         // old name; by the column, concurrently by its new name.
-        assert_eq!(down(10), under(lvl_back, "CREATE INDEX gauges_double ON public.gauges (((lvl * 2)))".into(), lvl_forward));
-        assert_eq!(down(11), under(lvl_back, "CREATE INDEX gauges_high ON public.gauges (id) WHERE (lvl > 10)".into(), lvl_forward));
-        assert_eq!(down(12), ["CREATE INDEX CONCURRENTLY gauges_lvl ON public.gauges (level)"]);
-        let transactional: Vec<(bool, bool)> = plan.steps[10..].iter().map(|s| (s.transactional, s.down_transactional)).collect();
+        assert_eq!(down(5), under(lvl_back, vec!["CREATE INDEX gauges_double ON public.gauges (((lvl * 2)))".into()], lvl_forward));
+        assert_eq!(down(6), under(lvl_back, vec!["CREATE INDEX gauges_high ON public.gauges (id) WHERE (lvl > 10)".into()], lvl_forward));
+        assert_eq!(down(7), ["CREATE INDEX CONCURRENTLY gauges_lvl ON public.gauges (level)"]);
+        let transactional: Vec<(bool, bool)> = plan.steps[5..].iter().map(|s| (s.transactional, s.down_transactional)).collect();
         assert_eq!(transactional, [(false, true), (false, true), (false, false)]);
 
-        // Without renames a view the plan drops still blocks the type change
-        // before the deploy: rebuilt around it as it is, dropped after.
+        // A view whose query is the same across the rename (it names no
+        // renamed column) reads the table too: the diff, which saw a drop and
+        // an add, left it alone; the plan rebuilds it around the type change
+        // as for any other.
+        let ids = [("meter_ids", "SELECT id, note FROM public.meters")];
+        let plan = plan_between(&meters("amt", SqlType::Integer, "lvl", &ids, &[]), &meters("amount", SqlType::BigInt, "lvl", &ids, &[]));
+        let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(steps, ["rename column public.meters.amt to amount", "change type of public.meters.amount to bigint around view public.meter_ids"], "{}", plan.up_script());
+        let ids = view("meter_ids", "SELECT id, note FROM public.meters");
+        assert_eq!(plan.steps[1].sql, ["DROP VIEW public.meter_ids".to_owned(), retype("bigint"), ids.clone()]);
+        assert_eq!(plan.steps[1].down.as_deref(), Some(&["DROP VIEW public.meter_ids".to_owned(), retype("integer"), ids][..]));
+
+        // Without renames a view the plan drops blocks the type change before
+        // the deploy all the same: dropped in its step.
         let old = meters("amt", SqlType::Integer, "lvl", &views[..2], &[]);
         let new = meters("amt", SqlType::BigInt, "lvl", &views[..1], &[]);
         let plan = plan_between(&old, &new);
         let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(steps, ["change type of public.meters.amt to bigint around view public.meter_amounts (dropping view public.meter_notes, which the plan drops)"]);
+        let down = plan.steps[0].down.as_ref().unwrap();
+        assert_eq!(down.last(), Some(&view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10")));
+    }
+
+    #[test]
+    fn a_view_the_plan_drops_over_a_table_renamed_with_a_retyped_column_is_dropped_by_the_type_change_step() {
+        // `meters (id, amt integer)` read by `meter_old`, dropped in v2, where
+        // the table is `readings` and `amt` is `amount bigint`: the view reads
+        // the table by its old name.
+        let v1 = build(
+            Schema::builder()
+                .add_table(Table::new("meters").column(Column::new("id", SqlType::BigInt)).column(Column::new("amt", SqlType::Integer)).primary_key(["id"]))
+                .view(View::new(QualifiedName::public("meter_old"), "SELECT id FROM public.meters WHERE amt > 1").depends_on(QualifiedName::public("meters"))),
+        );
+        let readings = Table::new("readings").column(Column::new("id", SqlType::BigInt)).column(Column::new("amount", SqlType::BigInt).renamed_from("amt")).primary_key(["id"]);
+        let v2 = build(Schema::builder().add_table(Table { renamed_from: Some(QualifiedName::public("meters")), ..readings }));
+        let plan = plan_between(&v1, &v2);
+        let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
         assert_eq!(
             steps,
             [
-                "drop view public.meter_amounts while its columns change type",
-                "drop view public.meter_notes while its columns change type",
-                "change type of public.meters.amt to bigint",
-                "create view public.meter_amounts again",
-                "create view public.meter_notes again",
-                "drop view public.meter_notes",
-            ]
+                (Phase::Expand, "rename table public.meters to public.readings"),
+                (Phase::Expand, "rename constraint meters_pkey on public.readings to readings_pkey"),
+                (Phase::Expand, "rename column public.readings.amt to amount"),
+                (Phase::Expand, "change type of public.readings.amount to bigint (dropping view public.meter_old, which the plan drops)"),
+            ],
+            "{}",
+            plan.up_script()
         );
-        assert_eq!(plan.steps[4].sql, [view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10")]);
+        let step = &plan.steps[3];
+        let retype = |ty: &str| format!("ALTER TABLE public.readings ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        assert_eq!(step.sql, ["DROP VIEW public.meter_old".to_owned(), retype("bigint")]);
+        let (back, forward) = ("ALTER TABLE public.readings RENAME COLUMN amount TO amt".to_owned(), "ALTER TABLE public.readings RENAME COLUMN amt TO amount".to_owned());
+        let old = "CREATE VIEW public.meter_old WITH (security_invoker = false) AS\nSELECT id FROM public.meters WHERE amt > 1".to_owned();
+        assert_eq!(step.down.as_deref(), Some(&[retype("integer"), back, old, forward][..]));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("meter_old"), ae), (QualifiedName::public("readings"), ae)]);
+        assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
+    }
+
+    /// `members (id, <uid> integer)` and `docs (id, tenant_id, org_id, of
+    /// type <ty>)` with row-level security and the policy `docs_mine`
+    /// naming both and, in a subquery, `members.<uid>`.
+    fn member_docs(uid: &str, ty: SqlType) -> Schema {
+        let mut user = Column::new(uid, SqlType::Integer);
+        if uid != "uid" {
+            user = user.renamed_from("uid");
+        }
+        let docs = Table::new("docs")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("tenant_id", ty.clone()))
+            .column(Column::new("org_id", ty))
+            .primary_key(["id"])
+            .row_level_security(false)
+            .policy(Policy::new("docs_mine").using(format!("tenant_id > 0 AND org_id > 0 AND EXISTS (SELECT 1 FROM public.members m WHERE m.{uid} = 1)")));
+        build(Schema::builder().add_table(Table::new("members").column(Column::new("id", SqlType::BigInt)).column(user).primary_key(["id"])).add_table(docs))
+    }
+
+    #[test]
+    fn a_step_creating_a_definition_under_old_names_reports_the_tables_it_renames_columns_of() {
+        // The first of the two type changes the policy is around creates it
+        // again as it is, naming members.uid, which the plan renames: under
+        // that name, renaming the column of members back and forth.
+        let plan = plan_between(&member_docs("uid", SqlType::Integer), &member_docs("user_id", SqlType::BigInt));
+        let step = plan.steps.iter().find(|s| s.description.starts_with("change type of public.docs.org_id")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+        let (back, forward) = ("ALTER TABLE public.members RENAME COLUMN user_id TO uid".to_owned(), "ALTER TABLE public.members RENAME COLUMN uid TO user_id".to_owned());
+        assert!(step.sql.contains(&back) && step.sql.contains(&forward), "{:?}", step.sql);
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("docs"), ae), (QualifiedName::public("members"), ae)]);
+    }
+
+    // ---- names of partitions across renames and schema moves ----
+
+    /// `notes`, with an index named `events_2026_02` when `indexed`.
+    fn notes(indexed: bool) -> Table {
+        let t = Table::new("notes").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        if indexed { t.index(Index::on(["id"]).named("events_2026_02")) } else { t }
+    }
+
+    #[test]
+    fn a_default_partition_takes_its_new_name_once_the_relation_holding_it_is_dropped() {
+        // A view holds `events_default`, an index of another table `events_2026_02`;
+        // the plan drops both, and drops them first.
+        let holder = View::new(QualifiedName::public("events_default"), "SELECT 1 AS one");
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])).add_table(notes(true)).view(holder));
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), Some(true), &[])).add_table(notes(false)));
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            statements(&plan),
+            [
+                "ALTER TABLE public.logs RENAME TO events",
+                "DROP INDEX CONCURRENTLY IF EXISTS public.events_2026_02",
+                "DROP VIEW public.events_default",
+                "ALTER TABLE public.logs_2026_01 RENAME TO events_2026_01",
+                "ALTER TABLE public.logs_2026_02 RENAME TO events_2026_02",
+                "ALTER TABLE public.logs_2026_03 RENAME TO events_2026_03",
+                "ALTER TABLE public.logs_default RENAME TO events_default",
+                "ALTER TABLE public.events RENAME CONSTRAINT logs_pkey TO events_pkey",
+                "ALTER INDEX public.idx_logs_at RENAME TO idx_events_at",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        // No partition dropped or created: no row lost, nothing destructive, and all undone.
+        assert!(!plan.hazards().contains(&Hazard::DataLoss) && plan.is_reversible(), "{}", plan.up_script());
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand), "{}", plan.up_script());
+        let drop = &plan.steps[position(&plan, "drop index public.events_2026_02")];
+        assert!(!drop.transactional && !drop.down_transactional);
+        assert_eq!(drop.down.as_deref(), Some(&["CREATE INDEX CONCURRENTLY events_2026_02 ON public.notes (id)".to_owned()][..]));
+        let down = plan.down_script().unwrap();
+        let at = |needle: &str| down.find(needle).unwrap_or_else(|| panic!("no `{needle}` in:\n{down}"));
+        assert!(at("ALTER TABLE public.events_default RENAME TO logs_default;") < at("CREATE VIEW public.events_default"), "{down}");
+        assert!(at("ALTER TABLE public.events_2026_02 RENAME TO logs_2026_02;") < at("CREATE INDEX CONCURRENTLY events_2026_02"), "{down}");
+        assert_eq!(plan.migrations(1, "rename").len(), 3, "the index drop runs on its own");
+    }
+
+    #[test]
+    fn a_move_drops_first_what_holds_a_name_it_takes_in_the_new_schema() {
+        // A stray `archive.logs` (the table's name there until it is renamed) and
+        // `archive.logs_2026_01` (January's), both dropped by the plan.
+        let stray = |name: &str| Table::in_schema("archive", name).column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).add_table(stray("logs")).add_table(stray("logs_2026_01")));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])));
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
+        let plan = plan(&diff(&old, &new), &options).unwrap_or_else(|e| panic!("{e}"));
+        let statements = statements(&plan);
+        assert_eq!(
+            statements[..5],
+            [
+                "DROP TABLE archive.logs",
+                "ALTER TABLE public.logs SET SCHEMA archive",
+                "ALTER TABLE archive.logs RENAME TO events",
+                "DROP TABLE archive.logs_2026_01",
+                "ALTER TABLE public.logs_2026_01 SET SCHEMA archive",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        assert!(plan.steps.iter().all(|s| s.phase == Phase::Expand), "{}", plan.up_script());
+    }
+
+    #[test]
+    fn a_rename_or_move_to_a_name_a_kept_relation_holds_is_refused() {
+        let january = || Table::in_schema("archive", "logs_2026_01").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let options = |new: &Schema| PlanOptions::default().with_declared_renames(new);
+        let refused = |old: &Schema, new: &Schema| plan(&diff(old, new), &options(new)).unwrap_err().0;
+
+        // January moves to `archive` under its name, before it is renamed: a table has it there.
+        let old = build(Schema::builder().add_table(monthly("logs", None, Some(true), &[])).add_table(january()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", Some(true), &[])).add_table(january()));
+        let errors = refused(&old, &new);
+        assert_eq!(
+            errors,
+            [PlanError::NameTaken {
+                change: "move partition logs_2026_01 of archive.events from schema public".into(),
+                name: QualifiedName::new("archive", "logs_2026_01"),
+                holder: "table archive.logs_2026_01".into(),
+                remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
+            }]
+        );
+        assert_eq!(
+            errors[0].to_string(),
+            "not planned: move partition logs_2026_01 of archive.events from schema public needs the name archive.logs_2026_01, which table archive.logs_2026_01 holds: PostgreSQL would fail (already exists); rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)"
+        );
+
+        // The table's own name in the new schema, before its rename, held by a view.
+        let view = || View::new(QualifiedName::new("archive", "logs"), "SELECT 1 AS one");
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).view(view()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).view(view()));
+        let errors = refused(&old, &new);
+        assert!(
+            matches!(&errors[..], [PlanError::NameTaken { change, name, holder, .. }] if change == "rename table public.logs to archive.events" && name.name == "logs" && holder == "view archive.logs"),
+            "{errors:?}"
+        );
+
+        // A partition's new name, held by an enum (its row type would need it:
+        // 42710): a schema declaring both is refused by `build()`, before any plan.
+        let mood = || EnumType::in_schema("archive", "events_2026_02", ["ok"]);
+        let clash = Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).enum_type(mood()).build().unwrap_err();
+        assert!(
+            matches!(&clash.0[..], [crate::SchemaError::DuplicateTypeName { name, .. }] if name == &QualifiedName::new("archive", "events_2026_02")),
+            "{clash}"
+        );
+        // ... but an index has no row type: an enum named like one is no obstacle.
+        let index_name = || EnumType::in_schema("archive", "idx_logs_at", ["ok"]);
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).enum_type(index_name()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).enum_type(index_name()));
+        assert!(statements(&plan_between(&old, &new)).contains(&"ALTER INDEX archive.idx_logs_at RENAME TO idx_events_at"));
+
+        // A name that a rename of this plan frees first is free: the table
+        // holding January's name in `archive` is renamed before the partitions move.
+        let kept = Table::in_schema("archive", "january").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]).renamed_from(QualifiedName::new("archive", "logs_2026_01"));
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).add_table(january()));
+        let new = build(Schema::builder().add_table(monthly_in("archive", "events", "logs", None, &[])).add_table(kept));
+        let plan = plan_between(&old, &new);
+        let statements = statements(&plan);
+        let at = |s: &str| statements.iter().position(|x| *x == s).unwrap_or_else(|| panic!("no `{s}` in {statements:#?}"));
+        assert!(at("ALTER TABLE archive.logs_2026_01 RENAME TO january") < at("ALTER TABLE public.logs_2026_01 SET SCHEMA archive"));
+    }
+
+    #[test]
+    fn a_drop_that_frees_a_name_is_refused_while_a_later_drop_depends_on_it() {
+        let stray = Table::new("events_default").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let reader = View::new(QualifiedName::public("stray_ids"), "SELECT id FROM public.events_default").depends_on(QualifiedName::public("events_default"));
+        let old = build(Schema::builder().add_table(monthly("logs", None, None, &[])).add_table(stray).view(reader));
+        let new = build(Schema::builder().add_table(monthly("events", Some("logs"), None, &[])));
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
+        let errors = plan(&diff(&old, &new), &options).unwrap_err().0;
+        assert_eq!(
+            errors,
+            [PlanError::Unsupported {
+                change: "drop table public.events_default".into(),
+                why: "it holds the name public.events_default that `rename partition logs_default of public.events to events_default` takes, so it is dropped first, just before, but view public.stray_ids depends on it and is dropped later: drop them in an earlier migration".into(),
+            }]
+        );
+    }
+
+    // ---- views around column type changes, and the relations a step locks ----
+
+    /// `SELECT id, amount FROM public.orders`, commented.
+    fn order_amounts() -> View {
+        View::new(QualifiedName::public("order_amounts"), "SELECT id, amount FROM public.orders").depends_on(QualifiedName::public("orders")).comment("Amounts by order")
+    }
+
+    /// Reads `order_amounts`.
+    fn big_orders() -> View {
+        View::new(QualifiedName::public("big_orders"), "SELECT id, amount FROM public.order_amounts WHERE amount > 100").depends_on(QualifiedName::public("order_amounts"))
+    }
+
+    /// Materialized, reads `order_amounts`, with a unique index and a comment.
+    fn order_stats() -> View {
+        View::materialized(QualifiedName::public("order_stats"), "SELECT count(*) AS orders, sum(amount) AS total FROM public.order_amounts")
+            .depends_on(QualifiedName::public("order_amounts"))
+            .index(Index::on(["orders"]).unique().named("order_stats_orders"))
+            .comment("Refreshed nightly")
+    }
+
+    /// Reads `customers`.
+    fn customer_names() -> View {
+        View::new(QualifiedName::public("customer_names"), "SELECT name FROM public.customers").depends_on(QualifiedName::public("customers"))
+    }
+
+    /// `orders (id, amount <amount>, note <note>)`, `customers (id, name
+    /// <name>)`, `notes (id, body <body>)`, and `views`, each readable by PUBLIC.
+    fn shop(amount: SqlType, note: SqlType, name: SqlType, body: SqlType, views: Vec<View>) -> Schema {
+        let mut b = Schema::builder()
+            .add_table(Table::new("orders").column(Column::new("id", SqlType::BigInt)).column(Column::new("amount", amount)).column(Column::new("note", note)).primary_key(["id"]))
+            .add_table(Table::new("customers").column(Column::new("id", SqlType::BigInt)).column(Column::new("name", name)).primary_key(["id"]))
+            .add_table(Table::new("notes").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", body)).primary_key(["id"]));
+        for v in views {
+            b = b.grant(Grant::new([Privilege::Select], GrantTarget::Table { table: v.name.clone(), columns: vec![] }, ["public"])).view(v);
+        }
+        build(b)
+    }
+
+    fn create_view(v: &View) -> Vec<String> {
+        let mut out = sql::create_view(v, false);
+        out.push(format!("GRANT SELECT ON TABLE {} TO PUBLIC", v.name));
+        out
+    }
+
+    fn retype(column: &str, ty: &str) -> String {
+        format!("ALTER TABLE public.orders ALTER COLUMN {column} TYPE {ty} USING {column}::{ty}")
+    }
+
+    #[test]
+    fn a_view_over_a_retyped_column_is_dropped_and_created_again_in_the_type_change_step() {
+        let (text, int, big) = (SqlType::Text, SqlType::Integer, SqlType::BigInt);
+        let old = shop(int.clone(), text.clone(), text.clone(), text.clone(), vec![order_amounts(), customer_names()]);
+        let new = shop(big, text.clone(), text.clone(), text, vec![order_amounts(), customer_names()]);
+        let plan = plan_between(&old, &new);
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.orders.amount to bigint around view public.order_amounts");
+        let view = [
+            "CREATE VIEW public.order_amounts WITH (security_invoker = false) AS\nSELECT id, amount FROM public.orders".to_owned(),
+            "COMMENT ON VIEW public.order_amounts IS 'Amounts by order'".to_owned(),
+            "GRANT SELECT ON TABLE public.order_amounts TO PUBLIC".to_owned(),
+        ];
+        let around = |ty: &str| [vec!["DROP VIEW public.order_amounts".to_owned(), retype("amount", ty)], view.to_vec()].concat();
+        assert_eq!(step.sql, around("bigint"));
+        assert_eq!(step.down.as_deref(), Some(&around("integer")[..]));
+        assert_eq!((step.phase, step.transactional, step.down_transactional), (Phase::Expand, true, true));
+        assert_eq!((step.lock, &step.hazards[..], step.statement_timeout), (LockLevel::AccessExclusive, &[Hazard::TableRewrite, Hazard::LongLock][..], None));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("order_amounts"), ae), (QualifiedName::public("orders"), ae)]);
+        // The same plan every time.
+        assert_eq!(plan_between(&old, &new), plan);
+    }
+
+    #[test]
+    fn views_reading_views_are_dropped_readers_first_and_created_again_read_first_in_one_step() {
+        let (text, int, big) = (SqlType::Text, SqlType::Integer, SqlType::BigInt);
+        let views = || vec![order_stats(), big_orders(), order_amounts()];
+        let plan = plan_between(&shop(int, text.clone(), text.clone(), text.clone(), views()), &shop(big, text.clone(), text.clone(), text, views()));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.orders.amount to bigint around views public.order_amounts, public.big_orders, public.order_stats");
+        let around = |ty: &str| {
+            [
+                vec!["DROP MATERIALIZED VIEW public.order_stats".to_owned(), "DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned(), retype("amount", ty)],
+                create_view(&order_amounts()),
+                create_view(&big_orders()),
+                create_view(&order_stats()),
+            ]
+            .concat()
+        };
+        assert_eq!(step.sql, around("bigint"), "{}", plan.up_script());
+        assert_eq!(step.down.as_deref(), Some(&around("integer")[..]));
+        assert!(step.sql.contains(&"CREATE UNIQUE INDEX order_stats_orders ON public.order_stats (orders)".to_owned()) && step.sql.contains(&"COMMENT ON MATERIALIZED VIEW public.order_stats IS 'Refreshed nightly'".to_owned()));
+        // The materialized view's unique index is built again, on its new rows.
+        assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock, Hazard::IndexBuild]);
+        let names: Vec<&str> = step.locks.iter().map(|(r, l)| (assert_eq!(*l, LockLevel::AccessExclusive), r.name.as_str()).1).collect();
+        assert_eq!(names, ["big_orders", "order_amounts", "order_stats", "orders"]);
+    }
+
+    #[test]
+    fn rebuilds_group_the_type_changes_by_the_views_reading_them() {
+        let (text, int, big, short) = (SqlType::Text, SqlType::Integer, SqlType::BigInt, SqlType::Varchar(Some(20)));
+        let views = || vec![big_orders(), order_amounts(), customer_names()];
+        // Two columns of orders, the name of customers, the body of notes (no view).
+        let old = shop(int, short.clone(), short.clone(), short.clone(), views());
+        let new = shop(big, text.clone(), text.clone(), text, views());
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(
+            described,
+            [
+                "change type of public.customers.name to text around view public.customer_names",
+                "change type of public.notes.body to text",
+                "change type of public.orders.amount to bigint; change type of public.orders.note to text; views public.order_amounts, public.big_orders dropped and created again around them",
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let orders = &plan.steps[2];
+        let views = [create_view(&order_amounts()), create_view(&big_orders())].concat();
+        let drops = ["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(orders.sql, [&drops[..], &[retype("amount", "bigint"), retype("note", "text")], &views].concat());
+        // Undone last first.
+        assert_eq!(orders.down.as_deref(), Some(&[&drops[..], &[retype("note", "varchar(20)"), retype("amount", "integer")], &views].concat()[..]));
+        assert_eq!(plan.steps[1].sql, ["ALTER TABLE public.notes ALTER COLUMN body TYPE text USING body::text"]);
+        assert_eq!(plan.steps[1].locks, [(QualifiedName::public("notes"), LockLevel::AccessExclusive)]);
+        assert_eq!(plan_between(&old, &new), plan);
+    }
+
+    #[test]
+    fn a_view_the_plan_drops_that_reads_a_rebuilt_view_is_dropped_by_the_type_change_step() {
+        let (text, int, big) = (SqlType::Text, SqlType::Integer, SqlType::BigInt);
+        let old = shop(int, text.clone(), text.clone(), text.clone(), vec![order_amounts(), big_orders()]);
+        let new = shop(big, text.clone(), text.clone(), text, vec![order_amounts()]);
+        let plan = plan_between(&old, &new);
+        let described: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        assert_eq!(
+            described,
+            [(Phase::Expand, "change type of public.orders.amount to bigint around view public.order_amounts (dropping view public.big_orders, which the plan drops)")],
+            "{}",
+            plan.up_script()
+        );
+        let step = &plan.steps[0];
+        assert_eq!(step.sql, [&["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned(), retype("amount", "bigint")][..], &create_view(&order_amounts())].concat());
+        // Back in its old form (its privileges went with it, as a dropped view's do).
+        let mut down = vec!["DROP VIEW public.order_amounts".to_owned(), retype("amount", "integer")];
+        down.extend(create_view(&order_amounts()));
+        down.extend(sql::create_view(&big_orders(), false));
+        assert_eq!(step.down.as_deref(), Some(&down[..]));
+        assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
+        assert!(step.locks.contains(&(QualifiedName::public("big_orders"), LockLevel::AccessExclusive)));
+    }
+
+    #[test]
+    fn a_type_change_reports_the_tables_of_the_policies_it_creates_again() {
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let p = plan(&diff(&tenants(SqlType::Integer, true), &tenants(SqlType::BigInt, false)), &options).unwrap();
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(p.steps[0].locks, [(QualifiedName::public("docs"), ae), (QualifiedName::public("members"), ae), (QualifiedName::public("old_docs"), ae)]);
+        // A policy that names a column of the same name as its own and the
+        // table in a subquery is matched too (PostgreSQL records no dependency
+        // on members.tenant_id): created again all the same, its table reported.
+        let own = |tenant: SqlType| {
+            let mut s = tenants(tenant, false);
+            let t = Table::new("projects")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .primary_key(["id"])
+                .row_level_security(false)
+                .policy(Policy::new("projects_own").using("tenant_id > 0 AND EXISTS (SELECT 1 FROM members m WHERE m.user_name = current_user)"));
+            let mut b = Schema::builder().add_table(t);
+            for t in s.tables() {
+                b = b.add_table(t.clone());
+            }
+            s = build(b);
+            s
+        };
+        let p = plan(&diff(&own(SqlType::Integer), &own(SqlType::BigInt)), &options).unwrap();
+        assert_eq!(p.steps[0].locks, [(QualifiedName::public("docs"), ae), (QualifiedName::public("members"), ae), (QualifiedName::public("projects"), ae)], "{}", p.up_script());
+        assert!(p.steps[0].description.ends_with("projects_own on public.projects"), "{}", p.steps[0].description);
+    }
+
+    #[test]
+    fn triggers_policies_and_views_around_one_type_change_share_its_step() {
+        let (int, big) = (SqlType::Integer, SqlType::BigInt);
+        let schema = |owner: SqlType| {
+            let base = accounts(owner, vec![own_rows()]);
+            let mut t = base.tables()[0].clone();
+            t = t.trigger(Trigger::new("accounts_touch", TriggerTiming::Before, [TriggerEvent::Update(vec!["owner_id".into()])], QualifiedName::public("touch")));
+            build(
+                Schema::builder()
+                    .function(Function::trigger(QualifiedName::public("touch"), "\nBEGIN\n    RETURN NEW;\nEND\n"))
+                    .add_table(t)
+                    .view(View::new(QualifiedName::public("owners"), "SELECT DISTINCT owner_id FROM public.accounts").depends_on(QualifiedName::public("accounts"))),
+            )
+        };
+        let plan = plan_between(&schema(int), &schema(big));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.accounts.owner_id to bigint around trigger accounts_touch and policy own_rows and view public.owners");
+        let first: Vec<&str> = step.sql.iter().map(|s| s.split(" ON ").next().unwrap_or(s)).take(4).collect();
+        assert_eq!(first, ["DROP VIEW public.owners", "DROP POLICY own_rows", "DROP TRIGGER accounts_touch", "ALTER TABLE public.accounts ALTER COLUMN owner_id TYPE bigint USING owner_id::bigint"]);
+        assert!(step.sql.last().unwrap().starts_with("CREATE VIEW public.owners"), "{:?}", step.sql);
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("accounts"), ae), (QualifiedName::public("owners"), ae)]);
+    }
+
+    #[test]
+    fn steps_report_the_relations_they_lock() {
+        // A foreign key locks the table it references; comments lock what they comment.
+        let old = blog("posts", None);
+        let mut posts = old.tables().iter().find(|t| t.name.name == "posts").unwrap().clone();
+        posts.comment = Some("Posts".into());
+        let comments = old.tables().iter().find(|t| t.name.name == "comments").unwrap().clone();
+        let users = Table::new("users").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let audits = Table::new("audits").column(Column::new("id", SqlType::BigInt)).column(Column::new("user_id", SqlType::BigInt)).primary_key(["id"]).foreign_key(ForeignKey::new(["user_id"], QualifiedName::public("users"), ["id"]));
+        let new = build(Schema::builder().add_table(users).add_table(posts).add_table(comments).add_table(audits));
+        let plan = plan_between(&old, &new);
+        let locks = |d: &str| plan.steps[position(&plan, d)].locks.clone();
+        assert_eq!(locks("create table public.audits"), [(QualifiedName::public("users"), LockLevel::ShareRowExclusive)]);
+        assert_eq!(plan.steps[position(&plan, "create table public.audits")].lock, LockLevel::ShareRowExclusive);
+        assert_eq!(locks("set 1 comments"), [(QualifiedName::public("posts"), LockLevel::ShareUpdateExclusive)]);
+        // Catalog only.
+        let plan = plan_between(&build(Schema::builder()), &build(Schema::builder().function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 42"))));
+        assert_eq!((plan.steps[0].lock, &plan.steps[0].locks[..]), (LockLevel::None, &[][..]));
+    }
+
+    // ---- views and materialized views whose own definition changes ----
+
+    /// `order_amounts` with another query (its `amount` doubled: a type
+    /// `CREATE OR REPLACE VIEW` may or may not allow, which the text does not tell).
+    fn doubled_amounts() -> View {
+        View { query: "SELECT id, amount * 2 AS amount FROM public.orders".into(), ..order_amounts() }
+    }
+
+    /// `shop` and `tickets (id)`, whose policy `tickets_seen` reads
+    /// `order_amounts` in a subquery, with `using`; and, if `orders_policy`,
+    /// the policy `orders_seen` of `orders`, naming its `amount` and reading
+    /// `order_amounts` too.
+    fn ticketed(amount: SqlType, views: Vec<View>, using: &str, orders_policy: bool) -> Schema {
+        let text = SqlType::Text;
+        let base = shop(amount, text.clone(), text.clone(), text, views);
+        let mut b = Schema::builder().add_table(
+            Table::new("tickets").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]).row_level_security(false).policy(Policy::new("tickets_seen").using(using).comment("Tickets of orders")),
+        );
+        for t in base.tables() {
+            let mut t = t.clone();
+            if orders_policy && t.name.name == "orders" {
+                t = t.row_level_security(false).policy(Policy::new("orders_seen").using("amount >= 0 AND id IN (SELECT a.id FROM public.order_amounts a)"));
+            }
+            b = b.add_table(t);
+        }
+        for v in base.views() {
+            b = b.view(v.clone());
+        }
+        for g in base.grants() {
+            b = b.grant(g.clone());
+        }
+        build(b)
+    }
+
+    const TICKETS_SEEN: &str = "id IN (SELECT o.id FROM public.order_amounts o)";
+
+    #[test]
+    fn a_view_whose_query_changes_is_rebuilt_with_its_readers_in_one_step() {
+        let text = SqlType::Text;
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), big_orders()]);
+        let new = shop(SqlType::Integer, text.clone(), text.clone(), text, vec![doubled_amounts(), big_orders()]);
+        let plan = plan_between(&old, &new);
+        // One step: no drop in an earlier one, no grant of the privileges the views keep in a later one.
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "rebuild views public.order_amounts, public.big_orders");
+        let drops = ["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(step.sql, [&drops[..], &create_view(&doubled_amounts()), &create_view(&big_orders())].concat());
+        assert_eq!(step.down.as_deref(), Some(&[&drops[..], &create_view(&order_amounts()), &create_view(&big_orders())].concat()[..]));
+        assert_eq!((step.phase, step.transactional, step.down_transactional, &step.hazards[..]), (Phase::Expand, true, true, &[][..]));
+        assert_eq!(step.statement_timeout, Some(Duration::from_secs(60)));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("big_orders"), ae), (QualifiedName::public("order_amounts"), ae)]);
+        assert_eq!(plan_between(&old, &new), plan);
+        // Back: the same step, the other way.
+        let back = plan_between(&new, &old);
+        assert_eq!((back.steps.len(), &back.steps[0].sql), (1, step.down.as_ref().unwrap()));
+
+        // Only `security_invoker` changes: the columns stay, `CREATE OR REPLACE VIEW` does it in place.
+        let invoker = View { security_invoker: true, ..order_amounts() };
+        let plan = plan_between(&old, &shop(SqlType::Integer, SqlType::Text, SqlType::Text, SqlType::Text, vec![invoker.clone(), big_orders()]));
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["replace view public.order_amounts"]);
+        assert_eq!(plan.steps[0].sql, sql::create_view(&invoker, true));
+        assert_eq!(plan.steps[0].locks, [(QualifiedName::public("order_amounts"), ae)]);
+    }
+
+    #[test]
+    fn a_materialized_view_whose_query_changes_is_rebuilt_in_one_step_without_a_statement_timeout() {
+        let text = SqlType::Text;
+        let topped = View { query: "SELECT count(*) AS orders, sum(amount) AS total, max(amount) AS top FROM public.order_amounts".into(), ..order_stats() };
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), order_stats()]);
+        // With an index built CONCURRENTLY (outside a transaction) in the same plan.
+        let mut new = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), topped.clone()]);
+        let mut b = Schema::builder().view(order_amounts()).view(topped.clone());
+        for t in new.tables() {
+            b = b.add_table(if t.name.name == "orders" { t.clone().index(Index::on(["note"])) } else { t.clone() });
+        }
+        for g in new.grants() {
+            b = b.grant(g.clone());
+        }
+        new = build(b);
+        let plan = plan_between(&old, &new);
+        let described: Vec<(&str, bool)> = plan.steps.iter().map(|s| (s.description.as_str(), s.transactional)).collect();
+        assert_eq!(described, [("create index public.idx_orders_note", false), ("rebuild view public.order_stats", true)], "{}", plan.up_script());
+        let step = &plan.steps[1];
+        assert_eq!(step.sql, [&["DROP MATERIALIZED VIEW public.order_stats".to_owned()][..], &create_view(&topped)].concat());
+        assert_eq!(step.down.as_deref(), Some(&[&["DROP MATERIALIZED VIEW public.order_stats".to_owned()][..], &create_view(&order_stats())].concat()[..]));
+        assert!(step.sql.contains(&"CREATE UNIQUE INDEX order_stats_orders ON public.order_stats (orders)".to_owned()), "{:?}", step.sql);
+        // Created WITH DATA and indexed under the lock, for as long as that takes.
+        assert_eq!((&step.hazards[..], step.statement_timeout), (&[Hazard::LongLock, Hazard::IndexBuild][..], None));
+        assert_eq!(step.locks, [(QualifiedName::public("order_stats"), LockLevel::AccessExclusive)]);
+
+        // A plain view becoming materialized, under a view reading it.
+        let stats = View { materialized: true, indexes: vec![], ..order_amounts() };
+        let plan = plan_between(
+            &shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts(), big_orders()]),
+            &shop(SqlType::Integer, text.clone(), text.clone(), text, vec![stats.clone(), big_orders()]),
+        );
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let drops = ["DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(plan.steps[0].sql, [&drops[..], &create_view(&stats), &create_view(&big_orders())].concat());
+        assert_eq!((&plan.steps[0].hazards[..], plan.steps[0].statement_timeout), (&[Hazard::LongLock][..], None));
+    }
+
+    #[test]
+    fn a_policy_reading_a_rebuilt_view_is_dropped_before_it_and_created_after_it() {
+        let int = SqlType::Integer;
+        let old = ticketed(int.clone(), vec![order_amounts(), big_orders()], TICKETS_SEEN, false);
+        let new = ticketed(int.clone(), vec![doubled_amounts(), big_orders()], TICKETS_SEEN, false);
+        let plan = plan_between(&old, &new);
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "rebuild views public.order_amounts, public.big_orders and policy tickets_seen on public.tickets");
+        let policy = Policy::new("tickets_seen").using(TICKETS_SEEN).comment("Tickets of orders");
+        let tickets = QualifiedName::public("tickets");
+        let create_policy = [sql::create_policy(&tickets, &policy), sql::comment(&CommentTarget::Policy(tickets.clone(), "tickets_seen".into()), Some(&"Tickets of orders".to_owned()))];
+        let drops = ["DROP POLICY tickets_seen ON public.tickets".to_owned(), "DROP VIEW public.big_orders".to_owned(), "DROP VIEW public.order_amounts".to_owned()];
+        assert_eq!(step.sql, [&drops[..], &create_view(&doubled_amounts()), &create_view(&big_orders()), &create_policy].concat());
+        assert_eq!(step.down.as_deref(), Some(&[&drops[..], &create_view(&order_amounts()), &create_view(&big_orders()), &create_policy].concat()[..]));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("big_orders"), ae), (QualifiedName::public("order_amounts"), ae), (tickets.clone(), ae)]);
+        assert_eq!(step.hazards, []);
+
+        // Altered in the same plan: dropped in its old form, created in its new one there, and no step of its own.
+        let altered = "id IN (SELECT o.id FROM public.order_amounts o WHERE o.amount > 0)";
+        let plan = plan_between(&old, &ticketed(int, vec![doubled_amounts(), big_orders()], altered, false));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        let new_policy = Policy { using: Some(altered.into()), ..policy.clone() };
+        assert_eq!(step.sql[step.sql.len() - 2], sql::create_policy(&tickets, &new_policy));
+        let down = step.down.as_ref().unwrap();
+        assert_eq!(down[down.len() - 2], sql::create_policy(&tickets, &policy));
+        assert_eq!(step.hazards, [Hazard::AuthorizationChange]);
+    }
+
+    #[test]
+    fn a_policy_reading_a_view_over_a_retyped_column_is_dropped_before_the_view() {
+        let (int, big) = (SqlType::Integer, SqlType::BigInt);
+        let plan = plan_between(&ticketed(int, vec![order_amounts()], TICKETS_SEEN, true), &ticketed(big, vec![order_amounts()], TICKETS_SEEN, true));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        assert_eq!(step.description, "change type of public.orders.amount to bigint around view public.order_amounts and policies orders_seen on public.orders, tickets_seen on public.tickets");
+        let heads = |sql: &[String]| sql.iter().map(|s| s.split(" AS").next().unwrap().split(" USING ").next().unwrap().to_owned()).collect::<Vec<_>>();
+        // orders_seen names the retyped column too: dropped once, before the view, not around the type change.
+        let expected = |ty: &str| {
+            vec![
+                "DROP POLICY orders_seen ON public.orders".to_owned(),
+                "DROP POLICY tickets_seen ON public.tickets".to_owned(),
+                "DROP VIEW public.order_amounts".to_owned(),
+                format!("ALTER TABLE public.orders ALTER COLUMN amount TYPE {ty}"),
+                "CREATE VIEW public.order_amounts WITH (security_invoker = false)".to_owned(),
+                "COMMENT ON VIEW public.order_amounts IS 'Amounts by order'".to_owned(),
+                "GRANT SELECT ON TABLE public.order_amounts TO PUBLIC".to_owned(),
+                "CREATE POLICY orders_seen ON public.orders".to_owned(),
+                "CREATE POLICY tickets_seen ON public.tickets".to_owned(),
+                "COMMENT ON POLICY tickets_seen ON public.tickets IS 'Tickets of orders'".to_owned(),
+            ]
+        };
+        assert_eq!(heads(&step.sql), expected("bigint"), "{}", plan.up_script());
+        assert_eq!(heads(step.down.as_ref().unwrap()), expected("integer"));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("order_amounts"), ae), (QualifiedName::public("orders"), ae), (QualifiedName::public("tickets"), ae)]);
+    }
+
+    #[test]
+    fn a_rebuilt_view_comes_after_the_new_views_it_reads_and_before_those_reading_it() {
+        let text = SqlType::Text;
+        let floor = View::new(QualifiedName::public("amount_floor"), "SELECT 0 AS floor");
+        let floored = View { query: "SELECT id, amount FROM public.orders WHERE amount > (SELECT floor FROM public.amount_floor)".into(), ..order_amounts() }.depends_on(floor.name.clone());
+        let totals = View::new(QualifiedName::public("order_totals"), "SELECT sum(amount) AS total FROM public.order_amounts").depends_on(QualifiedName::public("order_amounts"));
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts()]);
+        let new = shop(SqlType::Integer, text.clone(), text.clone(), text, vec![totals, floored, floor]);
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["create view public.amount_floor", "rebuild view public.order_amounts", "create view public.order_totals", "grant 2 privileges"], "{}", plan.up_script());
+    }
+
+    #[test]
+    fn a_rebuilt_view_over_a_renamed_column_comes_back_under_its_old_name() {
+        let text = SqlType::Text;
+        let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![View::new(QualifiedName::public("order_notes"), "SELECT id, note FROM public.orders").depends_on(QualifiedName::public("orders"))]);
+        let renamed = View::new(QualifiedName::public("order_notes"), "SELECT id, remark AS note FROM public.orders").depends_on(QualifiedName::public("orders"));
+        let base = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![renamed.clone()]);
+        let mut b = Schema::builder().view(renamed.clone()).grant(base.grants()[0].clone());
+        for t in base.tables() {
+            let mut t = t.clone();
+            if t.name.name == "orders" {
+                t.columns[2] = Column::new("remark", text.clone()).renamed_from("note");
+            }
+            b = b.add_table(t);
+        }
+        let new = build(b);
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["rename column public.orders.note to remark", "rebuild view public.order_notes"], "{}", plan.up_script());
+        let step = &plan.steps[1];
+        assert_eq!(step.sql, [&["DROP VIEW public.order_notes".to_owned()][..], &create_view(&renamed)].concat());
+        // Its down step runs before the rename is undone: the old query names `note`.
+        let old_view = old.views()[0].clone();
+        let rename = |a: &str, b: &str| format!("ALTER TABLE public.orders RENAME COLUMN {a} TO {b}");
+        assert_eq!(
+            step.down.as_deref(),
+            Some(&[&["DROP VIEW public.order_notes".to_owned(), rename("remark", "note")][..], &create_view(&old_view), &[rename("note", "remark")]].concat()[..])
+        );
     }
 }
 /// Partitions added next to a default partition: the step moves the default's

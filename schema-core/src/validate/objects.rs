@@ -75,12 +75,18 @@ pub(super) fn check_partitioning<'a>(table: &'a Table, catalog: &mut Catalog<'a>
     for part in &p.partitions {
         let name = part.name.as_str();
         ident(|| format!("partition of {tn}"), name, true, errors);
-        catalog.relation(&tn.schema, name, Owner::Partition { name, of: tn }, errors);
+        // A partition has a row type of its name too; a name already taken by a
+        // relation is reported once, as that.
+        if catalog.relation(&tn.schema, name, Owner::Partition { name, of: tn }, errors) {
+            catalog.type_name(&tn.schema, name, Owner::Partition { name, of: tn }, errors);
+        }
     }
     if p.default_partition {
         let name = crate::model::Partitioning::default_partition_name(&tn.name);
         ident(|| format!("partition of {tn}"), &name, true, errors);
-        catalog.relation(&tn.schema, name, Owner::DefaultPartition(tn), errors);
+        if catalog.relation(&tn.schema, name.clone(), Owner::DefaultPartition(tn), errors) {
+            catalog.type_name(&tn.schema, name, Owner::DefaultPartition(tn), errors);
+        }
     }
     for part in &p.partitions {
         let fits = match (&part.bound, p.strategy) {
@@ -486,8 +492,9 @@ pub(super) fn check_schema_objects<'a>(schema: &'a Schema, catalog: &mut Catalog
         let kind = if v.materialized { "materialized view" } else { "view" };
         let owner = Owner::View { name: &v.name, materialized: v.materialized };
         ident(|| format!("{kind} {}", v.name), &v.name.name, false, errors);
-        catalog.relation(&v.name.schema, v.name.name.as_str(), owner, errors);
-        catalog.type_name(&v.name, owner, errors);
+        if catalog.relation(&v.name.schema, v.name.name.as_str(), owner, errors) {
+            catalog.type_name(&v.name.schema, v.name.name.as_str(), owner, errors);
+        }
         nul_check(Some(&v.query), || format!("query of {kind} {}", v.name), errors);
         for dep in v.depends_on.iter().filter(|d| !relation_exists(d)) {
             errors.push(SchemaError::UnknownObject { used_by: format!("{kind} {}", v.name), name: dep.clone() });
