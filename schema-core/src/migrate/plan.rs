@@ -3410,16 +3410,18 @@ impl Planner<'_> {
     /// OF` takes), held while the default partition is scanned and its rows of
     /// the bound move (`LongLock`, within the statement timeout). Undone, the
     /// partition's rows go back into the default partition before it is
-    /// dropped. The rows of a table that foreign keys reference cannot move: a
-    /// moved row is deleted from the default partition, which fires their `ON
-    /// DELETE` action (cascading deletes, nulled references, or a 23503
-    /// failure). Its partition is created as before, where the default holds
-    /// none of its rows, and otherwise the step stops with a message that says
-    /// why ([`sql::create_partition_unless_default_holds_rows`]).
+    /// dropped. A row that a foreign key's row references cannot move: a moved
+    /// row is deleted from the default partition, which fires the key's `ON
+    /// DELETE` action (cascading deletes, changed references, or a 23503
+    /// failure). So the step looks, row by row, and stops with a message that
+    /// says why while a moving row is referenced; rows no row references move,
+    /// and a key whose action writes then runs its `DELETE` or `UPDATE` on the
+    /// referencing table (and the partitions it has), changing no row but
+    /// locking them `ROW EXCLUSIVE`.
     fn add_partition(&mut self, table: &QualifiedName, partition: &crate::model::Partition) {
         let description = format!("add partition {} of {table}", partition.name);
-        let moving = self.default_partition(table).and_then(|d| Some((d.referenced_by.clone(), sql::bound_condition(&d.key, &partition.bound)?)));
-        let Some((referenced_by, condition)) = moving else {
+        let moving = self.default_partition(table).and_then(|d| Some((d.written_on_delete.clone(), sql::bound_condition(&d.key, &partition.bound)?)));
+        let Some((written, condition)) = moving else {
             let b = self
                 .step(rank::PARTITION, description)
                 .sql([sql::create_partition(table, partition)])
@@ -3429,21 +3431,15 @@ impl Planner<'_> {
             return;
         };
         let default = QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
-        if !referenced_by.is_empty() {
-            // Its rows cannot move (see the SQL); with none to move, it is a plain create.
-            let by = referenced_by.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
-            let b = self
-                .step(rank::PARTITION, description)
-                .sql(sql::create_partition_unless_default_holds_rows(table, partition, &condition, &by))
-                .lock_all([table, &default], LockLevel::AccessExclusive)
-                .hazard(Hazard::LongLock)
-                .down(sql::drop_partition(table, &partition.name));
-            self.push(b);
-            return;
+        let mut written_partitions = Vec::new();
+        for w in &written {
+            let parts = self.partitions.get(w).into_iter().flatten().filter(|p| !(w == table && **p == partition.name));
+            written_partitions.extend(parts.map(|p| QualifiedName::new(&w.schema, p)));
         }
         let b = self
             .step(rank::PARTITION, description)
             .sql(sql::create_partition_from_default(table, partition, &condition))
+            .lock_all(written.iter().chain(&written_partitions), LockLevel::RowExclusive)
             .lock_all([table, &default], LockLevel::AccessExclusive)
             .hazard(Hazard::LongLock)
             .down(sql::drop_partition_into_default(table, &partition.name));
@@ -5578,6 +5574,15 @@ mod default_partition_tests {
         assert_eq!((step.phase, step.lock, &step.hazards[..], step.transactional), (Phase::Expand, LockLevel::AccessExclusive, &[Hazard::LongLock][..], true));
         assert_eq!(step.statement_timeout, Some(Duration::from_secs(60)), "the lock is held: the move is bounded by the statement timeout");
         let condition = "at >= '2026-02-01' AND at < '2026-03-01'";
+        // Before a row moves, the rows a foreign key's row references are looked for (none here).
+        let reference_variables = crate::builtin::REFERENCE_VARIABLES;
+        let refuse = crate::builtin::refuse_referenced_rows(
+            "'public.logs_default'::regclass",
+            "'at >= ''2026-02-01'' AND at < ''2026-03-01'''",
+            "'the default partition public.logs_default holds rows of the bound of the new partition public.logs_2026_02, which cannot move into it'",
+            "'move the referenced rows by hand (minding the rows that reference them), or drop the foreign keys around this migration; create partitions before rows of their bound arrive (ensure_partitions ahead)'",
+            "        ",
+        );
         assert_eq!(
             step.sql,
             [
@@ -5589,13 +5594,13 @@ DECLARE
     pgarchitect_has_rows boolean;
     pgarchitect_triggers_off text;
     pgarchitect_triggers_back text;
-BEGIN
+{reference_variables}BEGIN
     IF pgarchitect_forced THEN
         ALTER TABLE public.logs_default NO FORCE ROW LEVEL SECURITY;
     END IF;
     pgarchitect_has_rows := EXISTS (SELECT FROM public.logs_default WHERE {condition});
     IF pgarchitect_has_rows THEN
-        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE public.logs_default WITH NO DATA;
+{refuse}        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE public.logs_default WITH NO DATA;
         SELECT 'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('DISABLE TRIGGER %I', tgname), ', ' ORDER BY tgname),
                'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('ENABLE %sTRIGGER %I', CASE tgenabled WHEN 'A' THEN 'ALWAYS ' WHEN 'R' THEN 'REPLICA ' ELSE '' END, tgname), ', ' ORDER BY tgname)
           INTO pgarchitect_triggers_off, pgarchitect_triggers_back
@@ -5691,18 +5696,31 @@ $pgarchitect$",
     }
 
     #[test]
-    fn a_partition_next_to_the_default_partition_of_a_referenced_table_moves_no_row() {
-        let plan = plan(&diff(&logs(1, true, true), &logs(2, true, true)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-        let step = plan.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{plan}"));
-        assert_eq!((step.lock, &step.hazards[..]), (LockLevel::AccessExclusive, &[Hazard::LongLock][..]));
-        assert_eq!(step.sql.len(), 3, "{:#?}", step.sql);
-        assert_eq!(step.sql[0], "LOCK TABLE ONLY public.logs, ONLY public.logs_default IN ACCESS EXCLUSIVE MODE");
-        let check = &step.sql[1];
-        assert!(check.contains("IF EXISTS (SELECT FROM public.logs_default WHERE at >= '2026-02-01' AND at < '2026-03-01') THEN"), "{check}");
-        assert!(check.contains("RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'the default partition public.logs_default holds rows of the bound of the new partition public.logs_2026_02, which cannot move into it: foreign keys of public.notes reference public.logs"), "{check}");
-        assert!(!check.contains("DELETE FROM") && !check.contains("INSERT INTO"), "{check}");
-        assert_eq!(step.sql[2], "CREATE TABLE public.logs_2026_02 PARTITION OF public.logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')");
-        assert_eq!(step.down.as_deref(), Some(&["ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02".to_owned(), "DROP TABLE public.logs_2026_02".to_owned()][..]));
+    fn a_partition_next_to_the_default_partition_of_a_referenced_table_moves_the_rows_no_row_references() {
+        // The same step as for a table no key references: the rows a key's row
+        // references are looked for row by row at apply time, and only they refuse.
+        let unreferenced = plan(&diff(&logs(1, true, false), &logs(2, true, false)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let referenced = plan(&diff(&logs(1, true, true), &logs(2, true, true)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let step = referenced.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{referenced}"));
+        assert_eq!((&step.sql, &step.down), (&unreferenced.steps[0].sql, &unreferenced.steps[0].down));
+        assert!(step.sql[1].contains("WITH moved AS (DELETE FROM public.logs_default WHERE at >= '2026-02-01' AND at < '2026-03-01' RETURNING *)"), "{}", step.sql[1]);
+        assert!(step.sql[1].find("FOR pgarchitect_key IN") < step.sql[1].find("WITH moved AS (DELETE"), "{}", step.sql[1]);
+        assert!(step.down.as_ref().is_some_and(|d| d[1] == "ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02"), "{:?}", step.down);
+        // NO ACTION writes nothing on the referencing side: the locks of the unreferenced table.
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!((step.lock, &step.hazards[..]), (ae, &[Hazard::LongLock][..]));
+        assert_eq!(step.locks, [(QualifiedName::public("logs"), ae), (QualifiedName::public("logs_default"), ae)]);
+        // A key that cascades runs its DELETE on the referencing table, matching no row: ROW EXCLUSIVE.
+        let cascading = |n: u32| {
+            let mut tables = logs(n, true, true).tables().to_vec();
+            for t in &mut tables {
+                t.foreign_keys.iter_mut().for_each(|fk| fk.on_delete = Some(crate::model::ReferentialAction::Cascade));
+            }
+            tables.into_iter().fold(Schema::builder(), |b, t| b.add_table(t)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let cascade = plan(&diff(&cascading(1), &cascading(2)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let step = cascade.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{cascade}"));
+        assert_eq!(step.locks, [(QualifiedName::public("logs"), ae), (QualifiedName::public("logs_default"), ae), (QualifiedName::public("notes"), LockLevel::RowExclusive)]);
     }
 
     #[test]
