@@ -1474,8 +1474,9 @@ fn ensure_partitions_refuses_to_move_rows_when_row_level_security_hides_the_rows
 /// note inserted by a transaction still open when `ensure_partitions` starts
 /// holds a lock on `logs` (its key's check reads it), so the function waits for
 /// it, then sees the note and refuses (23514). And while the transaction that
-/// moved the rows is open, a note referencing a moved row waits for it (its
-/// check reads `logs`, locked ACCESS EXCLUSIVE; here it gives up after its
+/// moved the rows is open, a note referencing a moved row waits for it (the
+/// check of its key reads `logs`, locked ACCESS EXCLUSIVE from before the look,
+/// and creating the partitions locked `notes` too; here it gives up after its
 /// `lock_timeout`, 55P03); once it commits, the note finds its row in the new
 /// partition.
 #[test]

@@ -253,8 +253,13 @@ pub(crate) const REFERENCE_VARIABLES: &str = "    pgarchitect_key record;
 /// delete half of a move fires the key's `ON DELETE` action (CASCADE deletes the
 /// referencing rows, SET NULL and SET DEFAULT change them, NO ACTION and
 /// RESTRICT fail with 23503), user triggers off or not. Rows that no row
-/// references move without changing any: the action's query on the referencing
-/// table matches nothing.
+/// references move without changing any: the action's `DELETE` or `UPDATE` on
+/// the referencing table matches nothing (PostgreSQL's internal triggers fire
+/// for each deleted row, and only a superuser could switch them off, so the
+/// referencing table's statement-level triggers for that `DELETE` or `UPDATE`
+/// still fire, once per move, as for any delete of an unreferenced row; no row
+/// trigger does), and a deferred key's check, at commit, finds the rows in
+/// their new partition.
 ///
 /// Each key is looked at once, by the constraint PostgreSQL made for it (not
 /// its copies on partitions: `conparentid = 0`), when it references `relation`,

@@ -161,11 +161,6 @@ pub struct DefaultPartition {
     /// moved out of the default partition is deleted there, which fires their
     /// `ON DELETE` action.
     pub referenced_by: Vec<QualifiedName>,
-    /// Those of [`DefaultPartition::referenced_by`] with a key whose `ON
-    /// DELETE` action writes (CASCADE, SET NULL, SET DEFAULT): moving rows runs
-    /// the action's `DELETE` or `UPDATE` on them, which changes no row (no row
-    /// that moves is referenced) but takes `ROW EXCLUSIVE`.
-    pub written_on_delete: Vec<QualifiedName>,
 }
 
 impl SchemaDiff {
@@ -779,14 +774,9 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
         .iter()
         .filter_map(|t| {
             let p = t.partitioning.as_ref().filter(|p| p.default_partition)?;
-            let referencing = |writes: bool| -> Vec<QualifiedName> {
-                let writing = |fk: &ForeignKey| {
-                    !writes || matches!(fk.on_delete, Some(ReferentialAction::Cascade | ReferentialAction::SetNull | ReferentialAction::SetDefault))
-                };
-                let tables = from.tables().iter().filter(|r| r.foreign_keys.iter().any(|fk| fk.references == t.name && writing(fk)));
-                tables.map(|r| r.name.clone()).collect::<BTreeSet<_>>().into_iter().collect()
-            };
-            Some((t.name.clone(), DefaultPartition { key: p.columns.clone(), referenced_by: referencing(false), written_on_delete: referencing(true) }))
+            let referenced_by: BTreeSet<QualifiedName> =
+                from.tables().iter().filter(|r| r.foreign_keys.iter().any(|fk| fk.references == t.name)).map(|r| r.name.clone()).collect();
+            Some((t.name.clone(), DefaultPartition { key: p.columns.clone(), referenced_by: referenced_by.into_iter().collect() }))
         })
         .collect();
     let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
