@@ -285,7 +285,7 @@ pub(crate) fn refuse_referenced_rows(relation: &str, condition: &str, message: &
     format!(
         "{indent}pgarchitect_names := ARRAY[]::text[];
 {indent}pgarchitect_rows := NULL;
-{indent}pgarchitect_row_security := current_setting('row_security');
+{indent}pgarchitect_row_security := current_setting('row_security', true);
 {indent}PERFORM set_config('row_security', 'off', true);
 {indent}FOR pgarchitect_key IN
 {indent}    SELECT k.conrelid::regclass AS referencing,
@@ -552,7 +552,7 @@ mod tests {
         assert!(s.contains("format('SELECT d.tableoid, d.ctid FROM %s d WHERE (%s) AND EXISTS (SELECT FROM %s r WHERE %s)',\n          pgarchitect_key.referenced, cond, pgarchitect_key.referencing, pgarchitect_key.matches);"), "{s}");
         // Row-level security off around the reads (set back after), a read refused is a refusal.
         let off = at("  PERFORM set_config('row_security', 'off', true);\n");
-        assert!(at("  pgarchitect_row_security := current_setting('row_security');\n") < off && off < at("  FOR pgarchitect_key IN\n"));
+        assert!(at("  pgarchitect_row_security := current_setting('row_security', true);\n") < off && off < at("  FOR pgarchitect_key IN\n"));
         assert!(s.ends_with("  PERFORM set_config('row_security', pgarchitect_row_security, true);\n"), "{s}");
         assert!(s.contains("      EXCEPTION WHEN insufficient_privilege THEN\n          RAISE EXCEPTION USING ERRCODE = 'check_violation',\n              MESSAGE = msg || format(': whether foreign keys of %s reference them cannot be checked (%s)"), "{s}");
         // The rows referenced counted once, whichever keys reference them.
