@@ -1151,14 +1151,16 @@ fn logs_homes(c: &mut Client) -> Vec<(i64, String)> {
 }
 
 /// `ensure_partitions` on `logs` (see [`referenced_logs`]) while its default
-/// partition holds a row of the month after next that a note references:
-/// moving that row would delete it from the default partition, which fires the
-/// foreign key's `ON DELETE` action even with user triggers off. So the call
-/// stops (23514) with a message naming the default partition, the period and
-/// the referencing table, and a hint; no note changes, no row moves, and no
+/// partition holds a row of the month after next that a note references (and
+/// one of that month that only a note with a NULL `log_at` names, which
+/// references nothing): moving the referenced row would delete it from the
+/// default partition, which fires the foreign key's `ON DELETE` action even
+/// with user triggers off. So the call stops (23514) with a message naming the
+/// default partition, the period, the referencing table and how many of the
+/// rows it references, and a hint; no note changes, no row moves, and no
 /// partition is made (the call is one statement: next month's partition, made
-/// before it failed, is rolled back with it). As the hint says, a smaller
-/// `ahead` still makes next month's partition.
+/// before it failed, is rolled back with it). As the hint says, the call with a
+/// smaller `ahead` it names still makes next month's partition.
 fn ensure_partitions_refuses_to_move_referenced_rows(on_delete: Option<ReferentialAction>) {
     let Some(db) = pg::test_db() else { return };
     let mut c = db.client();
@@ -1167,7 +1169,9 @@ fn ensure_partitions_refuses_to_move_referenced_rows(on_delete: Option<Referenti
     batch(
         &mut c,
         "INSERT INTO logs VALUES (1, now()), (2, date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '2 months 1 day');
-         INSERT INTO notes SELECT id * 10, id, at FROM logs",
+         INSERT INTO notes SELECT id * 10, id, at FROM logs;
+         INSERT INTO logs VALUES (3, date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '2 months 2 days');
+         INSERT INTO notes VALUES (30, 3, NULL)",
     );
     let month = |c: &mut Client, i: i32| -> String {
         one(c, &format!("SELECT 'logs_' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '{i} months', 'YYYY_MM')"))
@@ -1181,10 +1185,10 @@ fn ensure_partitions_refuses_to_move_referenced_rows(on_delete: Option<Referenti
     assert_eq!(partitions_of(&mut c, "logs"), partitions, "no partition made");
     let e = expect_sqlstate(result, "23514", "ensure_partitions with a referenced row of next month in the default partition");
     let message = e.message();
-    assert!(message.contains("logs_default") && message.contains(&after_next) && message.contains("notes"), "{message}");
+    assert!(message.contains("logs_default") && message.contains(&after_next) && message.contains("foreign keys of public.notes reference 1 of them"), "{message}");
     assert!(message.contains("ON DELETE"), "{message}");
     let hint = e.hint().unwrap_or_else(|| panic!("a hint: {e:?}"));
-    assert!(hint.contains("by hand") && hint.contains("ahead"), "{hint}");
+    assert!(hint.contains("by hand") && hint.contains("Until then ensure_partitions('logs', 'month', 2) makes the partitions of the periods before this one"), "{hint}");
     let made = c.query_one("SELECT public.ensure_partitions('logs', 'month', 2)", &[]).map(|r| r.get::<_, i32>(0));
     assert_eq!(made.unwrap_or_else(|e| panic!("ensure_partitions with a smaller ahead: {}", pg::describe_error(&e))), 1);
     let names: Vec<String> = partitions_of(&mut c, "logs").into_iter().map(|(n, _)| n).collect();
@@ -1242,6 +1246,279 @@ fn ensure_partitions_creates_partitions_of_a_referenced_table_with_nothing_to_mo
     exec(&mut c, "INSERT INTO notes SELECT 30, id, at FROM logs WHERE id = 3");
     exec(&mut c, "DELETE FROM logs WHERE id = 3");
     assert_eq!(notes_rows(&mut c), notes, "the cascade reaches the new partition's rows");
+}
+
+/// The first instant of month `months` from this one (UTC), plus `days` days, as SQL.
+fn month_at(months: i32, days: i32) -> String {
+    format!("(date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '{months} months {days} days')")
+}
+
+/// Every row of `logs` (id, at as text, the partition holding it), in (id, at) order.
+fn logs_rows(c: &mut Client) -> Vec<(i64, String, String)> {
+    let sql = "SELECT id, at::text, tableoid::regclass::text FROM logs ORDER BY id, at";
+    c.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e))).iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+}
+
+/// A row trigger and a statement trigger on `notes`, after DELETE or UPDATE,
+/// each writing (TG_OP, TG_LEVEL) into `fired` when it fires.
+fn watch_notes(c: &mut Client) {
+    batch(
+        c,
+        "CREATE TABLE fired (n serial, op text, level text);
+         CREATE FUNCTION note_fired() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO fired (op, level) VALUES (TG_OP, TG_LEVEL); RETURN NULL; END $$;
+         CREATE TRIGGER notes_rows AFTER DELETE OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION note_fired();
+         CREATE TRIGGER notes_statements AFTER DELETE OR UPDATE ON notes FOR EACH STATEMENT EXECUTE FUNCTION note_fired();",
+    );
+}
+
+fn fired(c: &mut Client) -> Vec<(String, String)> {
+    c.query("SELECT op, level FROM fired ORDER BY n", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// `ensure_partitions` looks at the rows a foreign key references, not at
+/// whether one exists: with an ON DELETE CASCADE key on `logs` (see
+/// [`referenced_logs`]), the default partition's rows of next month and the
+/// month after move although notes reference other rows of `logs`: row (1,
+/// this month), with the same id as the moving (1, next month) (the key is
+/// composite: both columns must match), and a row far ahead that stays in the
+/// default partition; two notes name moving rows with a NULL in one of the
+/// key's columns, which references nothing (MATCH SIMPLE). Every row is kept,
+/// no note changes, and no row trigger of `notes` fires. The key's action still
+/// runs its DELETE on `notes` for each period's move (PostgreSQL's internal
+/// triggers fire for every deleted row, and only a superuser could switch
+/// them off): it deletes nothing, and `notes`'s statement trigger fires once
+/// per move, as for any delete of an unreferenced row. The cascade reaches the
+/// moved rows afterwards. Before the row-by-row look, the call refused (23514).
+#[test]
+fn ensure_partitions_moves_the_rows_no_row_references() {
+    let Some(db) = pg::test_db() else { return };
+    let mut c = db.client();
+    let now = today(&mut c);
+    apply(&db, &referenced_logs(now, Some(ReferentialAction::Cascade)));
+    batch(
+        &mut c,
+        &format!(
+            "INSERT INTO logs VALUES (1, {}), (1, {}), (2, {}), (3, {}), (4, {});
+             INSERT INTO notes VALUES (10, 1, {}), (20, 4, {}), (30, 2, NULL), (40, NULL, {})",
+            month_at(0, 1),
+            month_at(1, 1),
+            month_at(1, 2),
+            month_at(2, 3),
+            month_at(14, 0),
+            month_at(0, 1),
+            month_at(14, 0),
+            month_at(2, 3)
+        ),
+    );
+    watch_notes(&mut c);
+    let (notes, rows) = (notes_rows(&mut c), logs_rows(&mut c));
+    let homes: Vec<&str> = rows.iter().map(|(_, _, home)| home.as_str()).collect();
+    assert_eq!(homes[1..], ["logs_default"; 4], "{rows:?}");
+    let made = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
+    assert_eq!(made.unwrap_or_else(|e| panic!("ensure_partitions with no moving row referenced: {}", pg::describe_error(&e))), 2);
+    let month = |c: &mut Client, i: i32| -> String {
+        one(c, &format!("SELECT 'logs_' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '{i} months', 'YYYY_MM')"))
+    };
+    let (next, after_next) = (month(&mut c, 1), month(&mut c, 2));
+    let moved: Vec<(i64, String, String)> = rows
+        .iter()
+        .zip([None, Some(&next), Some(&next), Some(&after_next), None])
+        .map(|((id, at, home), new)| (*id, at.clone(), new.cloned().unwrap_or_else(|| home.clone())))
+        .collect();
+    assert_eq!(logs_rows(&mut c), moved, "every row kept, those of the new months in their partitions");
+    assert_eq!(notes_rows(&mut c), notes, "the notes are untouched");
+    let statement = ("DELETE".to_owned(), "STATEMENT".to_owned());
+    assert_eq!(fired(&mut c), [statement.clone(), statement], "the cascade deleted nothing: no row trigger fired");
+    // The key holds for the moved rows: deleting one cascades to its new note.
+    batch(&mut c, &format!("INSERT INTO notes VALUES (50, 2, {}); DELETE FROM logs WHERE id = 2", month_at(1, 2)));
+    assert_eq!(notes_rows(&mut c), notes);
+}
+
+/// `ensure_partitions` looks at every kind of key row by row: a key of the
+/// table on itself (`parent`), and a `DEFERRABLE INITIALLY DEFERRED` key of a
+/// partitioned table (`tags`, whose rows are in its partitions). A moving row
+/// one of them references refuses the call (23514, naming that table); once
+/// they reference only rows that stay, the rows move in a transaction that
+/// commits (the deferred key's check, queued by the move, finds them in their
+/// new partition), a moving row keeps its own reference to a row that stays,
+/// and nothing else changes.
+#[test]
+fn ensure_partitions_looks_at_the_rows_of_a_self_reference_and_of_a_deferred_key_of_a_partitioned_table() {
+    let Some(db) = pg::test_db() else { return };
+    let mut c = db.client();
+    let now = today(&mut c);
+    apply(&db, &referenced_logs(now, Some(ReferentialAction::Cascade)));
+    batch(
+        &mut c,
+        &format!(
+            "ALTER TABLE logs ADD COLUMN parent_id bigint, ADD COLUMN parent_at timestamptz,
+                 ADD FOREIGN KEY (parent_id, parent_at) REFERENCES logs;
+             CREATE TABLE tags (id bigint, log_id bigint, log_at timestamptz, PRIMARY KEY (id, log_at),
+                 FOREIGN KEY (log_id, log_at) REFERENCES logs DEFERRABLE INITIALLY DEFERRED) PARTITION BY RANGE (log_at);
+             CREATE TABLE tags_early PARTITION OF tags FOR VALUES FROM (MINVALUE) TO ({});
+             CREATE TABLE tags_late PARTITION OF tags DEFAULT;
+             INSERT INTO logs VALUES (1, {}), (2, {}), (3, {}), (4, {});
+             INSERT INTO logs SELECT 5, {}, id, at FROM logs WHERE id = 2",
+            month_at(1, 0),
+            month_at(1, 1),
+            month_at(1, 2),
+            month_at(2, 1),
+            month_at(14, 0),
+            month_at(14, 1)
+        ),
+    );
+    let refused = |c: &mut Client, by: &str| {
+        let (rows, partitions) = (logs_rows(c), partitions_of(c, "logs"));
+        let e = expect_sqlstate(c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]), "23514", by);
+        assert!(e.message().contains(&format!("foreign keys of public.{by} reference 1 of them")), "{}", e.message());
+        assert_eq!((logs_rows(c), partitions_of(c, "logs")), (rows, partitions), "nothing moved, nothing made");
+    };
+    // Row 5, which stays, references row 2, which would move.
+    refused(&mut c, "logs");
+    // A tag, in a partition of tags, references row 3.
+    batch(&mut c, &format!("UPDATE logs SET (parent_id, parent_at) = (4, {}) WHERE id = 5", month_at(14, 0)));
+    batch(&mut c, &format!("BEGIN; INSERT INTO tags VALUES (1, 3, {}); COMMIT", month_at(2, 1)));
+    assert_eq!(one::<String>(&mut c, "SELECT tableoid::regclass::text FROM tags"), "tags_late");
+    refused(&mut c, "tags");
+    // Referencing only row 4, which stays; row 1 (moving) references it too.
+    batch(&mut c, &format!("UPDATE tags SET (log_id, log_at) = (4, {0}); UPDATE logs SET (parent_id, parent_at) = (4, {0}) WHERE id = 1", month_at(14, 0)));
+    let rows = logs_rows(&mut c);
+    let tags: Vec<(i64, i64, String)> = col_rows(&mut c, "SELECT id, log_id, tableoid::regclass::text FROM tags");
+    let mut tx = c.transaction().unwrap();
+    let made: i32 = tx.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).unwrap_or_else(|e| panic!("{}", pg::describe_error(&e))).get(0);
+    assert_eq!(made, 2);
+    tx.commit().unwrap_or_else(|e| panic!("the deferred check at commit: {}", pg::describe_error(&e)));
+    let homes: Vec<String> = logs_rows(&mut c).into_iter().map(|(_, _, home)| home).collect();
+    let month = |c: &mut Client, i: i32| -> String {
+        one(c, &format!("SELECT 'logs_' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '{i} months', 'YYYY_MM')"))
+    };
+    let (next, after_next) = (month(&mut c, 1), month(&mut c, 2));
+    assert_eq!(homes, [next.clone(), next, after_next, "logs_default".to_owned(), "logs_default".to_owned()], "{rows:?}");
+    assert_eq!(logs_rows(&mut c).len(), rows.len());
+    let parents: Vec<(i64, Option<i64>)> = col_rows(&mut c, "SELECT id, parent_id FROM logs ORDER BY id");
+    assert_eq!(parents, [(1, Some(4)), (2, None), (3, None), (4, None), (5, Some(4))]);
+    assert_eq!(col_rows::<(i64, i64, String)>(&mut c, "SELECT id, log_id, tableoid::regclass::text FROM tags"), tags);
+}
+
+/// Rows of a query as tuples.
+fn col_rows<T: for<'a> FromRow<'a>>(c: &mut Client, sql: &str) -> Vec<T> {
+    c.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", pg::describe_error(&e))).iter().map(T::from_row).collect()
+}
+
+/// A row as a tuple.
+trait FromRow<'a>: Sized {
+    fn from_row(row: &'a postgres::Row) -> Self;
+}
+
+impl<'a, A: postgres::types::FromSql<'a>, B: postgres::types::FromSql<'a>> FromRow<'a> for (A, B) {
+    fn from_row(row: &'a postgres::Row) -> Self {
+        (row.get(0), row.get(1))
+    }
+}
+
+impl<'a, A: postgres::types::FromSql<'a>, B: postgres::types::FromSql<'a>, C: postgres::types::FromSql<'a>> FromRow<'a> for (A, B, C) {
+    fn from_row(row: &'a postgres::Row) -> Self {
+        (row.get(0), row.get(1), row.get(2))
+    }
+}
+
+/// PostgreSQL checks a foreign key as the referencing table's owner, past its
+/// row-level security: a policy that hid a referencing row from the caller of
+/// `ensure_partitions` would let the look miss it, and the move cascade it
+/// away. So the function reads the referencing tables with `row_security` off,
+/// and a policy that applies to it makes the call refuse (23514, with the
+/// reason), the hidden note kept; a copy of the function without that setting,
+/// run by the same owner, moves the row and deletes the hidden note. The
+/// superuser, past every policy, sees the note: 23514, one row referenced.
+#[test]
+fn ensure_partitions_refuses_to_move_rows_when_row_level_security_hides_the_rows_referencing_them() {
+    let mut roles = Roles::new();
+    let owner = roles.make("notes_owner");
+    let Some(db) = pg::test_db() else { return };
+    create_owner(&db, &owner);
+    let mut c = db.client();
+    let now = today(&mut c);
+    apply_as(&db, &owner, &referenced_logs(now, Some(ReferentialAction::Cascade)));
+    batch(&mut c, &format!("SET ROLE {}; ALTER TABLE notes ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY; CREATE POLICY small ON notes USING (id < 100); RESET ROLE", q(&owner)));
+    batch(&mut c, &format!("INSERT INTO logs VALUES (1, {}), (2, {}); INSERT INTO notes VALUES (100, 2, {})", month_at(1, 1), month_at(1, 2), month_at(1, 2)));
+    let (notes, rows) = (notes_rows(&mut c), logs_rows(&mut c));
+    batch(&mut c, &format!("SET ROLE {}", q(&owner)));
+    assert_eq!(notes_rows(&mut c), [], "the policy hides the note from its owner");
+    let e = expect_sqlstate(c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]), "23514", "a referencing row hidden from the caller");
+    assert!(e.message().contains("whether foreign keys of public.notes reference them cannot be checked (query would be affected by row-level security policy for table \"notes\")"), "{}", e.message());
+    assert_eq!(one::<String>(&mut c, "SELECT current_setting('row_security')"), "on");
+    batch(&mut c, "RESET ROLE");
+    assert_eq!((notes_rows(&mut c), logs_rows(&mut c)), (notes.clone(), rows.clone()), "nothing moved, the note kept");
+
+    // Without row-level security off: the look misses the note, and the move cascades it away.
+    let definition: String = one(&mut c, "SELECT pg_get_functiondef('public.ensure_partitions(regclass, text, integer)'::regprocedure)");
+    let off = "PERFORM set_config('row_security', 'off', true);";
+    assert_eq!(definition.matches(off).count(), 1, "{definition}");
+    let on = definition.replace(off, "NULL;").replace("FUNCTION public.ensure_partitions(", "FUNCTION public.ensure_partitions_seeing_less(");
+    batch(&mut c, &format!("{on};\nGRANT EXECUTE ON FUNCTION public.ensure_partitions_seeing_less(regclass, text, integer) TO {}", q(&owner)));
+    let mut tx = c.transaction().unwrap();
+    tx.batch_execute(&format!("SET LOCAL ROLE {}", q(&owner))).unwrap();
+    let made: i32 = tx.query_one("SELECT public.ensure_partitions_seeing_less('logs', 'month', 3)", &[]).unwrap_or_else(|e| panic!("{}", pg::describe_error(&e))).get(0);
+    assert_eq!(made, 2);
+    tx.batch_execute("RESET ROLE").unwrap();
+    let left: i64 = tx.query_one("SELECT count(*) FROM notes", &[]).unwrap().get(0);
+    assert_eq!(left, 0, "the hidden note was cascaded away");
+    tx.rollback().unwrap();
+
+    let e = expect_sqlstate(c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]), "23514", "the superuser sees the note");
+    assert!(e.message().contains("foreign keys of public.notes reference 1 of them"), "{}", e.message());
+    assert_eq!((notes_rows(&mut c), logs_rows(&mut c)), (notes, rows));
+}
+
+/// No reference to a moving row slips in between the look and the move: a
+/// note inserted by a transaction still open when `ensure_partitions` starts
+/// holds a lock on `logs` (its key's check reads it), so the function waits for
+/// it, then sees the note and refuses (23514). And while the transaction that
+/// moved the rows is open, a note referencing a moved row waits for it (the
+/// check of its key reads `logs`, locked ACCESS EXCLUSIVE from before the look,
+/// and creating the partitions locked `notes` too; here it gives up after its
+/// `lock_timeout`, 55P03); once it commits, the note finds its row in the new
+/// partition.
+#[test]
+fn ensure_partitions_and_a_new_reference_to_a_moving_row_wait_for_each_other() {
+    let Some(db) = pg::test_db() else { return };
+    let mut c = db.client();
+    let now = today(&mut c);
+    apply(&db, &referenced_logs(now, Some(ReferentialAction::Cascade)));
+    batch(&mut c, &format!("INSERT INTO logs VALUES (1, {}), (2, {})", month_at(1, 1), month_at(1, 2)));
+    let rows = logs_rows(&mut c);
+    let mut writer = db.client();
+    writer.batch_execute(&format!("BEGIN; INSERT INTO notes VALUES (10, 2, {})", month_at(1, 2))).unwrap();
+    let pid: i32 = one(&mut c, "SELECT pg_backend_pid()");
+    let ensure = std::thread::spawn(move || {
+        let r = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
+        (c, r)
+    });
+    let mut monitor = db.client();
+    let waiting = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        monitor.query_one("SELECT EXISTS (SELECT FROM pg_locks WHERE pid = $1 AND NOT granted)", &[&pid]).unwrap().get::<_, bool>(0)
+    });
+    assert!(waiting, "ensure_partitions waits for the transaction writing the note");
+    writer.batch_execute("COMMIT").unwrap();
+    let (mut c, result) = ensure.join().unwrap();
+    let e = expect_sqlstate(result, "23514", "the note committed while ensure_partitions waited");
+    assert!(e.message().contains("foreign keys of public.notes reference 1 of them"), "{}", e.message());
+    assert_eq!(logs_rows(&mut c), rows, "nothing moved");
+    assert_eq!(notes_rows(&mut c).len(), 1, "the note kept");
+
+    batch(&mut c, "DELETE FROM notes");
+    let mut tx = c.transaction().unwrap();
+    let made: i32 = tx.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).unwrap_or_else(|e| panic!("{}", pg::describe_error(&e))).get(0);
+    assert_eq!(made, 2);
+    writer.batch_execute("SET lock_timeout = '300ms'").unwrap();
+    let note = format!("INSERT INTO notes VALUES (20, 2, {})", month_at(1, 2));
+    expect_sqlstate(writer.execute(note.as_str(), &[]), "55P03", "a note of a moved row while the move is not committed");
+    tx.commit().unwrap();
+    writer.batch_execute(&note).unwrap_or_else(|e| panic!("{}", pg::describe_error(&e)));
+    let home: String = one(&mut c, "SELECT l.tableoid::regclass::text FROM notes n JOIN logs l ON (l.id, l.at) = (n.log_id, n.log_at)");
+    let next: String = one(&mut c, "SELECT 'logs_' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month', 'YYYY_MM')");
+    assert_eq!(home, next);
 }
 
 /// (relation, trigger, pg_trigger.tgenabled) of the user triggers of `logs`'s

@@ -2225,9 +2225,10 @@ fn a_partition_taken_from_a_forced_default_by_its_owner_takes_its_rows() {
 /// Foreign keys that reference a table with a default partition: moving a row
 /// out of the default partition deletes it there, which fires their ON DELETE
 /// action even with user triggers off (here CASCADE deletes the note). So the
-/// step moves no row: while the default partition holds rows of the new bound it
-/// stops with a message that says which and why (23514), and once none waits
-/// there it creates the partition.
+/// step moves no row a note references: while the default partition holds one
+/// of the new bound it stops with a message that says which tables reference
+/// how many, and why (23514), moving none of the bound's rows (an unreferenced
+/// one included); once no note references them, it moves them all.
 #[test]
 fn a_partition_added_to_a_referenced_table_stops_while_the_default_holds_its_rows() {
     let Some(db) = support::pg::test_db() else { return };
@@ -2237,7 +2238,7 @@ fn a_partition_added_to_a_referenced_table_stops_while_the_default_holds_its_row
     live::apply(&mut client, &before).unwrap();
     let entry: i64 = support::pg::one(&mut client, "INSERT INTO public.ledger (day, amount) VALUES ('2026-02-10', 1) RETURNING id");
     client.batch_execute(&format!("INSERT INTO public.ledger_notes VALUES (1, {entry}, '2026-02-10')")).unwrap();
-    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2026-01-10', 2), ('2027-05-01', 3)").unwrap();
+    client.batch_execute("INSERT INTO public.ledger (day, amount) VALUES ('2026-01-10', 2), ('2027-05-01', 3), ('2026-02-11', 4)").unwrap();
 
     // Why its rows cannot move: the delete half of a move cascades, user triggers off or not.
     let mut tx = client.transaction().unwrap();
@@ -2249,26 +2250,30 @@ fn a_partition_added_to_a_referenced_table_stops_while_the_default_holds_its_row
 
     let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
     let step = plan.steps.iter().find(|s| s.description == "add partition ledger_2026_02 of public.ledger").unwrap_or_else(|| panic!("{}", plan.up_script()));
-    assert!(!step.script().contains("DELETE FROM"), "{}", step.script());
-    // While February's row waits in the default partition, the step stops with
-    // what and why, and nothing changes (the note keeps its row).
+    // While February's referenced row waits in the default partition, the step
+    // stops with what and why, and nothing changes (the note keeps its row).
     let mut tx = client.transaction().unwrap();
     let err = tx.batch_execute(&step.script()).expect_err("February's row is in the default partition");
     tx.rollback().unwrap();
     assert_eq!(support::pg::sqlstate_of(&err).as_deref(), Some("23514"), "{}", support::pg::describe_error(&err));
     let db_error = err.as_db_error().expect("a server error");
-    assert!(db_error.message().contains("holds rows of the bound of the new partition public.ledger_2026_02") && db_error.message().contains("foreign keys of public.ledger_notes"), "{}", db_error.message());
+    assert!(
+        db_error.message().contains("holds rows of the bound of the new partition public.ledger_2026_02")
+            && db_error.message().contains("foreign keys of public.ledger_notes reference 1 of them"),
+        "{}",
+        db_error.message()
+    );
     assert!(db_error.hint().is_some_and(|h| h.contains("ensure_partitions")), "{db_error:?}");
-    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 2)]);
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 3)]);
     assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_notes"), 1);
 
-    // Once it is gone (moved by hand), the same step creates the partition, and the rows
-    // of other months stay where they are.
-    client.batch_execute("DELETE FROM public.ledger_notes; DELETE FROM public.ledger WHERE day = '2026-02-10'").unwrap();
+    // Once no note references it, the same step moves February's rows, and the
+    // rows of other months stay where they are.
+    client.batch_execute("DELETE FROM public.ledger_notes").unwrap();
     let migrations = plan.migrations(1, "february");
     Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
-    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 1)]);
-    let home: String = support::pg::one(&mut client, "INSERT INTO public.ledger (day, amount) VALUES ('2026-02-11', 4) RETURNING tableoid::regclass::text");
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_2026_02".into(), 2), ("ledger_default".into(), 1)]);
+    let home: String = support::pg::one(&mut client, "INSERT INTO public.ledger (day, amount) VALUES ('2026-02-12', 5) RETURNING tableoid::regclass::text");
     assert_eq!(home, "ledger_2026_02");
 }
 
@@ -3689,6 +3694,165 @@ fn a_view_rebuilt_over_a_renamed_column_is_undone_before_the_rename() {
     let (old, new) = (("label".to_owned(), rows.clone()), ("title".to_owned(), rows));
     step_through(&mut client, &plan, old.clone(), &[new.clone(), new.clone()], &[new, old], &mut probe);
     assert_clean(&before, &mut client, &mut shadow);
+}
+
+// ---- rows of a default partition that foreign keys reference, checked row by row ----
+
+/// [`ledger`] with `ledger_notes` (ON DELETE CASCADE, NOT NULL key columns)
+/// and `ledger_marks`, whose nullable key `(entry, day)` references it ON
+/// DELETE SET NULL.
+fn ledger_noted_and_marked(months: &[(&str, &str, &str)]) -> Schema {
+    let base = ledger(months, true);
+    let mut b = Schema::builder();
+    for f in base.functions() {
+        b = b.function(f.clone());
+    }
+    for t in base.tables() {
+        b = b.add_table(t.clone());
+    }
+    build(
+        b.add_table(
+            Table::new("ledger_marks")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("entry", SqlType::BigInt).nullable())
+                .column(Column::new("day", SqlType::Date).nullable())
+                .primary_key(["id"])
+                .foreign_key(ForeignKey::new(["entry", "day"], QualifiedName::public("ledger"), ["id", "day"]).on_delete(ReferentialAction::SetNull))
+                .index(Index::on(["entry", "day"])),
+        ),
+    )
+}
+
+/// (table, id, entry, day) of every row of `ledger_notes` and `ledger_marks`.
+fn ledger_references(client: &mut Client) -> Vec<(String, i64, Option<i64>, Option<String>)> {
+    let sql = "SELECT 'notes', id, entry, day::text FROM public.ledger_notes UNION ALL SELECT 'marks', id, entry, day::text FROM public.ledger_marks ORDER BY 1, 2";
+    client.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()
+}
+
+/// A partition added next to the default partition of a table that foreign
+/// keys reference takes the default's rows of its bound that no row
+/// references: a note references January's row 1, not February's row with the
+/// same id (the key is composite: both columns must match), another a row of
+/// 2027 that stays; marks name February's rows with a NULL in one of the key's
+/// columns, which references nothing (MATCH SIMPLE). Every row is kept, no
+/// note or mark changes, no row trigger fires on their tables (the keys'
+/// actions run their DELETE and UPDATE, matching no row: each table's statement
+/// trigger fires once, as for any delete of an unreferenced row). The step
+/// holds SHARE ROW EXCLUSIVE on both referencing tables (PostgreSQL adds the
+/// keys' triggers to the new partition), as it reports, and a new note of a
+/// moving row waits for it (seen from a second session). Its undo
+/// moves the rows back, refused by PostgreSQL (23503) while a note references
+/// one of them in the new partition. Once notes and marks reference two of the
+/// bound's rows, the step stops (23514), naming both tables and the 2 rows, and
+/// nothing moves or changes. (Before the row-by-row look, the step stopped
+/// whenever a key referenced the table.)
+#[test]
+fn a_partition_added_to_a_referenced_table_takes_the_rows_no_row_references() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (ledger_noted_and_marked(&[]), ledger_noted_and_marked(&[("ledger_2026_02", "2026-02-01", "2026-03-01")]));
+    live::apply(&mut client, &before).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO public.ledger (id, day, amount) OVERRIDING SYSTEM VALUE
+                 VALUES (1, '2026-01-10', 1), (2, '2026-02-10', 2), (3, '2026-02-11', 3), (1, '2026-02-12', 4), (4, '2027-05-01', 5);
+             INSERT INTO public.ledger_notes VALUES (1, 1, '2026-01-10'), (2, 4, '2027-05-01');
+             INSERT INTO public.ledger_marks VALUES (1, 2, NULL), (2, NULL, '2026-02-11'), (3, 1, '2026-01-10');
+             TRUNCATE public.ledger_log",
+        )
+        .unwrap();
+    let (rows, references) = (ledger_rows(&mut client), ledger_references(&mut client));
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_default".into(), 4)]);
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let step = plan.steps.iter().find(|s| s.description == "add partition ledger_2026_02 of public.ledger").unwrap_or_else(|| panic!("{}", plan.up_script()));
+    // The new partition gets the keys' triggers, which locks the referencing tables.
+    let (ae, sre) = (migrate::LockLevel::AccessExclusive, migrate::LockLevel::ShareRowExclusive);
+    let table = QualifiedName::public;
+    assert_eq!(step.locks, [(table("ledger"), ae), (table("ledger_default"), ae), (table("ledger_marks"), sre), (table("ledger_notes"), sre)]);
+
+    // The locks it holds, seen from a second session, are those it reports; a
+    // note of a moving row waits for the step.
+    let mut watcher = db.client();
+    {
+        let mut tx = client.transaction().unwrap();
+        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        tx.batch_execute(&step.sql.join(";\n")).unwrap_or_else(|e| panic!("{}\n{}", support::pg::describe_error(&e), step.script()));
+        assert_locks_reported(&mut watcher, pid, step);
+        watcher.batch_execute("SET lock_timeout = '300ms'").unwrap();
+        support::pg::expect_sqlstate(watcher.execute("INSERT INTO public.ledger_notes VALUES (9, 2, '2026-02-10')", &[]), "55P03", "a note of a moving row");
+        watcher.batch_execute("RESET lock_timeout").unwrap();
+        tx.rollback().unwrap();
+    }
+    assert_eq!((ledger_rows(&mut client), ledger_references(&mut client)), (rows.clone(), references.clone()), "rolled back");
+
+    // What fires on the referencing tables while the rows move.
+    client
+        .batch_execute(
+            "CREATE TABLE public.fired (n serial, tab text, op text, level text);
+             CREATE FUNCTION public.reference_fired() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.fired (tab, op, level) VALUES (TG_TABLE_NAME, TG_OP, TG_LEVEL); RETURN NULL; END $$;
+             CREATE TRIGGER rows_fired AFTER DELETE OR UPDATE ON public.ledger_notes FOR EACH ROW EXECUTE FUNCTION public.reference_fired();
+             CREATE TRIGGER statements_fired AFTER DELETE OR UPDATE ON public.ledger_notes FOR EACH STATEMENT EXECUTE FUNCTION public.reference_fired();
+             CREATE TRIGGER rows_fired AFTER DELETE OR UPDATE ON public.ledger_marks FOR EACH ROW EXECUTE FUNCTION public.reference_fired();
+             CREATE TRIGGER statements_fired AFTER DELETE OR UPDATE ON public.ledger_marks FOR EACH STATEMENT EXECUTE FUNCTION public.reference_fired();",
+        )
+        .unwrap();
+    let migrations = plan.migrations(1, "february");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("{e}\n{}", plan.up_script()));
+    let moved: Vec<_> = rows
+        .iter()
+        .map(|(id, day, amount, doubled, home)| (*id, day.clone(), *amount, *doubled, if day.starts_with("2026-02") { "ledger_2026_02".to_owned() } else { home.clone() }))
+        .collect();
+    let by_id_and_day = |mut v: Vec<(i64, String, i32, i32, String)>| {
+        v.sort();
+        v
+    };
+    assert_eq!(by_id_and_day(ledger_rows(&mut client)), by_id_and_day(moved));
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_2026_02".into(), 3), ("ledger_default".into(), 1)]);
+    assert_eq!(ledger_references(&mut client), references, "no note or mark changed");
+    let fired: Vec<(String, String, String)> =
+        client.query("SELECT tab, op, level FROM public.fired ORDER BY n", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    let mut fired_sorted = fired.clone();
+    fired_sorted.sort();
+    let statement = |tab: &str, op: &str| (tab.to_owned(), op.to_owned(), "STATEMENT".to_owned());
+    assert_eq!(fired_sorted, [statement("ledger_marks", "UPDATE"), statement("ledger_notes", "DELETE")], "no row trigger: {fired:?}");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_log"), 0, "no trigger of ledger fired for the move");
+    client
+        .batch_execute(
+            "DROP TRIGGER rows_fired ON public.ledger_notes; DROP TRIGGER statements_fired ON public.ledger_notes;
+             DROP TRIGGER rows_fired ON public.ledger_marks; DROP TRIGGER statements_fired ON public.ledger_marks;
+             DROP FUNCTION public.reference_fired(); DROP TABLE public.fired; DROP TABLE public.schema_migrations",
+        )
+        .unwrap();
+    assert_clean(&after, &mut client, &mut shadow);
+
+    // Undone while a note references a row of the new partition: PostgreSQL refuses to detach it.
+    client.batch_execute("INSERT INTO public.ledger_notes VALUES (3, 2, '2026-02-10')").unwrap();
+    let down = step.down_script().expect("reversible");
+    let mut tx = client.transaction().unwrap();
+    let err = tx.batch_execute(&down).expect_err("a note references a row of the partition");
+    tx.rollback().unwrap();
+    assert_eq!(support::pg::sqlstate_of(&err).as_deref(), Some("23503"), "{}", support::pg::describe_error(&err));
+    assert_eq!(rows_by_partition(&mut client, "ledger"), [("ledger_2026_01".into(), 1), ("ledger_2026_02".into(), 3), ("ledger_default".into(), 1)]);
+    client.batch_execute("DELETE FROM public.ledger_notes WHERE id = 3").unwrap();
+    undo(&mut client, &migrations);
+    assert_eq!(by_id_and_day(ledger_rows(&mut client)), by_id_and_day(rows.clone()), "every row back where it was");
+    assert_eq!(ledger_references(&mut client), references);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM public.ledger_log"), 0);
+    assert_clean(&before, &mut client, &mut shadow);
+
+    // Notes and marks referencing two of February's rows: the step stops, and nothing changes.
+    client.batch_execute("INSERT INTO public.ledger_notes VALUES (3, 2, '2026-02-10'), (4, 3, '2026-02-11'); INSERT INTO public.ledger_marks VALUES (4, 2, '2026-02-10')").unwrap();
+    let references = ledger_references(&mut client);
+    let mut tx = client.transaction().unwrap();
+    let err = tx.batch_execute(&step.script()).expect_err("February's rows are referenced");
+    tx.rollback().unwrap();
+    assert_eq!(support::pg::sqlstate_of(&err).as_deref(), Some("23514"), "{}", support::pg::describe_error(&err));
+    let message = err.as_db_error().expect("a server error").message().to_owned();
+    assert!(message.contains("foreign keys of public.ledger_marks, public.ledger_notes reference 2 of them, and moving a row fires their ON DELETE action"), "{message}");
+    assert_eq!(by_id_and_day(ledger_rows(&mut client)), by_id_and_day(rows));
+    assert_eq!(ledger_references(&mut client), references, "nothing deleted, nothing nulled");
 }
 
 // ---- what a generated column rebuild drops with the column; renames the old definitions need ----

@@ -31,17 +31,22 @@ pub(crate) fn set_updated_at() -> Function {
 /// range partitions of the current period (UTC) and the next ones, each under
 /// `ACCESS EXCLUSIVE` locks on the parent and its default partition, first
 /// moving the period's rows out of the default partition (user triggers off
-/// while they move, see [`user_triggers_off`]). Rows of a table that foreign
-/// keys reference cannot move, as the delete half of the move fires the keys'
-/// `ON DELETE` action (cascading deletes, nulled references, or a 23503
-/// failure): while the default partition holds such rows of a period, the call
-/// raises 23514 (as PostgreSQL refuses the partition, and as the migration
-/// step does, see `create_partition_unless_default_holds_rows`), naming the
-/// default partition, the period and the referencing tables. One call is one
-/// statement, so that aborts it whole: the partitions it made for earlier
-/// periods are rolled back too (a function cannot commit part of its work, and
-/// skipping the period with a warning would go unseen under a scheduler). With
-/// no row of the period there, the partition is created as for any table.
+/// while they move, see [`user_triggers_off`]). A row that a foreign key's
+/// row references cannot move, as the delete half of the move fires the key's
+/// `ON DELETE` action (cascading deletes, changed references, or a 23503
+/// failure); rows that no row references move, which changes no referencing
+/// row (see [`refuse_referenced_rows`], which looks row by row under the same
+/// locks). While the default partition holds a referenced row of a period, the
+/// call raises 23514 (as PostgreSQL refuses the partition, and as the migration
+/// step does, see `create_partition_from_default`), naming the default
+/// partition, the period, the referencing tables and how many of the rows they
+/// reference. The call makes no partition then, not even those of the periods
+/// before: it is one statement, and an error aborts it whole (a function cannot
+/// commit part of its work). Making them and returning instead would hide the
+/// refusal from a scheduler, which sees only errors; so the hint names the call
+/// with the smaller `ahead` that makes them (`ensure_partitions('logs',
+/// 'month', 2)`). With no row of the period there, the partition is created as
+/// for any table.
 pub(crate) fn ensure_partitions() -> Function {
     let body = r#"
 DECLARE
@@ -61,9 +66,10 @@ DECLARE
     bound_to text;
     part_name text;
     has_rows boolean;
-    referencing text;
+    refusal text;
+    refusal_hint text;
     new_part regclass;
-{trigger_variables}    created integer := 0;
+{trigger_variables}{reference_variables}    created integer := 0;
 BEGIN
     IF period NOT IN ('day', 'month', 'year') THEN
         RAISE EXCEPTION 'period must be day, month or year, not %', period;
@@ -124,31 +130,24 @@ BEGIN
             EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
                 default_part, key_column, bound_from, key_column, bound_to) INTO has_rows;
         END IF;
-        -- Rows of a table that foreign keys reference cannot move: the delete half
-        -- of a move fires those keys' ON DELETE action, user triggers off or not
-        -- (CASCADE deletes the referencing rows, SET NULL and SET DEFAULT change
-        -- them, NO ACTION and RESTRICT fail). PostgreSQL records a key that
-        -- references a partitioned table on it and again on each of its
-        -- partitions, so the keys referencing the default partition or one of its
-        -- ancestors or partitions are looked for (under the locks, so none is
-        -- added meanwhile), each named by the referencing table (its partitioned
-        -- table for a partition). The exception aborts the whole call: the
-        -- partitions this call made for earlier periods are rolled back with it.
+        -- Rows that foreign keys reference cannot move: the delete half of a move
+        -- fires those keys' ON DELETE action, user triggers off or not (CASCADE
+        -- deletes the referencing rows, SET NULL and SET DEFAULT change them, NO
+        -- ACTION and RESTRICT fail). Under the locks (no key is added, and no
+        -- reference written, meanwhile), each key referencing the default
+        -- partition, the parent or an ancestor is looked at row by row: a moving
+        -- row no row references moves (the key's action then matches no row),
+        -- and while one is referenced the call stops here. The exception aborts
+        -- the whole call: the partitions it made for earlier periods are rolled
+        -- back with it, and the hint names the call that makes those.
         IF has_rows THEN
-            SELECT string_agg(DISTINCT coalesce(pg_partition_root(k.conrelid), k.conrelid)::regclass::text, ', '
-                              ORDER BY coalesce(pg_partition_root(k.conrelid), k.conrelid)::regclass::text)
-            INTO referencing
-            FROM pg_constraint k
-            WHERE k.contype = 'f'
-              AND k.confrelid IN (SELECT relid FROM pg_partition_ancestors(default_part)
-                                  UNION SELECT relid FROM pg_partition_tree(default_part));
-            IF referencing IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = 'check_violation',
-                    MESSAGE = format('the default partition %s holds rows of the %s from %s to %s (UTC), which cannot move into its new partition %I.%I: foreign keys of %s reference %s, and moving a row fires their ON DELETE action',
-                        default_part, period, from_day, to_day, parent_schema, part_name, referencing, parent),
-                    HINT = 'move those rows out of the default partition by hand (minding the rows that reference them), then call ensure_partitions again; until then a smaller ahead still creates the partitions of the periods before this one. Create partitions further ahead (a larger ahead, run often enough) so rows never land in the default partition.';
-            END IF;
-        END IF;
+            refusal := format('the default partition %s holds rows of the %s from %s to %s (UTC), which cannot move into its new partition %I.%I',
+                default_part, period, from_day, to_day, parent_schema, part_name);
+            refusal_hint := 'move the referenced rows out of the default partition by hand (minding the rows that reference them), then call ensure_partitions again. '
+                || CASE WHEN i > 0 THEN format('Until then ensure_partitions(%L, %L, %s) makes the partitions of the periods before this one (a call that stops makes none). ', parent::text, period, i)
+                        ELSE '' END
+                || 'Create partitions further ahead (a larger ahead, run often enough) so rows never land in the default partition.';
+{refuse_referenced}        END IF;
         -- User triggers that would fire are off while rows move (a move is no
         -- delete or insert to audit), each back in its own mode after.
         IF has_rows THEN
@@ -183,12 +182,17 @@ END
 "#;
     let body = body
         .replace("{trigger_variables}", TRIGGER_VARIABLES)
+        .replace("{reference_variables}", REFERENCE_VARIABLES)
+        .replace(
+            "{refuse_referenced}",
+            &refuse_referenced_rows("default_part", "format('%I >= %L AND %I < %L', key_column, bound_from, key_column, bound_to)", "refusal", "refusal_hint", "            "),
+        )
         .replace("{default_triggers_off}", &user_triggers_off("default_part", "            "))
         .replace("{new_triggers_off}", &user_triggers_off("new_part", "            "))
         .replace("{triggers_back}", &user_triggers_back("            "));
     let mut f = Function::new(ensure_partitions_name(), "integer", "plpgsql", body)
         .arguments("parent regclass, period text, ahead integer DEFAULT 3")
-        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move; rows of a parent that foreign keys reference cannot move, as moving fires their ON DELETE action: then it raises 23514 and the call makes no partition), and gives them the parent's row-level security (no policies: direct access sees no rows); returns how many it created. Run it from pg_cron or a scheduler.");
+        .comment("Creates the range partitions of parent for the current period (UTC) and the next ahead-1 periods, moving rows of those periods out of the default partition (with triggers off while they move; a row that a foreign key's row references cannot move, as moving fires the key's ON DELETE action: while one waits there, it raises 23514 and the call makes no partition), and gives them the parent's row-level security (no policies: direct access sees no rows); returns how many it created. Run it from pg_cron or a scheduler.");
     f.volatility = Some(Volatility::Volatile);
     f
 }
@@ -230,6 +234,100 @@ pub(crate) fn user_triggers_off(relation: &str, indent: &str) -> String {
 /// [`user_triggers_off`] switched off the mode each had.
 pub(crate) fn user_triggers_back(indent: &str) -> String {
     format!("{indent}IF pgarchitect_triggers_back IS NOT NULL THEN\n{indent}    EXECUTE pgarchitect_triggers_back;\n{indent}END IF;\n")
+}
+
+/// The `DECLARE` lines of the variables [`refuse_referenced_rows`] uses.
+pub(crate) const REFERENCE_VARIABLES: &str = "    pgarchitect_key record;
+    pgarchitect_sql text;
+    pgarchitect_found boolean;
+    pgarchitect_rows text;
+    pgarchitect_names text[];
+    pgarchitect_referenced bigint;
+    pgarchitect_row_security text;
+";
+
+/// plpgsql statements, each line indented by `indent`, that raise 23514 when a
+/// row of `relation` (an SQL expression of type `regclass`: a default
+/// partition) that is about to move, those `condition` (a text expression: an
+/// SQL condition over its columns) takes, is referenced by a foreign key: the
+/// delete half of a move fires the key's `ON DELETE` action (CASCADE deletes the
+/// referencing rows, SET NULL and SET DEFAULT change them, NO ACTION and
+/// RESTRICT fail with 23503), user triggers off or not. Rows that no row
+/// references move without changing any: the action's `DELETE` or `UPDATE` on
+/// the referencing table matches nothing (PostgreSQL's internal triggers fire
+/// for each deleted row, and only a superuser could switch them off, so the
+/// referencing table's statement-level triggers for that `DELETE` or `UPDATE`
+/// still fire, once per move, as for any delete of an unreferenced row; no row
+/// trigger does), and a deferred key's check, at commit, finds the rows in
+/// their new partition.
+///
+/// Each key is looked at once, by the constraint PostgreSQL made for it (not
+/// its copies on partitions: `conparentid = 0`), when it references `relation`,
+/// one of its ancestors (the partitioned table) or one of its own partitions: a
+/// referencing row points at a moving row when each of its key columns equals
+/// (by the key's own operators, `conpfeqop`) the moving row's referenced
+/// column; a NULL in one of them references nothing (MATCH SIMPLE, and MATCH
+/// FULL allows no other NULL). The referencing table is read whole, its
+/// partitions included (a self-reference is a key like another). Row-level
+/// security is off while it reads (`row_security`, this transaction only, set
+/// back after): PostgreSQL checks a key as the referencing table's owner, past
+/// its policies, so a policy that hid a referencing row would let it be
+/// cascaded away unseen. Where a policy applies to the caller, or it may not
+/// read the table, the read fails (42501) and the move is refused all the same,
+/// with that reason. The message is `message` (a text expression) followed by
+/// the referencing tables (schema-qualified, by their partitioned table for a
+/// partition) and how
+/// many moving rows they reference, its hint `hint`. The caller holds `ACCESS
+/// EXCLUSIVE` on the partitioned table and `relation` from before the look to
+/// the move, so no referencing row can be written meanwhile: PostgreSQL's check
+/// of a new reference reads the partitioned table, and waits.
+pub(crate) fn refuse_referenced_rows(relation: &str, condition: &str, message: &str, hint: &str, indent: &str) -> String {
+    format!(
+        "{indent}pgarchitect_names := ARRAY[]::text[];
+{indent}pgarchitect_rows := NULL;
+{indent}pgarchitect_row_security := current_setting('row_security', true);
+{indent}PERFORM set_config('row_security', 'off', true);
+{indent}FOR pgarchitect_key IN
+{indent}    SELECT k.conrelid::regclass AS referencing,
+{indent}           (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+{indent}             WHERE c.oid = coalesce(pg_partition_root(k.conrelid), k.conrelid)) AS named,
+{indent}           CASE WHEN k.confrelid IN (SELECT relid FROM pg_partition_ancestors({relation})) THEN {relation} ELSE k.confrelid::regclass END AS referenced,
+{indent}           (SELECT string_agg(format('d.%I OPERATOR(%I.%s) r.%I', pk.attname, n.nspname, o.oprname, fk.attname), ' AND ' ORDER BY u.i)
+{indent}              FROM unnest(k.confkey, k.conkey, k.conpfeqop) WITH ORDINALITY AS u(pk, fk, op, i)
+{indent}              JOIN pg_attribute pk ON pk.attrelid = k.confrelid AND pk.attnum = u.pk
+{indent}              JOIN pg_attribute fk ON fk.attrelid = k.conrelid AND fk.attnum = u.fk
+{indent}              JOIN pg_operator o ON o.oid = u.op
+{indent}              JOIN pg_namespace n ON n.oid = o.oprnamespace) AS matches
+{indent}    FROM pg_constraint k
+{indent}    WHERE k.contype = 'f' AND k.conparentid = 0
+{indent}      AND k.confrelid IN (SELECT relid FROM pg_partition_ancestors({relation}) UNION SELECT relid FROM pg_partition_tree({relation}))
+{indent}    ORDER BY 2, k.conname
+{indent}LOOP
+{indent}    pgarchitect_sql := format('SELECT d.tableoid, d.ctid FROM %s d WHERE (%s) AND EXISTS (SELECT FROM %s r WHERE %s)',
+{indent}        pgarchitect_key.referenced, {condition}, pgarchitect_key.referencing, pgarchitect_key.matches);
+{indent}    BEGIN
+{indent}        EXECUTE format('SELECT EXISTS (%s)', pgarchitect_sql) INTO pgarchitect_found;
+{indent}    EXCEPTION WHEN insufficient_privilege THEN
+{indent}        RAISE EXCEPTION USING ERRCODE = 'check_violation',
+{indent}            MESSAGE = {message} || format(': whether foreign keys of %s reference them cannot be checked (%s), and moving a referenced row fires their ON DELETE action', pgarchitect_key.named, SQLERRM),
+{indent}            HINT = {hint};
+{indent}    END;
+{indent}    IF pgarchitect_found THEN
+{indent}        pgarchitect_rows := concat_ws(' UNION ', pgarchitect_rows, pgarchitect_sql);
+{indent}        IF NOT pgarchitect_key.named = ANY (pgarchitect_names) THEN
+{indent}            pgarchitect_names := pgarchitect_names || pgarchitect_key.named;
+{indent}        END IF;
+{indent}    END IF;
+{indent}END LOOP;
+{indent}IF pgarchitect_rows IS NOT NULL THEN
+{indent}    EXECUTE format('SELECT count(*) FROM (%s) m', pgarchitect_rows) INTO pgarchitect_referenced;
+{indent}    RAISE EXCEPTION USING ERRCODE = 'check_violation',
+{indent}        MESSAGE = {message} || format(': foreign keys of %s reference %s of them, and moving a row fires their ON DELETE action', array_to_string(pgarchitect_names, ', '), pgarchitect_referenced),
+{indent}        HINT = {hint};
+{indent}END IF;
+{indent}PERFORM set_config('row_security', pgarchitect_row_security, true);
+"
+    )
 }
 
 /// Why the audit log's row images need no GIN index.
@@ -425,20 +523,42 @@ mod tests {
     }
 
     #[test]
-    fn ensure_partitions_moves_no_row_foreign_keys_reference() {
+    fn ensure_partitions_moves_no_row_a_foreign_key_references() {
         let body = ensure_partitions().body;
         let at = |what: &str| body.find(what).unwrap_or_else(|| panic!("{what}: {body}"));
         // Under the locks, once the default partition is known to hold rows of the
         // period, and before any of them is copied or deleted.
-        let look = at("            WHERE k.contype = 'f'\n              AND k.confrelid IN (SELECT relid FROM pg_partition_ancestors(default_part)\n                                  UNION SELECT relid FROM pg_partition_tree(default_part));\n");
-        let raise = at("                RAISE EXCEPTION USING ERRCODE = 'check_violation',\n");
+        let refuse = refuse_referenced_rows("default_part", "format('%I >= %L AND %I < %L', key_column, bound_from, key_column, bound_to)", "refusal", "refusal_hint", "            ");
+        let look = at(&refuse);
         assert!(at("LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', default_part") < look);
-        assert!(at("INTO has_rows;") < look && look < raise);
-        assert!(raise < at("CREATE TEMP TABLE pgarchitect_moving") && raise < at("EXECUTE format('DELETE FROM %s"));
-        assert!(body[look - 400..look].contains("        IF has_rows THEN\n            SELECT string_agg(DISTINCT coalesce(pg_partition_root(k.conrelid), k.conrelid)::regclass::text, ', '"), "{body}");
-        assert!(body[raise..].starts_with("                RAISE EXCEPTION USING ERRCODE = 'check_violation',\n                    MESSAGE = format('the default partition %s holds rows of the %s from %s to %s (UTC), which cannot move into its new partition %I.%I: foreign keys of %s reference %s,"), "{body}");
-        assert!(body[raise..].contains("HINT = 'move those rows out of the default partition by hand"), "{body}");
-        assert!(ensure_partitions().comment.is_some_and(|c| c.contains("rows of a parent that foreign keys reference cannot move, as moving fires their ON DELETE action: then it raises 23514")));
+        assert!(at("INTO has_rows;") < look);
+        assert!(look < at("CREATE TEMP TABLE pgarchitect_moving") && look < at("EXECUTE format('DELETE FROM %s"));
+        assert!(body[..look].ends_with("        IF has_rows THEN\n            refusal := format('the default partition %s holds rows of the %s from %s to %s (UTC), which cannot move into its new partition %I.%I',\n                default_part, period, from_day, to_day, parent_schema, part_name);\n            refusal_hint := 'move the referenced rows out of the default partition by hand (minding the rows that reference them), then call ensure_partitions again. '\n                || CASE WHEN i > 0 THEN format('Until then ensure_partitions(%L, %L, %s) makes the partitions of the periods before this one (a call that stops makes none). ', parent::text, period, i)\n                        ELSE '' END\n                || 'Create partitions further ahead (a larger ahead, run often enough) so rows never land in the default partition.';\n"), "{body}");
+        assert!(body[look + refuse.len()..].starts_with("        END IF;\n"), "{body}");
+        assert!(body.contains(&format!("    new_part regclass;\n{TRIGGER_VARIABLES}{REFERENCE_VARIABLES}    created integer := 0;\n")), "{body}");
+        assert!(ensure_partitions().comment.is_some_and(|c| c.contains("a row that a foreign key's row references cannot move, as moving fires the key's ON DELETE action: while one waits there, it raises 23514 and the call makes no partition")));
+    }
+
+    #[test]
+    fn referenced_rows_are_looked_for_key_by_key_with_row_level_security_off() {
+        let s = refuse_referenced_rows("rel", "cond", "msg", "hint", "  ");
+        assert!(s.lines().all(|l| l.starts_with("  ")), "{s}");
+        let at = |what: &str| s.find(what).unwrap_or_else(|| panic!("{what}: {s}"));
+        // Each key once (not its copies on partitions), on the relation, its ancestors or its partitions.
+        assert!(s.contains("    WHERE k.contype = 'f' AND k.conparentid = 0\n        AND k.confrelid IN (SELECT relid FROM pg_partition_ancestors(rel) UNION SELECT relid FROM pg_partition_tree(rel))\n"), "{s}");
+        // Column by column, with the key's own operators; a NULL equals nothing.
+        assert!(s.contains("format('d.%I OPERATOR(%I.%s) r.%I', pk.attname, n.nspname, o.oprname, fk.attname), ' AND ' ORDER BY u.i)"), "{s}");
+        assert!(s.contains("FROM unnest(k.confkey, k.conkey, k.conpfeqop) WITH ORDINALITY AS u(pk, fk, op, i)"), "{s}");
+        assert!(s.contains("format('SELECT d.tableoid, d.ctid FROM %s d WHERE (%s) AND EXISTS (SELECT FROM %s r WHERE %s)',\n          pgarchitect_key.referenced, cond, pgarchitect_key.referencing, pgarchitect_key.matches);"), "{s}");
+        // Row-level security off around the reads (set back after), a read refused is a refusal.
+        let off = at("  PERFORM set_config('row_security', 'off', true);\n");
+        assert!(at("  pgarchitect_row_security := current_setting('row_security', true);\n") < off && off < at("  FOR pgarchitect_key IN\n"));
+        assert!(s.ends_with("  PERFORM set_config('row_security', pgarchitect_row_security, true);\n"), "{s}");
+        assert!(s.contains("      EXCEPTION WHEN insufficient_privilege THEN\n          RAISE EXCEPTION USING ERRCODE = 'check_violation',\n              MESSAGE = msg || format(': whether foreign keys of %s reference them cannot be checked (%s)"), "{s}");
+        // The rows referenced counted once, whichever keys reference them.
+        assert!(s.contains("      pgarchitect_rows := concat_ws(' UNION ', pgarchitect_rows, pgarchitect_sql);"), "{s}");
+        assert!(s.contains("      EXECUTE format('SELECT count(*) FROM (%s) m', pgarchitect_rows) INTO pgarchitect_referenced;\n      RAISE EXCEPTION USING ERRCODE = 'check_violation',\n          MESSAGE = msg || format(': foreign keys of %s reference %s of them, and moving a row fires their ON DELETE action', array_to_string(pgarchitect_names, ', '), pgarchitect_referenced),\n          HINT = hint;"), "{s}");
+        assert!(!s.contains('{') && !s.contains('}'), "{s}");
     }
 
     #[test]

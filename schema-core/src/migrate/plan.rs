@@ -120,7 +120,7 @@ use std::time::Duration;
 use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Index, Policy, QualifiedName, Trigger, TriggerEvent, View};
+use crate::model::{Column, Index, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, View};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -303,9 +303,11 @@ pub struct Step {
     /// type change of a column of a foreign key, the table on its other
     /// side: PostgreSQL adds the key again; for a generated column's rebuild,
     /// the tables on both sides of the foreign keys it drops and adds again),
-    /// the tables whose columns a step renames back and forth to create a
-    /// definition under their old names, and the partitions of a dropped
-    /// table. An index is listed only when the step locks it without its
+    /// the tables whose foreign keys reference a table a partition is added
+    /// to (PostgreSQL adds the keys' triggers to the partition), the tables
+    /// whose columns a step renames back and forth to create a definition
+    /// under their old names, and the partitions of a dropped table. An
+    /// index is listed only when the step locks it without its
     /// table (`ALTER INDEX ... RENAME`, the partitions' indexes an `ALTER
     /// INDEX ... ATTACH PARTITION` takes); a relation the step creates is not
     /// listed: no other session sees it before the step commits. Locks
@@ -3961,47 +3963,71 @@ impl Planner<'_> {
         })
     }
 
-    /// A new partition. Next to a default partition, the rows of its bound the
+    /// The tables (by their new names) whose foreign keys reference `table`
+    /// when a partition is added to it, itself included for a self-reference
+    /// (not those the plan adds later), and whether one of their keys has an
+    /// `ON DELETE` action that writes (CASCADE, SET NULL, SET DEFAULT).
+    fn referencing(&self, table: &QualifiedName) -> Vec<(QualifiedName, bool)> {
+        let mut out: Vec<(QualifiedName, bool)> = Vec::new();
+        for (on, keys) in self.foreign_keys {
+            for fk in keys.iter().filter(|fk| fk.references == *table) {
+                let added = self.changes.iter().any(|c| matches!(c, Change::AddConstraint { table: t, constraint: Constraint::ForeignKey(k) } if t == on && k == fk));
+                if added || !self.existing(on) {
+                    continue;
+                }
+                let writes = matches!(fk.on_delete, Some(ReferentialAction::Cascade | ReferentialAction::SetNull | ReferentialAction::SetDefault));
+                match out.iter_mut().find(|(t, _)| t == on) {
+                    Some((_, w)) => *w |= writes,
+                    None => out.push((on.clone(), writes)),
+                }
+            }
+        }
+        out
+    }
+
+    /// A new partition. Creating it adds the triggers of the foreign keys that
+    /// reference the table to it, which locks their tables `SHARE ROW
+    /// EXCLUSIVE`. Next to a default partition, the rows of its bound the
     /// default holds move into it in the same step
     /// ([`sql::create_partition_from_default`]): `ACCESS EXCLUSIVE` on the
     /// parent and its default partition (as a plain `CREATE TABLE ... PARTITION
     /// OF` takes), held while the default partition is scanned and its rows of
     /// the bound move (`LongLock`, within the statement timeout). Undone, the
     /// partition's rows go back into the default partition before it is
-    /// dropped. The rows of a table that foreign keys reference cannot move: a
-    /// moved row is deleted from the default partition, which fires their `ON
-    /// DELETE` action (cascading deletes, nulled references, or a 23503
-    /// failure). Its partition is created as before, where the default holds
-    /// none of its rows, and otherwise the step stops with a message that says
-    /// why ([`sql::create_partition_unless_default_holds_rows`]).
+    /// dropped. A row that a foreign key's row references cannot move: a moved
+    /// row is deleted from the default partition, which fires the key's `ON
+    /// DELETE` action (cascading deletes, changed references, or a 23503
+    /// failure). So the step looks, row by row, and stops with a message that
+    /// says why while a moving row is referenced; rows no row references move,
+    /// and a key whose action writes then runs its `DELETE` or `UPDATE` on the
+    /// referencing table, changing no row but locking the partitions of a
+    /// partitioned one `ROW EXCLUSIVE` (at most those the plan knows of).
     fn add_partition(&mut self, table: &QualifiedName, partition: &crate::model::Partition) {
         let description = format!("add partition {} of {table}", partition.name);
-        let moving = self.default_partition(table).and_then(|d| Some((d.referenced_by.clone(), sql::bound_condition(&d.key, &partition.bound)?)));
-        let Some((referenced_by, condition)) = moving else {
+        let referencing = self.referencing(table);
+        let keyed = referencing.iter().map(|(t, _)| t);
+        let moving = self.default_partition(table).and_then(|d| sql::bound_condition(&d.key, &partition.bound));
+        let Some(condition) = moving else {
             let b = self
                 .step(rank::PARTITION, description)
                 .sql([sql::create_partition(table, partition)])
+                .lock_all(keyed, LockLevel::ShareRowExclusive)
                 .lock(table, LockLevel::AccessExclusive)
                 .down(sql::drop_partition(table, &partition.name));
             self.push(b);
             return;
         };
         let default = QualifiedName::new(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
-        if !referenced_by.is_empty() {
-            // Its rows cannot move (see the SQL); with none to move, it is a plain create.
-            let by = referenced_by.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
-            let b = self
-                .step(rank::PARTITION, description)
-                .sql(sql::create_partition_unless_default_holds_rows(table, partition, &condition, &by))
-                .lock_all([table, &default], LockLevel::AccessExclusive)
-                .hazard(Hazard::LongLock)
-                .down(sql::drop_partition(table, &partition.name));
-            self.push(b);
-            return;
+        let mut written = Vec::new();
+        for (t, _) in referencing.iter().filter(|(t, writes)| *writes && self.partitioned(t)) {
+            let parts = self.partitions.get(t).into_iter().flatten().filter(|p| !(t == table && **p == partition.name));
+            written.extend(parts.map(|p| QualifiedName::new(&t.schema, p)));
         }
         let b = self
             .step(rank::PARTITION, description)
             .sql(sql::create_partition_from_default(table, partition, &condition))
+            .lock_all(&written, LockLevel::RowExclusive)
+            .lock_all(keyed, LockLevel::ShareRowExclusive)
             .lock_all([table, &default], LockLevel::AccessExclusive)
             .hazard(Hazard::LongLock)
             .down(sql::drop_partition_into_default(table, &partition.name));
@@ -6737,6 +6763,15 @@ mod default_partition_tests {
         assert_eq!((step.phase, step.lock, &step.hazards[..], step.transactional), (Phase::Expand, LockLevel::AccessExclusive, &[Hazard::LongLock][..], true));
         assert_eq!(step.statement_timeout, Some(Duration::from_secs(60)), "the lock is held: the move is bounded by the statement timeout");
         let condition = "at >= '2026-02-01' AND at < '2026-03-01'";
+        // Before a row moves, the rows a foreign key's row references are looked for (none here).
+        let reference_variables = crate::builtin::REFERENCE_VARIABLES;
+        let refuse = crate::builtin::refuse_referenced_rows(
+            "'public.logs_default'::regclass",
+            "'at >= ''2026-02-01'' AND at < ''2026-03-01'''",
+            "'the default partition public.logs_default holds rows of the bound of the new partition public.logs_2026_02, which cannot move into it'",
+            "'move the referenced rows by hand (minding the rows that reference them), or drop the foreign keys around this migration; create partitions before rows of their bound arrive (ensure_partitions ahead)'",
+            "        ",
+        );
         assert_eq!(
             step.sql,
             [
@@ -6748,13 +6783,13 @@ DECLARE
     pgarchitect_has_rows boolean;
     pgarchitect_triggers_off text;
     pgarchitect_triggers_back text;
-BEGIN
+{reference_variables}BEGIN
     IF pgarchitect_forced THEN
         ALTER TABLE public.logs_default NO FORCE ROW LEVEL SECURITY;
     END IF;
     pgarchitect_has_rows := EXISTS (SELECT FROM public.logs_default WHERE {condition});
     IF pgarchitect_has_rows THEN
-        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE public.logs_default WITH NO DATA;
+{refuse}        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE public.logs_default WITH NO DATA;
         SELECT 'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('DISABLE TRIGGER %I', tgname), ', ' ORDER BY tgname),
                'ALTER TABLE ' || 'public.logs_default'::regclass::text || ' ' || string_agg(format('ENABLE %sTRIGGER %I', CASE tgenabled WHEN 'A' THEN 'ALWAYS ' WHEN 'R' THEN 'REPLICA ' ELSE '' END, tgname), ', ' ORDER BY tgname)
           INTO pgarchitect_triggers_off, pgarchitect_triggers_back
@@ -6845,23 +6880,42 @@ $pgarchitect$",
             assert_eq!(step.down.as_deref().unwrap(), ["ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02", "DROP TABLE public.logs_2026_02"]);
             assert_eq!((step.lock, &step.hazards[..]), (LockLevel::AccessExclusive, &[][..]));
         }
-        // Referenced but with no default partition: nothing moves, nothing is refused.
-        assert!(plan(&diff(&logs(1, false, true), &logs(2, false, true)), &PlanOptions::default()).is_ok());
+        // Referenced but with no default partition: nothing moves, nothing is refused; the
+        // new partition gets the key's triggers, locking the referencing table.
+        let referenced = plan(&diff(&logs(1, false, true), &logs(2, false, true)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let step = referenced.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap();
+        assert_eq!(step.sql, ["CREATE TABLE public.logs_2026_02 PARTITION OF public.logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')"]);
+        assert_eq!(step.locks, [(QualifiedName::public("logs"), LockLevel::AccessExclusive), (QualifiedName::public("notes"), LockLevel::ShareRowExclusive)]);
     }
 
     #[test]
-    fn a_partition_next_to_the_default_partition_of_a_referenced_table_moves_no_row() {
-        let plan = plan(&diff(&logs(1, true, true), &logs(2, true, true)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-        let step = plan.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{plan}"));
-        assert_eq!((step.lock, &step.hazards[..]), (LockLevel::AccessExclusive, &[Hazard::LongLock][..]));
-        assert_eq!(step.sql.len(), 3, "{:#?}", step.sql);
-        assert_eq!(step.sql[0], "LOCK TABLE ONLY public.logs, ONLY public.logs_default IN ACCESS EXCLUSIVE MODE");
-        let check = &step.sql[1];
-        assert!(check.contains("IF EXISTS (SELECT FROM public.logs_default WHERE at >= '2026-02-01' AND at < '2026-03-01') THEN"), "{check}");
-        assert!(check.contains("RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'the default partition public.logs_default holds rows of the bound of the new partition public.logs_2026_02, which cannot move into it: foreign keys of public.notes reference public.logs"), "{check}");
-        assert!(!check.contains("DELETE FROM") && !check.contains("INSERT INTO"), "{check}");
-        assert_eq!(step.sql[2], "CREATE TABLE public.logs_2026_02 PARTITION OF public.logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')");
-        assert_eq!(step.down.as_deref(), Some(&["ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02".to_owned(), "DROP TABLE public.logs_2026_02".to_owned()][..]));
+    fn a_partition_next_to_the_default_partition_of_a_referenced_table_moves_the_rows_no_row_references() {
+        // The same step as for a table no key references: the rows a key's row
+        // references are looked for row by row at apply time, and only they refuse.
+        let unreferenced = plan(&diff(&logs(1, true, false), &logs(2, true, false)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let referenced = plan(&diff(&logs(1, true, true), &logs(2, true, true)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let step = referenced.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{referenced}"));
+        assert_eq!((&step.sql, &step.down), (&unreferenced.steps[0].sql, &unreferenced.steps[0].down));
+        assert!(step.sql[1].contains("WITH moved AS (DELETE FROM public.logs_default WHERE at >= '2026-02-01' AND at < '2026-03-01' RETURNING *)"), "{}", step.sql[1]);
+        assert!(step.sql[1].find("FOR pgarchitect_key IN") < step.sql[1].find("WITH moved AS (DELETE"), "{}", step.sql[1]);
+        assert!(step.down.as_ref().is_some_and(|d| d[1] == "ALTER TABLE public.logs DETACH PARTITION public.logs_2026_02"), "{:?}", step.down);
+        // The new partition gets the key's triggers: SHARE ROW EXCLUSIVE on the referencing table.
+        let (ae, sre) = (LockLevel::AccessExclusive, LockLevel::ShareRowExclusive);
+        assert_eq!((step.lock, &step.hazards[..]), (ae, &[Hazard::LongLock][..]));
+        let locks = [(QualifiedName::public("logs"), ae), (QualifiedName::public("logs_default"), ae), (QualifiedName::public("notes"), sre)];
+        assert_eq!(step.locks, locks);
+        assert_eq!(unreferenced.steps[0].locks, locks[..2]);
+        // A key that cascades runs its DELETE on the referencing table, matching no row (ROW EXCLUSIVE, weaker).
+        let cascading = |n: u32| {
+            let mut tables = logs(n, true, true).tables().to_vec();
+            for t in &mut tables {
+                t.foreign_keys.iter_mut().for_each(|fk| fk.on_delete = Some(ReferentialAction::Cascade));
+            }
+            tables.into_iter().fold(Schema::builder(), |b, t| b.add_table(t)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let cascade = plan(&diff(&cascading(1), &cascading(2)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let step = cascade.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{cascade}"));
+        assert_eq!(step.locks, locks);
     }
 
     #[test]
@@ -6901,4 +6955,33 @@ $pgarchitect$",
         assert_eq!(c(&["id"], PartitionBound::Hash { modulus: 4, remainder: 1 }), None);
     }
 
+
+    #[test]
+    fn moving_rows_locks_the_partitions_of_a_partitioned_table_a_cascading_key_writes() {
+        // `tags` is partitioned and its key cascades: rows that move run the key's
+        // DELETE on it, which may reach any of its partitions (ROW EXCLUSIVE); the
+        // new partition's key triggers lock `tags` itself SHARE ROW EXCLUSIVE.
+        let with_tags = |months: u32, on_delete: Option<ReferentialAction>| {
+            let mut fk = ForeignKey::new(["log_id", "log_at"], QualifiedName::public("logs"), ["id", "at"]);
+            fk.on_delete = on_delete;
+            let tags = Table::new("tags")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("log_id", SqlType::BigInt))
+                .column(Column::new("log_at", SqlType::Date))
+                .primary_key(["id", "log_at"])
+                .foreign_key(fk)
+                .index(Index::on(["log_id", "log_at"]))
+                .partition_by(Partitioning::range(["log_at"]).with_default());
+            logs(months, true, false).tables().iter().cloned().chain([tags]).fold(Schema::builder(), |b, t| b.add_table(t)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (ae, sre) = (LockLevel::AccessExclusive, LockLevel::ShareRowExclusive);
+        let name = QualifiedName::public;
+        for (on_delete, tags_default) in [(Some(ReferentialAction::Cascade), Some(LockLevel::RowExclusive)), (Some(ReferentialAction::Restrict), None)] {
+            let p = plan(&diff(&with_tags(1, on_delete), &with_tags(2, on_delete)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            let step = p.steps.iter().find(|s| s.description == "add partition logs_2026_02 of public.logs").unwrap_or_else(|| panic!("{p}"));
+            let mut locks = vec![(name("logs"), ae), (name("logs_default"), ae), (name("tags"), sre)];
+            locks.extend(tags_default.map(|l| (name("tags_default"), l)));
+            assert_eq!(step.locks, locks, "{on_delete:?}");
+        }
+    }
 }

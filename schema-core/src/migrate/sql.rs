@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::diff::{CommentTarget, Constraint, DefaultGrantItem, EnumPosition, GrantItem, GrantObject};
-use crate::builtin::{user_triggers_back, user_triggers_off, TRIGGER_VARIABLES};
+use crate::builtin::{refuse_referenced_rows, user_triggers_back, user_triggers_off, REFERENCE_VARIABLES, TRIGGER_VARIABLES};
 use crate::ident::{Ident, Literal};
 use crate::model::{
     Column, Deferrable, ForeignKey, Function, Identity, Index, Partition, PartitionBound, Partitioning, Policy, QualifiedName,
@@ -204,19 +204,30 @@ fn copy_rows(target: &QualifiedName, source: &str, indent: &str) -> String {
 /// partitions (a move is no delete or insert to audit: those that would fire
 /// are switched off by name, and each gets back the mode it had, see
 /// [`user_triggers_off`]), identity values kept and generated columns computed
-/// again; a forced default partition has `FORCE` lifted while they move. With
-/// nothing to move, the block only looks.
+/// again; a forced default partition has `FORCE` lifted while they move. A row
+/// that a foreign key's row references cannot move (the delete half of the move
+/// fires the key's `ON DELETE` action): before any row moves, under the same
+/// locks, the block looks for one ([`refuse_referenced_rows`]) and, if it
+/// finds any, stops the migration with a message that says which tables
+/// reference how many of them, and why (23514, as PostgreSQL's own refusal).
+/// With nothing to move, the block only looks.
 pub(crate) fn create_partition_from_default(table: &QualifiedName, p: &Partition, condition: &str) -> Vec<String> {
     let default = QualifiedName::new(&table.schema, Partitioning::default_partition_name(&table.name));
     let part = QualifiedName::new(&table.schema, &p.name);
+    let message = format!("the default partition {default} holds rows of the bound of the new partition {part}, which cannot move into it");
+    let hint = "move the referenced rows by hand (minding the rows that reference them), or drop the foreign keys around this migration; create partitions before rows of their bound arrive (ensure_partitions ahead)";
     let mut block = String::from("DO $pgarchitect$\nDECLARE\n");
     block.push_str(&forced_of(&default));
     block.push_str("    pgarchitect_has_rows boolean;\n");
     block.push_str(TRIGGER_VARIABLES);
+    block.push_str(REFERENCE_VARIABLES);
     block.push_str("BEGIN\n");
     let _ = writeln!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} NO FORCE ROW LEVEL SECURITY;\n    END IF;");
     let _ = writeln!(block, "    pgarchitect_has_rows := EXISTS (SELECT FROM {default} WHERE {condition});");
-    let _ = writeln!(block, "    IF pgarchitect_has_rows THEN\n        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE {default} WITH NO DATA;");
+    block.push_str("    IF pgarchitect_has_rows THEN\n");
+    let quoted = |s: &str| Literal(s).to_string();
+    block.push_str(&refuse_referenced_rows(&regclass(&default), &quoted(condition), &quoted(&message), &quoted(hint), "        "));
+    let _ = writeln!(block, "        CREATE TEMP TABLE pgarchitect_moving ON COMMIT DROP AS TABLE {default} WITH NO DATA;");
     block.push_str(&user_triggers_off(&regclass(&default), "        "));
     let _ = writeln!(block, "        WITH moved AS (DELETE FROM {default} WHERE {condition} RETURNING *)\n        INSERT INTO pgarchitect_moving SELECT * FROM moved;");
     block.push_str(&user_triggers_back("        "));
@@ -229,36 +240,6 @@ pub(crate) fn create_partition_from_default(table: &QualifiedName, p: &Partition
     block.push_str("        DROP TABLE pgarchitect_moving;\n    END IF;\n");
     let _ = write!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} FORCE ROW LEVEL SECURITY;\n    END IF;\nEND\n$pgarchitect$");
     vec![format!("LOCK TABLE ONLY {table}, ONLY {default} IN ACCESS EXCLUSIVE MODE"), block]
-}
-
-/// `CREATE TABLE ... PARTITION OF` next to the default partition of a table
-/// that foreign keys of `referenced_by` reference, whose rows cannot move: the
-/// delete half of a move fires those keys' `ON DELETE` actions (a cascade
-/// deletes the referencing rows). Under the same locks as
-/// [`create_partition_from_default`], a `DO` block looks for rows of the new
-/// bound in the default partition (`FORCE` lifted while it looks) and, if it
-/// finds any, stops the migration with a message that says which and why (23514,
-/// as PostgreSQL's own refusal), before the `CREATE` would fail with less to go on.
-pub(crate) fn create_partition_unless_default_holds_rows(table: &QualifiedName, p: &Partition, condition: &str, referenced_by: &str) -> Vec<String> {
-    let default = QualifiedName::new(&table.schema, Partitioning::default_partition_name(&table.name));
-    let message = format!(
-        "the default partition {default} holds rows of the bound of the new partition {}.{}, which cannot move into it: foreign keys of {referenced_by} reference {table}, and moving a row fires their ON DELETE action",
-        Ident(&table.schema),
-        Ident(&p.name)
-    );
-    let hint = "move those rows by hand, or drop the foreign keys around this migration; create partitions before rows of their bound arrive (ensure_partitions ahead)";
-    let mut block = String::from("DO $pgarchitect$\nDECLARE\n");
-    block.push_str(&forced_of(&default));
-    block.push_str("BEGIN\n");
-    let _ = writeln!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} NO FORCE ROW LEVEL SECURITY;\n    END IF;");
-    let _ = writeln!(
-        block,
-        "    IF EXISTS (SELECT FROM {default} WHERE {condition}) THEN\n        RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = {}, HINT = {};\n    END IF;",
-        Literal(&message),
-        Literal(hint)
-    );
-    let _ = write!(block, "    IF pgarchitect_forced THEN\n        ALTER TABLE {default} FORCE ROW LEVEL SECURITY;\n    END IF;\nEND\n$pgarchitect$");
-    vec![format!("LOCK TABLE ONLY {table}, ONLY {default} IN ACCESS EXCLUSIVE MODE"), block, create_partition(table, p)]
 }
 
 /// The undo of [`create_partition_from_default`]: the partition is detached,
