@@ -3854,3 +3854,439 @@ fn a_partition_added_to_a_referenced_table_takes_the_rows_no_row_references() {
     assert_eq!(by_id_and_day(ledger_rows(&mut client)), by_id_and_day(rows));
     assert_eq!(ledger_references(&mut client), references, "nothing deleted, nothing nulled");
 }
+
+// ---- what a generated column rebuild drops with the column; renames the old definitions need ----
+
+/// Applies every step of `plan` up, checking `probe` against the next of
+/// `up` after each, and the result against `after`; then every step down,
+/// last first, checking `probe` against the next of `down` after each, and
+/// the result against `before`. Each transactional step up is checked to
+/// report the relations it locks, as `watcher` (another session of the
+/// database) sees them before it commits ([`assert_locks_reported`]).
+#[allow(clippy::too_many_arguments)]
+fn up_and_down<T: PartialEq + std::fmt::Debug>(
+    client: &mut Client,
+    shadow: &mut Client,
+    watcher: &mut Client,
+    plan: &migrate::Plan,
+    (before, after): (&Schema, &Schema),
+    up: &[T],
+    down: &[T],
+    probe: &mut dyn FnMut(&mut Client) -> T,
+) {
+    assert_eq!((plan.steps.len(), plan.steps.len()), (up.len(), down.len()), "{}", plan.up_script());
+    for (step, want) in plan.steps.iter().zip(up) {
+        if step.transactional {
+            let mut tx = client.transaction().unwrap();
+            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+            assert_locks_reported(watcher, pid, step);
+            tx.commit().unwrap();
+        } else {
+            run_script(client, &step.script(), false, &step.description);
+        }
+        assert_eq!(&probe(client), want, "after `{}`", step.description);
+    }
+    assert_clean(after, client, shadow);
+    for (step, want) in plan.steps.iter().rev().zip(down) {
+        let script = step.down_script().unwrap_or_else(|| panic!("`{}` cannot be undone", step.description));
+        run_script(client, &script, step.down_transactional, &format!("down {}", step.description));
+        assert_eq!(&probe(client), want, "after undoing `{}`", step.description);
+    }
+    assert_clean(before, client, shadow);
+}
+
+/// The SQLSTATE `sql` fails with in a transaction rolled back afterwards, if it fails.
+fn sqlstate_in_rollback(client: &mut Client, sql: &str) -> Option<String> {
+    let mut tx = client.transaction().unwrap();
+    let result = tx.batch_execute(sql);
+    tx.rollback().unwrap();
+    result.err().map(|e| support::pg::sqlstate_of(&e).unwrap_or_else(|| panic!("{sql}: {e}")))
+}
+
+/// The indexes a query's plan scans (with sequential scans disabled).
+fn indexes_scanned(client: &mut Client, query: &str) -> Vec<String> {
+    client.batch_execute("SET enable_seqscan = off").unwrap();
+    let lines: Vec<String> = client.query(&format!("EXPLAIN (COSTS OFF) {query}"), &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    client.batch_execute("RESET enable_seqscan").unwrap();
+    // `Index Scan using x on t`, `Index Only Scan using x on t`, `Bitmap Index Scan on x`.
+    let mut found: Vec<String> = lines
+        .iter()
+        .filter_map(|l| l.split_once(" Scan using ").or_else(|| l.split_once("Bitmap Index Scan on ")).map(|(_, rest)| rest.split_whitespace().next().unwrap_or_default().to_owned()))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// `crates (id, label, grams, kilos generated from grams, commented)` and
+/// `shipments` referencing `(label, kilos)`. On `kilos`: a unique constraint
+/// with `label` (which the foreign key references), a check, an index
+/// (commented), a two-column index, an expression index, a partial index
+/// whose predicate names it, `reader`'s column privilege, and the view
+/// `crate_weights` reading it (`reader` may select from it). v1: kilos =
+/// grams / 1000.0; v2: rounded to 0.1 kilo.
+fn crates(v2: bool, reader: &str) -> Schema {
+    let kilos = if v2 { "round(grams / 1000.0, 1)" } else { "grams / 1000.0" };
+    let crates = QualifiedName::public("crates");
+    let table = Table::new("crates")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("label", SqlType::Text))
+        .column(Column::new("grams", SqlType::Integer))
+        .column(Column::new("kilos", SqlType::Numeric(None)).generated(kilos).comment("Weight in kilos"))
+        .primary_key(["id"])
+        .unique(UniqueConstraint::new(["label", "kilos"]))
+        .check(CheckConstraint::on_column("kilos", "kilos < 1000"))
+        .index(Index::on(["kilos"]).comment("By weight"))
+        .index(Index::on(["grams", "kilos"]).named("crates_grams_kilos"))
+        .index(Index::with_keys([IndexKey::expression("(kilos * 2)")]).named("crates_double"))
+        .index(Index::on(["id"]).named("crates_heavy").where_("kilos > 100"));
+    let shipments = Table::new("shipments")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("crate_label", SqlType::Text))
+        .column(Column::new("crate_kilos", SqlType::Numeric(None)))
+        .primary_key(["id"])
+        .foreign_key(ForeignKey::new(["crate_label", "crate_kilos"], crates.clone(), ["label", "kilos"]));
+    let view = View::new(QualifiedName::public("crate_weights"), "SELECT id, kilos FROM public.crates").depends_on(crates.clone());
+    build(
+        Schema::builder()
+            .role(Role::group(reader))
+            .add_table(table)
+            .add_table(shipments)
+            .view(view)
+            .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: crates, columns: vec!["id".into(), "kilos".into()] }, [reader]))
+            .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("crate_weights"), columns: vec![] }, [reader])),
+    )
+}
+
+/// What `crates` has and does at one moment.
+#[derive(Debug, PartialEq)]
+struct CratesState {
+    /// The indexes of `crates` (valid ones) with their comments.
+    indexes: Commented,
+    /// The constraints of `crates` and `shipments`, validated ones.
+    constraints: Vec<String>,
+    /// The comment of `kilos`.
+    comment: Option<String>,
+    /// Whether `reader` may select `kilos`, and the view.
+    reader_reads: (bool, Option<bool>),
+    /// The SQLSTATEs of a crate too heavy, a crate of a label and weight
+    /// taken, a shipment of a crate there is not.
+    refused: [Option<String>; 3],
+    /// The indexes scanned for `kilos = 2.5` and for `kilos * 2 = 5`.
+    scanned: [Vec<String>; 2],
+    /// The crates (id, kilos).
+    rows: Vec<(i64, String)>,
+}
+
+fn crates_state(client: &mut Client, reader: &str) -> CratesState {
+    let indexes = client
+        .query(
+            "SELECT c.relname::text, obj_description(c.oid, 'pg_class') FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+             WHERE i.indrelid = 'public.crates'::regclass AND i.indisvalid ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let constraints = client
+        .query("SELECT conname::text FROM pg_constraint WHERE conrelid IN ('public.crates'::regclass, 'public.shipments'::regclass) AND convalidated ORDER BY 1", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let comment = support::pg::one(client, "SELECT col_description('public.crates'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = 'public.crates'::regclass AND attname = 'kilos'))");
+    let column: bool = client.query_one("SELECT has_column_privilege($1, 'public.crates', 'kilos', 'SELECT')", &[&reader]).unwrap().get(0);
+    let view: Option<bool> = client
+        .query_one("SELECT has_table_privilege($1, to_regclass('public.crate_weights'), 'SELECT')", &[&reader])
+        .unwrap()
+        .get(0);
+    let refused = [
+        sqlstate_in_rollback(client, "INSERT INTO public.crates (id, label, grams) VALUES (100, 'x', 2000000)"),
+        sqlstate_in_rollback(client, "INSERT INTO public.crates (id, label, grams) VALUES (101, 'a', 2500)"),
+        sqlstate_in_rollback(client, "INSERT INTO public.shipments VALUES (100, 'a', 7)"),
+    ];
+    let scanned = [indexes_scanned(client, "SELECT id FROM public.crates WHERE kilos = 2.5"), indexes_scanned(client, "SELECT id FROM public.crates WHERE kilos * 2 = 5")];
+    let rows = client.query("SELECT id, kilos::text FROM public.crates ORDER BY id", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
+    CratesState { indexes, constraints, comment, reader_reads: (column, view), refused, scanned, rows }
+}
+
+/// A generated column whose expression changes is dropped and added again,
+/// and PostgreSQL drops with it (no CASCADE needed) the indexes on it, also
+/// multi-column, expression and partial ones, the constraints naming it, its
+/// comment and its column privileges; and it refuses to drop it under
+/// another table's foreign key referencing it (2BP01, "cannot drop column
+/// kilos of table crates because other objects depend on it": constraint
+/// shipments_crate_label_crate_kilos_fkey). The step drops and creates them
+/// all again around it, in its one transaction, both ways: after each step
+/// and each undo every one is there, valid, enforced, used by the planner.
+#[test]
+fn a_rebuilt_generated_column_keeps_its_indexes_constraints_comment_privileges_and_referencing_keys() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    let reader = own_role(&db, "crates_reader");
+    let (before, after) = (crates(false, &reader), crates(true, &reader));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.crates VALUES (1, 'a', 2500), (2, 'b', 9600), (3, 'c', 150000); INSERT INTO public.shipments VALUES (1, 'a', 2.5), (2, 'b', 9.6)").unwrap();
+
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    assert_eq!(
+        steps,
+        [(
+            Phase::Expand,
+            "rebuild generated column public.crates.kilos around indexes crates_double, crates_grams_kilos, crates_heavy, idx_crates_kilos and constraints crates_label_kilos_key, crates_kilos_check, shipments_crate_label_crate_kilos_fkey on public.shipments and view public.crate_weights"
+        )],
+        "{}",
+        plan.up_script()
+    );
+    let rebuild = &plan.steps[0];
+    assert!(rebuild.transactional && rebuild.down_transactional && rebuild.hazards.contains(&Hazard::IndexBuild), "{rebuild:?}");
+    // The view, the table and the other side of the key dropped and added again.
+    let ae = migrate::LockLevel::AccessExclusive;
+    assert_eq!(rebuild.locks, [(QualifiedName::public("crate_weights"), ae), (QualifiedName::public("crates"), ae), (QualifiedName::public("shipments"), ae)]);
+
+    let indexes: Commented = vec![
+        ("crates_double".into(), None),
+        ("crates_grams_kilos".into(), None),
+        ("crates_heavy".into(), None),
+        ("crates_label_kilos_key".into(), None),
+        ("crates_pkey".into(), None),
+        ("idx_crates_kilos".into(), Some("By weight".into())),
+    ];
+    let constraints: Vec<String> = ["crates_kilos_check", "crates_label_kilos_key", "crates_pkey", "shipments_crate_label_crate_kilos_fkey", "shipments_pkey"].map(String::from).to_vec();
+    let state = |view: bool, rows: [&str; 3]| CratesState {
+        indexes: indexes.clone(),
+        constraints: constraints.clone(),
+        comment: Some("Weight in kilos".into()),
+        reader_reads: (true, view.then_some(true)),
+        refused: [Some("23514".into()), Some("23505".into()), Some("23503".into())],
+        scanned: [vec!["idx_crates_kilos".into()], vec!["crates_double".into()]],
+        rows: rows.iter().enumerate().map(|(i, k)| (i as i64 + 1, k.to_string())).collect(),
+    };
+    let (old, new) = (["2.5000000000000000", "9.6000000000000000", "150.0000000000000000"], ["2.5", "9.6", "150.0"]);
+    assert_eq!(crates_state(&mut client, &reader), state(true, old));
+    // The view is there after the step and its undo, as the rest.
+    up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &[state(true, new)], &[state(true, old)], &mut |c| crates_state(c, &reader));
+}
+
+/// `bins (id, <columns>)`, every column a nullable integer, `renamed_from`
+/// as given: (name, old name).
+fn bins(columns: &[(&str, Option<&str>)]) -> Schema {
+    let mut t = Table::new("bins").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+    for (name, from) in columns {
+        let mut c = Column::new(*name, SqlType::Integer).nullable();
+        if let Some(from) = from {
+            c = c.renamed_from(*from);
+        }
+        t = t.column(c);
+    }
+    build(Schema::builder().add_table(t))
+}
+
+/// The rows of `bins` with the values of `columns`, by id.
+fn bin_rows(client: &mut Client, columns: &[&str]) -> Vec<Vec<Option<i32>>> {
+    let sql = format!("SELECT {} FROM public.bins ORDER BY id", columns.join(", "));
+    client.query(&sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| (0..columns.len()).map(|i| r.get(i)).collect()).collect()
+}
+
+/// A declared column rename whose old name is still a column after the
+/// migration (a new column takes it, or another rename), or whose new name is
+/// one already before it (names swapped or chained), cannot be told from the
+/// changes the diff sees by name: the plan used to ignore it, silently (for
+/// `qty` renamed `quantity` beside a new `qty` it added an empty `quantity`
+/// and kept the values in the column now meant to be the new one; for two
+/// names swapped it did nothing). Nor could the rename dance of the steps
+/// creating old definitions rename a column back to a name another column
+/// holds (42701). Such a plan is refused, naming the rename; done in two
+/// migrations (rename, then reuse the name), each step up and down keeps
+/// every value under its column.
+#[test]
+fn a_declared_rename_whose_names_another_column_takes_is_refused() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let v1 = bins(&[("qty", None), ("cap", None)]);
+    live::apply(&mut client, &v1).unwrap();
+    client.batch_execute("INSERT INTO public.bins VALUES (1, 10, 100), (2, 20, 200)").unwrap();
+    let refused = |rename: &str, why: &str| format!("not planned: the declared rename of public.bins.{rename}: {why}");
+    let (still, already) = (|c: &str| format!("{c} is still a column of the table after the migration"), |c: &str| format!("{c} is already a column of the table before it"));
+    let cases = [
+        ("reused", bins(&[("quantity", Some("qty")), ("qty", None), ("cap", None)]), vec![refused("qty to quantity", &still("qty"))]),
+        (
+            "swapped",
+            bins(&[("qty", Some("cap")), ("cap", Some("qty"))]),
+            vec![refused("cap to qty", &format!("{} and {}", still("cap"), already("qty"))), refused("qty to cap", &format!("{} and {}", still("qty"), already("cap")))],
+        ),
+        ("chained", bins(&[("amount", Some("qty")), ("qty", Some("cap"))]), vec![refused("qty to amount", &still("qty")), refused("cap to qty", &already("qty"))]),
+    ];
+    for (what, target, expected) in cases {
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&target);
+        let errors = match try_plan_to(&mut client, &mut shadow, &target, &options) {
+            Ok(plan) => panic!("{what}: planned, the rename ignored:\n{}", plan.up_script()),
+            Err(e) => e,
+        };
+        let messages: Vec<String> = errors.0.iter().map(|e| e.to_string()).collect();
+        assert_eq!(messages.len(), expected.len(), "{what}: {messages:#?}");
+        assert!(errors.0.iter().all(|e| matches!(e, PlanError::Unsupported { .. })), "{what}: {errors:?}");
+        for (message, expected) in messages.iter().zip(&expected) {
+            assert!(message.starts_with(expected.as_str()), "{what}: {message}\nexpected: {expected}");
+        }
+    }
+    assert_eq!(bin_rows(&mut client, &["qty", "cap"]), [[Some(10), Some(100)], [Some(20), Some(200)]], "nothing ran");
+
+    // In two migrations: the rename, then the name taken again (the rename
+    // stays declared, and is done by then).
+    let renamed = bins(&[("quantity", Some("qty")), ("cap", None)]);
+    let reused = bins(&[("quantity", Some("qty")), ("qty", None), ("cap", None)]);
+    let first = plan_to(&mut client, &mut shadow, &renamed, &PlanOptions::default().with_declared_renames(&renamed));
+    let descriptions: Vec<&str> = first.steps.iter().map(|s| s.description.as_str()).collect();
+    assert_eq!(descriptions, ["rename column public.bins.qty to quantity"]);
+    run_script(&mut client, &first.steps[0].script(), true, "rename");
+    let second = plan_to(&mut client, &mut shadow, &reused, &PlanOptions::default().with_declared_renames(&reused));
+    let descriptions: Vec<&str> = second.steps.iter().map(|s| s.description.as_str()).collect();
+    assert_eq!(descriptions, ["add column public.bins.qty"]);
+    run_script(&mut client, &second.steps[0].script(), true, "add");
+    assert_clean(&reused, &mut client, &mut shadow);
+    assert_eq!(bin_rows(&mut client, &["quantity", "qty", "cap"]), [[Some(10), None, Some(100)], [Some(20), None, Some(200)]]);
+    run_script(&mut client, &second.steps[0].down_script().unwrap(), true, "down add");
+    run_script(&mut client, &first.steps[0].down_script().unwrap(), true, "down rename");
+    assert_eq!(bin_rows(&mut client, &["qty", "cap"]), [[Some(10), Some(100)], [Some(20), Some(200)]]);
+    assert_clean(&v1, &mut client, &mut shadow);
+}
+
+/// `meters (id, amt integer, note)`, in v2 `amount bigint` renamed from
+/// `amt`, with views `meter_amounts` (kept: rebuilt around the type change)
+/// and `meter_notes` (dropped in v2) reading it; `gauges (id, lvl)`, in v2
+/// `level` renamed from `lvl`, with the view `gauge_levels` (kept, the
+/// column aliased to its old name in v2), the view `gauge_old` and three
+/// indexes naming `lvl` (as a column, in an expression, in a predicate),
+/// dropped in v2.
+fn meters(v2: bool) -> Schema {
+    let (amt, lvl) = if v2 { ("amount", "level") } else { ("amt", "lvl") };
+    let mut amount = Column::new(amt, if v2 { SqlType::BigInt } else { SqlType::Integer });
+    let mut level = Column::new(lvl, SqlType::Integer);
+    if v2 {
+        amount = amount.renamed_from("amt");
+        level = level.renamed_from("lvl");
+    }
+    let meters = Table::new("meters").column(Column::new("id", SqlType::BigInt)).column(amount).column(Column::new("note", SqlType::Text).nullable()).primary_key(["id"]);
+    let mut gauges = Table::new("gauges").column(Column::new("id", SqlType::BigInt)).column(level).primary_key(["id"]);
+    let view = |name: &str, query: String, on: &str| View::new(QualifiedName::public(name), query).depends_on(QualifiedName::public(on));
+    let mut b = Schema::builder()
+        .view(view("meter_amounts", format!("SELECT id, {amt} FROM public.meters WHERE {amt} > 1"), "meters"))
+        .view(view("gauge_levels", if v2 { "SELECT id, level AS lvl FROM public.gauges".into() } else { "SELECT id, lvl FROM public.gauges".into() }, "gauges"));
+    if !v2 {
+        gauges = gauges
+            .index(Index::on(["lvl"]).named("gauges_lvl"))
+            .index(Index::with_keys([IndexKey::expression("(lvl * 2)")]).named("gauges_double"))
+            .index(Index::on(["id"]).named("gauges_high").where_("lvl > 10"));
+        b = b
+            .view(view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10".into(), "meters"))
+            .view(view("gauge_old", "SELECT id FROM public.gauges WHERE lvl > 10".into(), "gauges"));
+    }
+    build(b.add_table(meters).add_table(gauges))
+}
+
+/// ((amount column, its type, level column), (view, rows) of each view there, indexes of `gauges`).
+type MetersState = ((String, String, String), Vec<(String, i64)>, Vec<String>);
+
+/// The names of the amount and level columns, with the type of the amount,
+/// the rows of each view there (by name), and the indexes of `gauges`.
+fn meters_state(client: &mut Client) -> MetersState {
+    let amt = column_called(client, "meters", &["amt", "amount"]);
+    let ty = support::pg::one(client, &format!("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.meters'::regclass AND attname = '{amt}'"));
+    let lvl = column_called(client, "gauges", &["lvl", "level"]);
+    let mut views = Vec::new();
+    for v in ["gauge_levels", "gauge_old", "meter_amounts", "meter_notes"] {
+        let there: Option<String> = support::pg::one(client, &format!("SELECT to_regclass('public.{v}')::text"));
+        if there.is_some() {
+            views.push((v.to_owned(), count(client, &format!("SELECT count(*) FROM public.{v}"))));
+        }
+    }
+    let indexes = client.query("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'public.gauges'::regclass AND indisvalid ORDER BY 1", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    ((amt, ty, lvl), views, indexes)
+}
+
+/// The down steps of a view and of indexes dropped after the deploy, and
+/// of views rebuilt around a type change or for their own query, run before
+/// the column renames are undone, and create the old definitions, which
+/// name the columns by their old names: they failed (42703, `column "lvl"
+/// does not exist` for the index on it, and alike for the views and the
+/// other indexes). And a view the plan drops after the deploy blocked the
+/// type change of a column it reads (0A000, "cannot alter type of a column
+/// used by a view or rule"): the type change's step drops it. Each step up
+/// (reporting the relations it locks) then down leaves each view there
+/// reading its rows and each index valid, and the undo gives back the old
+/// columns, views and indexes.
+#[test]
+fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_old_names() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    let (before, after) = (meters(false), meters(true));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.meters (id, amt) SELECT i, i FROM generate_series(1, 20) i; INSERT INTO public.gauges SELECT i, i FROM generate_series(1, 15) i").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    use Phase::{Contract, Expand};
+    assert_eq!(
+        steps,
+        [
+            (Expand, "rename column public.meters.amt to amount"),
+            (Expand, "rename column public.gauges.lvl to level"),
+            (Expand, "change type of public.meters.amount to bigint around view public.meter_amounts (dropping view public.meter_notes, which the plan drops)"),
+            (Expand, "rebuild view public.gauge_levels"),
+            (Contract, "drop view public.gauge_old"),
+            (Contract, "drop index public.gauges_double"),
+            (Contract, "drop index public.gauges_high"),
+            (Contract, "drop index public.gauges_lvl"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    // The index on the column is built again concurrently, by its new name;
+    // those whose text names it, in the transaction renaming it back.
+    let undone_in_a_transaction: Vec<bool> = plan.steps[5..].iter().map(|s| s.down_transactional).collect();
+    assert_eq!(undone_in_a_transaction, [true, true, false]);
+
+    let views = |names: &[&str]| -> Vec<(String, i64)> {
+        let rows = |v: &str| match v {
+            "gauge_levels" => 15,
+            "gauge_old" => 5,
+            "meter_amounts" => 19,
+            _ => 10,
+        };
+        names.iter().map(|v| (v.to_string(), rows(v))).collect()
+    };
+    let all = ["gauge_levels", "gauge_old", "meter_amounts", "meter_notes"];
+    let indexes = |names: &[&str]| -> Vec<String> { names.iter().map(|i| format!("gauges_{i}")).collect() };
+    let every_index = indexes(&["double", "high", "lvl", "pkey"]);
+    let state = |amt: &str, ty: &str, lvl: &str, v: &[&str], i: &[String]| ((amt.to_owned(), ty.to_owned(), lvl.to_owned()), views(v), i.to_vec());
+    let old = state("amt", "integer", "lvl", &all, &every_index);
+    assert_eq!(meters_state(&mut client), old);
+    let renamed = |ty: &str, v: &[&str]| state("amount", ty, "level", v, &every_index);
+    let up = [
+        state("amount", "integer", "lvl", &all, &every_index),
+        renamed("integer", &all),
+        renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
+        renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
+        renamed("bigint", &["gauge_levels", "meter_amounts"]),
+        state("amount", "bigint", "level", &["gauge_levels", "meter_amounts"], &indexes(&["high", "lvl", "pkey"])),
+        state("amount", "bigint", "level", &["gauge_levels", "meter_amounts"], &indexes(&["lvl", "pkey"])),
+        state("amount", "bigint", "level", &["gauge_levels", "meter_amounts"], &indexes(&["pkey"])),
+    ];
+    let down = [
+        state("amount", "bigint", "level", &["gauge_levels", "meter_amounts"], &indexes(&["lvl", "pkey"])),
+        state("amount", "bigint", "level", &["gauge_levels", "meter_amounts"], &indexes(&["high", "lvl", "pkey"])),
+        renamed("bigint", &["gauge_levels", "meter_amounts"]),
+        renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
+        renamed("bigint", &["gauge_levels", "gauge_old", "meter_amounts"]),
+        renamed("integer", &all),
+        state("amount", "integer", "lvl", &all, &every_index),
+        old,
+    ];
+    up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, &mut meters_state);
+}

@@ -52,6 +52,22 @@ pub struct SchemaDiff {
     /// policies and creates them again around the type change, in the same
     /// transaction.
     pub policies: BTreeMap<QualifiedName, Vec<Policy>>,
+    /// What PostgreSQL drops with a column, of each table of the target
+    /// schema that has a generated column (by its new name): a generated
+    /// column whose expression changes is dropped and added again, and the
+    /// plan creates them again around it (see [`ColumnDependents`]).
+    pub generated: BTreeMap<QualifiedName, ColumnDependents>,
+    /// The columns of each table before the migration (by its name then), and
+    /// after it (by its new name): a declared column rename is planned only
+    /// when its old name is no column after the migration and its new name
+    /// none before it.
+    pub columns: [BTreeMap<QualifiedName, Vec<String>>; 2],
+    /// The views before and after the migration, and the privileges on
+    /// them: the plan rebuilds the views reading a table whose columns change
+    /// type across the renames it applies, which the diff does not see.
+    pub views: [Vec<View>; 2],
+    /// See [`SchemaDiff::views`].
+    pub view_grants: [Vec<GrantItem>; 2],
     /// The foreign keys of each table of the target schema that has any (by
     /// its new name): PostgreSQL adds a key again when the type of one of its
     /// columns changes, on either side, which locks the other table too
@@ -66,6 +82,22 @@ pub struct SchemaDiff {
     /// would fail on PostgreSQL (42P07, or 42710 for a type): the plan refuses
     /// it; one held by something the plan drops is dropped first.
     pub names: BTreeMap<QualifiedName, NameHolder>,
+}
+
+/// What PostgreSQL drops with a column of a table: the table's indexes and
+/// constraints (those naming the column go with it) and the privileges on
+/// its columns (a column's go with it). Its comment is the column's own; the
+/// foreign keys of other tables referencing it, under which PostgreSQL
+/// refuses to drop it (2BP01), are in [`SchemaDiff::foreign_keys`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ColumnDependents {
+    /// The table's indexes.
+    pub indexes: Vec<Index>,
+    /// The table's constraints, as the diff compares them.
+    pub constraints: Vec<Constraint>,
+    /// The privileges on the table's columns.
+    pub grants: Vec<GrantItem>,
 }
 
 /// What holds a name in a schema (see [`SchemaDiff::names`]).
@@ -788,8 +820,25 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
         .collect();
     let triggers = to.tables().iter().filter(|t| !t.triggers.is_empty()).map(|t| (t.name.clone(), t.triggers.clone())).collect();
     let policies = to.tables().iter().filter(|t| !t.policies.is_empty()).map(|t| (t.name.clone(), t.policies.clone())).collect();
+    let generated = column_dependents(to);
+    let column_names = |s: &Schema| s.tables().iter().map(|t| (t.name.clone(), t.columns.iter().map(|c| c.name.clone()).collect())).collect();
+    let views = [from.views().to_vec(), to.views().to_vec()];
+    let view_grants = [view_privileges(from), view_privileges(to)];
     let foreign_keys = to.tables().iter().filter(|t| !t.foreign_keys.is_empty()).map(|t| (t.name.clone(), t.foreign_keys.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys }
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants }
+}
+
+/// See [`SchemaDiff::generated`].
+fn column_dependents(to: &Schema) -> BTreeMap<QualifiedName, ColumnDependents> {
+    let grants = grant_items(to);
+    to.tables()
+        .iter()
+        .filter(|t| t.columns.iter().any(|c| c.generated.is_some()))
+        .map(|t| {
+            let grants = grants.iter().filter(|g| matches!(&g.object, GrantObject::Column(on, _) if *on == t.name)).cloned().collect();
+            (t.name.clone(), ColumnDependents { indexes: t.indexes.clone(), constraints: table_constraints(t), grants })
+        })
+        .collect()
 }
 
 /// Pairs items of two lists by key: (only in `a`, in both, only in `b`), in key order.
@@ -1013,6 +1062,23 @@ fn diff_tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     out.extend(dropped.into_iter().map(|t| Change::DropTable(t.clone())));
 }
 
+/// The constraints of a table as the diff compares them: a check without
+/// its column, `NO ACTION` as not chosen.
+fn table_constraints(t: &Table) -> Vec<Constraint> {
+    let mut v: Vec<Constraint> = t.primary_key.iter().cloned().map(Constraint::PrimaryKey).collect();
+    v.extend(t.uniques.iter().cloned().map(Constraint::Unique));
+    v.extend(t.checks.iter().cloned().map(|mut c| {
+        c.column = None;
+        Constraint::Check(c)
+    }));
+    v.extend(t.foreign_keys.iter().cloned().map(|mut fk| {
+        fk.on_delete = fk.on_delete.filter(|a| *a != ReferentialAction::NoAction);
+        fk.on_update = fk.on_update.filter(|a| *a != ReferentialAction::NoAction);
+        Constraint::ForeignKey(fk)
+    }));
+    v
+}
+
 /// The changes between two versions of one table (of the same name, or renamed).
 pub(crate) fn diff_table(a: &Table, b: &Table, out: &mut Vec<Change>) {
     let name = &b.name;
@@ -1027,21 +1093,7 @@ pub(crate) fn diff_table(a: &Table, b: &Table, out: &mut Vec<Change>) {
         out.push(Change::DropColumn { table: name.clone(), column: c.clone() });
     }
 
-    let constraints = |t: &Table| -> Vec<Constraint> {
-        let mut v: Vec<Constraint> = t.primary_key.iter().cloned().map(Constraint::PrimaryKey).collect();
-        v.extend(t.uniques.iter().cloned().map(Constraint::Unique));
-        v.extend(t.checks.iter().cloned().map(|mut c| {
-            c.column = None;
-            Constraint::Check(c)
-        }));
-        v.extend(t.foreign_keys.iter().cloned().map(|mut fk| {
-            fk.on_delete = fk.on_delete.filter(|a| *a != ReferentialAction::NoAction);
-            fk.on_update = fk.on_update.filter(|a| *a != ReferentialAction::NoAction);
-            Constraint::ForeignKey(fk)
-        }));
-        v
-    };
-    let (ca, cb) = (constraints(a), constraints(b));
+    let (ca, cb) = (table_constraints(a), table_constraints(b));
     let (dropped, both, added) = pair(&ca, &cb, |c| c.name().to_owned());
     let mut adds = Vec::new();
     for c in dropped {
@@ -1233,8 +1285,8 @@ fn view_order(views: &[View]) -> Vec<&View> {
 }
 
 /// The privileges of `items` on `view` (on it, and on its columns).
-fn view_grants(items: &BTreeSet<GrantItem>, view: &QualifiedName) -> Vec<GrantItem> {
-    items.iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
+fn view_grants<'a>(items: impl IntoIterator<Item = &'a GrantItem>, view: &QualifiedName) -> Vec<GrantItem> {
+    items.into_iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if t == view)).cloned().collect()
 }
 
 fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
@@ -1265,7 +1317,8 @@ fn diff_views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
 
 /// Views reading (directly or through other views) a table whose columns
 /// change type or generation, or a view rebuilt for its own change, become
-/// [`Change::RebuildView`]s.
+/// [`Change::RebuildView`]s (see [`rebuild_views`]; the plan does the same
+/// for the columns that do so across the renames it applies).
 fn rebuild_views_over_rebuilt_relations(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     let rebuilt: BTreeSet<QualifiedName> = out
         .iter()
@@ -1275,33 +1328,46 @@ fn rebuild_views_over_rebuilt_relations(from: &Schema, to: &Schema, out: &mut Ve
             _ => None,
         })
         .collect();
-    if rebuilt.is_empty() {
+    rebuild_views(&[from.views().to_vec(), to.views().to_vec()], &[view_privileges(from), view_privileges(to)], rebuilt, out);
+}
+
+/// The privileges on the views of `schema` (on them, and on their columns).
+fn view_privileges(schema: &Schema) -> Vec<GrantItem> {
+    let views: BTreeSet<&QualifiedName> = schema.views().iter().map(|v| &v.name).collect();
+    grant_items(schema).into_iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if views.contains(t))).collect()
+}
+
+/// The views of `views` (before, after the migration) reading, directly or
+/// through other views, one of the relations `affected` (tables by their
+/// names before the migration, views rebuilt for their own change) become
+/// [`Change::RebuildView`]s, with their privileges (`grants`, before and
+/// after), in place of what else `out` does to them; those that are one
+/// already are left as they are. A view the migration drops stays a
+/// [`Change::DropView`]: the plan drops it in the step rebuilding the
+/// relations it reads (see its `ViewRebuild`).
+pub(crate) fn rebuild_views(views: &[Vec<View>; 2], grants: &[Vec<GrantItem>; 2], mut affected: BTreeSet<QualifiedName>, out: &mut Vec<Change>) {
+    if affected.is_empty() {
         return;
     }
-    let mut affected = rebuilt.clone();
-    let mut views: BTreeSet<QualifiedName> = BTreeSet::new();
+    let [from, to] = views;
+    let mut rebuilt: BTreeSet<QualifiedName> = BTreeSet::new();
     loop {
-        let more: Vec<QualifiedName> = from
-            .views()
-            .iter()
-            .filter(|v| !views.contains(&v.name) && v.depends_on.iter().any(|d| affected.contains(d)))
-            .map(|v| v.name.clone())
-            .collect();
+        let more: Vec<QualifiedName> =
+            from.iter().filter(|v| !rebuilt.contains(&v.name) && v.depends_on.iter().any(|d| affected.contains(d))).map(|v| v.name.clone()).collect();
         if more.is_empty() {
             break;
         }
         for v in more {
             affected.insert(v.clone());
-            views.insert(v);
+            rebuilt.insert(v);
         }
     }
-    let (before, after) = (grant_items(from), grant_items(to));
-    for v in view_order(from.views()) {
-        let Some(new) = to.view(&v.name) else { continue };
+    for v in view_order(from) {
         // Rebuilt for its own change already, where the diff found it.
-        if !views.contains(&v.name) || rebuilt.contains(&v.name) {
+        if !rebuilt.contains(&v.name) || out.iter().any(|c| matches!(c, Change::RebuildView { from, .. } if from.name == v.name)) {
             continue;
         }
+        let Some(new) = to.iter().find(|x| x.name == v.name) else { continue };
         // The rebuild replaces whatever else the diff planned for the view.
         out.retain(|c| match c {
             Change::ReplaceView { from, .. } => from.name != v.name,
@@ -1309,7 +1375,7 @@ fn rebuild_views_over_rebuilt_relations(from: &Schema, to: &Schema, out: &mut Ve
             Change::SetComment { target: CommentTarget::View(n, _), .. } => n != &v.name,
             _ => true,
         });
-        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: view_grants(&before, &v.name), to_grants: view_grants(&after, &v.name) });
+        out.push(Change::RebuildView { from: v.clone(), to: new.clone(), from_grants: view_grants(&grants[0], &v.name), to_grants: view_grants(&grants[1], &v.name) });
     }
 }
 

@@ -18,8 +18,8 @@ pub(crate) mod sql;
 
 pub use checksum::sha256_hex;
 pub use diff::{
-    diff, grant_items, Change, ColumnChange, CommentTarget, Constraint, DefaultGrantItem, DefaultPartition, EnumPosition, GrantItem, GrantObject,
-    NameHolder, NameKind, SchemaDiff,
+    diff, grant_items, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, DefaultGrantItem, DefaultPartition, EnumPosition, GrantItem,
+    GrantObject, NameHolder, NameKind, SchemaDiff,
 };
 pub use files::{migration_files, Migration, MigrationFile, MigrationFormat};
 pub use plan::{plan, Backfill, Hazard, LockLevel, Phase, Plan, PlanError, PlanErrors, PlanOptions, Rename, Step};

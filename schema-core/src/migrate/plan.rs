@@ -37,19 +37,30 @@
 //!   in between, the table denies more rows, never fewer, and no other
 //!   session sees it before the step commits. A generated column whose
 //!   expression changes is dropped and added again, which PostgreSQL refuses
-//!   under the same triggers and policies (2BP01): the same happens around it.
-//! - A trigger's or policy's definition from before the plan that a step
-//!   creates after the column renames (a down step, which runs before they
-//!   are undone; the step around a type change) may name renamed columns by
-//!   their old names, which no longer exist (42703): the step renames them
-//!   back, creates it, and renames them forward again, in its one
-//!   transaction, and PostgreSQL rewrites it to the new names itself.
+//!   under the same triggers and policies and under other tables' foreign
+//!   keys referencing it (2BP01), and which drops the indexes on it (partial
+//!   ones naming it too), the constraints naming it, its comment and its
+//!   privileges: the step drops and creates them all again around it, in
+//!   its one transaction (indexes built there, under the lock the rewrite
+//!   holds anyway, not concurrently later: no moment lacks them).
+//! - A definition from before the plan that a step creates after the column
+//!   renames (a down step, which runs before they are undone; the step
+//!   around a type change) may name renamed columns by their old names,
+//!   which no longer exist (42703): a trigger's `WHEN`, a policy, a view, an
+//!   index's expressions or predicate. The step renames them back, creates
+//!   it, and renames them forward again, in its one transaction, and
+//!   PostgreSQL rewrites it to the new names itself (so an index dropped
+//!   after the deploy whose text names them is built again in the down step
+//!   in that transaction, not concurrently; one naming them as key columns
+//!   only is built concurrently by their new names).
 //! - Likewise for the views (and materialized views) reading a table whose
 //!   column type changes (0A000 too), and the views reading those: dropped
 //!   just before, those reading others first, and created again just after
 //!   in their new form, those read by others first, with their comments,
 //!   indexes and privileges, in the same step, so no reader ever finds one
-//!   missing (42P01); readers wait for the step instead.
+//!   missing (42P01); readers wait for the step instead. That includes a
+//!   column whose type changes across a rename (the diff saw a drop and an
+//!   add); a view the plan drops that reads them is dropped in that step.
 //! - A view whose query changes, or a materialized view (no `OR REPLACE`;
 //!   `CREATE OR REPLACE VIEW` fails with 42P16 unless columns are only
 //!   appended, which the query text does not tell), is dropped and created
@@ -58,12 +69,19 @@
 //!   (which block its drop, 2BP01) are dropped first and created again last
 //!   in that step. A materialized view is filled and indexed under the lock:
 //!   that step has no statement timeout (`LongLock`, `IndexBuild`).
+//! - A declared column rename whose old name is still a column after the
+//!   migration (a new column takes it) or whose new name is one already
+//!   before it (names swapped or chained) is refused: the diff matches
+//!   columns by name and cannot tell them apart. Rename first, in a
+//!   migration of its own, then reuse the name.
 //! - Every step reports, besides its strongest lock, each relation it locks
 //!   and in which mode ([`Step::locks`]): the other tables whose policies a
 //!   type change or a view rebuild creates again, the views it rebuilds, the partitions an
-//!   `ALTER TABLE` recurses to, the table a foreign key references.
-//!   Where the plan cannot tell which relations those are (the tables using
-//!   a domain whose check is validated), the docs of [`Step::locks`] say so.
+//!   `ALTER TABLE` recurses to, the table a foreign key references (the
+//!   tables on both sides of the foreign keys a generated column's rebuild
+//!   drops and adds again). Where the plan cannot tell which relations those
+//!   are (the tables using a domain whose check is validated), the docs of
+//!   [`Step::locks`] say so.
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -99,7 +117,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
-use super::diff::{diff_column, diff_table, Change, ColumnChange, CommentTarget, Constraint, GrantItem, NameHolder, NameKind, SchemaDiff};
+use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
 use crate::model::{Column, Index, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, View};
@@ -283,9 +301,13 @@ pub struct Step {
     /// diff knows of, on either side: one the plan adds later may be listed
     /// before it exists), the table a foreign key references (and, for a
     /// type change of a column of a foreign key, the table on its other
-    /// side: PostgreSQL adds the key again), the tables whose foreign keys
-    /// reference a table a partition is added to (PostgreSQL adds the keys'
-    /// triggers to the partition), and the partitions of a dropped table. An index is listed only when the step locks it without its
+    /// side: PostgreSQL adds the key again; for a generated column's rebuild,
+    /// the tables on both sides of the foreign keys it drops and adds again),
+    /// the tables whose foreign keys reference a table a partition is added
+    /// to (PostgreSQL adds the keys' triggers to the partition), the tables
+    /// whose columns a step renames back and forth to create a definition
+    /// under their old names, and the partitions of a dropped table. An
+    /// index is listed only when the step locks it without its
     /// table (`ALTER INDEX ... RENAME`, the partitions' indexes an `ALTER
     /// INDEX ... ATTACH PARTITION` takes); a relation the step creates is not
     /// listed: no other session sees it before the step commits. Locks
@@ -293,7 +315,8 @@ pub struct Step {
     /// a view or policy reads), which block no reader or writer, are left
     /// out. These are the locks of `sql`; a step's `down` statements lock
     /// the same relations and those `sql` creates, not always in the same
-    /// modes.
+    /// modes, and, where they create a definition under the columns' old
+    /// names, the tables whose columns they rename (ACCESS EXCLUSIVE).
     ///
     /// Not listed, for the plan does not hold what would tell them: the
     /// tables with columns of a domain whose new check or `NOT NULL` is
@@ -542,6 +565,9 @@ struct Planner<'a> {
     renamed_columns: Vec<(QualifiedName, String, String)>,
     retriggers: Retriggers,
     repolicies: Repolicies,
+    /// (table, generated column by its new name) -> what its rebuild drops
+    /// and creates again besides triggers and policies.
+    dependents: BTreeMap<(QualifiedName, String), Dependents>,
     /// Drops that free a name a rename or move takes: run just before it, in
     /// the expand phase, ranked with the table renames (`+ band`).
     promoted: Vec<(Change, u32)>,
@@ -623,7 +649,21 @@ impl StepBuilder {
 /// assert_eq!(plan.down_script().unwrap().lines().nth(3), Some("DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;"));
 /// ```
 pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors> {
-    let Renamed { changes, partitions: renamed_partitions, promoted, errors: rename_errors } = apply_renames(&diff.changes, &options.renames, &diff.names);
+    let refused = colliding_renames(diff, &options.renames);
+    if !refused.is_empty() {
+        return Err(PlanErrors(refused));
+    }
+    let Renamed { mut changes, partitions: renamed_partitions, promoted, errors: rename_errors } = apply_renames(&diff.changes, &options.renames, &diff.names);
+    // The views reading a table whose columns change type across the renames
+    // (the diff saw a drop and an add) are rebuilt around the change too.
+    let old_name = |t: &QualifiedName| {
+        options.renames.iter().find_map(|r| match r {
+            Rename::Table { from, to } if to == t => Some(from.clone()),
+            _ => None,
+        })
+    };
+    let retyped: BTreeSet<QualifiedName> = retyped_columns(&changes).into_iter().map(|(t, _)| old_name(t).unwrap_or_else(|| t.clone())).collect();
+    super::diff::rebuild_views(&diff.views, &diff.view_grants, retyped, &mut changes);
     let mut partitions = diff.partitions.clone();
     partitions.extend(renamed_partitions);
     let new_tables = changes
@@ -656,8 +696,9 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         }
     }
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
-    let mut rebuilds = view_rebuilds(&changes);
+    let mut rebuilds = view_rebuilds(&changes, &options.renames);
     let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
+    let dependents = dependents(&changes, &diff.generated, &diff.foreign_keys, &column_renames, &options.renames);
     let mut p = Planner {
         options,
         foreign_keys: &diff.foreign_keys,
@@ -670,6 +711,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         renamed_columns,
         retriggers,
         repolicies,
+        dependents,
         promoted,
         rebuilds,
         steps: Vec::new(),
@@ -687,6 +729,54 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     let mut steps = p.steps;
     steps.sort_by_key(|s| (s.phase, s.rank));
     Ok(Plan { steps })
+}
+
+/// The declared column renames the plan cannot make: a rename whose old
+/// name is still a column of the table after the migration (a new column
+/// takes it, or another rename), or whose new name is one already before it
+/// (names swapped, or renamed along a chain). The diff matches columns by
+/// name, so it sees no drop of the old name and no add of the new one, and
+/// the rename used to be ignored without a word (the values staying under
+/// the old name, now meant for another column); and nothing in the text of
+/// a definition (a check, a policy, a view) tells which of the two columns
+/// it means. Also a step creating a definition from before the plan under
+/// the old names (see [`Planner::under_old_names`]) could not rename a
+/// column back to a name another column holds (42701). A rename whose old
+/// name is no column before the migration is done already and left out.
+fn colliding_renames(diff: &SchemaDiff, renames: &[Rename]) -> Vec<PlanError> {
+    let mut out = Vec::new();
+    let [before, after] = &diff.columns;
+    for rename in renames {
+        let Rename::Column { table, from, to } = rename else { continue };
+        let old_table = renames
+            .iter()
+            .find_map(|r| match r {
+                Rename::Table { from: old, to: new } if new == table => Some(old),
+                _ => None,
+            })
+            .unwrap_or(table);
+        let (Some(before), Some(after)) = (before.get(old_table), after.get(table)) else { continue };
+        if !before.contains(from) || !after.contains(to) {
+            continue;
+        }
+        let mut why = Vec::new();
+        if after.contains(from) {
+            why.push(format!("{from} is still a column of the table after the migration"));
+        }
+        if before.contains(to) {
+            why.push(format!("{to} is already a column of the table before it"));
+        }
+        if !why.is_empty() {
+            out.push(PlanError::Unsupported {
+                change: format!("the declared rename of {table}.{from} to {to}"),
+                why: format!(
+                    "{}: the diff matches columns by name and cannot tell the two apart; rename it in a migration of its own first, to a name neither version uses, then reuse the name",
+                    why.join(" and ")
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The triggers that column type changes drop and create again.
@@ -1097,8 +1187,18 @@ struct RebuiltView {
 }
 
 /// See [`ViewRebuild`]: the rebuilds of `changes` (after the renames), in the
-/// order of their first view.
-fn view_rebuilds(changes: &[Change]) -> Vec<ViewRebuild> {
+/// order of their first view. A view's old form names the tables it reads by
+/// their names before the plan: those `renames` renames are followed.
+fn view_rebuilds(changes: &[Change], renames: &[Rename]) -> Vec<ViewRebuild> {
+    let now = |d: &QualifiedName| -> QualifiedName {
+        renames
+            .iter()
+            .find_map(|r| match r {
+                Rename::Table { from, to } if from == d => Some(to.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| d.clone())
+    };
     let retyped: BTreeSet<&QualifiedName> = changes
         .iter()
         .filter_map(|c| match c {
@@ -1124,7 +1224,7 @@ fn view_rebuilds(changes: &[Change]) -> Vec<ViewRebuild> {
         })
         .collect();
     loop {
-        let reads = |v: &View| v.depends_on.iter().any(|d| retyped.contains(d) || views.iter().any(|w| &w.from.name == d));
+        let reads = |v: &View| v.depends_on.iter().any(|d| retyped.contains(&now(d)) || views.iter().any(|w| &w.from.name == d));
         let Some(i) = dropped.iter().position(|v| reads(v)) else { break };
         let v = dropped.remove(i);
         views.push(RebuiltView { from: v.clone(), to: None, from_grants: Vec::new(), to_grants: Vec::new() });
@@ -1144,8 +1244,8 @@ fn view_rebuilds(changes: &[Change]) -> Vec<ViewRebuild> {
     loop {
         let mut joined = false;
         for v in &views {
-            for dep in v.from.depends_on.iter().chain(v.to.iter().flat_map(|t| &t.depends_on)) {
-                let (Some(&a), Some(&b)) = (group.get(&v.from.name), group.get(dep)) else { continue };
+            for dep in v.from.depends_on.iter().map(now).chain(v.to.iter().flat_map(|t| t.depends_on.iter().cloned())) {
+                let (Some(&a), Some(&b)) = (group.get(&v.from.name), group.get(&dep)) else { continue };
                 if a != b {
                     let low = a.min(b);
                     for g in group.values_mut() {
@@ -1221,6 +1321,166 @@ fn retyped_columns(changes: &[Change]) -> Vec<(&QualifiedName, &str)> {
 /// but a column that stops being generated, which keeps its values).
 fn rebuilds_generated(from: &Column, to: &Column) -> bool {
     !(from.generated.is_some() && to.generated.is_none())
+}
+
+/// What a generated column's rebuild (dropped and added again, see
+/// [`Planner::alter_column`]) drops and creates again in its step besides
+/// the triggers and policies naming the column ([`Retriggers`],
+/// [`Repolicies`]): PostgreSQL drops with the column the indexes on it
+/// (multi-column, expression and partial ones whose predicate names it
+/// too), the table's constraints naming it, its comment and its column
+/// privileges, without a word; and it refuses to drop it under a foreign
+/// key of another table referencing it (2BP01). Each is there before the
+/// step and after it, as it was; none is missing outside the step.
+///
+/// They are taken as they are when the step runs, which is their form
+/// before the plan, both ways: an index or constraint the plan creates (or
+/// replaces) is created by a later step, one the plan drops before is gone
+/// already (every constraint the plan drops is); an index the contract phase
+/// drops is still there, in its old form (its column keys by the columns'
+/// new names, its expressions and predicate as written before the plan,
+/// created under the old names if they name a renamed column, see
+/// [`Planner::under_old_names`]); comments and privileges changed by the
+/// plan are set by later steps; the foreign keys of a table the contract
+/// phase drops are still there.
+#[derive(Debug, Default)]
+struct Dependents {
+    /// The indexes of the table naming the column, with their comments.
+    indexes: Vec<Form<Index>>,
+    /// The table's constraints naming the column.
+    constraints: Vec<Constraint>,
+    /// Foreign keys of other tables referencing the column: (their table, the key).
+    referenced_by: Vec<(QualifiedName, Constraint)>,
+    /// The column's comment.
+    comment: Option<String>,
+    /// The privileges on the column.
+    grants: Vec<GrantItem>,
+}
+
+/// Whether `index` names a column called one of `columns`: as a key, in a
+/// key expression, as an `INCLUDE` column or in its predicate.
+fn index_names_column(index: &Index, columns: &[&str]) -> bool {
+    index.keys.iter().any(|k| matches!(&k.target, crate::model::IndexTarget::Column(c) if columns.contains(&c.as_str())))
+        || index.include.iter().any(|c| columns.contains(&c.as_str()))
+        || index_text_names(index, columns)
+}
+
+/// Whether `index`'s key expressions or predicate name a column called one
+/// of `columns` (a word of them, a function of the same name aside).
+fn index_text_names(index: &Index, columns: &[&str]) -> bool {
+    let named = |e: &str| crate::validate::sql::words(e).any(|w| !w.before_paren && columns.iter().any(|c| w.is_identifier(c)));
+    index.keys.iter().any(|k| matches!(&k.target, crate::model::IndexTarget::Expression(e) if named(e))) || index.predicate.as_deref().is_some_and(named)
+}
+
+/// `index` with its column keys and `INCLUDE` columns by their names after
+/// the column renames of its table (its expressions and predicate are text,
+/// left as they are).
+fn followed_index(index: &Index, renames: Option<&BTreeMap<String, String>>) -> Index {
+    let mut i = index.clone();
+    let Some(renames) = renames else { return i };
+    for key in &mut i.keys {
+        if let crate::model::IndexTarget::Column(c) = &mut key.target {
+            if let Some(new) = renames.get(c) {
+                *c = new.clone();
+            }
+        }
+    }
+    for c in &mut i.include {
+        if let Some(new) = renames.get(c) {
+            *c = new.clone();
+        }
+    }
+    i
+}
+
+/// Whether `constraint`, one of `table`'s, names its column `column`.
+fn constraint_names_column(table: &QualifiedName, constraint: &Constraint, column: &str) -> bool {
+    let has = |v: &[String]| v.iter().any(|c| c == column);
+    match constraint {
+        Constraint::PrimaryKey(pk) => has(&pk.columns),
+        Constraint::Unique(u) => has(&u.columns),
+        Constraint::Check(c) => crate::validate::sql::words(&c.expr).any(|w| !w.before_paren && w.is_identifier(column)),
+        Constraint::ForeignKey(fk) => has(&fk.columns) || fk.references == *table && has(&fk.referenced_columns),
+    }
+}
+
+/// See [`Dependents`]; `generated` is [`SchemaDiff::generated`],
+/// `foreign_keys` [`SchemaDiff::foreign_keys`], `changes` are after the renames.
+fn dependents(
+    changes: &[Change],
+    generated: &BTreeMap<QualifiedName, ColumnDependents>,
+    foreign_keys: &BTreeMap<QualifiedName, Vec<crate::model::ForeignKey>>,
+    column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    declared: &[Rename],
+) -> BTreeMap<(QualifiedName, String), Dependents> {
+    let mut out = BTreeMap::new();
+    for c in changes {
+        let Change::AlterColumn { table, from, to, change: ColumnChange::Generated } = c else { continue };
+        let Some(of) = generated.get(table).filter(|_| rebuilds_generated(from, to)) else { continue };
+        let column = to.name.as_str();
+        let renames = column_renames.get(table);
+        let mut names = vec![column];
+        names.extend(old_names(renames, column));
+        let created = |name: &Option<String>| changes.iter().any(|c| matches!(c, Change::CreateIndex { table: t, index } if t == table && index.name == *name));
+        let added = |on: &QualifiedName, name: &str| changes.iter().any(|c| matches!(c, Change::AddConstraint { table: t, constraint } if t == on && constraint.name() == name));
+        // Its comment before the plan (a changed one is set by a later comment step).
+        let comment = |i: &Index| {
+            let name = QualifiedName::new(&table.schema, i.name.clone().unwrap_or_default());
+            changes
+                .iter()
+                .find_map(|c| match c {
+                    Change::SetComment { target: CommentTarget::Index(n), from, .. } if *n == name => Some(from.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| i.comment.clone())
+        };
+        let mut d = Dependents { comment: from.comment.clone(), ..Dependents::default() };
+        for i in of.indexes.iter().filter(|i| !created(&i.name) && index_names_column(i, &[column])) {
+            d.indexes.push(Form::new(Index { comment: comment(i), ..i.clone() }));
+        }
+        for c in changes {
+            if let Change::DropIndex { table: t, index } = c {
+                let followed = followed_index(index, renames);
+                if t == table && !created(&index.name) && index_names_column(&followed, &names) {
+                    d.indexes.push(Form::old(followed));
+                }
+            }
+        }
+        d.constraints = of.constraints.iter().filter(|c| !added(table, c.name()) && constraint_names_column(table, c, column)).cloned().collect();
+        d.referenced_by = foreign_keys
+            .iter()
+            .filter(|(on, _)| *on != table)
+            .flat_map(|(on, keys)| keys.iter().filter(|fk| fk.references == *table && fk.referenced_columns.iter().any(|r| r == column)).map(move |fk| (on.clone(), Constraint::ForeignKey(fk.clone()))))
+            .filter(|(on, c)| !added(on, c.name()))
+            .collect();
+        // Those of a table the contract phase drops (referencing the table by
+        // its old name, its columns by theirs).
+        let old_table = declared.iter().find_map(|r| match r {
+            Rename::Table { from, to } if to == table => Some(from),
+            _ => None,
+        });
+        for c in changes {
+            let Change::DropTable(t) = c else { continue };
+            for fk in t.foreign_keys.iter().filter(|fk| fk.references == *table || Some(&fk.references) == old_table) {
+                let mut fk = fk.clone();
+                fk.references = table.clone();
+                fk.referenced_columns = fk.referenced_columns.iter().map(|c| column_renames.get(table).and_then(|r| r.get(c)).unwrap_or(c).clone()).collect();
+                if fk.referenced_columns.iter().any(|r| r == column) {
+                    d.referenced_by.push((t.name.clone(), Constraint::ForeignKey(fk)));
+                }
+            }
+        }
+        // The privileges before the plan: those after, but those granted by it, and those it revokes.
+        let object = GrantObject::Column(table.clone(), column.to_owned());
+        let granted: Vec<&GrantItem> = changes.iter().filter_map(|c| if let Change::Grant(g) = c { Some(g) } else { None }).collect();
+        d.grants = of.grants.iter().filter(|g| g.object == object && !granted.contains(g)).cloned().collect();
+        d.grants.extend(changes.iter().filter_map(|c| match c {
+            Change::Revoke(g) if g.object == object => Some(g.clone()),
+            _ => None,
+        }));
+        out.insert((table.clone(), column.to_owned()), d);
+    }
+    out
 }
 
 /// Records an object around the type changes of `columns`, in plan order: the
@@ -2178,7 +2438,16 @@ impl Planner<'_> {
         }
     }
 
-    fn push(&mut self, b: StepBuilder) {
+    fn push(&mut self, mut b: StepBuilder) {
+        // Statements created under the columns' old names (see
+        // `under_old_names`) rename the columns of their tables back and
+        // forth: ACCESS EXCLUSIVE on those tables (and the partitions the
+        // renames recurse to), whichever statements they surround.
+        let danced: Vec<QualifiedName> =
+            self.renamed_columns.iter().filter(|(t, from, to)| b.step.sql.contains(&rename_column(t, to, from))).flat_map(|(t, ..)| self.with_partitions(t)).collect();
+        for table in &danced {
+            b.step.lock_relation(table, LockLevel::AccessExclusive);
+        }
         self.steps.push(b.step);
     }
 
@@ -2257,13 +2526,15 @@ impl Planner<'_> {
     /// rename first), runs them, and renames the columns forward again, in its
     /// one transaction. PostgreSQL resolves the old text itself and rewrites
     /// the definitions to the new names, as it did for the rest when the plan
-    /// renamed the columns; no other session sees the old names.
+    /// renamed the columns; no other session sees the old names. No column
+    /// holds an old name meanwhile: a plan whose new column takes the old
+    /// name of a renamed one, or whose renames swap or chain names, is
+    /// refused (see [`colliding_renames`]).
     fn under_old_names(&self, tables: &BTreeSet<QualifiedName>, statements: Vec<String>) -> Vec<String> {
         let renames: Vec<_> = self.renamed_columns.iter().filter(|(t, ..)| tables.contains(t)).collect();
-        let rename = |(t, a, b): (&QualifiedName, &String, &String)| format!("ALTER TABLE {t} RENAME COLUMN {} TO {}", Ident(a), Ident(b));
-        let mut v: Vec<String> = renames.iter().rev().map(|(t, from, to)| rename((t, to, from))).collect();
+        let mut v: Vec<String> = renames.iter().rev().map(|(t, from, to)| rename_column(t, to, from)).collect();
         v.extend(statements);
-        v.extend(renames.iter().map(|(t, from, to)| rename((t, from, to))));
+        v.extend(renames.iter().map(|(t, from, to)| rename_column(t, from, to)));
         v
     }
 
@@ -2375,19 +2646,125 @@ impl Planner<'_> {
         (wrap(up, &|p| &p.1, &|p| &p.2), wrap(down, &|p| &p.2, &|p| &p.1), names)
     }
 
-    /// `up` and `down`, the statements rebuilding a column, around its
-    /// triggers and policies, and `description` naming them.
-    fn around(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>, mut description: String) -> (Vec<String>, Vec<String>, String) {
+    /// Whether `index`, an index of `table` as it was before the plan,
+    /// names renamed columns of the table by their old names in its key
+    /// expressions or predicate (text, which PostgreSQL resolves when it
+    /// creates the index): it is created under those names.
+    fn index_under_old_names(&self, table: &QualifiedName, index: &Index) -> bool {
+        let old: Vec<&str> = self.column_renames.get(table).into_iter().flatten().map(|(old, _)| old.as_str()).collect();
+        !old.is_empty() && index_text_names(index, &old)
+    }
+
+    /// The tables whose renamed columns `view`, a view as it was before the
+    /// plan, names by their old names: the tables it reads (by their names
+    /// before or after a rename) whose old column names are words of its query.
+    fn view_renamed_tables(&self, view: &crate::model::View) -> BTreeSet<QualifiedName> {
+        self.column_renames
+            .iter()
+            .filter(|(table, renames)| {
+                let old_name = self.options.renames.iter().find_map(|r| match r {
+                    Rename::Table { from, to } if to == *table => Some(from),
+                    _ => None,
+                });
+                let reads = view.depends_on.iter().any(|d| d == *table || Some(d) == old_name);
+                reads && crate::validate::sql::words(&view.query).any(|w| !w.before_paren && renames.keys().any(|old| w.is_identifier(old)))
+            })
+            .map(|(table, _)| table.clone())
+            .collect()
+    }
+
+    /// `statements` creating `view` as it was before the plan, in a step
+    /// running after the column renames: under the old names of the columns
+    /// it names so (see [`Planner::under_old_names`]).
+    fn old_view(&self, view: &crate::model::View, statements: Vec<String>) -> Vec<String> {
+        self.under_old_names(&self.view_renamed_tables(view), statements)
+    }
+
+    /// `up` and `down`, the statements dropping and adding again a generated
+    /// column, wrapped in the drop and creation of what PostgreSQL drops with
+    /// it or refuses to drop it under, besides triggers and policies (see
+    /// [`Dependents`]): the foreign keys of other tables referencing it, the
+    /// table's constraints and indexes naming it are dropped just before;
+    /// the column's comment, the indexes (each with its comment), the
+    /// constraints, the foreign keys and the column privileges are created
+    /// again just after, in that order (a key before the foreign keys
+    /// referencing it), the same both ways. Then the names for the
+    /// description (`name`, or `name on table` for another table's key), and
+    /// whether an index is built and rows are scanned to validate a
+    /// constraint.
+    ///
+    /// Indexes are built in the step, not `CONCURRENTLY` in a later one: the
+    /// step holds ACCESS EXCLUSIVE on the table while it rewrites it anyway
+    /// (as long as the table takes to write), which the builds lengthen by
+    /// as long as an index takes to build; built later, the table would
+    /// be without them, and its unique keys unenforced, from the commit to
+    /// the end of the builds. Constraints are added validated, which scans the
+    /// rows just written (a row the new expression makes violate one stops
+    /// the step, and nothing is changed).
+    fn around_dependents(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>, bool, bool) {
+        let Some(d) = self.dependents.get(&(table.clone(), column.to_owned())) else { return (up, down, Vec::new(), false, false) };
+        let fk_first = |c: &&Constraint| !constraint_is_fk(c);
+        let mut own: Vec<&Constraint> = d.constraints.iter().collect();
+        own.sort_by_key(|c| !fk_first(c));
+        let wrap = |inner: Vec<String>| {
+            let mut v: Vec<String> = d.referenced_by.iter().map(|(on, c)| format!("ALTER TABLE {on} DROP CONSTRAINT {}", Ident(c.name()))).collect();
+            v.extend(own.iter().rev().map(|c| format!("ALTER TABLE {table} DROP CONSTRAINT {}", Ident(c.name()))));
+            v.extend(d.indexes.iter().map(|i| format!("DROP INDEX {}", sql::index_name(table, &i.def))));
+            v.extend(inner);
+            if let Some(c) = &d.comment {
+                v.push(sql::comment(&CommentTarget::Column(table.clone(), column.to_owned()), Some(c)));
+            }
+            let created = d.indexes.iter().map(|i| {
+                let mut statements = vec![sql::create_index(table, &i.def, false)];
+                if let Some(c) = &i.def.comment {
+                    statements.push(sql::comment(&CommentTarget::Index(QualifiedName::new(&table.schema, i.def.name.clone().unwrap_or_default())), Some(c)));
+                }
+                let old = i.old && self.index_under_old_names(table, &i.def);
+                (statements, old.then(|| table.clone()).into_iter().collect())
+            });
+            v.extend(self.creates(created.collect()));
+            v.extend(own.iter().map(|c| format!("ALTER TABLE {table} ADD {}", sql::constraint_def(c))));
+            v.extend(d.referenced_by.iter().map(|(on, c)| format!("ALTER TABLE {on} ADD {}", sql::constraint_def(c))));
+            v.extend(d.grants.iter().map(sql::grant));
+            v
+        };
+        let mut names: Vec<String> = Vec::new();
+        let plural = |n: usize, one: &str, many: &str| if n == 1 { one.to_owned() } else { many.to_owned() };
+        if !d.indexes.is_empty() {
+            let list: Vec<&str> = d.indexes.iter().map(|i| i.def.name.as_deref().unwrap_or_default()).collect();
+            names.push(format!("{} {}", plural(list.len(), "index", "indexes"), list.join(", ")));
+        }
+        let keys: Vec<String> = own.iter().map(|c| c.name().to_owned()).chain(d.referenced_by.iter().map(|(on, c)| format!("{} on {on}", c.name()))).collect();
+        if !keys.is_empty() {
+            names.push(format!("{} {}", plural(keys.len(), "constraint", "constraints"), keys.join(", ")));
+        }
+        let builds = !d.indexes.is_empty() || own.iter().any(|c| matches!(c, Constraint::PrimaryKey(_) | Constraint::Unique(_)));
+        let scans = own.iter().any(|c| matches!(c, Constraint::Check(_) | Constraint::ForeignKey(_))) || !d.referenced_by.is_empty();
+        (wrap(up), wrap(down), names, builds, scans)
+    }
+
+    /// `up` and `down`, the statements rebuilding a column, around what
+    /// depends on it (for a generated column's rebuild), its triggers and
+    /// policies, and `description` naming them; whether an index is built
+    /// and rows are scanned to validate a constraint.
+    fn around(&self, table: &QualifiedName, column: &str, up: Vec<String>, down: Vec<String>, mut description: String) -> (Vec<String>, Vec<String>, String, bool, bool) {
+        let (up, down, mut names, builds, scans) = self.around_dependents(table, column, up, down);
         let (up, down, triggers) = self.around_triggers(table, column, up, down);
         let (up, down, policies) = self.around_policies(table, column, up, down);
         if !triggers.is_empty() {
-            let _ = write!(description, " around trigger{} {}", if triggers.len() == 1 { "" } else { "s" }, triggers.join(", "));
+            names.push(format!("trigger{} {}", if triggers.len() == 1 { "" } else { "s" }, triggers.join(", ")));
         }
         if !policies.is_empty() {
-            let and = if triggers.is_empty() { " around" } else { " and" };
-            let _ = write!(description, "{and} polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
+            names.push(format!("polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", ")));
         }
-        (up, down, description)
+        if let Some((last, rest)) = names.split_last() {
+            description.push_str(" around ");
+            if !rest.is_empty() {
+                let _ = write!(description, "{} and ", rest.join(", "));
+            }
+            description.push_str(last);
+        }
+        (up, down, description, builds, scans)
     }
 
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
@@ -2409,6 +2786,22 @@ impl Planner<'_> {
     /// The tables of the policies dropped and created again around a change of `table.column`.
     fn policy_tables(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
         self.repolicies.around.get(&(table.clone(), column.to_owned())).into_iter().flatten().map(|(on, _, _)| on.clone()).collect()
+    }
+
+    /// The other tables a generated column's rebuild locks for what it drops
+    /// and creates again with it (see [`Dependents`]): PostgreSQL takes ACCESS
+    /// EXCLUSIVE on both sides of a foreign key it drops, so on the tables of
+    /// the keys referencing the column (and their partitions, where `ALTER
+    /// TABLE` recurses) and on the tables the table's own keys naming the
+    /// column reference.
+    fn dependent_tables(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
+        let Some(d) = self.dependents.get(&(table.clone(), column.to_owned())) else { return Vec::new() };
+        let mut out: Vec<QualifiedName> = d.referenced_by.iter().flat_map(|(on, _)| self.with_partitions(on)).collect();
+        out.extend(d.constraints.iter().filter_map(|c| match c {
+            Constraint::ForeignKey(fk) if fk.references != *table => Some(fk.references.clone()),
+            _ => None,
+        }));
+        out
     }
 
     /// The tables on the other side of the foreign keys that have `column` of
@@ -2468,19 +2861,30 @@ impl Planner<'_> {
             let new_order: Vec<(&View, &[GrantItem])> = view_order(&rebuild.views, true).into_iter().filter_map(|v| Some((v.to.as_ref()?, &v.to_grants[..]))).collect();
             let names: Vec<String> = old_order.iter().filter(|v| v.to.is_some()).map(|v| v.from.name.to_string()).collect();
             let gone: Vec<String> = old_order.iter().filter(|v| v.to.is_none()).map(|v| v.from.name.to_string()).collect();
-            let mut views = format!("view{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+            // `views` names what the step is around; with only views the plan
+            // drops (no kept one), those are said after the column steps.
+            let mut views = if names.is_empty() { String::new() } else { format!("view{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", ")) };
+            let mut dropping = String::new();
             if !gone.is_empty() {
-                let _ = write!(views, " (dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
+                let d = format!("(dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
+                if views.is_empty() {
+                    dropping = format!(" {d}");
+                } else {
+                    let _ = write!(views, " {d}");
+                }
             }
             if !rebuild.policies.is_empty() {
                 let policies: Vec<String> = rebuild.policies.iter().map(|(on, _, after)| format!("{} on {on}", after.def.name)).collect();
-                let _ = write!(views, " and polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
+                let p = format!("polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
+                views = if views.is_empty() { p } else { format!("{views} and {p}") };
             }
+            let steps = inner.iter().map(|s| s.description.as_str()).collect::<Vec<_>>().join("; ");
             let description = match &inner[..] {
-                [] => format!("rebuild {views}"),
-                [only] if only.description.contains(" around ") => format!("{} and {views}", only.description),
-                [only] => format!("{} around {views}", only.description),
-                _ => format!("{}; {views} dropped and created again around them", inner.iter().map(|s| s.description.as_str()).collect::<Vec<_>>().join("; ")),
+                [] => format!("rebuild {views}{dropping}"),
+                _ if views.is_empty() => format!("{steps}{dropping}"),
+                [only] if only.description.contains(" around ") => format!("{} and {views}{dropping}", only.description),
+                [only] => format!("{} around {views}{dropping}", only.description),
+                _ => format!("{steps}; {views} dropped and created again around them{dropping}"),
             };
             let create = |v: &View, grants: &[GrantItem]| sql::create_view(v, false).into_iter().chain(grants.iter().map(sql::grant)).collect::<Vec<_>>();
             type Pick = dyn Fn(&AroundPolicy) -> &Form<Policy>;
@@ -2507,10 +2911,11 @@ impl Planner<'_> {
                     let mut down = drop_policies(&|p| &p.2);
                     down.extend(new_order.iter().rev().map(|(v, _)| sql::drop_view(v)));
                     down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
-                    // The old forms name the columns the plan renames by their old names.
-                    let renamed: BTreeSet<QualifiedName> = old_order.iter().flat_map(|v| &v.from.depends_on).filter(|t| self.column_renames.contains_key(*t)).cloned().collect();
-                    let old_views: Vec<String> = old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect();
-                    down.extend(if renamed.is_empty() { old_views } else { self.under_old_names(&renamed, old_views) });
+                    // After the column renames, before they are undone: the old
+                    // forms naming renamed columns by their old names are created
+                    // under those, all together (in their order, read first).
+                    let renamed: BTreeSet<QualifiedName> = old_order.iter().flat_map(|v| self.view_renamed_tables(&v.from)).collect();
+                    down.extend(self.under_old_names(&renamed, old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect()));
                     down.extend(create_policies(&|p| &p.1));
                     Ok(down)
                 }
@@ -2798,8 +3203,8 @@ impl Planner<'_> {
             Change::RenameColumn { table, from, to } => {
                 let b = self
                     .step(rank::RENAME, format!("rename column {table}.{from} to {to}"))
-                    .sql([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))])
-                    .down([format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(to), Ident(from))])
+                    .sql([rename_column(table, from, to)])
+                    .down([rename_column(table, to, from)])
                     .lock_all(&self.with_partitions(table), LockLevel::AccessExclusive)
                     .hazard(Hazard::BreaksOldCode);
                 self.push(b);
@@ -2861,14 +3266,32 @@ impl Planner<'_> {
             Change::DropIndex { table, index } => {
                 let is_replaced = replaced.contains(&("index", table.to_string(), index.name.clone().unwrap_or_default()));
                 let concurrently = o.concurrently && !self.partitioned(table);
+                // A replaced one is dropped before the column renames and created
+                // again after they are undone; one dropped after the deploy is
+                // created again before: its column keys by their new names, under
+                // the old names if its expressions or predicate name them so
+                // (in the transaction the renames need, so not concurrently).
+                let (created, under_old_names) = if is_replaced {
+                    (index.clone(), false)
+                } else {
+                    let followed = followed_index(index, self.column_renames.get(table));
+                    let old = self.index_under_old_names(table, &followed);
+                    (followed, old)
+                };
+                let down_concurrently = concurrently && !under_old_names;
+                let down = vec![sql::create_index(table, &created, down_concurrently)];
+                let down = self.under_old_names(&under_old_names.then(|| table.clone()).into_iter().collect(), down);
                 let mut b = self
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_INDEX }, format!("drop index {}", sql::index_name(table, index)))
                     .sql([sql::drop_index(table, index, concurrently)])
-                    .down([sql::create_index(table, index, concurrently)]);
+                    .down(down);
                 if concurrently {
-                    b = b.non_transactional().down_non_transactional().lock(table, LockLevel::ShareUpdateExclusive);
+                    b = b.non_transactional().lock(table, LockLevel::ShareUpdateExclusive);
                 } else {
                     b = b.lock_all(&self.with_partitions(table), LockLevel::AccessExclusive);
+                }
+                if down_concurrently {
+                    b = b.down_non_transactional();
                 }
                 if !is_replaced {
                     b = b.contract();
@@ -3028,6 +3451,8 @@ impl Planner<'_> {
                 let b = self.step(rank::VIEW, format!("create view {}", v.name)).sql(sql::create_view(v, false)).down([sql::drop_view(v)]);
                 self.push(b);
             }
+            // Only `security_invoker` changes (a query change is a `RebuildView`):
+            // the same query, valid under the columns' new names, both ways.
             Change::ReplaceView { from, to } if !from.materialized && !to.materialized => {
                 let b = self
                     .step(rank::VIEW, format!("replace view {}", to.name))
@@ -3054,7 +3479,13 @@ impl Planner<'_> {
             // Dropped by the step changing the type of the columns it reads.
             Change::DropView(v) if self.rebuilds.iter().any(|r| r.views.iter().any(|w| w.from.name == v.name)) => {}
             Change::DropView(v) => {
-                let b = self.step(rank::DROP_VIEW, format!("drop view {}", v.name)).contract().sql([sql::drop_view(v)]).down(sql::create_view(v, false)).lock(&v.name, LockLevel::AccessExclusive);
+                // Undone before the columns are renamed back: under the names its query uses.
+                let b = self
+                    .step(rank::DROP_VIEW, format!("drop view {}", v.name))
+                    .contract()
+                    .sql([sql::drop_view(v)])
+                    .down(self.old_view(v, sql::create_view(v, false)))
+                    .lock(&v.name, LockLevel::AccessExclusive);
                 self.push(b);
             }
             Change::Grant(g) => {
@@ -3241,7 +3672,7 @@ impl Planner<'_> {
                     return;
                 }
                 let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
-                let (up, down, description) = self.around(table, &to.name, vec![alter(using(&to.ty.storage()))], vec![alter(using(&from.ty.storage()))], format!("change type of {table}.{} to {}", to.name, to.ty));
+                let (up, down, description, ..) = self.around(table, &to.name, vec![alter(using(&to.ty.storage()))], vec![alter(using(&from.ty.storage()))], format!("change type of {table}.{} to {}", to.name, to.ty));
                 // The tables of the policies dropped and created again are locked
                 // too, and those on the other side of the foreign keys on the column.
                 let mut others = self.policy_tables(table, &to.name);
@@ -3323,11 +3754,17 @@ impl Planner<'_> {
                             return;
                         }
                         // PostgreSQL refuses to drop the column under the triggers and
-                        // policies naming it (2BP01): dropped and created again around it.
+                        // policies naming it and the foreign keys of other tables
+                        // referencing it (2BP01), and drops with it its indexes,
+                        // constraints, comment and privileges: all dropped and created
+                        // again around it.
                         let rebuild = |c: &Column| vec![format!("ALTER TABLE {table} DROP COLUMN {col}"), format!("ALTER TABLE {table} ADD COLUMN {}", sql::column_def(c))];
-                        let (up, down, description) = self.around(table, &to.name, rebuild(to), rebuild(from), format!("rebuild generated column {table}.{}", to.name));
-                        // The tables of the policies dropped and created again are locked too.
-                        let others = self.policy_tables(table, &to.name);
+                        let (up, down, description, builds, scans) = self.around(table, &to.name, rebuild(to), rebuild(from), format!("rebuild generated column {table}.{}", to.name));
+                        // The tables of the policies dropped and created again are
+                        // locked too, and those of the foreign keys dropped and added
+                        // again, on either side.
+                        let mut others = self.policy_tables(table, &to.name);
+                        others.extend(self.dependent_tables(table, &to.name));
                         let mut b = self
                             .step(r, description)
                             .sql(up)
@@ -3336,6 +3773,12 @@ impl Planner<'_> {
                             .lock_all(&others, LockLevel::AccessExclusive)
                             .hazard(Hazard::TableRewrite)
                             .hazard(Hazard::LongLock);
+                        if builds {
+                            b = b.hazard(Hazard::IndexBuild);
+                        }
+                        if scans {
+                            b = b.hazard(Hazard::ValidationScan);
+                        }
                         if from.generated.is_none() {
                             b = b.hazard(Hazard::DataLoss);
                         }
@@ -3624,6 +4067,11 @@ fn commented_relation(target: &CommentTarget) -> Option<QualifiedName> {
         CommentTarget::Table(t) | CommentTarget::Column(t, _) | CommentTarget::Trigger(t, _) | CommentTarget::Policy(t, _) | CommentTarget::Index(t) | CommentTarget::View(t, _) => Some(t.clone()),
         CommentTarget::Type(_) | CommentTarget::Domain(_) | CommentTarget::Function(..) | CommentTarget::Role(_) => None,
     }
+}
+
+/// `ALTER TABLE table RENAME COLUMN from TO to`.
+fn rename_column(table: &QualifiedName, from: &str, to: &str) -> String {
+    format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))
 }
 
 fn constraint_is_fk(c: &Constraint) -> bool {
@@ -5300,6 +5748,394 @@ mod tests {
         // Stopping being generated keeps the column (and PostgreSQL its dependents): nothing around it.
         let plan = plan_between(&parcels(Some("grams / 1000.0")), &parcels(None));
         assert_eq!(statements(&plan), ["ALTER TABLE public.parcels ALTER COLUMN kilos DROP EXPRESSION"]);
+    }
+
+    /// `boxes (id, grams, label, <kilos> generated, commented)` and
+    /// `shipments` referencing `(label, <kilos>)`, `reader` selecting
+    /// `<kilos>`. On it: a unique key, a check, an index (commented), an
+    /// expression and a partial index; v1 also `boxes_label` (INCLUDE it) and
+    /// `boxes_triple` (an expression), v2 also `boxes_new`. A check and an
+    /// index on `grams` only. v2 rounds the kilos, and renames `kg` to `kilos`
+    /// when v1 calls it `kg`.
+    fn boxes(v2: bool, kilos: &str) -> crate::SchemaBuilder {
+        let mut column = Column::new(kilos, SqlType::Numeric(None)).generated(if v2 { "round(grams / 1000.0)" } else { "grams / 1000.0" }).comment("Kilos");
+        if v2 && kilos == "kilos" {
+            column = column.renamed_from("kg");
+        }
+        let mut t = Table::new("boxes")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("grams", SqlType::Integer))
+            .column(Column::new("label", SqlType::Text))
+            .column(column)
+            .primary_key(["id"])
+            .unique(UniqueConstraint::new(["label", kilos]))
+            .check(CheckConstraint::new(format!("{kilos} < 1000")))
+            .check(CheckConstraint::new("grams > 0").named("boxes_grams"))
+            .index(Index::on([kilos]).named("boxes_kilos").comment("by weight"))
+            .index(Index::on(["grams"]))
+            .index(Index::with_keys([IndexKey::expression(format!("({kilos} * 2)"))]).named("boxes_double"))
+            .index(Index::on(["id"]).named("boxes_heavy").where_(format!("{kilos} > 100")));
+        t = if v2 {
+            t.index(Index::on([kilos, "grams"]).named("boxes_new"))
+        } else {
+            t.index(Index::on(["label"]).include([kilos]).named("boxes_label")).index(Index::with_keys([IndexKey::expression(format!("({kilos} * 3)"))]).named("boxes_triple"))
+        };
+        let shipments = Table::new("shipments")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("label", SqlType::Text))
+            .column(Column::new("kilos", SqlType::Numeric(None)))
+            .primary_key(["id"])
+            .foreign_key(ForeignKey::new(["label", "kilos"], QualifiedName::public("boxes"), ["label", kilos]));
+        let grant = Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("boxes"), columns: vec![kilos.into()] }, ["reader"]);
+        Schema::builder().role(Role::group("reader")).add_table(t).add_table(shipments).grant(grant)
+    }
+
+    #[test]
+    fn a_generated_column_rebuilt_creates_again_what_postgres_drops_with_it() {
+        let plan = plan_between(&build(boxes(false, "kilos")), &build(boxes(true, "kilos")));
+        let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(
+            steps,
+            [
+                "rebuild generated column public.boxes.kilos around indexes boxes_kilos, boxes_double, boxes_heavy, boxes_label, boxes_triple and constraints boxes_label_kilos_key, boxes_check, shipments_label_kilos_fkey on public.shipments",
+                "create index public.boxes_new",
+                "drop index public.boxes_label",
+                "drop index public.boxes_triple",
+            ]
+        );
+        let step = &plan.steps[0];
+        let rebuild = |expr: &str| -> Vec<String> {
+            [
+                // Another table's key first (PostgreSQL refuses the drop under it), then the table's own.
+                "ALTER TABLE public.shipments DROP CONSTRAINT shipments_label_kilos_fkey",
+                "ALTER TABLE public.boxes DROP CONSTRAINT boxes_check",
+                "ALTER TABLE public.boxes DROP CONSTRAINT boxes_label_kilos_key",
+                "DROP INDEX public.boxes_kilos",
+                "DROP INDEX public.boxes_double",
+                "DROP INDEX public.boxes_heavy",
+                "DROP INDEX public.boxes_label",
+                "DROP INDEX public.boxes_triple",
+                "ALTER TABLE public.boxes DROP COLUMN kilos",
+                &format!("ALTER TABLE public.boxes ADD COLUMN kilos numeric GENERATED ALWAYS AS ({expr}) STORED NOT NULL"),
+                "COMMENT ON COLUMN public.boxes.kilos IS 'Kilos'",
+                "CREATE INDEX boxes_kilos ON public.boxes (kilos)",
+                "COMMENT ON INDEX public.boxes_kilos IS 'by weight'",
+                "CREATE INDEX boxes_double ON public.boxes (((kilos * 2)))",
+                "CREATE INDEX boxes_heavy ON public.boxes (id) WHERE (kilos > 100)",
+                // Dropped after the deploy: there until then.
+                "CREATE INDEX boxes_label ON public.boxes (label) INCLUDE (kilos)",
+                "CREATE INDEX boxes_triple ON public.boxes (((kilos * 3)))",
+                // Keys before the keys referencing them.
+                "ALTER TABLE public.boxes ADD CONSTRAINT boxes_label_kilos_key UNIQUE (label, kilos)",
+                "ALTER TABLE public.boxes ADD CONSTRAINT boxes_check CHECK (kilos < 1000)",
+                "ALTER TABLE public.shipments ADD CONSTRAINT shipments_label_kilos_fkey FOREIGN KEY (label, kilos) REFERENCES public.boxes (label, kilos)",
+                "GRANT SELECT (kilos) ON TABLE public.boxes TO reader",
+            ]
+            .map(String::from)
+            .to_vec()
+        };
+        assert_eq!(step.sql, rebuild("round(grams / 1000.0)"));
+        assert_eq!(step.down.as_deref(), Some(&rebuild("grams / 1000.0")[..]));
+        assert_eq!((step.lock, step.transactional, step.down_transactional), (LockLevel::AccessExclusive, true, true));
+        assert_eq!(step.hazards, [Hazard::TableRewrite, Hazard::LongLock, Hazard::IndexBuild, Hazard::ValidationScan]);
+        // The other side of the key dropped and added again is locked too.
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("boxes"), ae), (QualifiedName::public("shipments"), ae)]);
+        // What the plan creates is created after (concurrently), what it drops after the deploy dropped then.
+        assert_eq!(plan.steps[1].sql, ["CREATE INDEX CONCURRENTLY boxes_new ON public.boxes (kilos, grams)"]);
+        assert_eq!(plan.steps[3].phase, Phase::Contract);
+
+        // Renamed too: the checks and indexes whose text names it by its old
+        // name are replaced around the renames, the rest followed it; the
+        // index the contract phase drops is created again under the old name.
+        let plan = plan_between(&build(boxes(false, "kg")), &build(boxes(true, "kilos")));
+        let step = plan.steps.iter().find(|s| s.description.starts_with("rebuild generated column")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+        assert_eq!(
+            step.description,
+            "rebuild generated column public.boxes.kilos around indexes boxes_kilos, boxes_label, boxes_triple and constraints boxes_label_kilos_key, shipments_label_kilos_fkey on public.shipments"
+        );
+        let created: Vec<&str> = step.sql.iter().skip_while(|s| !s.starts_with("CREATE INDEX boxes_label")).map(String::as_str).collect();
+        assert_eq!(
+            created,
+            [
+                "CREATE INDEX boxes_label ON public.boxes (label) INCLUDE (kilos)",
+                "ALTER TABLE public.boxes RENAME COLUMN kilos TO kg",
+                "CREATE INDEX boxes_triple ON public.boxes (((kg * 3)))",
+                "ALTER TABLE public.boxes RENAME COLUMN kg TO kilos",
+                "ALTER TABLE public.boxes ADD CONSTRAINT boxes_label_kilos_key UNIQUE (label, kilos)",
+                "ALTER TABLE public.shipments ADD CONSTRAINT shipments_label_kilos_fkey FOREIGN KEY (label, kilos) REFERENCES public.boxes (label, kilos)",
+            ]
+        );
+        let up = plan.up_script();
+        let at = |needle: &str| up.find(needle).unwrap_or_else(|| panic!("{needle} missing:\n{up}"));
+        assert!(at("RENAME COLUMN kg TO kilos") < at("DROP COLUMN kilos") && at("DROP COLUMN kilos") < at("CHECK (kilos < 1000) NOT VALID"), "{up}");
+        // Stopping being generated keeps the column and what depends on it.
+        let stopped = build(boxes(true, "kilos"));
+        let mut b = Schema::builder().role(Role::group("reader")).grant(stopped.grants()[0].clone());
+        for t in stopped.tables() {
+            let mut t = t.clone();
+            if let Some(c) = t.columns.iter_mut().find(|c| c.generated.is_some()) {
+                c.generated = None;
+                c.renamed_from = None;
+            }
+            b = b.add_table(t);
+        }
+        let plan = plan_between(&stopped, &build(b));
+        assert_eq!(statements(&plan), ["ALTER TABLE public.boxes ALTER COLUMN kilos DROP EXPRESSION"]);
+
+        // A table the contract phase drops keeps its key referencing the column until then.
+        let labels = Table::new("old_labels")
+            .column(Column::new("label", SqlType::Text))
+            .column(Column::new("kg", SqlType::Numeric(None)))
+            .primary_key(["label"])
+            .foreign_key(ForeignKey::new(["label", "kg"], QualifiedName::public("boxes"), ["label", "kg"]));
+        let (old, new) = (build(boxes(false, "kg").add_table(labels)), build(boxes(true, "kilos")));
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new);
+        let plan = super::plan(&diff(&old, &new), &options).unwrap_or_else(|e| panic!("{e}"));
+        let step = plan.steps.iter().find(|s| s.description.starts_with("rebuild generated column")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+        assert!(step.description.ends_with("constraints boxes_label_kilos_key, shipments_label_kilos_fkey on public.shipments, old_labels_label_kg_fkey on public.old_labels"), "{}", step.description);
+        assert_eq!(step.sql[1], "ALTER TABLE public.old_labels DROP CONSTRAINT old_labels_label_kg_fkey");
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("boxes"), ae), (QualifiedName::public("old_labels"), ae), (QualifiedName::public("shipments"), ae)]);
+        assert_eq!(step.sql.last().map(String::as_str), Some("ALTER TABLE public.old_labels ADD CONSTRAINT old_labels_label_kg_fkey FOREIGN KEY (label, kg) REFERENCES public.boxes (label, kilos)"));
+        assert_eq!(plan.steps.last().map(|s| s.description.as_str()), Some("drop table public.old_labels"));
+    }
+
+    /// `bins (id, <columns>)`, nullable integers, `renamed_from` as given.
+    fn bins(columns: &[(&str, Option<&str>)]) -> Schema {
+        let mut t = Table::new("bins").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        for (name, from) in columns {
+            let mut c = Column::new(*name, SqlType::Integer).nullable();
+            if let Some(from) = from {
+                c = c.renamed_from(*from);
+            }
+            t = t.column(c);
+        }
+        build(Schema::builder().add_table(t))
+    }
+
+    #[test]
+    fn a_rename_whose_names_another_column_holds_is_refused() {
+        let v1 = bins(&[("qty", None), ("cap", None)]);
+        let refused = |to: &Schema| -> Vec<String> {
+            let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(to);
+            match plan(&diff(&v1, to), &options) {
+                Ok(p) => panic!("planned:\n{}", p.up_script()),
+                Err(e) => e.0.iter().map(|e| match e {
+                    PlanError::Unsupported { change, why } => format!("{change}: {}", why.split(':').next().unwrap_or_default()),
+                    other => panic!("{other}"),
+                }).collect(),
+            }
+        };
+        // A new column takes the old name: the plan added an empty `quantity` (and kept the values under `qty`).
+        assert_eq!(
+            refused(&bins(&[("quantity", Some("qty")), ("qty", None), ("cap", None)])),
+            ["the declared rename of public.bins.qty to quantity: qty is still a column of the table after the migration"]
+        );
+        // Swapped: the plan did nothing.
+        assert_eq!(
+            refused(&bins(&[("qty", Some("cap")), ("cap", Some("qty"))])),
+            [
+                "the declared rename of public.bins.cap to qty: cap is still a column of the table after the migration and qty is already a column of the table before it",
+                "the declared rename of public.bins.qty to cap: qty is still a column of the table after the migration and cap is already a column of the table before it",
+            ]
+        );
+        // Chained: the plan dropped `cap` and added `amount`.
+        assert_eq!(
+            refused(&bins(&[("amount", Some("qty")), ("qty", Some("cap"))])),
+            [
+                "the declared rename of public.bins.qty to amount: qty is still a column of the table after the migration",
+                "the declared rename of public.bins.cap to qty: qty is already a column of the table before it",
+            ]
+        );
+        // Of a renamed table too.
+        let renamed = |t: Schema| {
+            let mut table = t.tables()[0].clone();
+            table.name = QualifiedName::public("boxes");
+            table.renamed_from = Some(QualifiedName::public("bins"));
+            build(Schema::builder().add_table(table))
+        };
+        assert_eq!(
+            refused(&renamed(bins(&[("quantity", Some("qty")), ("qty", None), ("cap", None)]))),
+            ["the declared rename of public.boxes.qty to quantity: qty is still a column of the table after the migration"]
+        );
+        // Done in two migrations: the rename, then the name taken again (the
+        // rename, still declared, is done by then).
+        let first = plan_between(&v1, &bins(&[("quantity", Some("qty")), ("cap", None)]));
+        assert_eq!(statements(&first), ["ALTER TABLE public.bins RENAME COLUMN qty TO quantity"]);
+        let second = plan_between(&bins(&[("quantity", None), ("cap", None)]), &bins(&[("quantity", Some("qty")), ("qty", None), ("cap", None)]));
+        assert_eq!(statements(&second), ["ALTER TABLE public.bins ADD COLUMN qty integer"]);
+        // A rename from a column that is not there is done already, or moot.
+        assert_eq!(statements(&plan_between(&bins(&[("cap", None)]), &bins(&[("quantity", Some("qty")), ("cap", None)]))), ["ALTER TABLE public.bins ADD COLUMN quantity integer"]);
+    }
+
+    /// `meters (id, <amt> <ty>, note)` and `gauges (id, <lvl>)` with the
+    /// views and indexes of `views` and `indexes` (name, query or expression
+    /// over the columns, `{amt}` and `{lvl}` replaced).
+    fn meters(amt: &str, ty: SqlType, lvl: &str, views: &[(&str, &str)], indexes: &[(&str, &str)]) -> Schema {
+        let renamed = |c: Column, old: &str| if c.name != old { c.renamed_from(old) } else { c };
+        let meters = Table::new("meters").column(Column::new("id", SqlType::BigInt)).column(renamed(Column::new(amt, ty), "amt")).column(Column::new("note", SqlType::Text).nullable()).primary_key(["id"]);
+        let mut gauges = Table::new("gauges").column(Column::new("id", SqlType::BigInt)).column(renamed(Column::new(lvl, SqlType::Integer), "lvl")).primary_key(["id"]);
+        let fill = |s: &str| s.replace("{amt}", amt).replace("{lvl}", lvl);
+        for (name, expr) in indexes {
+            let expr = fill(expr);
+            let index = if expr == lvl { Index::on([lvl]) } else if let Some(p) = expr.strip_prefix("WHERE ") { Index::on(["id"]).where_(p) } else { Index::with_keys([IndexKey::expression(expr)]) };
+            gauges = gauges.index(index.named(*name));
+        }
+        let mut b = Schema::builder().add_table(meters).add_table(gauges);
+        for (name, query) in views {
+            let on = if query.contains("meters") { "meters" } else { "gauges" };
+            b = b.view(View::new(QualifiedName::public(*name), fill(query)).depends_on(QualifiedName::public(on)));
+        }
+        build(b)
+    }
+
+    #[test]
+    fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_the_old_names() {
+        let views = [
+            ("meter_amounts", "SELECT id, {amt} FROM public.meters"),
+            ("meter_notes", "SELECT id, note FROM public.meters WHERE {amt} > 10"),
+            ("gauge_levels", "SELECT id, {lvl} AS lvl FROM public.gauges"),
+            ("gauge_old", "SELECT id FROM public.gauges WHERE {lvl} > 10"),
+        ];
+        let indexes = [("gauges_lvl", "{lvl}"), ("gauges_double", "({lvl} * 2)"), ("gauges_high", "WHERE {lvl} > 10")];
+        let old = meters("amt", SqlType::Integer, "lvl", &views, &indexes);
+        let new = meters("amount", SqlType::BigInt, "level", &[views[0], views[2]], &[]);
+        let plan = plan_between(&old, &new);
+        let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        assert_eq!(
+            steps,
+            [
+                (Phase::Expand, "rename column public.meters.amt to amount"),
+                (Phase::Expand, "rename column public.gauges.lvl to level"),
+                (Phase::Expand, "change type of public.meters.amount to bigint around view public.meter_amounts (dropping view public.meter_notes, which the plan drops)"),
+                (Phase::Expand, "rebuild view public.gauge_levels"),
+                (Phase::Contract, "drop view public.gauge_old"),
+                (Phase::Contract, "drop index public.gauges_double"),
+                (Phase::Contract, "drop index public.gauges_high"),
+                (Phase::Contract, "drop index public.gauges_lvl"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let (amt_back, amt_forward) = ("ALTER TABLE public.meters RENAME COLUMN amount TO amt", "ALTER TABLE public.meters RENAME COLUMN amt TO amount");
+        let (lvl_back, lvl_forward) = ("ALTER TABLE public.gauges RENAME COLUMN level TO lvl", "ALTER TABLE public.gauges RENAME COLUMN lvl TO level");
+        let view = |name: &str, query: &str| format!("CREATE VIEW public.{name} WITH (security_invoker = false) AS\n{query}");
+        let under = |back: &str, v: Vec<String>, forward: &str| [vec![back.to_owned()], v, vec![forward.to_owned()]].concat();
+        let down = |i: usize| plan.steps[i].down.clone().unwrap();
+        // The views around the type change (the one the contract phase drops
+        // too) are dropped in its step, readers first; the kept one comes back
+        // in its new form by the new name, and the down step creates both as
+        // they were, under the old name.
+        let retype = |ty: &str| format!("ALTER TABLE public.meters ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        let (drop_amounts, drop_notes) = ("DROP VIEW public.meter_amounts".to_owned(), "DROP VIEW public.meter_notes".to_owned());
+        assert_eq!(plan.steps[2].sql, [drop_notes.clone(), drop_amounts.clone(), retype("bigint"), view("meter_amounts", "SELECT id, amount FROM public.meters")]);
+        let old_views = vec![view("meter_amounts", "SELECT id, amt FROM public.meters"), view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10")];
+        assert_eq!(down(2), [vec![drop_amounts, retype("integer")], under(amt_back, old_views, amt_forward)].concat());
+        assert!(plan.steps[2].hazards.contains(&Hazard::BreaksOldCode), "{:?}", plan.steps[2].hazards);
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(plan.steps[2].locks, [(QualifiedName::public("meter_amounts"), ae), (QualifiedName::public("meter_notes"), ae), (QualifiedName::public("meters"), ae)]);
+        // A view whose query changes across the rename: its old query comes back under the old name.
+        let drop_levels = "DROP VIEW public.gauge_levels".to_owned();
+        assert_eq!(plan.steps[3].sql, [drop_levels.clone(), view("gauge_levels", "SELECT id, level AS lvl FROM public.gauges")]);
+        assert_eq!(down(3), [vec![drop_levels], under(lvl_back, vec![view("gauge_levels", "SELECT id, lvl AS lvl FROM public.gauges")], lvl_forward)].concat());
+        assert_eq!(down(4), under(lvl_back, vec![view("gauge_old", "SELECT id FROM public.gauges WHERE lvl > 10")], lvl_forward));
+        // Indexes: by expression or predicate, in one transaction under the
+        // old name; by the column, concurrently by its new name.
+        assert_eq!(down(5), under(lvl_back, vec!["CREATE INDEX gauges_double ON public.gauges (((lvl * 2)))".into()], lvl_forward));
+        assert_eq!(down(6), under(lvl_back, vec!["CREATE INDEX gauges_high ON public.gauges (id) WHERE (lvl > 10)".into()], lvl_forward));
+        assert_eq!(down(7), ["CREATE INDEX CONCURRENTLY gauges_lvl ON public.gauges (level)"]);
+        let transactional: Vec<(bool, bool)> = plan.steps[5..].iter().map(|s| (s.transactional, s.down_transactional)).collect();
+        assert_eq!(transactional, [(false, true), (false, true), (false, false)]);
+
+        // A view whose query is the same across the rename (it names no
+        // renamed column) reads the table too: the diff, which saw a drop and
+        // an add, left it alone; the plan rebuilds it around the type change
+        // as for any other.
+        let ids = [("meter_ids", "SELECT id, note FROM public.meters")];
+        let plan = plan_between(&meters("amt", SqlType::Integer, "lvl", &ids, &[]), &meters("amount", SqlType::BigInt, "lvl", &ids, &[]));
+        let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(steps, ["rename column public.meters.amt to amount", "change type of public.meters.amount to bigint around view public.meter_ids"], "{}", plan.up_script());
+        let ids = view("meter_ids", "SELECT id, note FROM public.meters");
+        assert_eq!(plan.steps[1].sql, ["DROP VIEW public.meter_ids".to_owned(), retype("bigint"), ids.clone()]);
+        assert_eq!(plan.steps[1].down.as_deref(), Some(&["DROP VIEW public.meter_ids".to_owned(), retype("integer"), ids][..]));
+
+        // Without renames a view the plan drops blocks the type change before
+        // the deploy all the same: dropped in its step.
+        let old = meters("amt", SqlType::Integer, "lvl", &views[..2], &[]);
+        let new = meters("amt", SqlType::BigInt, "lvl", &views[..1], &[]);
+        let plan = plan_between(&old, &new);
+        let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(steps, ["change type of public.meters.amt to bigint around view public.meter_amounts (dropping view public.meter_notes, which the plan drops)"]);
+        let down = plan.steps[0].down.as_ref().unwrap();
+        assert_eq!(down.last(), Some(&view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10")));
+    }
+
+    #[test]
+    fn a_view_the_plan_drops_over_a_table_renamed_with_a_retyped_column_is_dropped_by_the_type_change_step() {
+        // `meters (id, amt integer)` read by `meter_old`, dropped in v2, where
+        // the table is `readings` and `amt` is `amount bigint`: the view reads
+        // the table by its old name.
+        let v1 = build(
+            Schema::builder()
+                .add_table(Table::new("meters").column(Column::new("id", SqlType::BigInt)).column(Column::new("amt", SqlType::Integer)).primary_key(["id"]))
+                .view(View::new(QualifiedName::public("meter_old"), "SELECT id FROM public.meters WHERE amt > 1").depends_on(QualifiedName::public("meters"))),
+        );
+        let readings = Table::new("readings").column(Column::new("id", SqlType::BigInt)).column(Column::new("amount", SqlType::BigInt).renamed_from("amt")).primary_key(["id"]);
+        let v2 = build(Schema::builder().add_table(Table { renamed_from: Some(QualifiedName::public("meters")), ..readings }));
+        let plan = plan_between(&v1, &v2);
+        let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        assert_eq!(
+            steps,
+            [
+                (Phase::Expand, "rename table public.meters to public.readings"),
+                (Phase::Expand, "rename constraint meters_pkey on public.readings to readings_pkey"),
+                (Phase::Expand, "rename column public.readings.amt to amount"),
+                (Phase::Expand, "change type of public.readings.amount to bigint (dropping view public.meter_old, which the plan drops)"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let step = &plan.steps[3];
+        let retype = |ty: &str| format!("ALTER TABLE public.readings ALTER COLUMN amount TYPE {ty} USING amount::{ty}");
+        assert_eq!(step.sql, ["DROP VIEW public.meter_old".to_owned(), retype("bigint")]);
+        let (back, forward) = ("ALTER TABLE public.readings RENAME COLUMN amount TO amt".to_owned(), "ALTER TABLE public.readings RENAME COLUMN amt TO amount".to_owned());
+        let old = "CREATE VIEW public.meter_old WITH (security_invoker = false) AS\nSELECT id FROM public.meters WHERE amt > 1".to_owned();
+        assert_eq!(step.down.as_deref(), Some(&[retype("integer"), back, old, forward][..]));
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("meter_old"), ae), (QualifiedName::public("readings"), ae)]);
+        assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
+    }
+
+    /// `members (id, <uid> integer)` and `docs (id, tenant_id, org_id, of
+    /// type <ty>)` with row-level security and the policy `docs_mine`
+    /// naming both and, in a subquery, `members.<uid>`.
+    fn member_docs(uid: &str, ty: SqlType) -> Schema {
+        let mut user = Column::new(uid, SqlType::Integer);
+        if uid != "uid" {
+            user = user.renamed_from("uid");
+        }
+        let docs = Table::new("docs")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("tenant_id", ty.clone()))
+            .column(Column::new("org_id", ty))
+            .primary_key(["id"])
+            .row_level_security(false)
+            .policy(Policy::new("docs_mine").using(format!("tenant_id > 0 AND org_id > 0 AND EXISTS (SELECT 1 FROM public.members m WHERE m.{uid} = 1)")));
+        build(Schema::builder().add_table(Table::new("members").column(Column::new("id", SqlType::BigInt)).column(user).primary_key(["id"])).add_table(docs))
+    }
+
+    #[test]
+    fn a_step_creating_a_definition_under_old_names_reports_the_tables_it_renames_columns_of() {
+        // The first of the two type changes the policy is around creates it
+        // again as it is, naming members.uid, which the plan renames: under
+        // that name, renaming the column of members back and forth.
+        let plan = plan_between(&member_docs("uid", SqlType::Integer), &member_docs("user_id", SqlType::BigInt));
+        let step = plan.steps.iter().find(|s| s.description.starts_with("change type of public.docs.org_id")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+        let (back, forward) = ("ALTER TABLE public.members RENAME COLUMN user_id TO uid".to_owned(), "ALTER TABLE public.members RENAME COLUMN uid TO user_id".to_owned());
+        assert!(step.sql.contains(&back) && step.sql.contains(&forward), "{:?}", step.sql);
+        let ae = LockLevel::AccessExclusive;
+        assert_eq!(step.locks, [(QualifiedName::public("docs"), ae), (QualifiedName::public("members"), ae)]);
     }
 
     // ---- names of partitions across renames and schema moves ----
