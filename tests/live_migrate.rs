@@ -4290,3 +4290,98 @@ fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_ol
     ];
     up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, &mut meters_state);
 }
+
+// ---- comments and privileges come back in down steps ----
+
+/// Runs every step of `plan` up, then every step down, last first, each as
+/// the runner would; gives what `probe` sees before, after the up steps and
+/// after the down steps.
+fn up_then_down<T>(client: &mut Client, plan: &migrate::Plan, probe: &mut dyn FnMut(&mut Client) -> T) -> [T; 3] {
+    let before = probe(client);
+    for step in &plan.steps {
+        run_script(client, &step.script(), step.transactional, &step.description);
+    }
+    let after = probe(client);
+    for step in plan.steps.iter().rev() {
+        let script = step.down_script().unwrap_or_else(|| panic!("`{}` cannot be undone", step.description));
+        run_script(client, &script, step.down_transactional, &format!("down {}", step.description));
+    }
+    [before, after, probe(client)]
+}
+
+fn ticket_board(indexed: bool) -> Schema {
+    let t = Table::new("tickets").column(Column::new("id", SqlType::BigInt)).column(Column::new("owner", SqlType::BigInt)).primary_key(["id"]);
+    build(Schema::builder().add_table(if indexed { t.index(Index::on(["owner"]).named("tickets_owner").comment("Tickets by owner")) } else { t }))
+}
+
+#[test]
+fn a_dropped_index_comes_back_with_its_comment() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (before, after) = (ticket_board(true), ticket_board(false));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.tickets SELECT i, i % 7 FROM generate_series(1, 50) i").unwrap();
+    for concurrently in [true, false] {
+        let options = PlanOptions { allow_destructive: true, concurrently, ..PlanOptions::default() };
+        let plan = plan_to(&mut client, &mut shadow, &after, &options);
+        let described: Vec<(&str, bool)> = plan.steps.iter().map(|s| (s.description.as_str(), s.down_transactional)).collect();
+        assert_eq!(described, [("drop index public.tickets_owner", !concurrently)], "{}", plan.up_script());
+        let mut probe = |c: &mut Client| -> (bool, Option<String>) {
+            let row = c.query_one("SELECT to_regclass('public.tickets_owner') IS NOT NULL, obj_description(to_regclass('public.tickets_owner'), 'pg_class')", &[]).unwrap();
+            (row.get(0), row.get(1))
+        };
+        let commented = (true, Some("Tickets by owner".to_owned()));
+        assert_eq!(up_then_down(&mut client, &plan, &mut probe), [commented.clone(), (false, None), commented], "concurrently: {concurrently}");
+        assert_clean(&before, &mut client, &mut shadow);
+    }
+}
+
+/// `members` (or `people`, renamed from it) with `email` (or `mail`, renamed
+/// from it) that `reader` may select (unless not `select`), and rows it may insert.
+fn members_of(reader: &str, renamed: bool, select: bool) -> Schema {
+    let (table, column) = if renamed { ("people", "mail") } else { ("members", "email") };
+    let mut email = Column::new(column, SqlType::Text);
+    let mut t = Table::new(table).column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+    if renamed {
+        email = email.renamed_from("email");
+        t = t.renamed_from(QualifiedName::public("members"));
+    }
+    let t = t.column(email);
+    let name = t.name.clone();
+    let mut b = Schema::builder().role(Role::group(reader)).add_table(t).grant(Grant::new([Privilege::Insert], GrantTarget::Table { table: name.clone(), columns: vec![] }, [reader]));
+    if select {
+        b = b.grant(Grant::new([Privilege::Select], GrantTarget::Table { table: name, columns: vec![column.into()] }, [reader]));
+    }
+    build(b)
+}
+
+#[test]
+fn privileges_on_a_renamed_table_and_column_are_kept_after_undoing() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let reader = own_role(&db, "members_reader");
+    let before = members_of(&reader, false, true);
+    live::apply(&mut client, &before).unwrap();
+    let oid: u32 = client.query_one("SELECT 'public.members'::regclass::oid", &[]).unwrap().get(0);
+    // (table name, its columns with whether `reader` may select them, whether it may insert).
+    let mut probe = |c: &mut Client| -> (String, Vec<(String, bool)>, bool) {
+        let sql = "SELECT a.attname::text, has_column_privilege($1, a.attrelid, a.attname::text, 'SELECT') FROM pg_attribute a WHERE a.attrelid = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+        let columns = c.query(sql, &[&reader, &postgres::types::Oid::from(oid)]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
+        let row = c.query_one("SELECT relname::text, has_table_privilege($1, oid, 'INSERT') FROM pg_class WHERE oid = $2", &[&reader, &oid]).unwrap();
+        (row.get(0), columns, row.get(1))
+    };
+    let state = |table: &str, column: &str, select: bool| (table.to_owned(), vec![("id".to_owned(), false), (column.to_owned(), select)], true);
+    // Kept: nothing granted again, nothing revoked.
+    let after = members_of(&reader, true, true);
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+    assert_eq!(up_then_down(&mut client, &plan, &mut probe), [state("members", "email", true), state("people", "mail", true), state("members", "email", true)], "{}", plan.up_script());
+    assert_clean(&before, &mut client, &mut shadow);
+    assert!(plan.steps.iter().all(|s| s.hazards.iter().all(|h| *h != Hazard::AuthorizationChange)), "{}", plan.up_script());
+    // Revoked in the same plan: by the new names, granted again by them when undone.
+    let after = members_of(&reader, true, false);
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+    assert_eq!(up_then_down(&mut client, &plan, &mut probe), [state("members", "email", true), state("people", "mail", false), state("members", "email", true)], "{}", plan.up_script());
+    assert_clean(&before, &mut client, &mut shadow);
+}

@@ -68,6 +68,11 @@ pub struct SchemaDiff {
     pub views: [Vec<View>; 2],
     /// See [`SchemaDiff::views`].
     pub view_grants: [Vec<GrantItem>; 2],
+    /// The privileges on tables and columns before and after the migration:
+    /// PostgreSQL keeps them across a table or column rename, which the diff
+    /// sees as a drop and a create, so the plan compares them across the
+    /// renames it applies.
+    pub grants: [Vec<GrantItem>; 2],
     /// The foreign keys of each table of the target schema that has any (by
     /// its new name): PostgreSQL adds a key again when the type of one of its
     /// columns changes, on either side, which locks the other table too
@@ -825,7 +830,7 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
     let views = [from.views().to_vec(), to.views().to_vec()];
     let view_grants = [view_privileges(from), view_privileges(to)];
     let foreign_keys = to.tables().iter().filter(|t| !t.foreign_keys.is_empty()).map(|t| (t.name.clone(), t.foreign_keys.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants }
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants, grants: [relation_grants(from), relation_grants(to)] }
 }
 
 /// See [`SchemaDiff::generated`].
@@ -1332,6 +1337,11 @@ fn rebuild_views_over_rebuilt_relations(from: &Schema, to: &Schema, out: &mut Ve
 }
 
 /// The privileges on the views of `schema` (on them, and on their columns).
+/// The privileges on tables, views and columns (see [`SchemaDiff::grants`]).
+fn relation_grants(schema: &Schema) -> Vec<GrantItem> {
+    grant_items(schema).into_iter().filter(|g| matches!(g.object, GrantObject::Table(_) | GrantObject::Column(..))).collect()
+}
+
 fn view_privileges(schema: &Schema) -> Vec<GrantItem> {
     let views: BTreeSet<&QualifiedName> = schema.views().iter().map(|v| &v.name).collect();
     grant_items(schema).into_iter().filter(|g| matches!(&g.object, GrantObject::Table(t) | GrantObject::Column(t, _) if views.contains(t))).collect()

@@ -654,6 +654,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         return Err(PlanErrors(refused));
     }
     let Renamed { mut changes, partitions: renamed_partitions, promoted, errors: rename_errors } = apply_renames(&diff.changes, &options.renames, &diff.names);
+    follow_grant_renames(&mut changes, &diff.grants, &diff.columns[1]);
     // The views reading a table whose columns change type across the renames
     // (the diff saw a drop and an add) are rebuilt around the change too.
     let old_name = |t: &QualifiedName| {
@@ -1817,6 +1818,61 @@ fn apply_renames(changes: &[Change], renames: &[Rename], names: &BTreeMap<Qualif
         partitions.insert(table.clone(), names.into_iter().collect());
     }
     Renamed { changes, partitions, promoted, errors }
+}
+
+/// PostgreSQL keeps the privileges on a table and its columns across a
+/// table or column rename (or a move to another schema), but the diff sees a
+/// dropped and a created object: it grants the privileges again by the new
+/// names (whose undo would revoke them before the renames are undone, so the
+/// down migration loses them), and revokes none of the old names'. Compared
+/// across the renames applied (`changes`' [`Change::RenameTable`]s and
+/// [`Change::RenameColumn`]s): a privilege kept is no grant, and one the
+/// target no longer has is revoked by its new name (if the table and
+/// column are still there after the migration: `columns`).
+fn follow_grant_renames(changes: &mut Vec<Change>, grants: &[Vec<GrantItem>; 2], columns: &BTreeMap<QualifiedName, Vec<String>>) {
+    let mut tables: BTreeMap<QualifiedName, QualifiedName> = BTreeMap::new();
+    let mut renamed: BTreeMap<QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
+    for c in changes.iter() {
+        match c {
+            Change::RenameTable { from, to } => {
+                tables.insert(from.clone(), to.clone());
+            }
+            Change::RenameColumn { table, from, to } => {
+                renamed.entry(table.clone()).or_default().insert(from.clone(), to.clone());
+            }
+            _ => {}
+        }
+    }
+    if tables.is_empty() && renamed.is_empty() {
+        return;
+    }
+    let table = |t: &QualifiedName| tables.get(t).unwrap_or(t).clone();
+    let forward = |o: &GrantObject| match o {
+        GrantObject::Table(t) => GrantObject::Table(table(t)),
+        GrantObject::Column(t, c) => {
+            let t = table(t);
+            let c = renamed.get(&t).and_then(|m| m.get(c)).unwrap_or(c).clone();
+            GrantObject::Column(t, c)
+        }
+        o => o.clone(),
+    };
+    let exists = |o: &GrantObject| match o {
+        GrantObject::Table(t) => columns.contains_key(t),
+        GrantObject::Column(t, c) => columns.get(t).is_some_and(|cs| cs.contains(c)),
+        _ => false,
+    };
+    for old in &grants[0] {
+        let object = forward(&old.object);
+        if object == old.object {
+            continue;
+        }
+        let kept = GrantItem { object, ..old.clone() };
+        if grants[1].contains(&kept) {
+            changes.retain(|c| !matches!(c, Change::Grant(g) if *g == kept));
+        } else if exists(&kept.object) && !changes.contains(&Change::Revoke(kept.clone())) {
+            changes.push(Change::Revoke(kept));
+        }
+    }
 }
 
 /// What [`apply_renames`] gives back.
@@ -3279,7 +3335,10 @@ impl Planner<'_> {
                     (followed, old)
                 };
                 let down_concurrently = concurrently && !under_old_names;
-                let down = vec![sql::create_index(table, &created, down_concurrently)];
+                // Its comment after it is built (statement by statement when
+                // built concurrently: no transaction around the two).
+                let mut down = vec![sql::create_index(table, &created, down_concurrently)];
+                down.extend(index.comment.as_ref().map(|c| sql::comment(&CommentTarget::Index(QualifiedName::new(&table.schema, index.name.clone().unwrap_or_default())), Some(c))));
                 let down = self.under_old_names(&under_old_names.then(|| table.clone()).into_iter().collect(), down);
                 let mut b = self
                     .step(if is_replaced { rank::RELAX } else { rank::DROP_INDEX }, format!("drop index {}", sql::index_name(table, index)))
@@ -5864,8 +5923,12 @@ mod tests {
                 "ALTER TABLE public.boxes RENAME COLUMN kg TO kilos",
                 "ALTER TABLE public.boxes ADD CONSTRAINT boxes_label_kilos_key UNIQUE (label, kilos)",
                 "ALTER TABLE public.shipments ADD CONSTRAINT shipments_label_kilos_fkey FOREIGN KEY (label, kilos) REFERENCES public.boxes (label, kilos)",
+                // The privilege on `kg` followed the rename: the rebuild grants it again, no later step.
+                "GRANT SELECT (kilos) ON TABLE public.boxes TO reader",
             ]
         );
+        assert!(step.down.as_deref().unwrap().last().is_some_and(|s| s == "GRANT SELECT (kilos) ON TABLE public.boxes TO reader"), "{:?}", step.down);
+        assert!(plan.steps.iter().all(|s| !s.description.starts_with("grant")), "{}", plan.up_script());
         let up = plan.up_script();
         let at = |needle: &str| up.find(needle).unwrap_or_else(|| panic!("{needle} missing:\n{up}"));
         assert!(at("RENAME COLUMN kg TO kilos") < at("DROP COLUMN kilos") && at("DROP COLUMN kilos") < at("CHECK (kilos < 1000) NOT VALID"), "{up}");
@@ -5897,7 +5960,10 @@ mod tests {
         assert_eq!(step.sql[1], "ALTER TABLE public.old_labels DROP CONSTRAINT old_labels_label_kg_fkey");
         let ae = LockLevel::AccessExclusive;
         assert_eq!(step.locks, [(QualifiedName::public("boxes"), ae), (QualifiedName::public("old_labels"), ae), (QualifiedName::public("shipments"), ae)]);
-        assert_eq!(step.sql.last().map(String::as_str), Some("ALTER TABLE public.old_labels ADD CONSTRAINT old_labels_label_kg_fkey FOREIGN KEY (label, kg) REFERENCES public.boxes (label, kilos)"));
+        assert_eq!(
+            step.sql[step.sql.len() - 2..],
+            ["ALTER TABLE public.old_labels ADD CONSTRAINT old_labels_label_kg_fkey FOREIGN KEY (label, kg) REFERENCES public.boxes (label, kilos)", "GRANT SELECT (kilos) ON TABLE public.boxes TO reader"]
+        );
         assert_eq!(plan.steps.last().map(|s| s.description.as_str()), Some("drop table public.old_labels"));
     }
 
@@ -6716,6 +6782,71 @@ mod tests {
             step.down.as_deref(),
             Some(&[&["DROP VIEW public.order_notes".to_owned(), rename("remark", "note")][..], &create_view(&old_view), &[rename("note", "remark")]].concat()[..])
         );
+    }
+
+    // ---- comments and privileges come back in down steps ----
+
+    #[test]
+    fn a_dropped_index_comes_back_with_its_comment_after_it_is_built() {
+        let posts = |indexed: bool| {
+            let t = Table::new("posts").column(Column::new("id", SqlType::BigInt)).column(Column::new("user_id", SqlType::BigInt)).primary_key(["id"]);
+            build(Schema::builder().add_table(if indexed { t.index(Index::on(["user_id"]).comment("posts by user")) } else { t }))
+        };
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let plan = plan(&diff(&posts(true), &posts(false)), &options).unwrap();
+        let step = plan.steps.iter().find(|s| s.description == "drop index public.idx_posts_user_id").unwrap();
+        assert_eq!((step.transactional, step.down_transactional), (false, false));
+        assert_eq!(
+            step.down.as_deref().unwrap(),
+            ["CREATE INDEX CONCURRENTLY idx_posts_user_id ON public.posts (user_id)", "COMMENT ON INDEX public.idx_posts_user_id IS 'posts by user'"]
+        );
+        // Not concurrently: in the step's transaction.
+        let plan = super::plan(&diff(&posts(true), &posts(false)), &PlanOptions { concurrently: false, ..options }).unwrap();
+        let step = plan.steps.iter().find(|s| s.description == "drop index public.idx_posts_user_id").unwrap();
+        assert!(step.down_transactional);
+        assert_eq!(step.down.as_deref().unwrap(), ["CREATE INDEX idx_posts_user_id ON public.posts (user_id)", "COMMENT ON INDEX public.idx_posts_user_id IS 'posts by user'"]);
+    }
+
+    /// `members`, or `people` renamed from it, with `email`, or `mail`
+    /// renamed from it; `reader` may read the column (`column`) and the table
+    /// (`table`).
+    fn members(renamed_table: bool, renamed_column: bool, column: bool, table: bool) -> Schema {
+        let email = if renamed_column { Column::new("mail", SqlType::Text).renamed_from("email") } else { Column::new("email", SqlType::Text) };
+        let mut t = Table::new(if renamed_table { "people" } else { "members" }).column(Column::new("id", SqlType::BigInt)).column(email).primary_key(["id"]);
+        if renamed_table {
+            t = t.renamed_from(QualifiedName::public("members"));
+        }
+        let name = t.name.clone();
+        let mut b = Schema::builder().role(Role::group("reader")).add_table(t);
+        if column {
+            b = b.grant(Grant::new([Privilege::Select], GrantTarget::Table { table: name.clone(), columns: vec![if renamed_column { "mail" } else { "email" }.into()] }, ["reader"]));
+        }
+        if table {
+            b = b.grant(Grant::new([Privilege::Insert], GrantTarget::Table { table: name, columns: vec![] }, ["reader"]));
+        }
+        build(b)
+    }
+
+    #[test]
+    fn privileges_follow_table_and_column_renames_without_a_grant() {
+        for renamed_table in [false, true] {
+            let plan = plan_between(&members(false, false, true, true), &members(renamed_table, true, true, true));
+            let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+            let mut want = vec!["rename column public.members.email to mail"];
+            if renamed_table {
+                want = vec!["rename table public.members to public.people", "rename constraint members_pkey on public.people to people_pkey", "rename column public.people.email to mail"];
+            }
+            assert_eq!(described, want, "{}", plan.up_script());
+        }
+        // A privilege the target no longer has is revoked by the new names.
+        let plan = plan_between(&members(false, false, true, true), &members(true, true, false, false));
+        let revoke = plan.steps.iter().find(|s| s.description.starts_with("revoke")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+        assert_eq!(revoke.sql, ["REVOKE INSERT ON TABLE public.people FROM reader", "REVOKE SELECT (mail) ON TABLE public.people FROM reader"]);
+        assert_eq!(revoke.down.as_deref().unwrap(), ["GRANT INSERT ON TABLE public.people TO reader", "GRANT SELECT (mail) ON TABLE public.people TO reader"]);
+        // A new one is granted by them.
+        let plan = plan_between(&members(false, false, false, true), &members(true, true, true, true));
+        let grant = plan.steps.iter().find(|s| s.description.starts_with("grant")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+        assert_eq!(grant.sql, ["GRANT SELECT (mail) ON TABLE public.people TO reader"]);
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
