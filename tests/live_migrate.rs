@@ -146,6 +146,11 @@ fn locks_held(watcher: &mut Client, pid: i32, relkinds: &[&str]) -> Vec<(String,
         .collect()
 }
 
+/// Each step's phase and description, in order.
+fn phases(plan: &migrate::Plan) -> Vec<(Phase, &str)> {
+    plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect()
+}
+
 fn count(client: &mut Client, sql: &str) -> i64 {
     client.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
 }
@@ -1389,7 +1394,7 @@ fn a_changed_trigger_is_replaced_in_place_and_always_fires_once() {
     let plan = plan_to(&mut client, &mut shadow, &after, &options);
     let up = plan.up_script();
     assert!(!up.contains("DROP TRIGGER") && !up.contains("CREATE TRIGGER "), "{up}");
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     assert_eq!(
         steps,
         [
@@ -1623,7 +1628,7 @@ fn retype_under_triggers(from: SqlType, to: SqlType, small: &str, big: &str, par
         expected.push((Phase::Contract, "drop function public.count_change"));
         assert!(!up.contains("CREATE OR REPLACE TRIGGER"), "{up}");
     }
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     assert_eq!(steps, expected, "{up}");
     let step = plan.steps.iter().find(|s| s.description == retype).unwrap();
     assert_eq!((step.lock, step.transactional, step.down_transactional), (migrate::LockLevel::AccessExclusive, true, true));
@@ -1819,7 +1824,7 @@ fn a_column_named_by_policies_changes_type_from_integer_to_bigint() {
     let options = PlanOptions::default();
     let plan = plan_to(&mut client, &mut shadow, &after, &options);
     let retype = "change type of public.accounts.owner_id to bigint around policies notes_own on public.account_notes, accounts_own";
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     assert_eq!(steps, [(Phase::Expand, retype)], "{}", plan.up_script());
     let step = &plan.steps[0];
     assert_eq!((step.lock, step.transactional, step.down_transactional), (migrate::LockLevel::AccessExclusive, true, true));
@@ -2418,7 +2423,7 @@ fn triggers_replaced_or_dropped_in_a_plan_renaming_their_column_come_back_on_its
     live::apply(&mut client, &before).unwrap();
     let options = PlanOptions::default().with_declared_renames(&after);
     let plan = plan_to(&mut client, &mut shadow, &after, &options);
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     assert_eq!(
         steps,
         [
@@ -2542,7 +2547,7 @@ fn policies_altered_in_a_plan_renaming_their_column_come_back_on_its_old_name() 
         .unwrap();
     let options = PlanOptions::default().with_declared_renames(&after);
     let plan = plan_to(&mut client, &mut shadow, &after, &options);
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     assert_eq!(
         steps,
         [
@@ -2633,7 +2638,7 @@ fn a_column_renamed_and_changing_type_under_triggers_and_a_policy_comes_back_on_
     client.batch_execute("INSERT INTO public.orders (id, amt) SELECT -i, i * 1000 FROM generate_series(1, 3) i; INSERT INTO public.orders (id, amt) VALUES (-4, 2000000)").unwrap();
     let options = PlanOptions::default().with_declared_renames(&after);
     let plan = plan_to(&mut client, &mut shadow, &after, &options);
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     let retype = "change type of public.orders.amount to bigint around triggers orders_on_amt, orders_when_amt, orders_big_amt and policy orders_small";
     assert_eq!(
         steps,
@@ -2735,7 +2740,7 @@ fn a_generated_column_named_by_triggers_and_a_policy_is_rebuilt_around_them() {
 
     let options = PlanOptions::default();
     let plan = plan_to(&mut client, &mut shadow, &after, &options);
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     let rebuild = "rebuild generated column public.parcels.kilos around triggers parcels_on_kilos, parcels_when_kilos and policy parcels_light";
     assert_eq!(steps, [(Phase::Expand, rebuild)], "{}", plan.up_script());
     let step = &plan.steps[0];
@@ -4032,7 +4037,7 @@ fn a_rebuilt_generated_column_keeps_its_indexes_constraints_comment_privileges_a
     client.batch_execute("INSERT INTO public.crates VALUES (1, 'a', 2500), (2, 'b', 9600), (3, 'c', 150000); INSERT INTO public.shipments VALUES (1, 'a', 2.5), (2, 'b', 9.6)").unwrap();
 
     let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     assert_eq!(
         steps,
         [(
@@ -4230,7 +4235,7 @@ fn old_views_and_indexes_naming_renamed_columns_are_created_again_under_their_ol
     live::apply(&mut client, &before).unwrap();
     client.batch_execute("INSERT INTO public.meters (id, amt) SELECT i, i FROM generate_series(1, 20) i; INSERT INTO public.gauges SELECT i, i FROM generate_series(1, 15) i").unwrap();
     let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
-    let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+    let steps = phases(&plan);
     use Phase::{Contract, Expand};
     assert_eq!(
         steps,
