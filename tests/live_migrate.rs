@@ -4390,3 +4390,88 @@ fn privileges_on_a_renamed_table_and_column_are_kept_after_undoing() {
     assert_eq!(up_then_down(&mut client, &plan, &mut probe), [state("members", "email", true), state("people", "mail", false), state("members", "email", true)], "{}", plan.up_script());
     assert_clean(&before, &mut client, &mut shadow);
 }
+
+// ---- new views that a rebuilt view's new form reads ----
+
+/// `t (id, x <x>)` with three rows and `views` (name, query, what it reads).
+fn t_and_views(x: SqlType, views: &[(&str, &str, &[&str])]) -> Schema {
+    let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+    let mut b = Schema::builder().add_table(t);
+    for (name, query, reads) in views {
+        b = b.view(reads.iter().fold(View::new(QualifiedName::public(*name), *query), |v, r| v.depends_on(QualifiedName::public(*r))));
+    }
+    build(b)
+}
+
+/// The rows of the views `a`, `b` and `c` (or that one is missing) and the type of `t.x`.
+fn t_views_state(client: &mut Client) -> String {
+    let mut out = Vec::new();
+    for v in ["a", "b", "c"] {
+        let exists: bool = support::pg::one(client, &format!("SELECT to_regclass('public.{v}') IS NOT NULL"));
+        out.push(if exists {
+            let rows: String = support::pg::one(client, &format!("SELECT coalesce(string_agg(v::text, ' ' ORDER BY v::text), '') FROM public.{v} v"));
+            format!("{v}: {rows}")
+        } else {
+            format!("{v}: missing")
+        });
+    }
+    out.push(support::pg::one(client, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.t'::regclass AND attname = 'x'"));
+    out.join("; ")
+}
+
+/// Migrates a database made from `before` to `after` step by step, then
+/// back, checking the views after each step against `up` and `down`.
+fn migrate_t_views(before: &Schema, after: &Schema, options: &PlanOptions, up: &[&str], down: &[&str]) -> migrate::Plan {
+    let Some(db) = support::pg::test_db() else { panic!("no database") };
+    let Some(shadow_db) = support::pg::test_db() else { panic!("no second database") };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    live::apply(&mut client, before).unwrap();
+    client.batch_execute("INSERT INTO public.t VALUES (1, -5), (2, 3), (3, 7)").unwrap();
+    let start = t_views_state(&mut client);
+    let plan = plan_to(&mut client, &mut shadow, after, options);
+    eprintln!("{}", plan.up_script());
+    let (up, down): (Vec<String>, Vec<String>) = (up.iter().map(|s| s.to_string()).collect(), down.iter().map(|s| s.to_string()).collect());
+    step_through(&mut client, &plan, start, &up, &down, &mut t_views_state);
+    assert_clean(before, &mut client, &mut shadow);
+    plan
+}
+
+#[test]
+fn a_rebuilt_view_reading_a_new_view_over_a_retyped_column_is_created_after_it() {
+    let _db = test_db_or_skip!();
+    let v1 = t_and_views(SqlType::Integer, &[("a", "SELECT id, x FROM public.t", &["t"])]);
+    let v2 = t_and_views(SqlType::BigInt, &[("b", "SELECT id, x FROM public.t WHERE x > 0", &["t"]), ("a", "SELECT id, x FROM public.b", &["b"])]);
+    let old = "a: (1,-5) (2,3) (3,7); b: missing; c: missing; integer";
+    let new = "a: (2,3) (3,7); b: (2,3) (3,7); c: missing; bigint";
+    // Without the fix: CREATE VIEW public.a fails, relation "public.b" does not exist (42P01).
+    let plan = migrate_t_views(&v1, &v2, &PlanOptions::default(), &[new], &[old]);
+    assert_eq!(phases(&plan), [(Phase::Expand, "change type of public.t.x to bigint around view public.a (creating view public.b)")]);
+    // Back: b reads the retyped column, so the step drops it too.
+    let destructive = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+    let plan = migrate_t_views(&v2, &v1, &destructive, &[old], &[new]);
+    assert_eq!(phases(&plan), [(Phase::Expand, "change type of public.t.x to integer around view public.a (dropping view public.b, which the plan drops)")]);
+}
+
+#[test]
+fn views_rebuilt_for_their_query_create_the_new_views_they_read_first() {
+    let _db = test_db_or_skip!();
+    let v1 = t_and_views(SqlType::Integer, &[("b", "SELECT id, x FROM public.t", &["t"]), ("a", "SELECT id FROM public.b", &["b"])]);
+    // The diff gives b's rebuild, c's creation, then a's rebuild: a, rebuilt with b, reads c.
+    let v2 = t_and_views(
+        SqlType::Integer,
+        &[
+            ("b", "SELECT id, x * 2 AS x FROM public.t", &["t"]),
+            ("c", "SELECT id FROM public.t WHERE x > 0", &["t"]),
+            ("a", "SELECT c.id FROM public.c JOIN public.b USING (id) WHERE b.x > 6", &["b", "c"]),
+        ],
+    );
+    let old = "a: (1) (2) (3); b: (1,-5) (2,3) (3,7); c: missing; integer";
+    let new = "a: (3); b: (1,-10) (2,6) (3,14); c: (2) (3); integer";
+    // Without the fix: CREATE VIEW public.a fails, relation "public.c" does not exist (42P01).
+    let plan = migrate_t_views(&v1, &v2, &PlanOptions::default(), &[new], &[old]);
+    assert_eq!(phases(&plan), [(Phase::Expand, "rebuild views public.b, public.a (creating view public.c)")]);
+    // Back: a's old form reads b alone; c is dropped after the rebuild.
+    let kept = old.replace("c: missing", "c: (2) (3)");
+    let plan = migrate_t_views(&v2, &v1, &PlanOptions::default(), &[&kept, old], &[&kept, new]);
+    assert_eq!(phases(&plan), [(Phase::Expand, "rebuild views public.b, public.a"), (Phase::Contract, "drop view public.c")]);
+}

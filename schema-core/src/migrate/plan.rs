@@ -1175,6 +1175,18 @@ struct ViewRebuild {
     /// Where a rebuild of views alone (no column step) runs: with the views
     /// created, at the place of its first [`Change::RebuildView`].
     at: Option<(u8, u32)>,
+    /// The views the plan creates ([`Change::CreateView`]) that the new form
+    /// of one of its views reads, directly or through other such views.
+    reads_new: Vec<View>,
+    /// Those of `reads_new` the step creates, after the column steps and
+    /// before the views reading them (and its down step drops): all of them
+    /// when the step has column steps (it runs before the views are created,
+    /// and a new view may read a retyped column, which PostgreSQL would then
+    /// refuse to change, 0A000); otherwise those the diff gives after one of
+    /// its views (which may read them). The others are created by their own
+    /// steps before the rebuild: without them `CREATE VIEW` of a new form
+    /// reading one fails (42P01).
+    created: Vec<View>,
 }
 
 /// One view of a [`ViewRebuild`]: as it is and will be (`None` for a view
@@ -1233,20 +1245,46 @@ fn view_rebuilds(changes: &[Change], renames: &[Rename]) -> Vec<ViewRebuild> {
     if views.is_empty() {
         return Vec::new();
     }
+    // The new views the new forms read, directly or not, to a fixed point (in plan order).
+    let created: Vec<&View> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateView(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    let mut reads_new: BTreeSet<&QualifiedName> = views.iter().filter_map(|v| v.to.as_ref()).flat_map(|t| &t.depends_on).filter(|d| created.iter().any(|c| &c.name == *d)).collect();
+    loop {
+        let more: Vec<&QualifiedName> = created.iter().filter(|c| reads_new.contains(&c.name)).flat_map(|c| &c.depends_on).filter(|d| !reads_new.contains(d) && created.iter().any(|c| &c.name == *d)).collect();
+        if more.is_empty() {
+            break;
+        }
+        reads_new.extend(more);
+    }
+    let reads_new: Vec<&View> = created.into_iter().filter(|c| reads_new.contains(&c.name)).collect();
     // Each view and table in a group of its own, then groups joined along
     // what each view reads (as it is and as it will be), to a fixed point.
     let mut group: BTreeMap<QualifiedName, usize> = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {
         group.insert(v.from.name.clone(), i);
     }
-    for (k, t) in retyped.iter().enumerate() {
-        group.entry((*t).clone()).or_insert(views.len() + k);
+    for (k, v) in reads_new.iter().enumerate() {
+        group.insert(v.name.clone(), views.len() + k);
     }
+    for (k, t) in retyped.iter().enumerate() {
+        group.entry((*t).clone()).or_insert(views.len() + reads_new.len() + k);
+    }
+    // What each view reads: its old form and new one; a new view, as it will be.
+    let edges: Vec<(&QualifiedName, Vec<QualifiedName>)> = views
+        .iter()
+        .map(|v| (&v.from.name, v.from.depends_on.iter().map(now).chain(v.to.iter().flat_map(|t| t.depends_on.iter().cloned())).collect()))
+        .chain(reads_new.iter().map(|v| (&v.name, v.depends_on.clone())))
+        .collect();
     loop {
         let mut joined = false;
-        for v in &views {
-            for dep in v.from.depends_on.iter().map(now).chain(v.to.iter().flat_map(|t| t.depends_on.iter().cloned())) {
-                let (Some(&a), Some(&b)) = (group.get(&v.from.name), group.get(&dep)) else { continue };
+        for (name, deps) in &edges {
+            for dep in deps {
+                let (Some(&a), Some(&b)) = (group.get(*name), group.get(dep)) else { continue };
                 if a != b {
                     let low = a.min(b);
                     for g in group.values_mut() {
@@ -1270,6 +1308,9 @@ fn view_rebuilds(changes: &[Change], renames: &[Rename]) -> Vec<ViewRebuild> {
             out.len() - 1
         });
         out[at].views.push(v);
+    }
+    for v in reads_new {
+        out[index[&group[&v.name]]].reads_new.push(v.clone());
     }
     for (name, g) in &group {
         if retyped.contains(name) {
@@ -1301,6 +1342,31 @@ fn view_order(views: &[RebuiltView], new: bool) -> Vec<&RebuiltView> {
     let mut out = Vec::with_capacity(views.len());
     for i in 0..views.len() {
         visit(i, views, new, &mut done, &mut out);
+    }
+    out
+}
+
+/// The new forms of `views` and the new views `created`, in dependency
+/// order (a view after those of the list it reads, otherwise in list order,
+/// the rebuilt views first), each with the privileges the step grants on it.
+fn new_view_order<'a>(views: &'a [RebuiltView], created: &'a [View]) -> Vec<(&'a View, &'a [GrantItem])> {
+    let list: Vec<(&View, &[GrantItem])> = view_order(views, true).into_iter().filter_map(|v| Some((v.to.as_ref()?, &v.to_grants[..]))).chain(created.iter().map(|v| (v, &[][..]))).collect();
+    fn visit<'a>(i: usize, list: &[(&'a View, &'a [GrantItem])], done: &mut [bool], out: &mut Vec<(&'a View, &'a [GrantItem])>) {
+        if done[i] {
+            return;
+        }
+        done[i] = true;
+        for dep in &list[i].0.depends_on {
+            if let Some(j) = list.iter().position(|(w, _)| &w.name == dep) {
+                visit(j, list, done, out);
+            }
+        }
+        out.push(list[i]);
+    }
+    let mut done = vec![false; list.len()];
+    let mut out = Vec::with_capacity(list.len());
+    for i in 0..list.len() {
+        visit(i, &list, &mut done, &mut out);
     }
     out
 }
@@ -2839,6 +2905,14 @@ impl Planner<'_> {
         self.partitioned.contains(table)
     }
 
+    /// Whether a policy dropped around the change of `table.column` is created
+    /// in another form (one the plan alters, see [`Repolicies::absorbed`]):
+    /// the step changes who may see or write which rows, as an `alter policy`
+    /// step would.
+    fn alters_policies(&self, table: &QualifiedName, column: &str) -> bool {
+        self.repolicies.around.get(&(table.clone(), column.to_owned())).into_iter().flatten().any(|(_, before, after)| before.def != after.def)
+    }
+
     /// The tables of the policies dropped and created again around a change of `table.column`.
     fn policy_tables(&self, table: &QualifiedName, column: &str) -> Vec<QualifiedName> {
         self.repolicies.around.get(&(table.clone(), column.to_owned())).into_iter().flatten().map(|(on, _, _)| on.clone()).collect()
@@ -2914,13 +2988,18 @@ impl Planner<'_> {
             inner.sort_by_key(|s| s.rank);
             let old_order = view_order(&rebuild.views, false);
             // The new forms: (view, its privileges), those read by others first.
-            let new_order: Vec<(&View, &[GrantItem])> = view_order(&rebuild.views, true).into_iter().filter_map(|v| Some((v.to.as_ref()?, &v.to_grants[..]))).collect();
+            // With the new views it creates (their privileges are granted by a later step).
+            let new_order: Vec<(&View, &[GrantItem])> = new_view_order(&rebuild.views, &rebuild.created);
             let names: Vec<String> = old_order.iter().filter(|v| v.to.is_some()).map(|v| v.from.name.to_string()).collect();
             let gone: Vec<String> = old_order.iter().filter(|v| v.to.is_none()).map(|v| v.from.name.to_string()).collect();
             // `views` names what the step is around; with only views the plan
             // drops (no kept one), those are said after the column steps.
             let mut views = if names.is_empty() { String::new() } else { format!("view{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", ")) };
             let mut dropping = String::new();
+            if !rebuild.created.is_empty() {
+                let names: Vec<String> = new_order.iter().filter(|(v, _)| rebuild.created.iter().any(|c| c.name == v.name)).map(|(v, _)| v.name.to_string()).collect();
+                let _ = write!(views, " (creating view{} {})", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+            }
             if !gone.is_empty() {
                 let d = format!("(dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
                 if views.is_empty() {
@@ -3506,6 +3585,11 @@ impl Planner<'_> {
                 }
                 self.push(b);
             }
+            // Created by the step rebuilding the views reading it (see `ViewRebuild::created`).
+            Change::CreateView(v) if self.rebuilds.iter().any(|r| (!r.tables.is_empty() || r.at.is_some()) && r.reads_new.iter().any(|w| w.name == v.name)) => {
+                let Some(r) = self.rebuilds.iter_mut().find(|r| r.reads_new.iter().any(|w| w.name == v.name)) else { return };
+                r.created.push(v.clone());
+            }
             Change::CreateView(v) => {
                 let b = self.step(rank::VIEW, format!("create view {}", v.name)).sql(sql::create_view(v, false)).down([sql::drop_view(v)]);
                 self.push(b);
@@ -3744,6 +3828,9 @@ impl Planner<'_> {
                 if loss {
                     b = b.hazard(Hazard::DataLoss);
                 }
+                if self.alters_policies(table, &to.name) {
+                    b = b.hazard(Hazard::AuthorizationChange);
+                }
                 b.step.rank.1 += sub * 100_000;
                 self.push(b);
             }
@@ -3840,6 +3927,9 @@ impl Planner<'_> {
                         }
                         if from.generated.is_none() {
                             b = b.hazard(Hazard::DataLoss);
+                        }
+                        if self.alters_policies(table, &to.name) {
+                            b = b.hazard(Hazard::AuthorizationChange);
                         }
                         b
                     }
@@ -6847,6 +6937,81 @@ mod tests {
         let plan = plan_between(&members(false, false, false, true), &members(true, true, true, true));
         let grant = plan.steps.iter().find(|s| s.description.starts_with("grant")).unwrap_or_else(|| panic!("{}", plan.up_script()));
         assert_eq!(grant.sql, ["GRANT SELECT (mail) ON TABLE public.people TO reader"]);
+    }
+
+    // ---- new views a rebuilt view's new form reads; policies a type change alters ----
+
+    /// `t (id, x <x>)` and `views` over it.
+    fn t_with_views(x: SqlType, views: Vec<View>) -> Schema {
+        let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+        views.into_iter().fold(Schema::builder().add_table(t), |b, v| b.view(v)).build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn t_view(name: &str, query: &str, reads: &str) -> View {
+        View::new(QualifiedName::public(name), query).depends_on(QualifiedName::public(reads))
+    }
+
+    #[test]
+    fn a_new_view_a_rebuilt_view_reads_is_created_by_the_rebuild_step() {
+        let a_old = t_view("a", "SELECT id, x FROM public.t", "t");
+        let b = t_view("b", "SELECT id, x FROM public.t WHERE x > 0", "t");
+        let a_new = t_view("a", "SELECT id, x FROM public.b", "b");
+        let old = t_with_views(SqlType::Integer, vec![a_old.clone()]);
+        let new = t_with_views(SqlType::BigInt, vec![a_new.clone(), b.clone()]);
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["change type of public.t.x to bigint around view public.a (creating view public.b)"], "{}", plan.up_script());
+        let step = &plan.steps[0];
+        let alter = |ty: &str| format!("ALTER TABLE public.t ALTER COLUMN x TYPE {ty} USING x::{ty}");
+        // b after the type change (it reads x), before a.
+        let up = [vec!["DROP VIEW public.a".to_owned(), alter("bigint")], sql::create_view(&b, false), sql::create_view(&a_new, false)].concat();
+        assert_eq!(step.sql, up);
+        let down = [vec!["DROP VIEW public.a".to_owned(), "DROP VIEW public.b".to_owned(), alter("integer")], sql::create_view(&a_old, false)].concat();
+        assert_eq!(step.down.as_deref(), Some(&down[..]));
+        assert_eq!(plan_between(&old, &new), plan);
+        // Back: b, which reads the retyped column, is dropped by the step too.
+        let back = super::plan(&diff(&new, &old), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap_or_else(|e| panic!("{e}"));
+        let described: Vec<&str> = back.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["change type of public.t.x to integer around view public.a (dropping view public.b, which the plan drops)"], "{}", back.up_script());
+
+        // Views alone: c changes, a reads the new b and c; b comes after c in the diff.
+        let c_old = t_view("c", "SELECT id, x FROM public.t", "t");
+        let c_new = t_view("c", "SELECT id, x * 2 AS x FROM public.t", "t");
+        let a_old = t_view("a", "SELECT id FROM public.c", "c");
+        let a_new = t_view("a", "SELECT b.id FROM public.b JOIN public.c USING (id)", "b").depends_on(QualifiedName::public("c"));
+        let b = t_view("b", "SELECT id FROM public.c WHERE x > 2", "c");
+        let old = t_with_views(SqlType::Integer, vec![c_old, a_old]);
+        let new = t_with_views(SqlType::Integer, vec![c_new.clone(), b.clone(), a_new.clone()]);
+        let plan = plan_between(&old, &new);
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["rebuild views public.c, public.a (creating view public.b)"], "{}", plan.up_script());
+        let up = [vec!["DROP VIEW public.a".to_owned(), "DROP VIEW public.c".to_owned()], sql::create_view(&c_new, false), sql::create_view(&b, false), sql::create_view(&a_new, false)].concat();
+        assert_eq!(plan.steps[0].sql, up);
+        // Reading the table, and after c in the diff (which orders the views
+        // by what they read, in the order they name it): still created by the
+        // step. Before every view of the rebuild: by its own step, before it.
+        let b = t_view("b", "SELECT id FROM public.t WHERE x > 2", "t");
+        let reading = |first: &str, second: &str| t_view("a", "SELECT b.id FROM public.b JOIN public.c USING (id)", first).depends_on(QualifiedName::public(second));
+        let plan = plan_between(&old, &t_with_views(SqlType::Integer, vec![c_new.clone(), b.clone(), reading("c", "b")]));
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["rebuild views public.c, public.a (creating view public.b)"], "{}", plan.up_script());
+        let plan = plan_between(&old, &t_with_views(SqlType::Integer, vec![c_new, b, reading("b", "c")]));
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["create view public.b", "rebuild views public.c, public.a"], "{}", plan.up_script());
+    }
+
+    #[test]
+    fn a_type_change_giving_a_policy_its_new_form_changes_authorization() {
+        let own_bigint = || Policy { using: Some("owner_id = current_setting('app.user_id', true)::bigint".into()), ..own_rows() };
+        // Altered: the type change step creates it in its new form.
+        let plan = plan_between(&accounts(SqlType::Integer, vec![own_rows()]), &accounts(SqlType::BigInt, vec![own_bigint()]));
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(described, ["change type of public.accounts.owner_id to bigint around policy own_rows"], "{}", plan.up_script());
+        assert_eq!(plan.steps[0].hazards, [Hazard::TableRewrite, Hazard::LongLock, Hazard::AuthorizationChange]);
+        // Created again as it was: no change of who sees what.
+        let plan = plan_between(&accounts(SqlType::Integer, vec![own_rows()]), &accounts(SqlType::BigInt, vec![own_rows()]));
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        assert_eq!(plan.steps[0].hazards, [Hazard::TableRewrite, Hazard::LongLock]);
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
