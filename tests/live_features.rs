@@ -1091,20 +1091,7 @@ fn ensure_partitions_moves_a_row_committed_while_it_waits() {
     // partition) and commits only once ensure_partitions has started and waits.
     let mut writer = db.client();
     writer.batch_execute("BEGIN; INSERT INTO logs VALUES (2, now() + interval '33 days')").unwrap();
-    let pid: i32 = one(&mut c, "SELECT pg_backend_pid()");
-    let ensure = std::thread::spawn(move || {
-        let r = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
-        (c, r)
-    });
-    let mut monitor = db.client();
-    // Until ensure_partitions waits for a lock the writer holds.
-    let waiting = (0..200).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(25));
-        monitor.query_one("SELECT EXISTS (SELECT FROM pg_locks WHERE pid = $1 AND NOT granted)", &[&pid]).unwrap().get::<_, bool>(0)
-    });
-    assert!(waiting, "ensure_partitions waits for the writer's transaction");
-    writer.batch_execute("COMMIT").unwrap();
-    let (mut c, made) = ensure.join().unwrap();
+    let (mut c, made) = ensure_partitions_once_writer_commits(&db, c, &mut writer, "the writer's transaction");
     let made = made.unwrap_or_else(|e| panic!("ensure_partitions: {}", pg::describe_error(&e)));
     assert_eq!(made, 2);
     let expected: String = one(&mut c, "SELECT 'logs_' || to_char(now() AT TIME ZONE 'UTC' + interval '32 days', 'YYYY_MM')");
@@ -1489,19 +1476,7 @@ fn ensure_partitions_and_a_new_reference_to_a_moving_row_wait_for_each_other() {
     let rows = logs_rows(&mut c);
     let mut writer = db.client();
     writer.batch_execute(&format!("BEGIN; INSERT INTO notes VALUES (10, 2, {})", month_at(1, 2))).unwrap();
-    let pid: i32 = one(&mut c, "SELECT pg_backend_pid()");
-    let ensure = std::thread::spawn(move || {
-        let r = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
-        (c, r)
-    });
-    let mut monitor = db.client();
-    let waiting = (0..200).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(25));
-        monitor.query_one("SELECT EXISTS (SELECT FROM pg_locks WHERE pid = $1 AND NOT granted)", &[&pid]).unwrap().get::<_, bool>(0)
-    });
-    assert!(waiting, "ensure_partitions waits for the transaction writing the note");
-    writer.batch_execute("COMMIT").unwrap();
-    let (mut c, result) = ensure.join().unwrap();
+    let (mut c, result) = ensure_partitions_once_writer_commits(&db, c, &mut writer, "the transaction writing the note");
     let e = expect_sqlstate(result, "23514", "the note committed while ensure_partitions waited");
     assert!(e.message().contains("foreign keys of public.notes reference 1 of them"), "{}", e.message());
     assert_eq!(logs_rows(&mut c), rows, "nothing moved");
@@ -1519,6 +1494,27 @@ fn ensure_partitions_and_a_new_reference_to_a_moving_row_wait_for_each_other() {
     let home: String = one(&mut c, "SELECT l.tableoid::regclass::text FROM notes n JOIN logs l ON (l.id, l.at) = (n.log_id, n.log_at)");
     let next: String = one(&mut c, "SELECT 'logs_' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month', 'YYYY_MM')");
     assert_eq!(home, next);
+}
+
+/// Runs `ensure_partitions('logs', 'month', 3)` on `c` in another thread
+/// while `writer` holds an open transaction; once the call waits for a lock
+/// (`writing`: what holds it, for the assertion) commits `writer`, and returns
+/// `c` and the call's result.
+fn ensure_partitions_once_writer_commits(db: &TestDb, mut c: Client, writer: &mut Client, writing: &str) -> (Client, Result<i32, postgres::Error>) {
+    let pid: i32 = one(&mut c, "SELECT pg_backend_pid()");
+    let ensure = std::thread::spawn(move || {
+        let r = c.query_one("SELECT public.ensure_partitions('logs', 'month', 3)", &[]).map(|r| r.get::<_, i32>(0));
+        (c, r)
+    });
+    let mut monitor = db.client();
+    // Until ensure_partitions waits for a lock the writer holds.
+    let waiting = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        monitor.query_one("SELECT EXISTS (SELECT FROM pg_locks WHERE pid = $1 AND NOT granted)", &[&pid]).unwrap().get::<_, bool>(0)
+    });
+    assert!(waiting, "ensure_partitions waits for {writing}");
+    writer.batch_execute("COMMIT").unwrap();
+    ensure.join().unwrap()
 }
 
 /// (relation, trigger, pg_trigger.tgenabled) of the user triggers of `logs`'s
@@ -1568,16 +1564,12 @@ fn ensure_partitions_keeps_each_trigger_in_its_mode() {
         &mut c,
         &format!(
             "INSERT INTO logs VALUES (1, {}), (2, {}), (3, {}), (4, '1990-01-02 00:00:00+00');
-             ALTER TABLE public.logs ENABLE ALWAYS TRIGGER logs_logged;
-             CREATE TRIGGER \"Plain Logged\" AFTER INSERT OR DELETE ON public.logs FOR EACH ROW EXECUTE FUNCTION public.log_named();
-             CREATE TRIGGER replica_logged AFTER INSERT OR DELETE ON public.logs_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
-             ALTER TABLE public.logs_default ENABLE REPLICA TRIGGER replica_logged;
-             CREATE TRIGGER off_logged AFTER INSERT OR DELETE ON public.logs_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
-             ALTER TABLE public.logs_default DISABLE TRIGGER off_logged;
+             {}
              TRUNCATE trail;",
             at(plus1),
             at(plus2),
-            at(plus2)
+            at(plus2),
+            support::triggers_in_every_mode("logs", "logs_logged")
         ),
     );
     let t = |rel: &str, name: &str, mode: &str| (rel.to_owned(), name.to_owned(), mode.to_owned());

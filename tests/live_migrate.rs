@@ -2046,18 +2046,16 @@ fn a_partition_taken_from_a_default_keeps_each_trigger_in_its_mode() {
     let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
     client
         .batch_execute(
-            "CREATE FUNCTION public.log_named() RETURNS trigger LANGUAGE plpgsql AS $$
+            &format!(
+                "CREATE FUNCTION public.log_named() RETURNS trigger LANGUAGE plpgsql AS $$
              BEGIN
                  INSERT INTO public.ledger_log (op, entry) VALUES (TG_NAME || ' ' || TG_OP, CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END);
                  RETURN NULL;
              END $$;
-             ALTER TABLE public.ledger ENABLE ALWAYS TRIGGER ledger_logged;
-             CREATE TRIGGER \"Plain Logged\" AFTER INSERT OR DELETE ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.log_named();
-             CREATE TRIGGER replica_logged AFTER INSERT OR DELETE ON public.ledger_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
-             ALTER TABLE public.ledger_default ENABLE REPLICA TRIGGER replica_logged;
-             CREATE TRIGGER off_logged AFTER INSERT OR DELETE ON public.ledger_default FOR EACH ROW EXECUTE FUNCTION public.log_named();
-             ALTER TABLE public.ledger_default DISABLE TRIGGER off_logged;
+             {}
              TRUNCATE public.ledger_log;",
+                support::triggers_in_every_mode("ledger", "ledger_logged")
+            ),
         )
         .unwrap();
     let t = |rel: &str, name: &str, mode: &str| (rel.to_owned(), name.to_owned(), mode.to_owned());
@@ -2304,10 +2302,37 @@ fn run_script(client: &mut Client, script: &str, transactional: bool, what: &str
 fn step_through<T: PartialEq + std::fmt::Debug>(client: &mut Client, plan: &migrate::Plan, before: T, up: &[T], down: &[T], probe: &mut dyn FnMut(&mut Client) -> T) {
     assert_eq!(probe(client), before, "before the plan");
     assert_eq!((plan.steps.len(), plan.steps.len()), (up.len(), down.len()), "{}", plan.up_script());
+    walk_up(client, None, plan, up, probe);
+    walk_down(client, plan, down, probe);
+}
+
+/// Applies one step as the runner does: a transactional one in a transaction
+/// of its own, where, with a `watcher` (another session of the database),
+/// the relations it holds locks on before it commits are compared with those
+/// it reports ([`assert_locks_reported`]); the others statement by statement.
+fn apply_step(client: &mut Client, watcher: Option<&mut Client>, step: &migrate::Step) {
+    match watcher {
+        Some(watcher) if step.transactional => {
+            let mut tx = client.transaction().unwrap();
+            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
+            assert_locks_reported(watcher, pid, step);
+            tx.commit().unwrap();
+        }
+        _ => run_script(client, &step.script(), step.transactional, &step.description),
+    }
+}
+
+/// Applies every step of `plan` ([`apply_step`]), checking `probe` after each against the next of `up`.
+fn walk_up<T: PartialEq + std::fmt::Debug>(client: &mut Client, mut watcher: Option<&mut Client>, plan: &migrate::Plan, up: &[T], probe: &mut dyn FnMut(&mut Client) -> T) {
     for (step, want) in plan.steps.iter().zip(up) {
-        run_script(client, &step.script(), step.transactional, &step.description);
+        apply_step(client, watcher.as_deref_mut(), step);
         assert_eq!(&probe(client), want, "after `{}`", step.description);
     }
+}
+
+/// Undoes every step of `plan`, last first, checking `probe` after each against the next of `down`.
+fn walk_down<T: PartialEq + std::fmt::Debug>(client: &mut Client, plan: &migrate::Plan, down: &[T], probe: &mut dyn FnMut(&mut Client) -> T) {
     for (step, want) in plan.steps.iter().rev().zip(down) {
         let script = step.down_script().unwrap_or_else(|| panic!("`{}` cannot be undone", step.description));
         run_script(client, &script, step.down_transactional, &format!("down {}", step.description));
@@ -3258,17 +3283,7 @@ fn a_type_change_reports_the_tables_whose_policies_it_rebuilds() {
 /// statement by statement, as the runner runs them.
 fn apply_checking_locks(client: &mut Client, watcher: &mut Client, plan: &migrate::Plan) {
     for step in &plan.steps {
-        if step.transactional {
-            let mut tx = client.transaction().unwrap();
-            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
-            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
-            assert_locks_reported(watcher, pid, step);
-            tx.commit().unwrap();
-        } else {
-            for statement in migrate::split_statements(&step.script()) {
-                client.batch_execute(&statement).unwrap_or_else(|e| panic!("{}: {}\n{statement}", step.description, support::pg::describe_error(&e)));
-            }
-        }
+        apply_step(client, Some(&mut *watcher), step);
     }
 }
 
@@ -3880,24 +3895,9 @@ fn up_and_down<T: PartialEq + std::fmt::Debug>(
     probe: &mut dyn FnMut(&mut Client) -> T,
 ) {
     assert_eq!((plan.steps.len(), plan.steps.len()), (up.len(), down.len()), "{}", plan.up_script());
-    for (step, want) in plan.steps.iter().zip(up) {
-        if step.transactional {
-            let mut tx = client.transaction().unwrap();
-            let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
-            tx.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {}\n{}", step.description, support::pg::describe_error(&e), step.script()));
-            assert_locks_reported(watcher, pid, step);
-            tx.commit().unwrap();
-        } else {
-            run_script(client, &step.script(), false, &step.description);
-        }
-        assert_eq!(&probe(client), want, "after `{}`", step.description);
-    }
+    walk_up(client, Some(watcher), plan, up, probe);
     assert_clean(after, client, shadow);
-    for (step, want) in plan.steps.iter().rev().zip(down) {
-        let script = step.down_script().unwrap_or_else(|| panic!("`{}` cannot be undone", step.description));
-        run_script(client, &script, step.down_transactional, &format!("down {}", step.description));
-        assert_eq!(&probe(client), want, "after undoing `{}`", step.description);
-    }
+    walk_down(client, plan, down, probe);
     assert_clean(before, client, shadow);
 }
 

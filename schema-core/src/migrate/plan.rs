@@ -4290,6 +4290,16 @@ mod tests {
         plan.steps.iter().flat_map(|s| s.sql.iter().map(String::as_str)).collect()
     }
 
+    /// Each step's description, in order.
+    fn descriptions(plan: &Plan) -> Vec<&str> {
+        plan.steps.iter().map(|s| s.description.as_str()).collect()
+    }
+
+    /// Each step's phase and description, in order.
+    fn phases(plan: &Plan) -> Vec<(Phase, &str)> {
+        plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect()
+    }
+
     #[test]
     fn a_table_rename_renames_its_constraints_and_indexes() {
         let plan = plan_between(&blog("posts", None), &blog("articles", Some("posts")));
@@ -4613,7 +4623,7 @@ mod tests {
         t.columns.retain(|c| c.name != "body");
         new = build(Schema::builder().function(new.functions()[0].clone()).add_table(t));
         let plan = plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap();
-        let order: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        let order = phases(&plan);
         assert_eq!(
             order,
             [
@@ -4782,7 +4792,7 @@ mod tests {
         let old = ledger(SqlType::Integer, vec![on_amount(), when_amount()], false);
         let new = ledger(SqlType::BigInt, vec![replaced, when_amount()], false);
         let plan = plan_between(&old, &new);
-        let order: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        let order = phases(&plan);
         // No replace step: the type change made it, once.
         assert_eq!(
             order,
@@ -4807,7 +4817,7 @@ mod tests {
         // A trigger replaced without naming the column before keeps its replace step.
         let old = ledger(SqlType::Integer, vec![Trigger { events: vec![TriggerEvent::Update(vec!["note".into()])], ..on_amount() }], false);
         let plan = plan_between(&old, &ledger(SqlType::BigInt, vec![on_amount()], false));
-        let order: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let order = descriptions(&plan);
         assert_eq!(order, ["change type of public.ledger.amount to bigint", "replace trigger ledger_on_amount on public.ledger"]);
     }
 
@@ -4820,7 +4830,7 @@ mod tests {
         let table = base.tables()[0].clone().trigger(Trigger { function: QualifiedName::public("touch_late"), ..on_amount() });
         let new = build(Schema::builder().function(late()).function(base.functions()[0].clone()).function(base.functions()[1].clone()).add_table(table));
         let plan = plan_between(&old, &new);
-        let order: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let order = descriptions(&plan);
         assert_eq!(
             order,
             ["change type of public.ledger.amount to bigint around trigger ledger_on_amount", "create function public.touch_late", "replace trigger ledger_on_amount on public.ledger"],
@@ -4844,7 +4854,7 @@ mod tests {
         // statement trigger is made there too (no drop and create step of its own).
         let statement = Trigger { events: vec![TriggerEvent::Update(vec!["amount".into()])], ..on_amount() }.for_each_statement();
         let plan = plan_between(&ledger(SqlType::Integer, vec![on_amount(), when_amount()], true), &ledger(SqlType::BigInt, vec![statement], true));
-        let order: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        let order = phases(&plan);
         assert_eq!(
             order,
             [
@@ -5034,7 +5044,7 @@ mod tests {
         let old = accounts(SqlType::Integer, vec![own_rows(), legacy(), positive_owner()]);
         let new = accounts(SqlType::BigInt, vec![own_bigint(), positive_owner(), fresh()]);
         let plan = plan_between(&old, &new);
-        let described: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        let described = phases(&plan);
         // No step of its own alters own_rows.
         assert_eq!(
             described,
@@ -5806,7 +5816,7 @@ mod tests {
     #[test]
     fn a_column_renamed_and_retyped_is_named_by_its_old_name_in_the_old_definitions_around_the_type_change() {
         let plan = plan_between(&orders(false), &orders(true));
-        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let descriptions = descriptions(&plan);
         assert_eq!(
             descriptions,
             [
@@ -5942,7 +5952,7 @@ mod tests {
     #[test]
     fn a_generated_column_rebuilt_creates_again_what_postgres_drops_with_it() {
         let plan = plan_between(&build(boxes(false, "kilos")), &build(boxes(true, "kilos")));
-        let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let steps = descriptions(&plan);
         assert_eq!(
             steps,
             [
@@ -6158,7 +6168,7 @@ mod tests {
         let old = meters("amt", SqlType::Integer, "lvl", &views, &indexes);
         let new = meters("amount", SqlType::BigInt, "level", &[views[0], views[2]], &[]);
         let plan = plan_between(&old, &new);
-        let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        let steps = phases(&plan);
         assert_eq!(
             steps,
             [
@@ -6210,7 +6220,7 @@ mod tests {
         // as for any other.
         let ids = [("meter_ids", "SELECT id, note FROM public.meters")];
         let plan = plan_between(&meters("amt", SqlType::Integer, "lvl", &ids, &[]), &meters("amount", SqlType::BigInt, "lvl", &ids, &[]));
-        let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let steps = descriptions(&plan);
         assert_eq!(steps, ["rename column public.meters.amt to amount", "change type of public.meters.amount to bigint around view public.meter_ids"], "{}", plan.up_script());
         let ids = view("meter_ids", "SELECT id, note FROM public.meters");
         assert_eq!(plan.steps[1].sql, ["DROP VIEW public.meter_ids".to_owned(), retype("bigint"), ids.clone()]);
@@ -6221,7 +6231,7 @@ mod tests {
         let old = meters("amt", SqlType::Integer, "lvl", &views[..2], &[]);
         let new = meters("amt", SqlType::BigInt, "lvl", &views[..1], &[]);
         let plan = plan_between(&old, &new);
-        let steps: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let steps = descriptions(&plan);
         assert_eq!(steps, ["change type of public.meters.amt to bigint around view public.meter_amounts (dropping view public.meter_notes, which the plan drops)"]);
         let down = plan.steps[0].down.as_ref().unwrap();
         assert_eq!(down.last(), Some(&view("meter_notes", "SELECT id, note FROM public.meters WHERE amt > 10")));
@@ -6240,7 +6250,7 @@ mod tests {
         let readings = Table::new("readings").column(Column::new("id", SqlType::BigInt)).column(Column::new("amount", SqlType::BigInt).renamed_from("amt")).primary_key(["id"]);
         let v2 = build(Schema::builder().add_table(Table { renamed_from: Some(QualifiedName::public("meters")), ..readings }));
         let plan = plan_between(&v1, &v2);
-        let steps: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        let steps = phases(&plan);
         assert_eq!(
             steps,
             [
@@ -6547,7 +6557,7 @@ mod tests {
         let old = shop(int, short.clone(), short.clone(), short.clone(), views());
         let new = shop(big, text.clone(), text.clone(), text, views());
         let plan = plan_between(&old, &new);
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(
             described,
             [
@@ -6575,7 +6585,7 @@ mod tests {
         let old = shop(int, text.clone(), text.clone(), text.clone(), vec![order_amounts(), big_orders()]);
         let new = shop(big, text.clone(), text.clone(), text, vec![order_amounts()]);
         let plan = plan_between(&old, &new);
-        let described: Vec<(Phase, &str)> = plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect();
+        let described = phases(&plan);
         assert_eq!(
             described,
             [(Phase::Expand, "change type of public.orders.amount to bigint around view public.order_amounts (dropping view public.big_orders, which the plan drops)")],
@@ -6728,7 +6738,7 @@ mod tests {
         // Only `security_invoker` changes: the columns stay, `CREATE OR REPLACE VIEW` does it in place.
         let invoker = View { security_invoker: true, ..order_amounts() };
         let plan = plan_between(&old, &shop(SqlType::Integer, SqlType::Text, SqlType::Text, SqlType::Text, vec![invoker.clone(), big_orders()]));
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["replace view public.order_amounts"]);
         assert_eq!(plan.steps[0].sql, sql::create_view(&invoker, true));
         assert_eq!(plan.steps[0].locks, [(QualifiedName::public("order_amounts"), ae)]);
@@ -6841,7 +6851,7 @@ mod tests {
         let old = shop(SqlType::Integer, text.clone(), text.clone(), text.clone(), vec![order_amounts()]);
         let new = shop(SqlType::Integer, text.clone(), text.clone(), text, vec![totals, floored, floor]);
         let plan = plan_between(&old, &new);
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["create view public.amount_floor", "rebuild view public.order_amounts", "create view public.order_totals", "grant 2 privileges"], "{}", plan.up_script());
     }
 
@@ -6861,7 +6871,7 @@ mod tests {
         }
         let new = build(b);
         let plan = plan_between(&old, &new);
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["rename column public.orders.note to remark", "rebuild view public.order_notes"], "{}", plan.up_script());
         let step = &plan.steps[1];
         assert_eq!(step.sql, [&["DROP VIEW public.order_notes".to_owned()][..], &create_view(&renamed)].concat());
@@ -6921,7 +6931,7 @@ mod tests {
     fn privileges_follow_table_and_column_renames_without_a_grant() {
         for renamed_table in [false, true] {
             let plan = plan_between(&members(false, false, true, true), &members(renamed_table, true, true, true));
-            let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+            let described = descriptions(&plan);
             let mut want = vec!["rename column public.members.email to mail"];
             if renamed_table {
                 want = vec!["rename table public.members to public.people", "rename constraint members_pkey on public.people to people_pkey", "rename column public.people.email to mail"];
@@ -6959,7 +6969,7 @@ mod tests {
         let old = t_with_views(SqlType::Integer, vec![a_old.clone()]);
         let new = t_with_views(SqlType::BigInt, vec![a_new.clone(), b.clone()]);
         let plan = plan_between(&old, &new);
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["change type of public.t.x to bigint around view public.a (creating view public.b)"], "{}", plan.up_script());
         let step = &plan.steps[0];
         let alter = |ty: &str| format!("ALTER TABLE public.t ALTER COLUMN x TYPE {ty} USING x::{ty}");
@@ -6983,7 +6993,7 @@ mod tests {
         let old = t_with_views(SqlType::Integer, vec![c_old, a_old]);
         let new = t_with_views(SqlType::Integer, vec![c_new.clone(), b.clone(), a_new.clone()]);
         let plan = plan_between(&old, &new);
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["rebuild views public.c, public.a (creating view public.b)"], "{}", plan.up_script());
         let up = [vec!["DROP VIEW public.a".to_owned(), "DROP VIEW public.c".to_owned()], sql::create_view(&c_new, false), sql::create_view(&b, false), sql::create_view(&a_new, false)].concat();
         assert_eq!(plan.steps[0].sql, up);
@@ -6993,10 +7003,10 @@ mod tests {
         let b = t_view("b", "SELECT id FROM public.t WHERE x > 2", "t");
         let reading = |first: &str, second: &str| t_view("a", "SELECT b.id FROM public.b JOIN public.c USING (id)", first).depends_on(QualifiedName::public(second));
         let plan = plan_between(&old, &t_with_views(SqlType::Integer, vec![c_new.clone(), b.clone(), reading("c", "b")]));
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["rebuild views public.c, public.a (creating view public.b)"], "{}", plan.up_script());
         let plan = plan_between(&old, &t_with_views(SqlType::Integer, vec![c_new, b, reading("b", "c")]));
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["create view public.b", "rebuild views public.c, public.a"], "{}", plan.up_script());
     }
 
@@ -7005,7 +7015,7 @@ mod tests {
         let own_bigint = || Policy { using: Some("owner_id = current_setting('app.user_id', true)::bigint".into()), ..own_rows() };
         // Altered: the type change step creates it in its new form.
         let plan = plan_between(&accounts(SqlType::Integer, vec![own_rows()]), &accounts(SqlType::BigInt, vec![own_bigint()]));
-        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        let described = descriptions(&plan);
         assert_eq!(described, ["change type of public.accounts.owner_id to bigint around policy own_rows"], "{}", plan.up_script());
         assert_eq!(plan.steps[0].hazards, [Hazard::TableRewrite, Hazard::LongLock, Hazard::AuthorizationChange]);
         // Created again as it was: no change of who sees what.
