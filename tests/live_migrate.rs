@@ -4475,3 +4475,113 @@ fn views_rebuilt_for_their_query_create_the_new_views_they_read_first() {
     let plan = migrate_t_views(&v2, &v1, &PlanOptions::default(), &[&kept, old], &[&kept, new]);
     assert_eq!(phases(&plan), [(Phase::Expand, "rebuild views public.b, public.a"), (Phase::Contract, "drop view public.c")]);
 }
+
+// ---- domain validation (session 2026-12-02) ----
+
+/// Domains `points` (integer, at least 0) and `bonus` over it; `players.score`
+/// holds `points`, `teams.total` (renamed to `squads` with `renamed`) too,
+/// `rounds` (partitioned by list) holds `bonus`, `archive` (dropped with
+/// `dropped`) holds `points`; with `arrays`, `history.scores` holds arrays of
+/// `points`. With `strict`, `points` is also at most 100 and NOT NULL.
+fn points_schema(strict: bool, renamed: bool, dropped: bool, arrays: bool) -> Schema {
+    let points = QualifiedName::public("points");
+    let mut domain = Domain::new("points", SqlType::Integer).check(CheckConstraint::new("VALUE >= 0").named("points_min"));
+    if strict {
+        domain = domain.check(CheckConstraint::new("VALUE <= 100").named("points_max")).not_null();
+    }
+    let keyed = |name: &str, column: &str, ty: SqlType| Table::new(name).column(Column::new("id", SqlType::BigInt)).column(Column::new(column, ty).nullable()).primary_key(["id"]);
+    let mut teams = keyed(if renamed { "squads" } else { "teams" }, "total", SqlType::Named(points.clone()));
+    if renamed {
+        teams = teams.renamed_from(QualifiedName::public("teams"));
+    }
+    let rounds = Table::new("rounds")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("region", SqlType::Text))
+        .column(Column::new("extra", SqlType::Named(QualifiedName::public("bonus"))).nullable())
+        .primary_key(["id", "region"])
+        .partition_by(Partitioning::list("region").values("rounds_eu", ["'eu'"]).values("rounds_us", ["'us'"]));
+    let mut b = Schema::builder()
+        .domain(domain)
+        .domain(Domain::new("bonus", SqlType::Named(points.clone())))
+        .add_table(keyed("players", "score", SqlType::Named(points.clone())))
+        .add_table(teams)
+        .add_table(rounds);
+    if !dropped {
+        b = b.add_table(keyed("archive", "old_score", SqlType::Named(points.clone())));
+    }
+    if arrays {
+        b = b.add_table(keyed("history", "scores", SqlType::Named(points).array()));
+    }
+    build(b)
+}
+
+/// Validating a domain's new check or NOT NULL scans every table with a column
+/// of it, or of a domain over it, under a SHARE lock (a partitioned table's
+/// partitions; a table renamed or dropped by the same plan too): the steps
+/// report those locks as `pg_locks` shows them, the checks hold afterwards and
+/// are gone after undoing. With a column holding arrays of the domain,
+/// PostgreSQL refuses the validation (0A000) and the plan is refused.
+#[test]
+fn validating_a_domain_reports_the_tables_it_scans_and_is_refused_over_arrays_of_it() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    live::apply(&mut client, &points_schema(false, false, false, false)).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO players VALUES (1, 10), (2, NULL); INSERT INTO teams VALUES (1, 20); \
+             INSERT INTO rounds VALUES (1, 'eu', 5), (2, 'us', 100); INSERT INTO archive VALUES (1, 0)",
+        )
+        .unwrap();
+    let target = points_schema(true, true, true, false);
+    let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&target);
+    // Players' NULL score would stop NOT NULL: fill it first.
+    client.batch_execute("UPDATE players SET score = 0 WHERE score IS NULL").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &target, &options);
+    let share = migrate::LockLevel::Share;
+    let public = QualifiedName::public;
+    let scanned = [public("players"), public("rounds_eu"), public("rounds_us"), public("squads"), public("archive")];
+    let mut want: Vec<(QualifiedName, migrate::LockLevel)> = scanned.iter().map(|t| (t.clone(), share)).collect();
+    want.sort();
+    for description in ["validate the new checks of domain public.points", "SET NOT NULL on domain public.points"] {
+        let step = plan.steps.iter().find(|s| s.description == description).unwrap_or_else(|| panic!("no step `{description}`: {:#?}", plan.steps));
+        let mut locks = step.locks.clone();
+        locks.sort();
+        assert_eq!(locks, want, "{description}");
+    }
+    let strict = |client: &mut Client| -> (Option<String>, Option<String>) {
+        // Each insert in a transaction rolled back, so nothing is kept.
+        let mut refused = |sql: &str| {
+            client.batch_execute("BEGIN").unwrap();
+            let e = client.batch_execute(sql).err().map(|e| e.code().map_or("?".into(), |c| c.code().to_owned()));
+            client.batch_execute("ROLLBACK").unwrap();
+            e
+        };
+        let over = refused("INSERT INTO players VALUES (10, 101)");
+        let null = refused("INSERT INTO rounds VALUES (10, 'eu', NULL)");
+        (over, null)
+    };
+    for step in &plan.steps {
+        apply_step(&mut client, Some(&mut watcher), step);
+    }
+    assert_eq!(strict(&mut client), (Some("23514".into()), Some("23502".into())), "a value over 100 and a NULL are refused, through bonus too");
+    assert_clean(&target, &mut client, &mut shadow);
+    // The domain's steps undone (the table dropped cannot be).
+    for step in plan.steps.iter().rev().filter(|s| s.description.ends_with("domain public.points")) {
+        run_script(&mut client, &step.down_script().unwrap(), step.down_transactional, &step.description);
+    }
+    assert_eq!(strict(&mut client), (None, None), "undone");
+
+    // An array of the domain: refused at planning time, as PostgreSQL refuses the SQL.
+    client.batch_execute("CREATE TABLE history (id bigint PRIMARY KEY, scores points[])").unwrap();
+    let target = points_schema(true, true, true, true);
+    let live = live::introspect(&mut client, &IntrospectOptions::for_schema(&target)).unwrap();
+    let diff = migrate::diff(&live::canonicalize(&mut shadow, &live).unwrap(), &live::canonicalize(&mut shadow, &target).unwrap());
+    let refused = migrate::plan(&diff, &PlanOptions::default()).unwrap_err();
+    assert!(
+        matches!(&refused.0[..], [PlanError::Unsupported { why, .. }] if why.contains("public.history.scores")),
+        "{refused}"
+    );
+    let e = client.batch_execute("ALTER DOMAIN points ADD CONSTRAINT points_max CHECK (VALUE <= 100)").unwrap_err();
+    assert_eq!(e.code().map(|c| c.code()), Some("0A000"), "{e}");
+}

@@ -87,6 +87,12 @@ pub struct SchemaDiff {
     /// would fail on PostgreSQL (42P07, or 42710 for a type): the plan refuses
     /// it; one held by something the plan drops is dropped first.
     pub names: BTreeMap<QualifiedName, NameHolder>,
+    /// The columns holding values of each domain the migration alters (by
+    /// its new name), directly or through a domain over it, before and after
+    /// the migration: validating a new check or `NOT NULL` scans their
+    /// tables under a SHARE lock, and PostgreSQL refuses it while one of them
+    /// holds an array of the domain (0A000).
+    pub domain_columns: BTreeMap<QualifiedName, [Vec<DomainColumn>; 2]>,
 }
 
 /// What PostgreSQL drops with a column of a table: the table's indexes and
@@ -103,6 +109,18 @@ pub struct ColumnDependents {
     pub constraints: Vec<Constraint>,
     /// The privileges on the table's columns.
     pub grants: Vec<GrantItem>,
+}
+
+/// A column holding values of a domain (see [`SchemaDiff::domain_columns`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DomainColumn {
+    /// Its table, by its name on that side of the migration.
+    pub table: QualifiedName,
+    /// The column.
+    pub column: String,
+    /// Whether it holds an array of the domain rather than its values.
+    pub array: bool,
 }
 
 /// What holds a name in a schema (see [`SchemaDiff::names`]).
@@ -830,7 +848,42 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
     let views = [from.views().to_vec(), to.views().to_vec()];
     let view_grants = [view_privileges(from), view_privileges(to)];
     let foreign_keys = to.tables().iter().filter(|t| !t.foreign_keys.is_empty()).map(|t| (t.name.clone(), t.foreign_keys.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants, grants: [relation_grants(from), relation_grants(to)] }
+    let domain_columns = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterDomain { to: d, .. } => Some((d.name.clone(), [domain_columns(from, &d.name), domain_columns(to, &d.name)])),
+            _ => None,
+        })
+        .collect();
+    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants, grants: [relation_grants(from), relation_grants(to)], domain_columns }
+}
+
+/// The columns of `schema`'s tables holding values of `domain`, or of a
+/// domain over it (at any depth), or arrays of either.
+fn domain_columns(schema: &Schema, domain: &QualifiedName) -> Vec<DomainColumn> {
+    let names = |n: &QualifiedName, d: &QualifiedName| n.name == d.name && (n.schema.is_empty() || n.schema == d.schema);
+    let mut domains = vec![domain.clone()];
+    // Domains over the domains found so far, until no new one turns up.
+    let mut i = 0;
+    while i < domains.len() {
+        let found = domains[i].clone();
+        for d in schema.domains() {
+            if matches!(&d.base, crate::SqlType::Named(b) if names(b, &found)) && !domains.contains(&d.name) {
+                domains.push(d.name.clone());
+            }
+        }
+        i += 1;
+    }
+    let mut out = Vec::new();
+    for t in schema.tables() {
+        for c in &t.columns {
+            let Some(n) = c.ty.named() else { continue };
+            if domains.iter().any(|d| names(n, d)) {
+                out.push(DomainColumn { table: t.name.clone(), column: c.name.clone(), array: matches!(c.ty, crate::SqlType::Array(_)) });
+            }
+        }
+    }
+    out
 }
 
 /// See [`SchemaDiff::generated`].

@@ -18,7 +18,7 @@ pub(crate) mod sql;
 
 pub use checksum::sha256_hex;
 pub use diff::{
-    diff, grant_items, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, DefaultGrantItem, DefaultPartition, EnumPosition, GrantItem,
+    diff, grant_items, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, DefaultGrantItem, DefaultPartition, DomainColumn, EnumPosition, GrantItem,
     GrantObject, NameHolder, NameKind, SchemaDiff,
 };
 pub use files::{migration_files, Migration, MigrationFile, MigrationFormat};

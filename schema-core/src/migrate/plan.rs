@@ -79,9 +79,12 @@
 //!   type change or a view rebuild creates again, the views it rebuilds, the partitions an
 //!   `ALTER TABLE` recurses to, the table a foreign key references (the
 //!   tables on both sides of the foreign keys a generated column's rebuild
-//!   drops and adds again). Where the plan cannot tell which relations those
-//!   are (the tables using a domain whose check is validated), the docs of
-//!   [`Step::locks`] say so.
+//!   drops and adds again, the tables with a column of a domain whose new
+//!   check or `NOT NULL` is validated). Where the plan cannot tell which
+//!   relations those are (materialized views with such a column), the docs
+//!   of [`Step::locks`] say so. Such a validation, which PostgreSQL refuses
+//!   while a column holds arrays of the domain (0A000), is refused at
+//!   planning time ([`PlanError::Unsupported`]).
 //! - Destructive changes (dropping a table, column, partition, schema, extension
 //!   or role; a narrowing type change) are refused unless
 //!   [`PlanOptions::allow_destructive`] is set. A dropped partition whose bound
@@ -319,8 +322,9 @@ pub struct Step {
     /// names, the tables whose columns they rename (ACCESS EXCLUSIVE).
     ///
     /// Not listed, for the plan does not hold what would tell them: the
-    /// tables with columns of a domain whose new check or `NOT NULL` is
-    /// validated (SHARE while they are scanned).
+    /// materialized views with a column of a domain whose new check or `NOT
+    /// NULL` is validated (SHARE while they are scanned, as the tables with
+    /// such a column are, which are listed).
     pub locks: Vec<(QualifiedName, LockLevel)>,
     /// What can go wrong.
     pub hazards: Vec<Hazard>,
@@ -558,6 +562,10 @@ struct Planner<'a> {
     partitioned: &'a BTreeSet<QualifiedName>,
     partitions: &'a std::collections::BTreeMap<QualifiedName, Vec<String>>,
     defaults: &'a BTreeMap<QualifiedName, super::diff::DefaultPartition>,
+    /// [`SchemaDiff::domain_columns`].
+    domain_columns: &'a BTreeMap<QualifiedName, [Vec<super::diff::DomainColumn>; 2]>,
+    /// The columns of each table after the migration (by its new name).
+    columns_after: &'a BTreeMap<QualifiedName, Vec<String>>,
     new_tables: BTreeSet<QualifiedName>,
     /// Table -> (old column name -> new) of the declared column renames.
     column_renames: BTreeMap<QualifiedName, BTreeMap<String, String>>,
@@ -707,6 +715,8 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         partitioned: &diff.partitioned,
         partitions: &partitions,
         defaults: &diff.defaults,
+        domain_columns: &diff.domain_columns,
+        columns_after: &diff.columns[1],
         new_tables,
         column_renames,
         renamed_columns,
@@ -3689,18 +3699,76 @@ impl Planner<'_> {
             let b = self.step(rank::DOMAIN, format!("alter domain {d}")).sql(up).down(down);
             self.push(b);
         }
+        let (scanned, arrays) = self.domain_scan(d);
+        if (!validate.is_empty() || to.not_null && !from.not_null) && !arrays.is_empty() {
+            let why = format!(
+                "PostgreSQL validates a domain's new check or NOT NULL only where no column holds arrays of it (0A000), and {} {} (drop or retype that column first, or add the check NOT VALID by hand)",
+                arrays.join(", "),
+                if arrays.len() == 1 { "does" } else { "do" }
+            );
+            self.errors.push(PlanError::Unsupported { change: change.to_string(), why });
+            return;
+        }
         if !validate.is_empty() {
-            let b = self.step(rank::VALIDATE, format!("validate the new checks of domain {d}")).sql(validate).hazard(Hazard::ValidationScan);
+            let b = self.step(rank::VALIDATE, format!("validate the new checks of domain {d}")).sql(validate).hazard(Hazard::ValidationScan).lock_all(&scanned, LockLevel::Share);
             self.push(b);
         }
         if from.not_null != to.not_null {
             let (a, b) = if to.not_null { ("SET", "DROP") } else { ("DROP", "SET") };
             let mut st = self.step(rank::VALIDATE, format!("{a} NOT NULL on domain {d}")).sql([format!("ALTER DOMAIN {d} {a} NOT NULL")]).down([format!("ALTER DOMAIN {d} {b} NOT NULL")]);
             if to.not_null {
-                st = st.hazard(Hazard::ValidationScan);
+                st = st.hazard(Hazard::ValidationScan).lock_all(&scanned, LockLevel::Share);
             }
             self.push(st);
         }
+    }
+
+    /// What validating a check or `NOT NULL` of domain `d` at
+    /// [`rank::VALIDATE`] scans: the tables with a column of it then (their
+    /// partitions, for a partitioned one), locked SHARE; and the columns
+    /// holding arrays of it then (`table.column`), under which PostgreSQL
+    /// refuses the validation. Columns the plan drops later are still there.
+    fn domain_scan(&self, d: &QualifiedName) -> (Vec<QualifiedName>, Vec<String>) {
+        let Some([before, after]) = self.domain_columns.get(d) else { return Default::default() };
+        let renamed = |t: &QualifiedName| {
+            self.options
+                .renames
+                .iter()
+                .find_map(|r| match r {
+                    Rename::Table { from, to } if from == t => Some(to.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| t.clone())
+        };
+        let mut columns: Vec<(QualifiedName, String, bool)> = after.iter().map(|c| (c.table.clone(), c.column.clone(), c.array)).collect();
+        for c in before {
+            let table = renamed(&c.table);
+            let column = self.column_renames.get(&table).and_then(|m| m.get(&c.column)).cloned().unwrap_or_else(|| c.column.clone());
+            // A column kept has its type after the migration by then; one dropped is still there.
+            if !self.columns_after.get(&table).is_some_and(|cs| cs.contains(&column)) {
+                columns.push((table, column, c.array));
+            }
+        }
+        let mut scanned = Vec::new();
+        let mut arrays = Vec::new();
+        for (table, column, array) in columns {
+            if array {
+                arrays.push(format!("{table}.{}", Ident(&column)));
+                continue;
+            }
+            let mut relations = self.with_partitions(&table);
+            if relations.len() > 1 {
+                relations.remove(0);
+            }
+            for r in relations {
+                if !scanned.contains(&r) {
+                    scanned.push(r);
+                }
+            }
+        }
+        arrays.sort();
+        arrays.dedup();
+        (scanned, arrays)
     }
 
     fn add_column(&mut self, table: &QualifiedName, column: &Column) {
