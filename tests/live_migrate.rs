@@ -4475,3 +4475,57 @@ fn views_rebuilt_for_their_query_create_the_new_views_they_read_first() {
     let plan = migrate_t_views(&v2, &v1, &PlanOptions::default(), &[&kept, old], &[&kept, new]);
     assert_eq!(phases(&plan), [(Phase::Expand, "rebuild views public.b, public.a"), (Phase::Contract, "drop view public.c")]);
 }
+
+// ---- derive: nullability of `sql_type` columns from the field's type ----
+
+/// A field type the crate does not map, stored as `bigint` through `sql_type`.
+#[allow(dead_code)]
+struct Cents(i64);
+type MaybeNote = Option<String>;
+type MaybeCents = Option<Cents>;
+
+#[derive(pgarchitect::Table)]
+#[table(name = "notes")]
+#[allow(dead_code)]
+struct Note {
+    #[column(primary_key)]
+    id: i64,
+    #[column(sql_type = "varchar(20)")]
+    body: MaybeNote,
+    #[column(sql_type = "bigint")]
+    amount: Cents,
+    #[column(sql_type = "bigint")]
+    refund: MaybeCents,
+    #[column(sql_type = "text[]")]
+    tags: Vec<String>,
+}
+
+/// An `sql_type` column whose field is an alias of `Option<_>` accepts NULL on
+/// PostgreSQL, one whose field is a user type or a `Vec` refuses it (23502), and
+/// the database matches the declaration.
+#[test]
+fn sql_type_columns_are_nullable_as_their_field_types_say() {
+    let schema = build(Schema::builder().table::<Note>());
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow.client());
+    live::apply(&mut client, &schema).unwrap();
+    let not_null: Vec<(String, bool)> = client
+        .query("SELECT attname::text, attnotnull FROM pg_attribute WHERE attrelid = 'public.notes'::regclass AND attnum > 0 ORDER BY attnum", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let expected = [("id", true), ("body", false), ("amount", true), ("refund", false), ("tags", true)];
+    assert_eq!(not_null, expected.map(|(c, n)| (c.to_owned(), n)));
+    // Without the fix: null value in column "body" of relation "notes" violates not-null constraint (23502).
+    client
+        .batch_execute("INSERT INTO notes (id, body, amount, refund, tags) VALUES (1, NULL, 5, NULL, '{}')")
+        .unwrap_or_else(|e| panic!("{}", support::pg::describe_error(&e)));
+    for column in ["amount", "tags"] {
+        let values = if column == "amount" { "(2, 'x', NULL, 1, '{}')" } else { "(2, 'x', 5, 1, NULL)" };
+        let e = support::pg::expect_sqlstate(client.batch_execute(&format!("INSERT INTO notes (id, body, amount, refund, tags) VALUES {values}")), "23502", column);
+        assert_eq!(e.column(), Some(column));
+    }
+    assert_clean(&schema, &mut client, &mut shadow);
+}

@@ -55,7 +55,17 @@ fn column(c: &ir::Column) -> TokenStream {
             let pt = private_at(span);
             quote_spanned!(span=> #pt::column(#name, <#ty as #pt::PgType>::sql_type(), <#ty as #pt::PgType>::NULLABLE))
         }
-        ColumnType::Sql { text, nullable } => quote!(#p::column(#name, #p::sql_type(#text), #nullable)),
+        ColumnType::Sql { text } => {
+            // The field type need not be a `PgType`: the compiler picks, through
+            // aliases, `Option<_>` (nullable), a `PgType` (its `NULLABLE`) or any
+            // other type (NOT NULL). See `__private::Field`.
+            let ty = &c.ty;
+            let nullable = quote! {{
+                use #p::{MappedField as _, OptionField as _, OtherField as _};
+                (&&&#p::Field::<#ty>(#p::PhantomData)).__pgarchitect_nullable()
+            }};
+            quote!(#p::column(#name, #p::sql_type(#text), #nullable))
+        }
     };
     match c.identity {
         Some(Identity::Always) => out = quote!(#out.identity(#p::model::Identity::Always)),

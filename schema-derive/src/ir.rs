@@ -172,8 +172,9 @@ pub struct Column {
 pub enum ColumnType {
     /// From `<FieldTy as PgType>`.
     Rust,
-    /// From `sql_type = "..."` / `varchar = n`; NULL allowed when the field is `Option<_>`.
-    Sql { text: String, nullable: bool },
+    /// From `sql_type = "..."` / `varchar = n`; NULL allowed when the compiler
+    /// finds the field type an `Option<_>` (through aliases), or a `PgType` that is nullable.
+    Sql { text: String },
 }
 
 pub enum Default {

@@ -32,7 +32,7 @@ pub(super) fn column(
     };
     let option = is_option(ty);
 
-    let sql_type = column_type(errors, attrs, option);
+    let sql_type = column_type(errors, attrs);
 
     let (default, generated) = value_source(errors, attrs);
 
@@ -95,7 +95,7 @@ pub(super) fn column(
 }
 
 /// The column type: from the Rust type, or `sql_type`/`varchar`.
-fn column_type(errors: &mut Errors, attrs: &ColumnAttrs, option: bool) -> ir::ColumnType {
+fn column_type(errors: &mut Errors, attrs: &ColumnAttrs) -> ir::ColumnType {
     match (&attrs.sql_type, &attrs.varchar) {
         (Some(s), varchar) => {
             if let Some(v) = varchar {
@@ -111,13 +111,13 @@ fn column_type(errors: &mut Errors, attrs: &ColumnAttrs, option: bool) -> ir::Co
                     ),
                 );
             }
-            ir::ColumnType::Sql { text: s.value.trim().to_owned(), nullable: option }
+            ir::ColumnType::Sql { text: s.value.trim().to_owned() }
         }
         (None, Some(v)) => {
             if !(1..=10_485_760).contains(&v.value) {
                 errors.at(v.span, "a `varchar` length must be between 1 and 10485760");
             }
-            ir::ColumnType::Sql { text: format!("varchar({})", v.value), nullable: option }
+            ir::ColumnType::Sql { text: format!("varchar({})", v.value) }
         }
         (None, None) => ir::ColumnType::Rust,
     }

@@ -275,10 +275,7 @@ fn columns(errors: &mut Errors, syn_fields: &[&syn::Field], table: &mut ir::Tabl
             ident: field_ident,
             ty: field.ty.clone(),
             column: Some(column.name.clone()),
-            nullable: match &column.sql_type {
-                ir::ColumnType::Sql { nullable, .. } => *nullable,
-                ir::ColumnType::Rust => is_option(&field.ty),
-            },
+            nullable: is_option(&field.ty),
         });
         table.columns.push(column);
     }
