@@ -156,6 +156,19 @@ pub mod __private {
     }
     impl<T: ?Sized> OtherField for Field<T> {}
 
+    /// What `on_delete`/`on_update = "set_null"` needs of a foreign key field
+    /// (checked by the compiler, so an alias of `Option<_>` qualifies).
+    #[diagnostic::on_unimplemented(
+        message = "`set_null` needs a nullable column, but this foreign key column has type `{Self}`, which is not an `Option<_>`",
+        label = "the column is NOT NULL, so this referential action would fail",
+        note = "make the field an `Option<_>`, or use `cascade`, `restrict` or `no_action`"
+    )]
+    pub trait SetNullColumn {}
+    impl<T> SetNullColumn for Option<T> {}
+
+    /// Compile-time check that a field whose foreign key sets it to NULL is nullable.
+    pub fn assert_set_null<F: ?Sized + SetNullColumn>() {}
+
     /// Owned copies of `&'static` names (a referenced table's `PRIMARY_KEY`, an
     /// enum's `LABELS`), for the model's constructors.
     pub fn names(names: &[&str]) -> Vec<String> {

@@ -524,6 +524,43 @@ fn nullability_with_sql_type_follows_the_type_through_aliases() {
 
 type MaybeUserId = Option<i64>;
 
+/// `set_null` and typed foreign keys accept a field whose type is an alias of
+/// `Option<_>`, with or without `sql_type`; the column is nullable.
+#[test]
+fn foreign_keys_through_an_alias_of_option() {
+    #[derive(Table)]
+    struct Owner {
+        #[column(primary_key)]
+        id: i64,
+    }
+    #[derive(Table)]
+    #[table(primary_key(a, b))]
+    struct Pair {
+        a: i64,
+        b: i64,
+    }
+    #[derive(Table)]
+    #[table(foreign_key(columns(a, b), references = Pair, on_delete = "set_null"))]
+    struct Belongs {
+        #[column(primary_key)]
+        id: i64,
+        #[column(references = Owner, on_delete = "set_null", on_update = "set_null")]
+        owner_id: MaybeUserId,
+        #[column(sql_type = "bigint", references = Owner, on_delete = "set_null")]
+        typed_owner_id: MaybeUserId,
+        a: MaybeUserId,
+        b: Maybe<i64>,
+    }
+    let table = Belongs::definition();
+    for column in ["owner_id", "typed_owner_id", "a", "b"] {
+        assert!(table.find_column(column).unwrap().nullable, "{column}");
+    }
+    let actions: Vec<(Vec<String>, Option<ReferentialAction>)> = table.foreign_keys.iter().map(|fk| (fk.columns.clone(), fk.on_delete)).collect();
+    assert_eq!(actions.len(), 3);
+    assert!(actions.iter().all(|(_, a)| *a == Some(ReferentialAction::SetNull)), "{actions:?}");
+    Schema::builder().table::<Owner>().table::<Pair>().table::<Belongs>().build().unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// A primary key field that is an alias of `Option<_>`: the derive cannot see
 /// it, but the column is nullable, so the schema refuses it.
 #[test]

@@ -212,6 +212,10 @@ pub struct ForeignKey {
     pub typed_check: Option<Vec<(syn::Type, Span)>>,
     /// The `references` path: where "not a table" is reported.
     pub span: Span,
+    /// Field types that `set_null` needs nullable and that are not written
+    /// `Option<_>` (an alias may be one), each with where to report it: the
+    /// action of a column's key, the field in a table-level `columns(...)`.
+    pub set_null_checks: Vec<(syn::Type, Span)>,
     pub on_delete: Option<RefAction>,
     pub on_update: Option<RefAction>,
     pub deferrable: Option<Deferrable>,
