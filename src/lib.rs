@@ -118,6 +118,57 @@ pub mod __private {
         column
     }
 
+    /// Whether a field of type `T` holds a nullable column, for a column typed by
+    /// `sql_type` (whose field type need not implement [`PgType`]), decided by the
+    /// compiler rather than by how the type is written, so aliases resolve:
+    /// `(&&&Field::<T>(PhantomData)).__pgarchitect_nullable()` finds the method of
+    /// [`OptionField`] for an `Option<_>`, else the one of [`MappedField`] (its
+    /// `PgType::NULLABLE`) for a mapped type, else the one of [`OtherField`] (NOT NULL).
+    /// Each is one reference further from the receiver, so the first that applies wins.
+    pub struct Field<T: ?Sized>(pub PhantomData<T>);
+
+    /// An `Option<_>` field: nullable, whatever it wraps.
+    pub trait OptionField {
+        /// True.
+        fn __pgarchitect_nullable(&self) -> bool {
+            true
+        }
+    }
+    impl<T> OptionField for &&Field<Option<T>> {}
+
+    /// A field of a mapped type: nullable as its `PgType` says.
+    pub trait MappedField {
+        /// `PgType::NULLABLE`.
+        fn __pgarchitect_nullable(&self) -> bool;
+    }
+    impl<T: PgType + ?Sized> MappedField for &Field<T> {
+        fn __pgarchitect_nullable(&self) -> bool {
+            T::NULLABLE
+        }
+    }
+
+    /// Any other field type: NOT NULL.
+    pub trait OtherField {
+        /// False.
+        fn __pgarchitect_nullable(&self) -> bool {
+            false
+        }
+    }
+    impl<T: ?Sized> OtherField for Field<T> {}
+
+    /// What `on_delete`/`on_update = "set_null"` needs of a foreign key field
+    /// (checked by the compiler, so an alias of `Option<_>` qualifies).
+    #[diagnostic::on_unimplemented(
+        message = "`set_null` needs a nullable column, but this foreign key column has type `{Self}`, which is not an `Option<_>`",
+        label = "the column is NOT NULL, so this referential action would fail",
+        note = "make the field an `Option<_>`, or use `cascade`, `restrict` or `no_action`"
+    )]
+    pub trait SetNullColumn {}
+    impl<T> SetNullColumn for Option<T> {}
+
+    /// Compile-time check that a field whose foreign key sets it to NULL is nullable.
+    pub fn assert_set_null<F: ?Sized + SetNullColumn>() {}
+
     /// Owned copies of `&'static` names (a referenced table's `PRIMARY_KEY`, an
     /// enum's `LABELS`), for the model's constructors.
     pub fn names(names: &[&str]) -> Vec<String> {

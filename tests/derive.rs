@@ -64,7 +64,7 @@ fn columns_types_and_nullability() {
     assert_eq!(col("email").ty, SqlType::Varchar(Some(255)));
     assert_eq!(col("username").ty, SqlType::Varchar(Some(50)));
     assert!(!col("username").nullable);
-    // With `sql_type`, nullability comes from `Option<...>` as written.
+    // With `sql_type`, nullability comes from the field type, as without.
     assert_eq!(col("first_name").ty, SqlType::Varchar(Some(100)));
     assert!(col("first_name").nullable);
     assert_eq!(col("status").ty, SqlType::Named(QualifiedName::public("user_status")));
@@ -419,4 +419,158 @@ fn tables_declared_in_a_function_can_reference_each_other() {
     let schema = Schema::builder().table::<Parent>().table::<Child>().table::<Pair>().build().unwrap();
     let child = schema.table(&QualifiedName::public("child")).unwrap();
     assert_eq!(child.foreign_keys.len(), 2);
+}
+
+/// A field type the crate does not map, given a column type with `sql_type`.
+struct Cents(i64);
+type MaybeNote = Option<String>;
+type Maybe<T> = Option<T>;
+type MaybeCents = Option<Cents>;
+type Tags = Vec<String>;
+type MaybeTags = Option<Vec<String>>;
+
+/// With `sql_type` (or `varchar`), nullability comes from the field's type as the
+/// compiler resolves it, as without: an alias of `Option<_>` is nullable, a type
+/// that is not an `Option` (even one wrapping it) is NOT NULL.
+#[test]
+fn nullability_with_sql_type_follows_the_type_through_aliases() {
+    struct WrapsOption(Option<i64>);
+    #[derive(Table)]
+    struct Nullability {
+        #[column(primary_key)]
+        id: i64,
+        #[column(sql_type = "varchar(20)")]
+        written: Option<String>,
+        #[column(sql_type = "varchar(20)")]
+        qualified: std::option::Option<String>,
+        #[column(sql_type = "varchar(20)")]
+        alias: MaybeNote,
+        #[column(varchar = 20)]
+        varchar_alias: MaybeNote,
+        #[column(sql_type = "varchar(20)")]
+        generic_alias: Maybe<String>,
+        #[column(sql_type = "varchar(20)")]
+        not_null: String,
+        #[column(sql_type = "bigint")]
+        user_type: Cents,
+        #[column(sql_type = "bigint")]
+        option_of_user_type: Option<Cents>,
+        #[column(sql_type = "bigint")]
+        alias_of_user_type: MaybeCents,
+        #[column(sql_type = "bigint")]
+        wraps_option: WrapsOption,
+        #[column(sql_type = "text[]")]
+        vec: Vec<String>,
+        #[column(sql_type = "text[]")]
+        vec_alias: Tags,
+        #[column(sql_type = "text[]")]
+        option_of_vec: Option<Vec<String>>,
+        #[column(sql_type = "text[]")]
+        option_of_vec_alias: MaybeTags,
+        #[column(sql_type = "bigint[]")]
+        vec_of_user_type: Vec<Cents>,
+        #[column(sql_type = "bigint[]")]
+        option_of_vec_of_user_type: Maybe<Vec<Cents>>,
+        // Without `sql_type`, as before: from `PgType::NULLABLE`.
+        mapped_alias: MaybeNote,
+        mapped_vec_alias: Tags,
+    }
+    let table = Nullability::definition();
+    let nullable: Vec<(&str, bool)> = table.columns.iter().map(|c| (c.name.as_str(), c.nullable)).collect();
+    assert_eq!(
+        nullable,
+        [
+            ("id", false),
+            ("written", true),
+            ("qualified", true),
+            ("alias", true),
+            ("varchar_alias", true),
+            ("generic_alias", true),
+            ("not_null", false),
+            ("user_type", false),
+            ("option_of_user_type", true),
+            ("alias_of_user_type", true),
+            ("wraps_option", false),
+            ("vec", false),
+            ("vec_alias", false),
+            ("option_of_vec", true),
+            ("option_of_vec_alias", true),
+            ("vec_of_user_type", false),
+            ("option_of_vec_of_user_type", true),
+            ("mapped_alias", true),
+            ("mapped_vec_alias", false),
+        ]
+    );
+    // A mapped type that is not an `Option` but nullable by its `PgType` (`&T`
+    // forwards `T`'s) is nullable with `sql_type` too.
+    #[derive(Table)]
+    struct Borrowed<'a> {
+        #[column(primary_key)]
+        id: i64,
+        #[column(sql_type = "varchar(20)")]
+        note: &'a Option<String>,
+        #[column(sql_type = "varchar(20)")]
+        name: &'a str,
+    }
+    let borrowed = Borrowed::definition();
+    assert!(borrowed.find_column("note").unwrap().nullable);
+    assert!(!borrowed.find_column("name").unwrap().nullable);
+
+    let ddl = Schema::builder().table::<Nullability>().build().unwrap_or_else(|e| panic!("{e}")).to_ddl();
+    assert!(ddl.contains("alias varchar(20),"), "{ddl}");
+    assert!(ddl.contains("user_type bigint NOT NULL,"), "{ddl}");
+    assert!(ddl.contains("alias_of_user_type bigint,"), "{ddl}");
+}
+
+type MaybeUserId = Option<i64>;
+
+/// `set_null` and typed foreign keys accept a field whose type is an alias of
+/// `Option<_>`, with or without `sql_type`; the column is nullable.
+#[test]
+fn foreign_keys_through_an_alias_of_option() {
+    #[derive(Table)]
+    struct Owner {
+        #[column(primary_key)]
+        id: i64,
+    }
+    #[derive(Table)]
+    #[table(primary_key(a, b))]
+    struct Pair {
+        a: i64,
+        b: i64,
+    }
+    #[derive(Table)]
+    #[table(foreign_key(columns(a, b), references = Pair, on_delete = "set_null"))]
+    struct Belongs {
+        #[column(primary_key)]
+        id: i64,
+        #[column(references = Owner, on_delete = "set_null", on_update = "set_null")]
+        owner_id: MaybeUserId,
+        #[column(sql_type = "bigint", references = Owner, on_delete = "set_null")]
+        typed_owner_id: MaybeUserId,
+        a: MaybeUserId,
+        b: Maybe<i64>,
+    }
+    let table = Belongs::definition();
+    for column in ["owner_id", "typed_owner_id", "a", "b"] {
+        assert!(table.find_column(column).unwrap().nullable, "{column}");
+    }
+    let actions: Vec<(Vec<String>, Option<ReferentialAction>)> = table.foreign_keys.iter().map(|fk| (fk.columns.clone(), fk.on_delete)).collect();
+    assert_eq!(actions.len(), 3);
+    assert!(actions.iter().all(|(_, a)| *a == Some(ReferentialAction::SetNull)), "{actions:?}");
+    Schema::builder().table::<Owner>().table::<Pair>().table::<Belongs>().build().unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A primary key field that is an alias of `Option<_>`: the derive cannot see
+/// it, but the column is nullable, so the schema refuses it.
+#[test]
+fn a_primary_key_through_an_alias_of_option_is_refused_by_the_schema() {
+    #[derive(Table)]
+    struct Keyed {
+        #[column(primary_key, sql_type = "bigint")]
+        id: MaybeUserId,
+    }
+    assert!(Keyed::definition().columns[0].nullable);
+    let errors = Schema::builder().table::<Keyed>().build().unwrap_err();
+    assert!(errors.iter().any(|e| matches!(e, pgarchitect::SchemaError::NullablePrimaryKeyColumn { column, .. } if column == "id")), "{errors}");
 }

@@ -4585,3 +4585,75 @@ fn validating_a_domain_reports_the_tables_it_scans_and_is_refused_over_arrays_of
     let e = client.batch_execute("ALTER DOMAIN points ADD CONSTRAINT points_max CHECK (VALUE <= 100)").unwrap_err();
     assert_eq!(e.code().map(|c| c.code()), Some("0A000"), "{e}");
 }
+
+// ---- derive: nullability of `sql_type` columns from the field's type ----
+
+/// A field type the crate does not map, stored as `bigint` through `sql_type`.
+#[allow(dead_code)]
+struct Cents(i64);
+type MaybeNote = Option<String>;
+type MaybeCents = Option<Cents>;
+type MaybeAuthor = Option<i64>;
+
+#[derive(pgarchitect::Table)]
+#[table(name = "note_authors")]
+#[allow(dead_code)]
+struct NoteAuthor {
+    #[column(primary_key)]
+    id: i64,
+}
+
+#[derive(pgarchitect::Table)]
+#[table(name = "notes")]
+#[allow(dead_code)]
+struct Note {
+    #[column(primary_key)]
+    id: i64,
+    #[column(sql_type = "varchar(20)")]
+    body: MaybeNote,
+    #[column(sql_type = "bigint")]
+    amount: Cents,
+    #[column(sql_type = "bigint")]
+    refund: MaybeCents,
+    #[column(sql_type = "text[]")]
+    tags: Vec<String>,
+    #[column(references = NoteAuthor, on_delete = "set_null")]
+    author_id: MaybeAuthor,
+    #[column(sql_type = "bigint", references = NoteAuthor, on_delete = "set_null")]
+    reviewer_id: MaybeAuthor,
+}
+
+/// An `sql_type` column whose field is an alias of `Option<_>` accepts NULL on
+/// PostgreSQL, one whose field is a user type or a `Vec` refuses it (23502);
+/// `on_delete = "set_null"` works through such an alias; the database matches
+/// the declaration.
+#[test]
+fn sql_type_columns_are_nullable_as_their_field_types_say() {
+    let schema = build(Schema::builder().table::<NoteAuthor>().table::<Note>());
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow.client());
+    live::apply(&mut client, &schema).unwrap();
+    let not_null: Vec<(String, bool)> = client
+        .query("SELECT attname::text, attnotnull FROM pg_attribute WHERE attrelid = 'public.notes'::regclass AND attnum > 0 ORDER BY attnum", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let expected = [("id", true), ("body", false), ("amount", true), ("refund", false), ("tags", true), ("author_id", false), ("reviewer_id", false)];
+    assert_eq!(not_null, expected.map(|(c, n)| (c.to_owned(), n)));
+    // Without the fix: null value in column "body" of relation "notes" violates not-null constraint (23502).
+    client
+        .batch_execute("INSERT INTO notes (id, body, amount, refund, tags) VALUES (1, NULL, 5, NULL, '{}')")
+        .unwrap_or_else(|e| panic!("{}", support::pg::describe_error(&e)));
+    for column in ["amount", "tags"] {
+        let values = if column == "amount" { "(2, 'x', NULL, 1, '{}')" } else { "(2, 'x', 5, 1, NULL)" };
+        let e = support::pg::expect_sqlstate(client.batch_execute(&format!("INSERT INTO notes (id, body, amount, refund, tags) VALUES {values}")), "23502", column);
+        assert_eq!(e.column(), Some(column));
+    }
+    // `set_null` through an alias of `Option`: deleting the author empties both keys
+    // (without the fix the derive refused both: "`set_null` needs a nullable column").
+    client.batch_execute("INSERT INTO note_authors VALUES (7); INSERT INTO notes VALUES (3, 'y', 5, NULL, '{}', 7, 7); DELETE FROM note_authors").unwrap_or_else(|e| panic!("{}", support::pg::describe_error(&e)));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM notes WHERE id = 3 AND author_id IS NULL AND reviewer_id IS NULL"), 1);
+    assert_clean(&schema, &mut client, &mut shadow);
+}

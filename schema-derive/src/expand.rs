@@ -55,7 +55,17 @@ fn column(c: &ir::Column) -> TokenStream {
             let pt = private_at(span);
             quote_spanned!(span=> #pt::column(#name, <#ty as #pt::PgType>::sql_type(), <#ty as #pt::PgType>::NULLABLE))
         }
-        ColumnType::Sql { text, nullable } => quote!(#p::column(#name, #p::sql_type(#text), #nullable)),
+        ColumnType::Sql { text } => {
+            // The field type need not be a `PgType`: the compiler picks, through
+            // aliases, `Option<_>` (nullable), a `PgType` (its `NULLABLE`) or any
+            // other type (NOT NULL). See `__private::Field`.
+            let ty = &c.ty;
+            let nullable = quote! {{
+                use #p::{MappedField as _, OptionField as _, OtherField as _};
+                (&&&#p::Field::<#ty>(#p::PhantomData)).__pgarchitect_nullable()
+            }};
+            quote!(#p::column(#name, #p::sql_type(#text), #nullable))
+        }
     };
     match c.identity {
         Some(Identity::Always) => out = quote!(#out.identity(#p::model::Identity::Always)),
@@ -405,9 +415,17 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 
 /// A never-called function that makes a foreign key whose field types differ
 /// from the referenced key (or whose target is not a table) a compile error, at
-/// the `references` path (or, for a composite key, at the mismatched column).
+/// the `references` path (or, for a composite key, at the mismatched column),
+/// and a `set_null` action on a field that is not an `Option<_>` one, at the action.
 fn foreign_key_checks(t: &ir::Table) -> TokenStream {
     let (impl_generics, _, where_clause) = t.generics.split_for_impl();
+    // `set_null` on a field not written `Option<_>`: the compiler checks its type,
+    // at the action, so an alias of `Option` passes and any other type does not.
+    let set_null = t.foreign_keys.iter().flat_map(|fk| &fk.set_null_checks).map(|(ty, span)| {
+        let p = private_at(*span);
+        let ty = respan(ty.to_token_stream(), *span);
+        quote_spanned!(*span=> #p::assert_set_null::<#ty>();)
+    });
     let checks: Vec<TokenStream> = t
         .foreign_keys
         .iter()
@@ -441,6 +459,7 @@ fn foreign_key_checks(t: &ir::Table) -> TokenStream {
                 }
             }
         })
+        .chain(set_null)
         .collect();
     if checks.is_empty() {
         return TokenStream::new();

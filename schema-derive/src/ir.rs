@@ -172,8 +172,9 @@ pub struct Column {
 pub enum ColumnType {
     /// From `<FieldTy as PgType>`.
     Rust,
-    /// From `sql_type = "..."` / `varchar = n`; NULL allowed when the field is `Option<_>`.
-    Sql { text: String, nullable: bool },
+    /// From `sql_type = "..."` / `varchar = n`; NULL allowed when the compiler
+    /// finds the field type an `Option<_>` (through aliases), or a `PgType` that is nullable.
+    Sql { text: String },
 }
 
 pub enum Default {
@@ -211,6 +212,10 @@ pub struct ForeignKey {
     pub typed_check: Option<Vec<(syn::Type, Span)>>,
     /// The `references` path: where "not a table" is reported.
     pub span: Span,
+    /// Field types that `set_null` needs nullable and that are not written
+    /// `Option<_>` (an alias may be one), each with where to report it: the
+    /// action of a column's key, the field in a table-level `columns(...)`.
+    pub set_null_checks: Vec<(syn::Type, Span)>,
     pub on_delete: Option<RefAction>,
     pub on_update: Option<RefAction>,
     pub deferrable: Option<Deferrable>,

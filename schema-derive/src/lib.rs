@@ -59,7 +59,7 @@ use proc_macro::TokenStream;
 /// | option | meaning |
 /// |---|---|
 /// | `name = "..."` | column name (default: the field name, `r#type` → `type`) |
-/// | `sql_type = "varchar(50)"` / `varchar = 50` | the type, instead of the field type's `PgType` (nullable when the field is written `Option<...>`) |
+/// | `sql_type = "varchar(50)"` / `varchar = 50` | the type, instead of the field type's `PgType` (nullable when the field's type is an `Option<_>`, through aliases too; the type need not be a `PgType`) |
 /// | `primary_key` | single-column primary key |
 /// | `identity` / `identity = "by_default"` | `GENERATED ALWAYS` / `BY DEFAULT AS IDENTITY` |
 /// | `unique`, `check = "expr"`, `index`, `index(...)` | column constraints and an index on the column (index options as above) |

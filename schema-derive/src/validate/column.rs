@@ -2,11 +2,11 @@
 
 use syn::ext::IdentExt;
 
-use super::table::{self_to_ident, set_null_error, ColumnFacts, ColumnKey, Fields};
+use super::table::{self_to_ident, set_null_check, ColumnFacts, ColumnKey, Fields};
 use super::{allows, check_name, is_option, named, non_empty, Errors};
 use crate::attr::value::keyword_name;
 use crate::attr::{doc_comment, ColumnAttrs, IndexOptions};
-use crate::ir::{self, Method, RefAction};
+use crate::ir::{self, Method};
 use crate::sql_type;
 
 /// One `#[column(...)]` field.
@@ -30,9 +30,11 @@ pub(super) fn column(
             field_name.clone()
         }
     };
+    // Written `Option<_>`: certainly nullable. Other types may still be (an alias
+    // of `Option`); the generated code lets the compiler decide.
     let option = is_option(ty);
 
-    let sql_type = column_type(errors, attrs, option);
+    let sql_type = column_type(errors, attrs);
 
     let (default, generated) = value_source(errors, attrs);
 
@@ -62,7 +64,7 @@ pub(super) fn column(
         });
     }
 
-    if let Some(fk) = foreign_key(errors, attrs, complete, &name, &field_name, ty, option, &table.ident) {
+    if let Some(fk) = foreign_key(errors, attrs, complete, &name, ty, option, &table.ident) {
         table.foreign_keys.push(fk);
     }
 
@@ -95,7 +97,7 @@ pub(super) fn column(
 }
 
 /// The column type: from the Rust type, or `sql_type`/`varchar`.
-fn column_type(errors: &mut Errors, attrs: &ColumnAttrs, option: bool) -> ir::ColumnType {
+fn column_type(errors: &mut Errors, attrs: &ColumnAttrs) -> ir::ColumnType {
     match (&attrs.sql_type, &attrs.varchar) {
         (Some(s), varchar) => {
             if let Some(v) = varchar {
@@ -111,13 +113,13 @@ fn column_type(errors: &mut Errors, attrs: &ColumnAttrs, option: bool) -> ir::Co
                     ),
                 );
             }
-            ir::ColumnType::Sql { text: s.value.trim().to_owned(), nullable: option }
+            ir::ColumnType::Sql { text: s.value.trim().to_owned() }
         }
         (None, Some(v)) => {
             if !(1..=10_485_760).contains(&v.value) {
                 errors.at(v.span, "a `varchar` length must be between 1 and 10485760");
             }
-            ir::ColumnType::Sql { text: format!("varchar({})", v.value), nullable: option }
+            ir::ColumnType::Sql { text: format!("varchar({})", v.value) }
         }
         (None, None) => ir::ColumnType::Rust,
     }
@@ -174,7 +176,6 @@ fn foreign_key(
     attrs: &ColumnAttrs,
     complete: bool,
     name: &str,
-    field_name: &str,
     ty: &syn::Type,
     option: bool,
     owner: &syn::Ident,
@@ -200,11 +201,7 @@ fn foreign_key(
         }
         return None;
     };
-    for action in [&attrs.on_delete, &attrs.on_update].into_iter().flatten() {
-        if action.value == RefAction::SetNull && !option {
-            set_null_error(errors, action, field_name);
-        }
-    }
+    let set_null_checks = set_null_check([&attrs.on_delete, &attrs.on_update], ty, option, None).into_iter().collect();
     let target_columns = attrs.references_column.as_ref().map(|c| {
         check_name(errors, "column", &c.value, c.span, "");
         vec![c.value.clone()]
@@ -216,6 +213,7 @@ fn foreign_key(
         typed_check: if target_columns.is_some() { None } else { Some(vec![(ty.clone(), target.span())]) },
         target_columns,
         span: target.span(),
+        set_null_checks,
         on_delete: attrs.on_delete.map(|k| k.value),
         on_update: attrs.on_update.map(|k| k.value),
         deferrable: attrs.deferrable.map(|k| k.value),

@@ -22,7 +22,9 @@ pub(super) struct FieldInfo {
     pub ty: syn::Type,
     /// `None` for `#[column(skip)]`.
     pub column: Option<String>,
-    pub nullable: bool,
+    /// Written `Option<_>`, so certainly nullable (an alias of `Option` is
+    /// nullable too, which only the compiler sees).
+    pub option: bool,
 }
 
 /// The struct's fields, for resolving the field idents table attributes name.
@@ -237,7 +239,7 @@ fn columns(errors: &mut Errors, syn_fields: &[&syn::Field], table: &mut ir::Tabl
                         }
                         fields.fields.push(FieldInfo {
                             column: Some(field_ident.unraw().to_string()),
-                            nullable: is_option(&field.ty),
+                            option: is_option(&field.ty),
                             ident: field_ident,
                             ty: field.ty.clone(),
                         });
@@ -253,7 +255,7 @@ fn columns(errors: &mut Errors, syn_fields: &[&syn::Field], table: &mut ir::Tabl
                     format!("`{key}` has no effect on a `#[column(skip)]` field, which is not a column; remove one of them"),
                 );
             }
-            fields.fields.push(FieldInfo { ident: field_ident, ty: field.ty.clone(), column: None, nullable: false });
+            fields.fields.push(FieldInfo { ident: field_ident, ty: field.ty.clone(), column: None, option: false });
             continue;
         }
         let column = column(errors, &field_ident, &field.ty, &attrs, complete, table, &mut facts);
@@ -275,10 +277,7 @@ fn columns(errors: &mut Errors, syn_fields: &[&syn::Field], table: &mut ir::Tabl
             ident: field_ident,
             ty: field.ty.clone(),
             column: Some(column.name.clone()),
-            nullable: match &column.sql_type {
-                ir::ColumnType::Sql { nullable, .. } => *nullable,
-                ir::ColumnType::Rust => is_option(&field.ty),
-            },
+            option: is_option(&field.ty),
         });
         table.columns.push(column);
     }
@@ -312,7 +311,7 @@ fn primary_key(
                     errors.at(field_ident.span(), format!("`{field_ident}` is listed twice in `primary_key(...)`"));
                     continue;
                 }
-                if f.nullable {
+                if f.option {
                     errors.at(
                         field_ident.span(),
                         format!(
@@ -423,15 +422,13 @@ fn foreign_keys(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, ta
         let fk = &fk.value;
         let mut columns = Vec::new();
         let mut types = Vec::new();
+        let mut set_null = Vec::new();
         for field_ident in &fk.columns.fields {
             let Some(f) = fields.resolve(errors, field_ident) else { continue };
             columns.push(f.column.clone().unwrap_or_default());
             types.push((f.ty.clone(), field_ident.span()));
-            for action in [&fk.on_delete, &fk.on_update].into_iter().flatten() {
-                if action.value == RefAction::SetNull && !f.nullable {
-                    set_null_error(errors, action, &field_ident.unraw().to_string());
-                }
-            }
+            // At the field in `columns(...)`: the action is the same for all.
+            set_null.extend(set_null_check([&fk.on_delete, &fk.on_update], &f.ty, f.option, Some(field_ident.span())));
         }
         let target_columns = fk.references_columns.as_ref().map(|list| {
             if list.values.len() != fk.columns.fields.len() {
@@ -459,6 +456,7 @@ fn foreign_keys(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, ta
             typed_check: if target_columns.is_some() { None } else { Some(types) },
             target_columns,
             span: fk.references.span(),
+            set_null_checks: set_null,
             on_delete: fk.on_delete.map(|k| k.value),
             on_update: fk.on_update.map(|k| k.value),
             deferrable: fk.deferrable.map(|k| k.value),
@@ -522,12 +520,16 @@ pub(super) fn self_to_ident(path: &syn::Path, ident: &syn::Ident) -> syn::Path {
     }
 }
 
-pub(super) fn set_null_error(errors: &mut Errors, action: &Keyword<RefAction>, field: &str) {
-    errors.at(
-        action.span,
-        format!(
-            "`set_null` needs a nullable column, but `{field}` is NOT NULL (its type is not `Option<_>`), \
-             so the referential action would fail; make the field an `Option<_>`, or use `cascade`, `restrict` or `no_action`"
-        ),
-    );
+/// The check that `set_null` (`on_delete` or `on_update`) needs: the field's
+/// type `ty` must be an `Option<_>`, which the compiler checks unless it is
+/// written as one (an alias of `Option` passes), reported at `at` or else at
+/// the first `set_null`.
+pub(super) fn set_null_check(
+    actions: [&Option<Keyword<RefAction>>; 2],
+    ty: &syn::Type,
+    option: bool,
+    at: Option<Span>,
+) -> Option<(syn::Type, Span)> {
+    let action = actions.into_iter().flatten().find(|action| action.value == RefAction::SetNull)?;
+    (!option).then(|| (ty.clone(), at.unwrap_or(action.span)))
 }

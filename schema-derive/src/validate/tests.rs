@@ -171,17 +171,6 @@ fn conflicts() {
                 struct T {
                     #[column(primary_key)]
                     id: i64,
-                    #[column(references = U, on_delete = "set_null")]
-                    u: i64,
-                }
-            ),
-            "`set_null` needs a nullable column",
-        ),
-        (
-            parse_quote!(
-                struct T {
-                    #[column(primary_key)]
-                    id: i64,
                     #[column(on_update = "cascade")]
                     u: i64,
                 }
@@ -939,4 +928,34 @@ fn domains() {
         3,
         "every mistake at once"
     );
+}
+
+/// `set_null` on a field not written `Option<_>` is left to the compiler (the
+/// type may be an alias of `Option`): one check per field.
+#[test]
+fn set_null_on_a_field_not_written_option_is_checked_by_the_compiler() {
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(foreign_key(columns(a, b), references = P, on_delete = "set_null"))]
+        struct T {
+            #[column(primary_key)]
+            id: i64,
+            #[column(references = U, on_delete = "set_null", on_update = "set_null")]
+            alias: MaybeId,
+            #[column(references = U, on_delete = "set_null")]
+            written: Option<i64>,
+            #[column(references = U, on_delete = "cascade")]
+            plain: i64,
+            a: Option<i64>,
+            b: MaybeId,
+        }
+    });
+    assert!(errors.is_none());
+    let checked: Vec<(String, usize)> = table
+        .foreign_keys
+        .iter()
+        .map(|fk| (fk.columns.join(", "), fk.set_null_checks.len()))
+        .collect();
+    assert_eq!(checked, [("alias".to_owned(), 1), ("written".to_owned(), 0), ("plain".to_owned(), 0), ("a, b".to_owned(), 1)]);
+    let b = &table.foreign_keys[3].set_null_checks[0].0;
+    assert_eq!(quote::quote!(#b).to_string(), "MaybeId");
 }
