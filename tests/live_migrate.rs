@@ -4475,3 +4475,79 @@ fn views_rebuilt_for_their_query_create_the_new_views_they_read_first() {
     let plan = migrate_t_views(&v2, &v1, &PlanOptions::default(), &[&kept, old], &[&kept, new]);
     assert_eq!(phases(&plan), [(Phase::Expand, "rebuild views public.b, public.a"), (Phase::Contract, "drop view public.c")]);
 }
+
+// ---- view rebuilds (session 2026-12-02) ----
+
+/// The columns of each view of `public` (`view.column type`, in order) and
+/// each view's rows.
+fn view_columns_and_rows(client: &mut Client) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .query(
+            "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let views: Vec<String> = client.query("SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm') ORDER BY 1", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    for v in views {
+        out.push(support::pg::one(client, &format!("SELECT '{v}: ' || coalesce(string_agg(v::text, ' ' ORDER BY v::text), '') FROM public.{v} v")));
+    }
+    out
+}
+
+/// `t (id, <a> text, x <x>)` with the views `views` of `everything`
+/// (`SELECT *`) and `named` (naming the columns); in v2 `a` is renamed to
+/// `b` (declared) and `x` becomes bigint, which rebuilds the views.
+fn renamed_under_views(v2: bool, views: &[&str]) -> Schema {
+    let mut a = Column::new(if v2 { "b" } else { "a" }, SqlType::Text);
+    if v2 {
+        a = a.renamed_from("a");
+    }
+    let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(a).column(Column::new("x", if v2 { SqlType::BigInt } else { SqlType::Integer })).primary_key(["id"]);
+    let mut b = Schema::builder().add_table(t);
+    for name in views {
+        let query = match (*name, v2) {
+            ("everything", _) => "SELECT * FROM public.t",
+            (_, false) => "SELECT id, a, x FROM public.t",
+            (_, true) => "SELECT id, b, x FROM public.t",
+        };
+        b = b.view(View::new(QualifiedName::public(*name), query).depends_on(QualifiedName::public("t")));
+    }
+    build(b)
+}
+
+/// A view over a column the plan renames, rebuilt around a type change:
+/// undone, it has its old columns again (`a`, not `b`), whether the plan is
+/// made from the canonical forms (`plan_to`, where PostgreSQL spells `*`
+/// out) or from the declared schemas themselves (`SELECT *` as written,
+/// whose text names no column). Without the fix, the declared `SELECT *`
+/// was created again after the rename and before it was undone, and kept
+/// the column `b` (`everything.b text` where `everything.a text` was).
+#[test]
+fn a_view_over_a_renamed_column_rebuilt_around_a_type_change_gets_its_old_columns_back() {
+    for (views, canonical) in [(&["everything"][..], true), (&["everything"], false), (&["named"], true), (&["named"], false), (&["everything", "named"], false)] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow) = (db.client(), shadow_db.client());
+        let (before, after) = (renamed_under_views(false, views), renamed_under_views(true, views));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1, 'one', 10), (2, 'two', 20)").unwrap();
+        let options = PlanOptions::default().with_declared_renames(&after);
+        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &options) } else { migrate::plan(&migrate::diff(&before, &after), &options).unwrap() };
+        eprintln!("{views:?}, canonical: {canonical}\n{}\n{}", plan.up_script(), plan.down_script().unwrap());
+        let columns = |a: &str, x: &str| {
+            let mut v: Vec<String> = views.iter().flat_map(|n| [format!("{n}.id bigint"), format!("{n}.{a} text"), format!("{n}.x {x}")]).collect();
+            v.extend(views.iter().map(|n| format!("{n}: (1,one,10) (2,two,20)")));
+            v
+        };
+        let (old, new) = (columns("a", "integer"), columns("b", "bigint"));
+        assert_eq!(plan.steps.len(), 2, "{}", plan.up_script());
+        assert_eq!(plan.steps[0].description, "rename column public.t.a to b");
+        // Renamed, the column keeps its name in the views; the rebuild gives them the new one.
+        step_through(&mut client, &plan, old.clone(), &[old.clone(), new.clone()], &[old.clone(), old.clone()], &mut view_columns_and_rows);
+        assert_clean(&before, &mut client, &mut shadow);
+    }
+}

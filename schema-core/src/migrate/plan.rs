@@ -2779,8 +2779,16 @@ impl Planner<'_> {
 
     /// The tables whose renamed columns `view`, a view as it was before the
     /// plan, names by their old names: the tables it reads (by their names
-    /// before or after a rename) whose old column names are words of its query.
+    /// before or after a rename) whose old column names are words of its
+    /// query, or whose columns it may take without naming them, by a `*`
+    /// (`SELECT *`, `t.*`) or a `NATURAL` join. PostgreSQL names such a
+    /// view's columns after the table's as they are when it is created: by
+    /// the new names after the renames, which the view keeps when they are
+    /// undone (the declared `SELECT *` has no old name to find; introspected,
+    /// PostgreSQL spells the columns out).
     fn view_renamed_tables(&self, view: &crate::model::View) -> BTreeSet<QualifiedName> {
+        use crate::validate::sql::{tokens, Token};
+        let implicit = tokens(&view.query).any(|t| matches!(t, Token::Operator("*")) || matches!(t, Token::Word(w) if w.is_keyword("natural")));
         self.column_renames
             .iter()
             .filter(|(table, renames)| {
@@ -2789,7 +2797,7 @@ impl Planner<'_> {
                     _ => None,
                 });
                 let reads = view.depends_on.iter().any(|d| d == *table || Some(d) == old_name);
-                reads && crate::validate::sql::words(&view.query).any(|w| !w.before_paren && renames.keys().any(|old| w.is_identifier(old)))
+                reads && (implicit || crate::validate::sql::words(&view.query).any(|w| !w.before_paren && renames.keys().any(|old| w.is_identifier(old))))
             })
             .map(|(table, _)| table.clone())
             .collect()
@@ -7022,6 +7030,48 @@ mod tests {
         let plan = plan_between(&accounts(SqlType::Integer, vec![own_rows()]), &accounts(SqlType::BigInt, vec![own_rows()]));
         assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
         assert_eq!(plan.steps[0].hazards, [Hazard::TableRewrite, Hazard::LongLock]);
+    }
+
+    // ---- view rebuilds (session 2026-12-02) ----
+
+    /// `t (id, <a>, x <x>)`, `a` renamed to `b` when `renamed`, and `views` over it.
+    fn t_renamed_with_views(renamed: bool, x: SqlType, views: Vec<View>) -> Schema {
+        let a = if renamed { Column::new("b", SqlType::Text).renamed_from("a") } else { Column::new("a", SqlType::Text) };
+        let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(a).column(Column::new("x", x)).primary_key(["id"]);
+        views.into_iter().fold(Schema::builder().add_table(t), |b, v| b.view(v)).build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn old_views_taking_renamed_columns_without_naming_them_are_created_under_the_old_names() {
+        let dance = |sql: &[String]| {
+            let back = sql.iter().position(|s| s == "ALTER TABLE public.t RENAME COLUMN b TO a");
+            let create = sql.iter().position(|s| s.starts_with("CREATE VIEW public.v "));
+            let forth = sql.iter().position(|s| s == "ALTER TABLE public.t RENAME COLUMN a TO b");
+            matches!((back, create, forth), (Some(b), Some(c), Some(f)) if b < c && c < f)
+        };
+        for (query, danced) in [
+            ("SELECT * FROM public.t", true),
+            ("SELECT t.* FROM public.t", true),
+            ("SELECT id FROM public.t NATURAL JOIN public.t u", true),
+            ("SELECT id, a FROM public.t", true),
+            // Neither named nor taken: created as it is.
+            ("SELECT id, x FROM public.t", false),
+        ] {
+            // Rebuilt around the type change of x.
+            let v = t_view("v", query, "t");
+            let plan = plan_between(&t_renamed_with_views(false, SqlType::Integer, vec![v.clone()]), &t_renamed_with_views(true, SqlType::BigInt, vec![v.clone()]));
+            let rebuild = plan.steps.iter().find(|s| s.description.contains("around view public.v")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+            assert_eq!(dance(rebuild.down.as_deref().unwrap()), danced, "{query}: {}", plan.down_script().unwrap());
+            assert!(!dance(&rebuild.sql), "{query}");
+            // Dropped after the deploy: undone before the rename is.
+            let plan = super::plan(
+                &diff(&t_renamed_with_views(false, SqlType::Integer, vec![v]), &t_renamed_with_views(true, SqlType::Integer, vec![])),
+                &PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&t_renamed_with_views(true, SqlType::Integer, vec![])),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let drop = plan.steps.iter().find(|s| s.description == "drop view public.v").unwrap_or_else(|| panic!("{}", plan.up_script()));
+            assert_eq!(dance(drop.down.as_deref().unwrap()), danced, "{query}: {}", plan.down_script().unwrap());
+        }
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
