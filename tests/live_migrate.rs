@@ -4551,3 +4551,58 @@ fn a_view_over_a_renamed_column_rebuilt_around_a_type_change_gets_its_old_column
         assert_clean(&before, &mut client, &mut shadow);
     }
 }
+
+/// `<table> (id, <label> text)` (renamed from `public.items` when it is not
+/// that table, `<label>` from `label` when it is not `label`, both declared)
+/// and the view `public.labels` reading it with `query`.
+fn renamed_table_with_view(table: &QualifiedName, label: &str, query: &str) -> Schema {
+    let mut column = Column::new(label, SqlType::Text);
+    if label != "label" {
+        column = column.renamed_from("label");
+    }
+    let mut t = Table::in_schema(&table.schema, &table.name).column(Column::new("id", SqlType::BigInt)).column(column).primary_key(["id"]);
+    if *table != QualifiedName::public("items") {
+        t = t.renamed_from(QualifiedName::public("items"));
+    }
+    build(Schema::builder().add_table(t).view(View::new(QualifiedName::public("labels"), query).depends_on(table.clone()).comment("Labels")))
+}
+
+/// A view rebuilt for its query in a plan renaming (or moving) the table its
+/// old query names: the down step, which runs before the table is renamed
+/// back, creates the old query. Both for a query that changes and for one
+/// that only names the table by its new name (the canonical forms differ,
+/// so the view is rebuilt all the same), and for a table moved to another
+/// schema and renamed whose column is renamed too. Without the fix the down
+/// step failed: `ERROR 42P01: relation "public.items" does not exist`.
+/// Each step (reporting the relations it locks) then its down step leaves
+/// the view reading its rows, with the columns it had.
+#[test]
+fn a_view_rebuilt_in_a_plan_renaming_its_table_is_undone_before_the_rename() {
+    let goods = QualifiedName::public("goods");
+    let moved = QualifiedName::new("shop", "goods");
+    let old_rows = ["labels.id bigint", "labels.label text", "labels: (1,one) (2,two)"];
+    for (table, label, query, new_rows) in [
+        (&goods, "label", "SELECT id, upper(label) AS label, 1 AS one FROM public.goods", &["labels.id bigint", "labels.label text", "labels.one integer", "labels: (1,ONE,1) (2,TWO,1)"][..]),
+        (&goods, "label", "SELECT id, label FROM public.goods", &old_rows),
+        (&moved, "title", "SELECT id, title AS label, 1 AS one FROM shop.goods", &["labels.id bigint", "labels.label text", "labels.one integer", "labels: (1,one,1) (2,two,1)"]),
+    ] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+        let (before, after) = (renamed_table_with_view(&QualifiedName::public("items"), "label", "SELECT id, label FROM public.items"), renamed_table_with_view(table, label, query));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.items VALUES (1, 'one'), (2, 'two')").unwrap();
+        let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+        eprintln!("{}\n{}", plan.up_script(), plan.down_script().unwrap());
+        let old: Vec<String> = old_rows.iter().map(|s| s.to_string()).collect();
+        assert_eq!(view_columns_and_rows(&mut client), old);
+        let new: Vec<String> = new_rows.iter().map(|s| s.to_string()).collect();
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert!(described.contains(&format!("rename table public.items to {table}").as_str()), "{}", plan.up_script());
+        assert_eq!(described.last(), Some(&"rebuild view public.labels"), "{}", plan.up_script());
+        let n = plan.steps.len();
+        let up: Vec<Vec<String>> = (1..=n).map(|i| if i == n { new.clone() } else { old.clone() }).collect();
+        let down: Vec<Vec<String>> = (1..=n).map(|_| old.clone()).collect();
+        up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, &mut view_columns_and_rows);
+    }
+}

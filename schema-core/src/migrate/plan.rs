@@ -2803,11 +2803,53 @@ impl Planner<'_> {
             .collect()
     }
 
-    /// `statements` creating `view` as it was before the plan, in a step
-    /// running after the column renames: under the old names of the columns
-    /// it names so (see [`Planner::under_old_names`]).
-    fn old_view(&self, view: &crate::model::View, statements: Vec<String>) -> Vec<String> {
-        self.under_old_names(&self.view_renamed_tables(view), statements)
+    /// The tables the plan renames or moves that `views`, views as they were
+    /// before the plan, read: their queries name them by their old names.
+    fn views_renamed_from<'v>(&self, views: impl IntoIterator<Item = &'v crate::model::View>) -> BTreeSet<QualifiedName> {
+        let read: BTreeSet<&QualifiedName> = views.into_iter().flat_map(|v| &v.depends_on).collect();
+        self.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, .. } if read.contains(from) => Some(from.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `statements` creating definitions from before the plan that name
+    /// tables of `tables` by their old names (before the plan renamed or
+    /// moved them), in a step running after the renames (or in the down step
+    /// of one, which runs before they are undone): the step renames and moves
+    /// those tables back (last first), runs them, and renames and moves the
+    /// tables forward again, in its one transaction, as the table renames'
+    /// own steps do. PostgreSQL resolves the old names itself and holds the
+    /// tables by their OIDs; no other session sees the old names. The old
+    /// names are free meanwhile: a renamed table's old name is no table of
+    /// either version (the diff would see it kept and no rename).
+    fn under_old_table_names(&self, tables: &BTreeSet<QualifiedName>, statements: Vec<String>) -> Vec<String> {
+        let renames: Vec<(&QualifiedName, &QualifiedName)> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, to } if tables.contains(from) => Some((from, to)),
+                _ => None,
+            })
+            .collect();
+        let mut v: Vec<String> = renames.iter().rev().flat_map(|(from, to)| rename_table(from, to).1).collect();
+        v.extend(statements);
+        v.extend(renames.iter().flat_map(|(from, to)| rename_table(from, to).0));
+        v
+    }
+
+    /// `statements` creating `views` as they were before the plan, in a step
+    /// running after the renames: under the old names of the columns they
+    /// name so (see [`Planner::under_old_names`]), and of the tables they
+    /// read (see [`Planner::under_old_table_names`]), the columns renamed
+    /// back first (by their tables' new names) and forward last.
+    fn old_views(&self, views: &[&crate::model::View], statements: Vec<String>) -> Vec<String> {
+        let columns: BTreeSet<QualifiedName> = views.iter().flat_map(|v| self.view_renamed_tables(v)).collect();
+        let tables = self.views_renamed_from(views.iter().copied());
+        self.under_old_names(&columns, self.under_old_table_names(&tables, statements))
     }
 
     /// `up` and `down`, the statements dropping and adding again a generated
@@ -2986,9 +3028,9 @@ impl Planner<'_> {
     /// read by others first), the policies created again in their new form
     /// with their comments. Its down step drops the policies and the new
     /// forms, undoes the column steps last first, and creates the old forms
-    /// with their old privileges (under the columns' old names when the plan
-    /// renames columns they read, see [`Planner::under_old_names`]), then the
-    /// policies as they were.
+    /// with their old privileges (under the columns' and tables' old names
+    /// when the plan renames columns or tables they read, see
+    /// [`Planner::old_views`]), then the policies as they were.
     fn merge_view_rebuilds(&mut self) {
         for (g, rebuild) in std::mem::take(&mut self.rebuilds).into_iter().enumerate() {
             let (mut inner, rest): (Vec<Step>, Vec<Step>) = std::mem::take(&mut self.steps).into_iter().partition(|s| s.rebuild == Some(g));
@@ -3054,11 +3096,11 @@ impl Planner<'_> {
                     let mut down = drop_policies(&|p| &p.2);
                     down.extend(new_order.iter().rev().map(|(v, _)| sql::drop_view(v)));
                     down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
-                    // After the column renames, before they are undone: the old
-                    // forms naming renamed columns by their old names are created
-                    // under those, all together (in their order, read first).
-                    let renamed: BTreeSet<QualifiedName> = old_order.iter().flat_map(|v| self.view_renamed_tables(&v.from)).collect();
-                    down.extend(self.under_old_names(&renamed, old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect()));
+                    // After the renames, before they are undone: the old forms
+                    // naming renamed columns and tables by their old names are
+                    // created under those, all together (in their order, read first).
+                    let old_forms: Vec<&View> = old_order.iter().map(|v| &v.from).collect();
+                    down.extend(self.old_views(&old_forms, old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect()));
                     down.extend(create_policies(&|p| &p.1));
                     Ok(down)
                 }
@@ -3330,16 +3372,7 @@ impl Planner<'_> {
                 self.push(b);
             }
             Change::RenameTable { from, to } => {
-                let mut up = Vec::new();
-                let mut down = Vec::new();
-                if from.schema != to.schema {
-                    up.push(format!("ALTER TABLE {from} SET SCHEMA {}", Ident(&to.schema)));
-                    down.push(format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(&to.schema, &from.name), Ident(&from.schema)));
-                }
-                if from.name != to.name {
-                    up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
-                    down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
-                }
+                let (up, down) = rename_table(from, to);
                 let b = self.step(rank::RENAME_TABLE, format!("rename table {from} to {to}")).sql(up).down(down).lock(from, LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
                 self.push(b);
             }
@@ -3635,7 +3668,7 @@ impl Planner<'_> {
                     .step(rank::DROP_VIEW, format!("drop view {}", v.name))
                     .contract()
                     .sql([sql::drop_view(v)])
-                    .down(self.old_view(v, sql::create_view(v, false)))
+                    .down(self.old_views(&[v], sql::create_view(v, false)))
                     .lock(&v.name, LockLevel::AccessExclusive);
                 self.push(b);
             }
@@ -4229,6 +4262,21 @@ fn commented_relation(target: &CommentTarget) -> Option<QualifiedName> {
 /// `ALTER TABLE table RENAME COLUMN from TO to`.
 fn rename_column(table: &QualifiedName, from: &str, to: &str) -> String {
     format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))
+}
+
+/// The statements renaming or moving (or both) the table `from` to `to`, and back.
+fn rename_table(from: &QualifiedName, to: &QualifiedName) -> (Vec<String>, Vec<String>) {
+    let mut up = Vec::new();
+    let mut down = Vec::new();
+    if from.schema != to.schema {
+        up.push(format!("ALTER TABLE {from} SET SCHEMA {}", Ident(&to.schema)));
+        down.push(format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(&to.schema, &from.name), Ident(&from.schema)));
+    }
+    if from.name != to.name {
+        up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
+        down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
+    }
+    (up, down)
 }
 
 fn constraint_is_fk(c: &Constraint) -> bool {
@@ -6275,7 +6323,9 @@ mod tests {
         assert_eq!(step.sql, ["DROP VIEW public.meter_old".to_owned(), retype("bigint")]);
         let (back, forward) = ("ALTER TABLE public.readings RENAME COLUMN amount TO amt".to_owned(), "ALTER TABLE public.readings RENAME COLUMN amt TO amount".to_owned());
         let old = "CREATE VIEW public.meter_old WITH (security_invoker = false) AS\nSELECT id FROM public.meters WHERE amt > 1".to_owned();
-        assert_eq!(step.down.as_deref(), Some(&[retype("integer"), back, old, forward][..]));
+        // Under the table's old name too (its query names `public.meters`).
+        let (table_back, table_forward) = ("ALTER TABLE public.readings RENAME TO meters".to_owned(), "ALTER TABLE public.meters RENAME TO readings".to_owned());
+        assert_eq!(step.down.as_deref(), Some(&[retype("integer"), back, table_back, old, table_forward, forward][..]));
         let ae = LockLevel::AccessExclusive;
         assert_eq!(step.locks, [(QualifiedName::public("meter_old"), ae), (QualifiedName::public("readings"), ae)]);
         assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
@@ -7072,6 +7122,42 @@ mod tests {
             let drop = plan.steps.iter().find(|s| s.description == "drop view public.v").unwrap_or_else(|| panic!("{}", plan.up_script()));
             assert_eq!(dance(drop.down.as_deref().unwrap()), danced, "{query}: {}", plan.down_script().unwrap());
         }
+    }
+
+    #[test]
+    fn old_views_naming_a_renamed_table_are_created_under_its_old_name() {
+        // `public.items (id, label)`, renamed and moved to `shop.goods`, its
+        // column to `title`, with the views `labels` (kept, its query changes)
+        // and `old_labels` (dropped).
+        let items = |v2: bool| {
+            let t = if v2 {
+                Table::in_schema("shop", "goods").renamed_from(QualifiedName::public("items")).column(Column::new("title", SqlType::Text).renamed_from("label"))
+            } else {
+                Table::new("items").column(Column::new("label", SqlType::Text))
+            };
+            let t = t.column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+            let reads = if v2 { QualifiedName::new("shop", "goods") } else { QualifiedName::public("items") };
+            let mut b = Schema::builder().add_table(t).view(View::new(QualifiedName::public("labels"), if v2 { "SELECT title FROM shop.goods" } else { "SELECT label FROM public.items" }).depends_on(reads.clone()));
+            if !v2 {
+                b = b.view(View::new(QualifiedName::public("old_labels"), "SELECT id FROM public.items").depends_on(reads));
+            }
+            b.build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (old, new) = (items(false), items(true));
+        let plan = super::plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new)).unwrap_or_else(|e| panic!("{e}"));
+        let step = |d: &str| plan.steps.iter().find(|s| s.description == d).unwrap_or_else(|| panic!("{d}: {}", plan.up_script()));
+        let create = |name: &str, query: &str| sql::create_view(&View::new(QualifiedName::public(name), query), false);
+        let (columns_back, columns_forth) = ("ALTER TABLE shop.goods RENAME COLUMN title TO label".to_owned(), "ALTER TABLE shop.goods RENAME COLUMN label TO title".to_owned());
+        let tables_back = ["ALTER TABLE shop.goods RENAME TO items".to_owned(), "ALTER TABLE shop.items SET SCHEMA public".to_owned()];
+        let tables_forth = ["ALTER TABLE public.items SET SCHEMA shop".to_owned(), "ALTER TABLE shop.items RENAME TO goods".to_owned()];
+        // The columns renamed back by the table's new name, then the table.
+        let down = [&["DROP VIEW public.labels".to_owned(), columns_back.clone()][..], &tables_back, &create("labels", "SELECT label FROM public.items"), &tables_forth, &[columns_forth.clone()]].concat();
+        assert_eq!(step("rebuild view public.labels").down.as_deref(), Some(&down[..]));
+        // Naming no renamed column: the table alone.
+        let down = [&tables_back[..], &create("old_labels", "SELECT id FROM public.items"), &tables_forth].concat();
+        assert_eq!(step("drop view public.old_labels").down.as_deref(), Some(&down[..]));
+        // The rename's own step undoes it in the same statements.
+        assert_eq!(step("rename table public.items to shop.goods").down.as_deref(), Some(&tables_back[..]));
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
