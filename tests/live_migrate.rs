@@ -4606,3 +4606,78 @@ fn a_view_rebuilt_in_a_plan_renaming_its_table_is_undone_before_the_rename() {
         up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, &mut view_columns_and_rows);
     }
 }
+
+/// `t (id, x <x>)` with three rows and the view `v` reading it, then, by
+/// SQL (pgarchitect's DDL creates functions before views, so it cannot
+/// create them: 42704, type "public.v" does not exist), `functions`.
+fn t_v_and_functions(db: &support::pg::TestDb, x: SqlType, functions: &str) -> Client {
+    let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+    let schema = build(Schema::builder().add_table(t).view(View::new(QualifiedName::public("v"), "SELECT id, x FROM public.t").depends_on(QualifiedName::public("t"))));
+    let mut client = db.client();
+    live::apply(&mut client, &schema).unwrap();
+    client.batch_execute("INSERT INTO public.t VALUES (1, -5), (2, 3), (3, 7)").unwrap();
+    client.batch_execute(functions).unwrap();
+    client
+}
+
+/// The functions of `public` with their signatures, comments and
+/// privileges, what each returns when called, and [`view_columns_and_rows`].
+fn functions_over_v(client: &mut Client) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .query(
+            "SELECT p.oid::regprocedure::text || ' -> ' || pg_get_function_result(p.oid) || ' ' || coalesce(obj_description(p.oid, 'pg_proc'), '-') || ' ' || coalesce(array_to_string(p.proacl, ','), 'default')
+             FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let calls = [("positive", "SELECT string_agg(p::text, ' ' ORDER BY p.id) FROM public.positive() p"), ("doubled", "SELECT string_agg(public.doubled(v)::text, ' ' ORDER BY v.id) FROM public.v")];
+    for (name, call) in calls {
+        let there: bool = support::pg::one(client, &format!("SELECT to_regproc('public.{name}') IS NOT NULL"));
+        if there {
+            out.push(format!("{name}: {}", support::pg::one::<String>(client, call)));
+        }
+    }
+    out.extend(view_columns_and_rows(client));
+    out
+}
+
+/// A function whose signature uses a view's row type (`RETURNS SETOF v`,
+/// an argument of type `v`): PostgreSQL refuses to drop the view under it
+/// (2BP01), which the step rebuilding the view around the type change of
+/// `t.x` did: `ERROR 2BP01: cannot drop view v because other objects depend
+/// on it`. The step drops and creates again the functions, with their
+/// comments and privileges (`positive` is not for PUBLIC, a role may
+/// grant it), and undone gives them back as they were.
+#[test]
+fn functions_using_a_rebuilt_views_row_type_are_created_again_around_it() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(target_db) = support::pg::test_db() else { return };
+    let role = own_role(&db, "migrate_fn");
+    db.batch(&format!("CREATE ROLE {role}"));
+    let functions = format!(
+        "CREATE FUNCTION public.positive() RETURNS SETOF public.v LANGUAGE sql STABLE AS 'SELECT * FROM public.v WHERE x > 0';
+        COMMENT ON FUNCTION public.positive() IS 'Rows of v with a positive x';
+        REVOKE EXECUTE ON FUNCTION public.positive() FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION public.positive() TO {role} WITH GRANT OPTION;
+        CREATE FUNCTION public.doubled(r public.v) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT r.x * 2';"
+    );
+    let mut client = t_v_and_functions(&db, SqlType::Integer, &functions);
+    let mut target = t_v_and_functions(&target_db, SqlType::BigInt, &functions);
+    let e = support::pg::expect_sqlstate(client.batch_execute("BEGIN; DROP VIEW public.v"), "2BP01", "drop view");
+    client.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(e.detail(), Some("function positive() depends on type v\nfunction doubled(v) depends on type v"));
+    let old = functions_over_v(&mut client);
+    let new = functions_over_v(&mut target);
+    assert_ne!(old, new);
+    let introspected = |c: &mut Client| live::introspect(c, &IntrospectOptions::default()).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let (from, to) = (introspected(&mut client), introspected(&mut target));
+    let plan = migrate::plan(&migrate::diff(&from, &to), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{}\n{}", plan.up_script(), plan.down_script().unwrap());
+    assert_eq!(phases(&plan).len(), 1, "{}", plan.up_script());
+    assert!(old.iter().any(|f| f.starts_with("positive() -> SETOF v Rows of v with a positive x postgres=X/postgres,migrate_fn_")), "{old:?}");
+    step_through(&mut client, &plan, old.clone(), &[new.clone()], &[old], &mut functions_over_v);
+    assert!(migrate::diff(&introspected(&mut client), &from).is_empty());
+}

@@ -68,6 +68,11 @@ pub struct SchemaDiff {
     pub views: [Vec<View>; 2],
     /// See [`SchemaDiff::views`].
     pub view_grants: [Vec<GrantItem>; 2],
+    /// The functions before and after the migration: PostgreSQL refuses to
+    /// drop a view whose row type a function's arguments or result use
+    /// (2BP01), so the plan drops those functions and creates them again
+    /// around the views it rebuilds.
+    pub functions: [Vec<Function>; 2],
     /// The privileges on tables and columns before and after the migration:
     /// PostgreSQL keeps them across a table or column rename, which the diff
     /// sees as a drop and a create, so the plan compares them across the
@@ -830,7 +835,23 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
     let views = [from.views().to_vec(), to.views().to_vec()];
     let view_grants = [view_privileges(from), view_privileges(to)];
     let foreign_keys = to.tables().iter().filter(|t| !t.foreign_keys.is_empty()).map(|t| (t.name.clone(), t.foreign_keys.clone())).collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants, grants: [relation_grants(from), relation_grants(to)] }
+    let functions = [from.functions().to_vec(), to.functions().to_vec()];
+    SchemaDiff {
+        changes: out,
+        partitioned,
+        partitions,
+        defaults,
+        triggers,
+        policies,
+        names: names_held(from),
+        foreign_keys,
+        generated,
+        columns: [column_names(from), column_names(to)],
+        views,
+        view_grants,
+        functions,
+        grants: [relation_grants(from), relation_grants(to)],
+    }
 }
 
 /// See [`SchemaDiff::generated`].

@@ -120,7 +120,7 @@ use std::time::Duration;
 use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Index, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, View};
+use crate::model::{Column, Function, Index, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, View};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -698,6 +698,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     }
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
     let mut rebuilds = view_rebuilds(&changes, &options.renames);
+    rebuild_functions(&mut rebuilds, &changes, &diff.functions);
     let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
     let dependents = dependents(&changes, &diff.generated, &diff.foreign_keys, &column_renames, &options.renames);
     let mut p = Planner {
@@ -1187,6 +1188,91 @@ struct ViewRebuild {
     /// steps before the rebuild: without them `CREATE VIEW` of a new form
     /// reading one fails (42P01).
     created: Vec<View>,
+    /// The functions whose arguments or result use the row type of one of
+    /// its views (or an array of it), as they are or will be: PostgreSQL
+    /// refuses to drop a view under one (2BP01, "function f() depends on
+    /// type v"), so the step drops each just before the first of those
+    /// views, and creates it again in its new form just after the last of
+    /// them, with its comment and the privileges it had (kept in the
+    /// transaction before the drops and given back after, see
+    /// [`sql::keep_function_acls`]); its down step does the reverse, in
+    /// their old forms. One
+    /// using none of them (only its other form does) is dropped after the
+    /// views and created before them. A change the plan makes to one (a
+    /// function created, replaced or dropped) is made there instead of by a
+    /// step of its own; one dropped so is dropped in the expand phase
+    /// (`BreaksOldCode`).
+    functions: Vec<RebuiltFunction>,
+}
+
+/// A function of a [`ViewRebuild`]: as it is (`None` for one the plan
+/// creates) and will be (`None` for one the plan drops).
+#[derive(Debug)]
+struct RebuiltFunction {
+    from: Option<Function>,
+    to: Option<Function>,
+}
+
+/// Whether the arguments or the result of `f` use the row type of `view`
+/// (or an array of it): named with its schema, or bare when the view is in
+/// `public` or in the function's schema (found through the search path).
+/// A bare name followed by another word (but `DEFAULT`) is an argument's name.
+fn uses_row_type(f: &Function, view: &QualifiedName) -> bool {
+    use crate::validate::sql::{tokens, Token};
+    let bare = view.schema == "public" || view.schema == f.name.schema;
+    [&f.arguments, &f.returns].into_iter().any(|text| {
+        let toks: Vec<Token> = tokens(text).collect();
+        toks.iter().enumerate().any(|(i, t)| {
+            let Token::Word(w) = t else { return false };
+            if !w.is_identifier(&view.name) {
+                return false;
+            }
+            if w.after_dot {
+                return i >= 2 && matches!(&toks[i - 2], Token::Word(s) if !s.after_dot && s.is_identifier(&view.schema));
+            }
+            let named = matches!(toks.get(i + 1), Some(Token::Word(next)) if !next.is_keyword("default"));
+            bare && !named && toks.get(i + 1) != Some(&Token::Punct("."))
+        })
+    })
+}
+
+/// See [`ViewRebuild::functions`]: each function of the schema before the
+/// migration (`functions[0]`) whose old or new form uses the row type of a
+/// view of a rebuild, with its new form (the plan's replacement, none if
+/// the plan drops it, or as it is after the migration), and each function
+/// the plan creates that uses one; in the first rebuild whose views they use.
+fn rebuild_functions(rebuilds: &mut [ViewRebuild], changes: &[Change], functions: &[Vec<Function>; 2]) {
+    use super::diff::function_key;
+    let mut taken: BTreeSet<(QualifiedName, String)> = BTreeSet::new();
+    for r in rebuilds.iter_mut() {
+        let views: Vec<QualifiedName> = r.views.iter().map(|v| v.from.name.clone()).collect();
+        let uses = |f: &Function| views.iter().any(|v| uses_row_type(f, v));
+        for f in &functions[0] {
+            if taken.contains(&function_key(f)) {
+                continue;
+            }
+            let to = changes
+                .iter()
+                .find_map(|c| match c {
+                    Change::ReplaceFunction { from, to } if function_key(from) == function_key(f) => Some(Some(to)),
+                    Change::DropFunction(from) if function_key(from) == function_key(f) => Some(None),
+                    _ => None,
+                })
+                .unwrap_or_else(|| Some(functions[1].iter().find(|g| function_key(g) == function_key(f)).unwrap_or(f)));
+            if uses(f) || to.is_some_and(uses) {
+                taken.insert(function_key(f));
+                r.functions.push(RebuiltFunction { from: Some(f.clone()), to: to.cloned() });
+            }
+        }
+        for c in changes {
+            if let Change::CreateFunction(g) = c {
+                if !taken.contains(&function_key(g)) && uses(g) {
+                    taken.insert(function_key(g));
+                    r.functions.push(RebuiltFunction { from: None, to: Some(g.clone()) });
+                }
+            }
+        }
+    }
 }
 
 /// One view of a [`ViewRebuild`]: as it is and will be (`None` for a view
@@ -2939,6 +3025,13 @@ impl Planner<'_> {
         (up, down, description, builds, scans)
     }
 
+    /// Whether a view rebuild drops or creates `f` (by its old form, or a
+    /// new function by its new one), see [`ViewRebuild::functions`].
+    fn rebuilt_function(&self, f: &Function) -> bool {
+        let key = super::diff::function_key(f);
+        self.rebuilds.iter().flat_map(|r| &r.functions).any(|rf| rf.from.as_ref().or(rf.to.as_ref()).is_some_and(|g| super::diff::function_key(g) == key))
+    }
+
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
         if self.options.allow_destructive {
             return false;
@@ -3021,7 +3114,8 @@ impl Planner<'_> {
     /// Each [`ViewRebuild`] as one step, in the place of the first column step
     /// it surrounds (or, with none, where its first view comes among the
     /// views the plan creates and replaces): the policies reading its views
-    /// dropped, the views dropped (those reading others first), the column
+    /// dropped, the views dropped (those reading others first, each after
+    /// the functions using its row type, see [`ViewRebuild::functions`]), the column
     /// steps (type changes and generated column rebuilds, in plan order,
     /// each with its triggers and policies), the views created again in
     /// their new form with their comments, indexes and privileges (those
@@ -3058,6 +3152,19 @@ impl Planner<'_> {
                     let _ = write!(views, " {d}");
                 }
             }
+            if !rebuild.functions.is_empty() {
+                let name = |f: &RebuiltFunction| {
+                    let f = f.from.as_ref().or(f.to.as_ref()).expect("a form or the other");
+                    format!("{}({})", f.name, super::diff::function_signature(&f.arguments))
+                };
+                let functions: Vec<String> = rebuild.functions.iter().map(name).collect();
+                let f = format!("function{} {}", if functions.len() == 1 { "" } else { "s" }, functions.join(", "));
+                views = if views.is_empty() { f } else { format!("{views} and {f}") };
+                let gone: Vec<String> = rebuild.functions.iter().filter(|f| f.to.is_none()).map(name).collect();
+                if !gone.is_empty() {
+                    let _ = write!(views, " (dropping function{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
+                }
+            }
             if !rebuild.policies.is_empty() {
                 let policies: Vec<String> = rebuild.policies.iter().map(|(on, _, after)| format!("{} on {on}", after.def.name)).collect();
                 let p = format!("polic{} {}", if policies.len() == 1 { "y" } else { "ies" }, policies.join(", "));
@@ -3085,22 +3192,70 @@ impl Planner<'_> {
                 });
                 self.creates(created.collect())
             };
-            let mut up = drop_policies(&|p| &p.1);
-            up.extend(old_order.iter().rev().map(|v| sql::drop_view(&v.from)));
+            // The views dropped (in `views`' order), each after the functions
+            // using its row type (in the form `pick` gives) that are still
+            // there; then the functions using none of them.
+            type PickFunction = dyn Fn(&RebuiltFunction) -> Option<&Function>;
+            let drop_views = |views: &[&View], pick: &PickFunction| {
+                let functions: Vec<&Function> = rebuild.functions.iter().filter_map(pick).collect();
+                let mut dropped = vec![false; functions.len()];
+                let mut v = Vec::new();
+                for view in views {
+                    for (f, done) in functions.iter().zip(dropped.iter_mut()) {
+                        if !*done && uses_row_type(f, &view.name) {
+                            v.push(sql::drop_function(f));
+                            *done = true;
+                        }
+                    }
+                    v.push(sql::drop_view(view));
+                }
+                v.extend(functions.iter().zip(&dropped).filter(|(_, done)| !**done).map(|(f, _)| sql::drop_function(f)));
+                v
+            };
+            // The views created (in `views`' order, with their privileges), the
+            // functions using none of their row types first, each other just
+            // after the last view whose row type it uses.
+            let create_views = |views: &[(&View, &[GrantItem])], pick: &PickFunction| {
+                let functions: Vec<&Function> = rebuild.functions.iter().filter_map(pick).collect();
+                let uses = |f: &Function, views: &[(&View, &[GrantItem])]| views.iter().any(|(view, _)| uses_row_type(f, &view.name));
+                let mut v: Vec<String> = functions.iter().filter(|f| !uses(f, views)).map(|f| sql::function(f)).collect();
+                for (k, (view, privileges)) in views.iter().enumerate() {
+                    v.extend(create(view, privileges));
+                    let rest = &views[k + 1..];
+                    v.extend(functions.iter().filter(|f| uses_row_type(f, &view.name) && !uses(f, rest)).map(|f| sql::function(f)));
+                }
+                v
+            };
+            // The privileges on the functions dropped and created again are
+            // kept before and given back after (a created function has the
+            // default ones); see `sql::keep_function_acls`.
+            let function_names: BTreeSet<&QualifiedName> = rebuild.functions.iter().flat_map(|f| f.from.iter().chain(&f.to)).map(|f| &f.name).collect();
+            let function_names: Vec<&QualifiedName> = function_names.into_iter().collect();
+            let (keep, restore) = if function_names.is_empty() { (Vec::new(), Vec::new()) } else { (vec![sql::keep_function_acls(&function_names)], vec![sql::restore_function_acls()]) };
+            let old_views: Vec<&View> = old_order.iter().rev().map(|v| &v.from).collect();
+            let mut up = keep.clone();
+            up.extend(drop_policies(&|p| &p.1));
+            up.extend(drop_views(&old_views, &|f| f.from.as_ref()));
             up.extend(inner.iter().flat_map(|s| s.sql.iter().cloned()));
-            up.extend(new_order.iter().flat_map(|(v, grants)| create(v, grants)));
+            up.extend(create_views(&new_order, &|f| f.to.as_ref()));
+            up.extend(restore.iter().cloned());
             up.extend(create_policies(&|p| &p.2));
             let down = match inner.iter().find(|s| s.down.is_none()) {
                 Some(s) => Err(s.irreversible.clone().unwrap_or_else(|| "a column step in it cannot be undone".into())),
                 None => {
-                    let mut down = drop_policies(&|p| &p.2);
-                    down.extend(new_order.iter().rev().map(|(v, _)| sql::drop_view(v)));
+                    let mut down = keep.clone();
+                    down.extend(drop_policies(&|p| &p.2));
+                    let new_views: Vec<&View> = new_order.iter().rev().map(|(v, _)| *v).collect();
+                    down.extend(drop_views(&new_views, &|f| f.to.as_ref()));
                     down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
                     // After the renames, before they are undone: the old forms
                     // naming renamed columns and tables by their old names are
-                    // created under those, all together (in their order, read first).
-                    let old_forms: Vec<&View> = old_order.iter().map(|v| &v.from).collect();
-                    down.extend(self.old_views(&old_forms, old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect()));
+                    // created under those, all together (in their order, read
+                    // first), with the functions using their row types.
+                    let old_forms: Vec<(&View, &[GrantItem])> = old_order.iter().map(|v| (&v.from, &v.from_grants[..])).collect();
+                    let views: Vec<&View> = old_forms.iter().map(|(v, _)| *v).collect();
+                    down.extend(self.old_views(&views, create_views(&old_forms, &|f| f.from.as_ref())));
+                    down.extend(restore.iter().cloned());
                     down.extend(create_policies(&|p| &p.1));
                     Ok(down)
                 }
@@ -3135,7 +3290,7 @@ impl Planner<'_> {
             if materialized.iter().any(|v| !v.indexes.is_empty()) {
                 b = b.hazard(Hazard::IndexBuild);
             }
-            if !gone.is_empty() {
+            if !gone.is_empty() || rebuild.functions.iter().any(|f| f.to.is_none()) {
                 b = b.hazard(Hazard::BreaksOldCode);
             }
             // A policy altered in the plan takes its new form here.
@@ -3312,6 +3467,8 @@ impl Planner<'_> {
                 let b = self.step(rank::DROP_DOMAIN, format!("drop domain {}", d.name)).contract().sql([format!("DROP DOMAIN {}", d.name)]).down([sql::create_domain(d)]);
                 self.push(b);
             }
+            // Made by the step rebuilding the views whose row type it uses (see `ViewRebuild::functions`).
+            Change::CreateFunction(f) | Change::ReplaceFunction { from: f, .. } | Change::DropFunction(f) if self.rebuilt_function(f) => {}
             Change::CreateFunction(f) => {
                 let r = if f.depends_on.is_empty() { rank::FUNCTION } else { rank::LATE_FUNCTION };
                 let b = self.step(r, format!("create function {}", f.name)).sql([sql::function(f)]).down([sql::drop_function(f)]);
@@ -7151,13 +7308,96 @@ mod tests {
         let tables_back = ["ALTER TABLE shop.goods RENAME TO items".to_owned(), "ALTER TABLE shop.items SET SCHEMA public".to_owned()];
         let tables_forth = ["ALTER TABLE public.items SET SCHEMA shop".to_owned(), "ALTER TABLE shop.items RENAME TO goods".to_owned()];
         // The columns renamed back by the table's new name, then the table.
-        let down = [&["DROP VIEW public.labels".to_owned(), columns_back.clone()][..], &tables_back, &create("labels", "SELECT label FROM public.items"), &tables_forth, &[columns_forth.clone()]].concat();
+        let down = [&["DROP VIEW public.labels".to_owned(), columns_back][..], &tables_back, &create("labels", "SELECT label FROM public.items"), &tables_forth, std::slice::from_ref(&columns_forth)].concat();
         assert_eq!(step("rebuild view public.labels").down.as_deref(), Some(&down[..]));
         // Naming no renamed column: the table alone.
         let down = [&tables_back[..], &create("old_labels", "SELECT id FROM public.items"), &tables_forth].concat();
         assert_eq!(step("drop view public.old_labels").down.as_deref(), Some(&down[..]));
         // The rename's own step undoes it in the same statements.
         assert_eq!(step("rename table public.items to shop.goods").down.as_deref(), Some(&tables_back[..]));
+    }
+
+    #[test]
+    fn a_function_uses_a_views_row_type_by_its_arguments_or_result() {
+        let f = |arguments: &str, returns: &str| Function { arguments: arguments.into(), ..Function::new(QualifiedName::public("f"), returns, "sql", "SELECT 1") };
+        let (v, shop_v) = (QualifiedName::public("v"), QualifiedName::new("shop", "v"));
+        for (arguments, returns, uses) in [
+            ("", "SETOF public.v", true),
+            ("", "SETOF v", true),
+            ("", "TABLE(a v, b integer)", true),
+            ("r public.v", "bigint", true),
+            ("rows public.v[]", "bigint", true),
+            ("r v DEFAULT NULL", "bigint", true),
+            ("IN r \"v\"", "bigint", true),
+            // An argument or column named v, another type.
+            ("v integer", "bigint", false),
+            ("", "TABLE(v integer)", false),
+            ("r public.vv", "public.v_old", false),
+            ("r other.v", "bigint", false),
+        ] {
+            assert_eq!(uses_row_type(&f(arguments, returns), &v), uses, "({arguments}) -> {returns}");
+        }
+        // A view of another schema: by that schema, or bare from a function there.
+        assert!(uses_row_type(&f("r shop.v", "bigint"), &shop_v));
+        assert!(!uses_row_type(&f("r v", "bigint"), &shop_v));
+        assert!(uses_row_type(&Function { name: QualifiedName::new("shop", "f"), ..f("r v", "bigint") }, &shop_v));
+    }
+
+    #[test]
+    fn functions_using_a_rebuilt_views_row_type_are_dropped_and_created_around_it() {
+        let function = |name: &str, arguments: &str, returns: &str, body: &str| Function { arguments: arguments.into(), ..Function::new(QualifiedName::public(name), returns, "sql", body) };
+        let positive = function("positive", "", "SETOF public.v", "SELECT * FROM public.v WHERE x > 0");
+        let positive_new = function("positive", "", "SETOF public.v", "SELECT * FROM public.v WHERE x > 1");
+        let gone = function("gone", "r public.v", "bigint", "SELECT r.x");
+        let added = function("added", "r public.v", "text", "SELECT r.x::text");
+        let unrelated = function("unrelated", "", "integer", "SELECT 1");
+        let schema = |x: SqlType, functions: Vec<Function>| {
+            let v = t_view("v", "SELECT id, x FROM public.t", "t");
+            let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+            functions.into_iter().fold(Schema::builder().add_table(t).view(v), |b, f| b.function(f)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let old = schema(SqlType::Integer, vec![positive.clone(), gone.clone(), unrelated.clone()]);
+        let new = schema(SqlType::BigInt, vec![positive_new.clone(), added.clone(), unrelated]);
+        let plan = super::plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap_or_else(|e| panic!("{e}"));
+        // Their changes are made by the rebuild, the drop in the expand phase.
+        assert_eq!(
+            phases(&plan),
+            [(Phase::Expand, "change type of public.t.x to bigint around view public.v and functions public.gone(r public.v), public.positive(), public.added(r public.v) (dropping function public.gone(r public.v), which the plan drops)")],
+            "{}",
+            plan.up_script()
+        );
+        let step = &plan.steps[0];
+        assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
+        let v = t_view("v", "SELECT id, x FROM public.t", "t");
+        let alter = |ty: &str| format!("ALTER TABLE public.t ALTER COLUMN x TYPE {ty} USING x::{ty}");
+        let keep = sql::keep_function_acls(&[&QualifiedName::public("added"), &QualifiedName::public("gone"), &QualifiedName::public("positive")]);
+        let drop = |f: &Function| sql::drop_function(f);
+        let up = [
+            vec![keep.clone(), drop(&gone), drop(&positive), "DROP VIEW public.v".to_owned(), alter("bigint")],
+            sql::create_view(&v, false),
+            vec![sql::function(&positive_new), sql::function(&added), sql::restore_function_acls()],
+        ]
+        .concat();
+        assert_eq!(step.sql, up);
+        let down = [
+            vec![keep, drop(&positive_new), drop(&added), "DROP VIEW public.v".to_owned(), alter("integer")],
+            sql::create_view(&v, false),
+            vec![sql::function(&gone), sql::function(&positive), sql::restore_function_acls()],
+        ]
+        .concat();
+        assert_eq!(step.down.as_deref(), Some(&down[..]));
+
+        // A rebuild for the view's own query: the same, at the view's place.
+        let query = |q: &str, functions: Vec<Function>| {
+            let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", SqlType::Integer)).primary_key(["id"]);
+            functions.into_iter().fold(Schema::builder().add_table(t).view(t_view("v", q, "t")), |b, f| b.function(f)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let plan = plan_between(&query("SELECT id, x FROM public.t", vec![positive.clone()]), &query("SELECT id, x * 2 AS x FROM public.t", vec![positive.clone()]));
+        assert_eq!(descriptions(&plan), ["rebuild view public.v and function public.positive()"], "{}", plan.up_script());
+        assert!(plan.steps[0].sql.iter().position(|s| *s == drop(&positive)) < plan.steps[0].sql.iter().position(|s| s == "DROP VIEW public.v"));
+        // None uses it: no function in the step.
+        let plan = plan_between(&query("SELECT id, x FROM public.t", vec![]), &query("SELECT id, x * 2 AS x FROM public.t", vec![]));
+        assert_eq!(plan.steps[0].sql, [vec!["DROP VIEW public.v".to_owned()], sql::create_view(&t_view("v", "SELECT id, x * 2 AS x FROM public.t", "t"), false)].concat());
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
