@@ -4681,3 +4681,58 @@ fn functions_using_a_rebuilt_views_row_type_are_created_again_around_it() {
     step_through(&mut client, &plan, old.clone(), &[new.clone()], &[old], &mut functions_over_v);
     assert!(migrate::diff(&introspected(&mut client), &from).is_empty());
 }
+
+/// `t (id, x <x>)` with three rows' worth of schema, the view `v` reading it
+/// with `query`, and `functions`.
+fn t_v_query(x: SqlType, query: &str, functions: Vec<Function>) -> Schema {
+    let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+    let b = Schema::builder().add_table(t).view(View::new(QualifiedName::public("v"), query).depends_on(QualifiedName::public("t")));
+    build(functions.into_iter().fold(b, |b, f| b.function(f)))
+}
+
+/// A view rebuilt around a type change whose new query calls a function
+/// new in the plan that reads tables (created late, after the column
+/// steps; with `through`, through another such function, `a_sum`, which
+/// the view does not call) is created after them in the step: the rebuild
+/// created the new query before the function was there, `ERROR 42883:
+/// function public.total() does not exist`. Each step up (reporting the
+/// relations it locks) and down leaves the view reading its rows, with the
+/// function there or not.
+#[test]
+fn a_view_rebuilt_around_a_type_change_calling_a_new_function_is_created_after_it() {
+    for through in [false, true] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+        let reading = |name: &str, body: &str| {
+            let mut f = Function::new(QualifiedName::public(name), "bigint", "sql", body);
+            f.depends_on = vec![QualifiedName::public("t")];
+            f
+        };
+        let mut functions = vec![reading("total", if through { "SELECT public.a_sum() FROM public.t LIMIT 1" } else { "SELECT sum(x)::bigint FROM public.t" })];
+        if through {
+            // Declared first, as the schema's DDL creates functions in that
+            // order (and introspected ones by name; reading t, both are late).
+            functions.insert(0, reading("a_sum", "SELECT sum(x)::bigint FROM public.t"));
+        }
+        let before = t_v_query(SqlType::Integer, "SELECT id, x FROM public.t", vec![]);
+        let after = t_v_query(SqlType::BigInt, "SELECT id, x, public.total() AS total FROM public.t", functions);
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1, -5), (2, 3), (3, 7)").unwrap();
+        let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+        eprintln!("{}\n{}", plan.up_script(), plan.down_script().unwrap());
+        let probe = &mut |c: &mut Client| {
+            let mut out = view_columns_and_rows(c);
+            out.push(support::pg::one(c, "SELECT coalesce(string_agg(oid::regprocedure::text, ' ' ORDER BY 1), '-') FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
+            out
+        };
+        let old = probe(&mut client);
+        assert_eq!(old, ["v.id bigint", "v.x integer", "v: (1,-5) (2,3) (3,7)", "-"]);
+        let functions = if through { "a_sum() total()" } else { "total()" };
+        let new: Vec<String> = ["v.id bigint", "v.x bigint", "v.total bigint", "v: (1,-5,5) (2,3,5) (3,7,5)", functions].map(String::from).to_vec();
+        let created = if through { "functions public.a_sum(), public.total()" } else { "function public.total()" };
+        let (up, down) = (vec![new; plan.steps.len()], vec![old; plan.steps.len()]);
+        up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, probe);
+        assert_eq!(phases(&plan), [(Phase::Expand, format!("change type of public.t.x to bigint around view public.v (creating {created})").as_str())]);
+    }
+}

@@ -699,6 +699,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
     let mut rebuilds = view_rebuilds(&changes, &options.renames);
     rebuild_functions(&mut rebuilds, &changes, &diff.functions);
+    rebuild_calls(&mut rebuilds, &changes);
     let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
     let dependents = dependents(&changes, &diff.generated, &diff.foreign_keys, &column_renames, &options.renames);
     let mut p = Planner {
@@ -1203,6 +1204,84 @@ struct ViewRebuild {
     /// step of its own; one dropped so is dropped in the expand phase
     /// (`BreaksOldCode`).
     functions: Vec<RebuiltFunction>,
+    /// The functions the plan creates late (they read tables, see
+    /// [`rank::LATE_FUNCTION`]) that the new form of one of its views (or a
+    /// new view of `created`) calls, directly or through other such
+    /// functions (those called first), when the step has column steps: it runs
+    /// before those functions are created, and `CREATE VIEW` of a new form
+    /// calling one would fail (42883). The step creates them after the
+    /// column steps and before the views (its down step drops them after
+    /// the views); their own steps are left out. A rebuild of views alone
+    /// runs after them.
+    calls_new: Vec<Function>,
+}
+
+/// Whether `sql` calls the function `name`: by its qualified name, or by
+/// its bare name when it is in `public` (found through the search path).
+fn calls_function(sql: &str, name: &QualifiedName) -> bool {
+    use crate::validate::sql::{tokens, Token};
+    let toks: Vec<Token> = tokens(sql).collect();
+    toks.iter().enumerate().any(|(i, t)| {
+        let Token::Word(w) = t else { return false };
+        if !w.before_paren || !w.is_identifier(&name.name) {
+            return false;
+        }
+        if w.after_dot {
+            i >= 2 && matches!(&toks[i - 2], Token::Word(s) if !s.after_dot && s.is_identifier(&name.schema))
+        } else {
+            name.schema == "public"
+        }
+    })
+}
+
+/// See [`ViewRebuild::calls_new`]: for each rebuild with column steps, the
+/// functions `changes` creates late that the new forms of its views and
+/// the new views it creates call, and those their bodies call, to a fixed
+/// point (those of [`ViewRebuild::functions`] aside).
+fn rebuild_calls(rebuilds: &mut [ViewRebuild], changes: &[Change]) {
+    let late: Vec<&Function> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateFunction(f) if !f.depends_on.is_empty() => Some(f),
+            _ => None,
+        })
+        .collect();
+    if late.is_empty() {
+        return;
+    }
+    for r in rebuilds.iter_mut().filter(|r| !r.tables.is_empty()) {
+        let mut texts: Vec<&str> = r.views.iter().filter_map(|v| v.to.as_ref()).chain(&r.reads_new).map(|v| v.query.as_str()).collect();
+        let mut called: BTreeSet<&QualifiedName> = BTreeSet::new();
+        loop {
+            let more: Vec<&Function> = late.iter().copied().filter(|f| !called.contains(&f.name) && texts.iter().any(|t| calls_function(t, &f.name))).collect();
+            if more.is_empty() {
+                break;
+            }
+            for f in more {
+                called.insert(&f.name);
+                texts.push(&f.body);
+            }
+        }
+        let rebuilt = |f: &Function| r.functions.iter().any(|g| g.to.as_ref().is_some_and(|g| super::diff::function_key(g) == super::diff::function_key(f)));
+        let called: Vec<&Function> = late.iter().copied().filter(|f| called.contains(&f.name) && !rebuilt(f)).collect();
+        // Those another one's body calls first (PostgreSQL checks an SQL body when it is created).
+        fn visit(i: usize, called: &[&Function], done: &mut [bool], out: &mut Vec<Function>) {
+            if done[i] {
+                return;
+            }
+            done[i] = true;
+            for j in 0..called.len() {
+                if j != i && calls_function(&called[i].body, &called[j].name) {
+                    visit(j, called, done, out);
+                }
+            }
+            out.push(called[i].clone());
+        }
+        let mut done = vec![false; called.len()];
+        for i in 0..called.len() {
+            visit(i, &called, &mut done, &mut r.calls_new);
+        }
+    }
 }
 
 /// A function of a [`ViewRebuild`]: as it is (`None` for one the plan
@@ -3026,10 +3105,14 @@ impl Planner<'_> {
     }
 
     /// Whether a view rebuild drops or creates `f` (by its old form, or a
-    /// new function by its new one), see [`ViewRebuild::functions`].
+    /// new function by its new one), see [`ViewRebuild::functions`] and
+    /// [`ViewRebuild::calls_new`].
     fn rebuilt_function(&self, f: &Function) -> bool {
         let key = super::diff::function_key(f);
-        self.rebuilds.iter().flat_map(|r| &r.functions).any(|rf| rf.from.as_ref().or(rf.to.as_ref()).is_some_and(|g| super::diff::function_key(g) == key))
+        self.rebuilds.iter().any(|r| {
+            r.functions.iter().any(|rf| rf.from.as_ref().or(rf.to.as_ref()).is_some_and(|g| super::diff::function_key(g) == key))
+                || r.calls_new.iter().any(|g| super::diff::function_key(g) == key)
+        })
     }
 
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
@@ -3144,6 +3227,10 @@ impl Planner<'_> {
                 let names: Vec<String> = new_order.iter().filter(|(v, _)| rebuild.created.iter().any(|c| c.name == v.name)).map(|(v, _)| v.name.to_string()).collect();
                 let _ = write!(views, " (creating view{} {})", if names.len() == 1 { "" } else { "s" }, names.join(", "));
             }
+            if !rebuild.calls_new.is_empty() {
+                let names: Vec<String> = rebuild.calls_new.iter().map(|f| format!("{}({})", f.name, super::diff::function_signature(&f.arguments))).collect();
+                let _ = write!(views, " (creating function{} {})", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+            }
             if !gone.is_empty() {
                 let d = format!("(dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
                 if views.is_empty() {
@@ -3237,6 +3324,7 @@ impl Planner<'_> {
             up.extend(drop_policies(&|p| &p.1));
             up.extend(drop_views(&old_views, &|f| f.from.as_ref()));
             up.extend(inner.iter().flat_map(|s| s.sql.iter().cloned()));
+            up.extend(rebuild.calls_new.iter().map(sql::function));
             up.extend(create_views(&new_order, &|f| f.to.as_ref()));
             up.extend(restore.iter().cloned());
             up.extend(create_policies(&|p| &p.2));
@@ -3247,6 +3335,7 @@ impl Planner<'_> {
                     down.extend(drop_policies(&|p| &p.2));
                     let new_views: Vec<&View> = new_order.iter().rev().map(|(v, _)| *v).collect();
                     down.extend(drop_views(&new_views, &|f| f.to.as_ref()));
+                    down.extend(rebuild.calls_new.iter().rev().map(sql::drop_function));
                     down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
                     // After the renames, before they are undone: the old forms
                     // naming renamed columns and tables by their old names are
@@ -7398,6 +7487,54 @@ mod tests {
         // None uses it: no function in the step.
         let plan = plan_between(&query("SELECT id, x FROM public.t", vec![]), &query("SELECT id, x * 2 AS x FROM public.t", vec![]));
         assert_eq!(plan.steps[0].sql, [vec!["DROP VIEW public.v".to_owned()], sql::create_view(&t_view("v", "SELECT id, x * 2 AS x FROM public.t", "t"), false)].concat());
+    }
+
+    #[test]
+    fn a_rebuilt_view_calling_new_functions_that_read_tables_is_created_after_them() {
+        let total = QualifiedName::public("total");
+        assert!(calls_function("SELECT public.total() AS n FROM public.t", &total));
+        assert!(calls_function("SELECT id, TOTAL (  ) FROM public.t", &total));
+        assert!(!calls_function("SELECT id, total FROM public.t", &total));
+        assert!(!calls_function("SELECT other.total() FROM public.t", &total));
+        assert!(!calls_function("SELECT 'total()' FROM public.t", &total));
+        assert!(calls_function("SELECT shop.total()", &QualifiedName::new("shop", "total")));
+        assert!(!calls_function("SELECT total()", &QualifiedName::new("shop", "total")));
+
+        // `a_total`, which the view calls, calls `b_sum`, which the plan creates after it.
+        let reading = |name: &str, body: &str| Function { depends_on: vec![QualifiedName::public("t")], ..Function::new(QualifiedName::public(name), "bigint", "sql", body) };
+        let a_total = reading("a_total", "SELECT public.b_sum() FROM public.t LIMIT 1");
+        let b_sum = reading("b_sum", "SELECT sum(x)::bigint FROM public.t");
+        let unused = reading("c_unused", "SELECT count(*) FROM public.t");
+        let schema = |x: SqlType, query: &str, functions: Vec<Function>| {
+            let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+            functions.into_iter().fold(Schema::builder().add_table(t).view(t_view("v", query, "t")), |b, f| b.function(f)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let old = schema(SqlType::Integer, "SELECT id, x FROM public.t", vec![]);
+        let query = "SELECT id, x, public.a_total() AS total FROM public.t";
+        let new = schema(SqlType::BigInt, query, vec![a_total.clone(), b_sum.clone(), unused]);
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            phases(&plan),
+            [
+                (Phase::Expand, "change type of public.t.x to bigint around view public.v (creating functions public.b_sum(), public.a_total())"),
+                (Phase::Expand, "create function public.c_unused"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let step = &plan.steps[0];
+        let alter = |ty: &str| format!("ALTER TABLE public.t ALTER COLUMN x TYPE {ty} USING x::{ty}");
+        let up = [vec!["DROP VIEW public.v".to_owned(), alter("bigint"), sql::function(&b_sum), sql::function(&a_total)], sql::create_view(&t_view("v", query, "t"), false)].concat();
+        assert_eq!(step.sql, up);
+        let down = [
+            vec!["DROP VIEW public.v".to_owned(), sql::drop_function(&a_total), sql::drop_function(&b_sum), alter("integer")],
+            sql::create_view(&t_view("v", "SELECT id, x FROM public.t", "t"), false),
+        ]
+        .concat();
+        assert_eq!(step.down.as_deref(), Some(&down[..]));
+        // Views alone: the rebuild runs after the functions that read tables, which keep their steps.
+        let plan = plan_between(&schema(SqlType::Integer, "SELECT id, x FROM public.t", vec![]), &schema(SqlType::Integer, "SELECT id, public.b_sum() FROM public.t", vec![b_sum]));
+        assert_eq!(descriptions(&plan), ["create function public.b_sum", "rebuild view public.v"], "{}", plan.up_script());
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
