@@ -4657,3 +4657,264 @@ fn sql_type_columns_are_nullable_as_their_field_types_say() {
     assert_eq!(count(&mut client, "SELECT count(*) FROM notes WHERE id = 3 AND author_id IS NULL AND reviewer_id IS NULL"), 1);
     assert_clean(&schema, &mut client, &mut shadow);
 }
+
+// ---- view rebuilds (session 2026-12-02) ----
+
+/// The columns of each view of `public` (`view.column type`, in order) and
+/// each view's rows.
+fn view_columns_and_rows(client: &mut Client) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .query(
+            "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let views: Vec<String> = client.query("SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm') ORDER BY 1", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    for v in views {
+        out.push(support::pg::one(client, &format!("SELECT '{v}: ' || coalesce(string_agg(v::text, ' ' ORDER BY v::text), '') FROM public.{v} v")));
+    }
+    out
+}
+
+/// `t (id, <a> text, x <x>)` with the views `views` of `everything`
+/// (`SELECT *`) and `named` (naming the columns); in v2 `a` is renamed to
+/// `b` (declared) and `x` becomes bigint, which rebuilds the views.
+fn renamed_under_views(v2: bool, views: &[&str]) -> Schema {
+    let mut a = Column::new(if v2 { "b" } else { "a" }, SqlType::Text);
+    if v2 {
+        a = a.renamed_from("a");
+    }
+    let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(a).column(Column::new("x", if v2 { SqlType::BigInt } else { SqlType::Integer })).primary_key(["id"]);
+    let mut b = Schema::builder().add_table(t);
+    for name in views {
+        let query = match (*name, v2) {
+            ("everything", _) => "SELECT * FROM public.t",
+            (_, false) => "SELECT id, a, x FROM public.t",
+            (_, true) => "SELECT id, b, x FROM public.t",
+        };
+        b = b.view(View::new(QualifiedName::public(*name), query).depends_on(QualifiedName::public("t")));
+    }
+    build(b)
+}
+
+/// A view over a column the plan renames, rebuilt around a type change:
+/// undone, it has its old columns again (`a`, not `b`), whether the plan is
+/// made from the canonical forms (`plan_to`, where PostgreSQL spells `*`
+/// out) or from the declared schemas themselves (`SELECT *` as written,
+/// whose text names no column). Without the fix, the declared `SELECT *`
+/// was created again after the rename and before it was undone, and kept
+/// the column `b` (`everything.b text` where `everything.a text` was).
+#[test]
+fn a_view_over_a_renamed_column_rebuilt_around_a_type_change_gets_its_old_columns_back() {
+    for (views, canonical) in [(&["everything"][..], true), (&["everything"], false), (&["named"], true), (&["named"], false), (&["everything", "named"], false)] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow) = (db.client(), shadow_db.client());
+        let (before, after) = (renamed_under_views(false, views), renamed_under_views(true, views));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1, 'one', 10), (2, 'two', 20)").unwrap();
+        let options = PlanOptions::default().with_declared_renames(&after);
+        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &options) } else { migrate::plan(&migrate::diff(&before, &after), &options).unwrap() };
+        eprintln!("{views:?}, canonical: {canonical}\n{}\n{}", plan.up_script(), plan.down_script().unwrap());
+        let columns = |a: &str, x: &str| {
+            let mut v: Vec<String> = views.iter().flat_map(|n| [format!("{n}.id bigint"), format!("{n}.{a} text"), format!("{n}.x {x}")]).collect();
+            v.extend(views.iter().map(|n| format!("{n}: (1,one,10) (2,two,20)")));
+            v
+        };
+        let (old, new) = (columns("a", "integer"), columns("b", "bigint"));
+        assert_eq!(plan.steps.len(), 2, "{}", plan.up_script());
+        assert_eq!(plan.steps[0].description, "rename column public.t.a to b");
+        // Renamed, the column keeps its name in the views; the rebuild gives them the new one.
+        step_through(&mut client, &plan, old.clone(), &[old.clone(), new.clone()], &[old.clone(), old.clone()], &mut view_columns_and_rows);
+        assert_clean(&before, &mut client, &mut shadow);
+    }
+}
+
+/// `<table> (id, <label> text)` (renamed from `public.items` when it is not
+/// that table, `<label>` from `label` when it is not `label`, both declared)
+/// and the view `public.labels` reading it with `query`.
+fn renamed_table_with_view(table: &QualifiedName, label: &str, query: &str) -> Schema {
+    let mut column = Column::new(label, SqlType::Text);
+    if label != "label" {
+        column = column.renamed_from("label");
+    }
+    let mut t = Table::in_schema(&table.schema, &table.name).column(Column::new("id", SqlType::BigInt)).column(column).primary_key(["id"]);
+    if *table != QualifiedName::public("items") {
+        t = t.renamed_from(QualifiedName::public("items"));
+    }
+    build(Schema::builder().add_table(t).view(View::new(QualifiedName::public("labels"), query).depends_on(table.clone()).comment("Labels")))
+}
+
+/// A view rebuilt for its query in a plan renaming (or moving) the table its
+/// old query names: the down step, which runs before the table is renamed
+/// back, creates the old query. Both for a query that changes and for one
+/// that only names the table by its new name (the canonical forms differ,
+/// so the view is rebuilt all the same), and for a table moved to another
+/// schema and renamed whose column is renamed too. Without the fix the down
+/// step failed: `ERROR 42P01: relation "public.items" does not exist`.
+/// Each step (reporting the relations it locks) then its down step leaves
+/// the view reading its rows, with the columns it had.
+#[test]
+fn a_view_rebuilt_in_a_plan_renaming_its_table_is_undone_before_the_rename() {
+    let goods = QualifiedName::public("goods");
+    let moved = QualifiedName::new("shop", "goods");
+    let old_rows = ["labels.id bigint", "labels.label text", "labels: (1,one) (2,two)"];
+    for (table, label, query, new_rows) in [
+        (&goods, "label", "SELECT id, upper(label) AS label, 1 AS one FROM public.goods", &["labels.id bigint", "labels.label text", "labels.one integer", "labels: (1,ONE,1) (2,TWO,1)"][..]),
+        (&goods, "label", "SELECT id, label FROM public.goods", &old_rows),
+        (&moved, "title", "SELECT id, title AS label, 1 AS one FROM shop.goods", &["labels.id bigint", "labels.label text", "labels.one integer", "labels: (1,one,1) (2,two,1)"]),
+    ] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+        let (before, after) = (renamed_table_with_view(&QualifiedName::public("items"), "label", "SELECT id, label FROM public.items"), renamed_table_with_view(table, label, query));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.items VALUES (1, 'one'), (2, 'two')").unwrap();
+        let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+        eprintln!("{}\n{}", plan.up_script(), plan.down_script().unwrap());
+        let old: Vec<String> = old_rows.iter().map(|s| s.to_string()).collect();
+        assert_eq!(view_columns_and_rows(&mut client), old);
+        let new: Vec<String> = new_rows.iter().map(|s| s.to_string()).collect();
+        let described: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert!(described.contains(&format!("rename table public.items to {table}").as_str()), "{}", plan.up_script());
+        assert_eq!(described.last(), Some(&"rebuild view public.labels"), "{}", plan.up_script());
+        let n = plan.steps.len();
+        let up: Vec<Vec<String>> = (1..=n).map(|i| if i == n { new.clone() } else { old.clone() }).collect();
+        let down: Vec<Vec<String>> = (1..=n).map(|_| old.clone()).collect();
+        up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, &mut view_columns_and_rows);
+    }
+}
+
+/// `t (id, x <x>)` with three rows and the view `v` reading it, then, by
+/// SQL (pgarchitect's DDL creates functions before views, so it cannot
+/// create them: 42704, type "public.v" does not exist), `functions`.
+fn t_v_and_functions(db: &support::pg::TestDb, x: SqlType, functions: &str) -> Client {
+    let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+    let schema = build(Schema::builder().add_table(t).view(View::new(QualifiedName::public("v"), "SELECT id, x FROM public.t").depends_on(QualifiedName::public("t"))));
+    let mut client = db.client();
+    live::apply(&mut client, &schema).unwrap();
+    client.batch_execute("INSERT INTO public.t VALUES (1, -5), (2, 3), (3, 7)").unwrap();
+    client.batch_execute(functions).unwrap();
+    client
+}
+
+/// The functions of `public` with their signatures, comments and
+/// privileges, what each returns when called, and [`view_columns_and_rows`].
+fn functions_over_v(client: &mut Client) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .query(
+            "SELECT p.oid::regprocedure::text || ' -> ' || pg_get_function_result(p.oid) || ' ' || coalesce(obj_description(p.oid, 'pg_proc'), '-') || ' ' || coalesce(array_to_string(p.proacl, ','), 'default')
+             FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let calls = [("positive", "SELECT string_agg(p::text, ' ' ORDER BY p.id) FROM public.positive() p"), ("doubled", "SELECT string_agg(public.doubled(v)::text, ' ' ORDER BY v.id) FROM public.v")];
+    for (name, call) in calls {
+        let there: bool = support::pg::one(client, &format!("SELECT to_regproc('public.{name}') IS NOT NULL"));
+        if there {
+            out.push(format!("{name}: {}", support::pg::one::<String>(client, call)));
+        }
+    }
+    out.extend(view_columns_and_rows(client));
+    out
+}
+
+/// A function whose signature uses a view's row type (`RETURNS SETOF v`,
+/// an argument of type `v`): PostgreSQL refuses to drop the view under it
+/// (2BP01), which the step rebuilding the view around the type change of
+/// `t.x` did: `ERROR 2BP01: cannot drop view v because other objects depend
+/// on it`. The step drops and creates again the functions, with their
+/// comments and privileges (`positive` is not for PUBLIC, a role may
+/// grant it), and undone gives them back as they were.
+#[test]
+fn functions_using_a_rebuilt_views_row_type_are_created_again_around_it() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(target_db) = support::pg::test_db() else { return };
+    let role = own_role(&db, "migrate_fn");
+    db.batch(&format!("CREATE ROLE {role}"));
+    let functions = format!(
+        "CREATE FUNCTION public.positive() RETURNS SETOF public.v LANGUAGE sql STABLE AS 'SELECT * FROM public.v WHERE x > 0';
+        COMMENT ON FUNCTION public.positive() IS 'Rows of v with a positive x';
+        REVOKE EXECUTE ON FUNCTION public.positive() FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION public.positive() TO {role} WITH GRANT OPTION;
+        CREATE FUNCTION public.doubled(r public.v) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT r.x * 2';"
+    );
+    let mut client = t_v_and_functions(&db, SqlType::Integer, &functions);
+    let mut target = t_v_and_functions(&target_db, SqlType::BigInt, &functions);
+    let e = support::pg::expect_sqlstate(client.batch_execute("BEGIN; DROP VIEW public.v"), "2BP01", "drop view");
+    client.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(e.detail(), Some("function positive() depends on type v\nfunction doubled(v) depends on type v"));
+    let old = functions_over_v(&mut client);
+    let new = functions_over_v(&mut target);
+    assert_ne!(old, new);
+    let introspected = |c: &mut Client| live::introspect(c, &IntrospectOptions::default()).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let (from, to) = (introspected(&mut client), introspected(&mut target));
+    let plan = migrate::plan(&migrate::diff(&from, &to), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{}\n{}", plan.up_script(), plan.down_script().unwrap());
+    assert_eq!(phases(&plan).len(), 1, "{}", plan.up_script());
+    assert!(old.iter().any(|f| f.starts_with("positive() -> SETOF v Rows of v with a positive x postgres=X/postgres,migrate_fn_")), "{old:?}");
+    step_through(&mut client, &plan, old.clone(), &[new.clone()], &[old], &mut functions_over_v);
+    assert!(migrate::diff(&introspected(&mut client), &from).is_empty());
+}
+
+/// `t (id, x <x>)` with three rows' worth of schema, the view `v` reading it
+/// with `query`, and `functions`.
+fn t_v_query(x: SqlType, query: &str, functions: Vec<Function>) -> Schema {
+    let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+    let b = Schema::builder().add_table(t).view(View::new(QualifiedName::public("v"), query).depends_on(QualifiedName::public("t")));
+    build(functions.into_iter().fold(b, |b, f| b.function(f)))
+}
+
+/// A view rebuilt around a type change whose new query calls a function
+/// new in the plan that reads tables (created late, after the column
+/// steps; with `through`, through another such function, `a_sum`, which
+/// the view does not call) is created after them in the step: the rebuild
+/// created the new query before the function was there, `ERROR 42883:
+/// function public.total() does not exist`. Each step up (reporting the
+/// relations it locks) and down leaves the view reading its rows, with the
+/// function there or not.
+#[test]
+fn a_view_rebuilt_around_a_type_change_calling_a_new_function_is_created_after_it() {
+    for through in [false, true] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+        let reading = |name: &str, body: &str| {
+            let mut f = Function::new(QualifiedName::public(name), "bigint", "sql", body);
+            f.depends_on = vec![QualifiedName::public("t")];
+            f
+        };
+        let mut functions = vec![reading("total", if through { "SELECT public.a_sum() FROM public.t LIMIT 1" } else { "SELECT sum(x)::bigint FROM public.t" })];
+        if through {
+            // Declared first, as the schema's DDL creates functions in that
+            // order (and introspected ones by name; reading t, both are late).
+            functions.insert(0, reading("a_sum", "SELECT sum(x)::bigint FROM public.t"));
+        }
+        let before = t_v_query(SqlType::Integer, "SELECT id, x FROM public.t", vec![]);
+        let after = t_v_query(SqlType::BigInt, "SELECT id, x, public.total() AS total FROM public.t", functions);
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1, -5), (2, 3), (3, 7)").unwrap();
+        let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+        eprintln!("{}\n{}", plan.up_script(), plan.down_script().unwrap());
+        let probe = &mut |c: &mut Client| {
+            let mut out = view_columns_and_rows(c);
+            out.push(support::pg::one(c, "SELECT coalesce(string_agg(oid::regprocedure::text, ' ' ORDER BY 1), '-') FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
+            out
+        };
+        let old = probe(&mut client);
+        assert_eq!(old, ["v.id bigint", "v.x integer", "v: (1,-5) (2,3) (3,7)", "-"]);
+        let functions = if through { "a_sum() total()" } else { "total()" };
+        let new: Vec<String> = ["v.id bigint", "v.x bigint", "v.total bigint", "v: (1,-5,5) (2,3,5) (3,7,5)", functions].map(String::from).to_vec();
+        let created = if through { "functions public.a_sum(), public.total()" } else { "function public.total()" };
+        let (up, down) = (vec![new; plan.steps.len()], vec![old; plan.steps.len()]);
+        up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, probe);
+        assert_eq!(phases(&plan), [(Phase::Expand, format!("change type of public.t.x to bigint around view public.v (creating {created})").as_str())]);
+    }
+}

@@ -68,6 +68,11 @@ pub struct SchemaDiff {
     pub views: [Vec<View>; 2],
     /// See [`SchemaDiff::views`].
     pub view_grants: [Vec<GrantItem>; 2],
+    /// The functions before and after the migration: PostgreSQL refuses to
+    /// drop a view whose row type a function's arguments or result use
+    /// (2BP01), so the plan drops those functions and creates them again
+    /// around the views it rebuilds.
+    pub functions: [Vec<Function>; 2],
     /// The privileges on tables and columns before and after the migration:
     /// PostgreSQL keeps them across a table or column rename, which the diff
     /// sees as a drop and a create, so the plan compares them across the
@@ -855,7 +860,24 @@ pub fn diff(from: &Schema, to: &Schema) -> SchemaDiff {
             _ => None,
         })
         .collect();
-    SchemaDiff { changes: out, partitioned, partitions, defaults, triggers, policies, names: names_held(from), foreign_keys, generated, columns: [column_names(from), column_names(to)], views, view_grants, grants: [relation_grants(from), relation_grants(to)], domain_columns }
+    let functions = [from.functions().to_vec(), to.functions().to_vec()];
+    SchemaDiff {
+        changes: out,
+        partitioned,
+        partitions,
+        defaults,
+        triggers,
+        policies,
+        names: names_held(from),
+        foreign_keys,
+        generated,
+        columns: [column_names(from), column_names(to)],
+        views,
+        view_grants,
+        functions,
+        grants: [relation_grants(from), relation_grants(to)],
+        domain_columns,
+    }
 }
 
 /// The columns of `schema`'s tables holding values of `domain`, or of a

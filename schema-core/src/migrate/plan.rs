@@ -123,7 +123,7 @@ use std::time::Duration;
 use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Index, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, View};
+use crate::model::{Column, Function, Index, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, View};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -706,6 +706,8 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     }
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
     let mut rebuilds = view_rebuilds(&changes, &options.renames);
+    rebuild_functions(&mut rebuilds, &changes, &diff.functions);
+    rebuild_calls(&mut rebuilds, &changes);
     let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
     let dependents = dependents(&changes, &diff.generated, &diff.foreign_keys, &column_renames, &options.renames);
     let mut p = Planner {
@@ -1197,6 +1199,169 @@ struct ViewRebuild {
     /// steps before the rebuild: without them `CREATE VIEW` of a new form
     /// reading one fails (42P01).
     created: Vec<View>,
+    /// The functions whose arguments or result use the row type of one of
+    /// its views (or an array of it), as they are or will be: PostgreSQL
+    /// refuses to drop a view under one (2BP01, "function f() depends on
+    /// type v"), so the step drops each just before the first of those
+    /// views, and creates it again in its new form just after the last of
+    /// them, with its comment and the privileges it had (kept in the
+    /// transaction before the drops and given back after, see
+    /// [`sql::keep_function_acls`]); its down step does the reverse, in
+    /// their old forms. One
+    /// using none of them (only its other form does) is dropped after the
+    /// views and created before them. A change the plan makes to one (a
+    /// function created, replaced or dropped) is made there instead of by a
+    /// step of its own; one dropped so is dropped in the expand phase
+    /// (`BreaksOldCode`).
+    functions: Vec<RebuiltFunction>,
+    /// The functions the plan creates late (they read tables, see
+    /// [`rank::LATE_FUNCTION`]) that the new form of one of its views (or a
+    /// new view of `created`) calls, directly or through other such
+    /// functions (those called first), when the step has column steps: it runs
+    /// before those functions are created, and `CREATE VIEW` of a new form
+    /// calling one would fail (42883). The step creates them after the
+    /// column steps and before the views (its down step drops them after
+    /// the views); their own steps are left out. A rebuild of views alone
+    /// runs after them.
+    calls_new: Vec<Function>,
+}
+
+/// Whether `sql` calls the function `name`: by its qualified name, or by
+/// its bare name when it is in `public` (found through the search path).
+fn calls_function(sql: &str, name: &QualifiedName) -> bool {
+    use crate::validate::sql::{tokens, Token};
+    let toks: Vec<Token> = tokens(sql).collect();
+    toks.iter().enumerate().any(|(i, t)| {
+        let Token::Word(w) = t else { return false };
+        if !w.before_paren || !w.is_identifier(&name.name) {
+            return false;
+        }
+        if w.after_dot {
+            i >= 2 && matches!(&toks[i - 2], Token::Word(s) if !s.after_dot && s.is_identifier(&name.schema))
+        } else {
+            name.schema == "public"
+        }
+    })
+}
+
+/// See [`ViewRebuild::calls_new`]: for each rebuild with column steps, the
+/// functions `changes` creates late that the new forms of its views and
+/// the new views it creates call, and those their bodies call, to a fixed
+/// point (those of [`ViewRebuild::functions`] aside).
+fn rebuild_calls(rebuilds: &mut [ViewRebuild], changes: &[Change]) {
+    let late: Vec<&Function> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateFunction(f) if !f.depends_on.is_empty() => Some(f),
+            _ => None,
+        })
+        .collect();
+    if late.is_empty() {
+        return;
+    }
+    for r in rebuilds.iter_mut().filter(|r| !r.tables.is_empty()) {
+        let mut texts: Vec<&str> = r.views.iter().filter_map(|v| v.to.as_ref()).chain(&r.reads_new).map(|v| v.query.as_str()).collect();
+        let mut called: BTreeSet<&QualifiedName> = BTreeSet::new();
+        loop {
+            let more: Vec<&Function> = late.iter().copied().filter(|f| !called.contains(&f.name) && texts.iter().any(|t| calls_function(t, &f.name))).collect();
+            if more.is_empty() {
+                break;
+            }
+            for f in more {
+                called.insert(&f.name);
+                texts.push(&f.body);
+            }
+        }
+        let rebuilt = |f: &Function| r.functions.iter().any(|g| g.to.as_ref().is_some_and(|g| super::diff::function_key(g) == super::diff::function_key(f)));
+        let called: Vec<&Function> = late.iter().copied().filter(|f| called.contains(&f.name) && !rebuilt(f)).collect();
+        // Those another one's body calls first (PostgreSQL checks an SQL body when it is created).
+        fn visit(i: usize, called: &[&Function], done: &mut [bool], out: &mut Vec<Function>) {
+            if done[i] {
+                return;
+            }
+            done[i] = true;
+            for j in 0..called.len() {
+                if j != i && calls_function(&called[i].body, &called[j].name) {
+                    visit(j, called, done, out);
+                }
+            }
+            out.push(called[i].clone());
+        }
+        let mut done = vec![false; called.len()];
+        for i in 0..called.len() {
+            visit(i, &called, &mut done, &mut r.calls_new);
+        }
+    }
+}
+
+/// A function of a [`ViewRebuild`]: as it is (`None` for one the plan
+/// creates) and will be (`None` for one the plan drops).
+#[derive(Debug)]
+struct RebuiltFunction {
+    from: Option<Function>,
+    to: Option<Function>,
+}
+
+/// Whether the arguments or the result of `f` use the row type of `view`
+/// (or an array of it): named with its schema, or bare when the view is in
+/// `public` or in the function's schema (found through the search path).
+/// A bare name followed by another word (but `DEFAULT`) is an argument's name.
+fn uses_row_type(f: &Function, view: &QualifiedName) -> bool {
+    use crate::validate::sql::{tokens, Token};
+    let bare = view.schema == "public" || view.schema == f.name.schema;
+    [&f.arguments, &f.returns].into_iter().any(|text| {
+        let toks: Vec<Token> = tokens(text).collect();
+        toks.iter().enumerate().any(|(i, t)| {
+            let Token::Word(w) = t else { return false };
+            if !w.is_identifier(&view.name) {
+                return false;
+            }
+            if w.after_dot {
+                return i >= 2 && matches!(&toks[i - 2], Token::Word(s) if !s.after_dot && s.is_identifier(&view.schema));
+            }
+            let named = matches!(toks.get(i + 1), Some(Token::Word(next)) if !next.is_keyword("default"));
+            bare && !named && toks.get(i + 1) != Some(&Token::Punct("."))
+        })
+    })
+}
+
+/// See [`ViewRebuild::functions`]: each function of the schema before the
+/// migration (`functions[0]`) whose old or new form uses the row type of a
+/// view of a rebuild, with its new form (the plan's replacement, none if
+/// the plan drops it, or as it is after the migration), and each function
+/// the plan creates that uses one; in the first rebuild whose views they use.
+fn rebuild_functions(rebuilds: &mut [ViewRebuild], changes: &[Change], functions: &[Vec<Function>; 2]) {
+    use super::diff::function_key;
+    let mut taken: BTreeSet<(QualifiedName, String)> = BTreeSet::new();
+    for r in rebuilds.iter_mut() {
+        let views: Vec<QualifiedName> = r.views.iter().map(|v| v.from.name.clone()).collect();
+        let uses = |f: &Function| views.iter().any(|v| uses_row_type(f, v));
+        for f in &functions[0] {
+            if taken.contains(&function_key(f)) {
+                continue;
+            }
+            let to = changes
+                .iter()
+                .find_map(|c| match c {
+                    Change::ReplaceFunction { from, to } if function_key(from) == function_key(f) => Some(Some(to)),
+                    Change::DropFunction(from) if function_key(from) == function_key(f) => Some(None),
+                    _ => None,
+                })
+                .unwrap_or_else(|| Some(functions[1].iter().find(|g| function_key(g) == function_key(f)).unwrap_or(f)));
+            if uses(f) || to.is_some_and(uses) {
+                taken.insert(function_key(f));
+                r.functions.push(RebuiltFunction { from: Some(f.clone()), to: to.cloned() });
+            }
+        }
+        for c in changes {
+            if let Change::CreateFunction(g) = c {
+                if !taken.contains(&function_key(g)) && uses(g) {
+                    taken.insert(function_key(g));
+                    r.functions.push(RebuiltFunction { from: None, to: Some(g.clone()) });
+                }
+            }
+        }
+    }
 }
 
 /// One view of a [`ViewRebuild`]: as it is and will be (`None` for a view
@@ -2789,8 +2954,16 @@ impl Planner<'_> {
 
     /// The tables whose renamed columns `view`, a view as it was before the
     /// plan, names by their old names: the tables it reads (by their names
-    /// before or after a rename) whose old column names are words of its query.
+    /// before or after a rename) whose old column names are words of its
+    /// query, or whose columns it may take without naming them, by a `*`
+    /// (`SELECT *`, `t.*`) or a `NATURAL` join. PostgreSQL names such a
+    /// view's columns after the table's as they are when it is created: by
+    /// the new names after the renames, which the view keeps when they are
+    /// undone (the declared `SELECT *` has no old name to find; introspected,
+    /// PostgreSQL spells the columns out).
     fn view_renamed_tables(&self, view: &crate::model::View) -> BTreeSet<QualifiedName> {
+        use crate::validate::sql::{tokens, Token};
+        let implicit = tokens(&view.query).any(|t| matches!(t, Token::Operator("*")) || matches!(t, Token::Word(w) if w.is_keyword("natural")));
         self.column_renames
             .iter()
             .filter(|(table, renames)| {
@@ -2799,17 +2972,59 @@ impl Planner<'_> {
                     _ => None,
                 });
                 let reads = view.depends_on.iter().any(|d| d == *table || Some(d) == old_name);
-                reads && crate::validate::sql::words(&view.query).any(|w| !w.before_paren && renames.keys().any(|old| w.is_identifier(old)))
+                reads && (implicit || crate::validate::sql::words(&view.query).any(|w| !w.before_paren && renames.keys().any(|old| w.is_identifier(old))))
             })
             .map(|(table, _)| table.clone())
             .collect()
     }
 
-    /// `statements` creating `view` as it was before the plan, in a step
-    /// running after the column renames: under the old names of the columns
-    /// it names so (see [`Planner::under_old_names`]).
-    fn old_view(&self, view: &crate::model::View, statements: Vec<String>) -> Vec<String> {
-        self.under_old_names(&self.view_renamed_tables(view), statements)
+    /// The tables the plan renames or moves that `views`, views as they were
+    /// before the plan, read: their queries name them by their old names.
+    fn views_renamed_from<'v>(&self, views: impl IntoIterator<Item = &'v crate::model::View>) -> BTreeSet<QualifiedName> {
+        let read: BTreeSet<&QualifiedName> = views.into_iter().flat_map(|v| &v.depends_on).collect();
+        self.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, .. } if read.contains(from) => Some(from.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `statements` creating definitions from before the plan that name
+    /// tables of `tables` by their old names (before the plan renamed or
+    /// moved them), in a step running after the renames (or in the down step
+    /// of one, which runs before they are undone): the step renames and moves
+    /// those tables back (last first), runs them, and renames and moves the
+    /// tables forward again, in its one transaction, as the table renames'
+    /// own steps do. PostgreSQL resolves the old names itself and holds the
+    /// tables by their OIDs; no other session sees the old names. The old
+    /// names are free meanwhile: a renamed table's old name is no table of
+    /// either version (the diff would see it kept and no rename).
+    fn under_old_table_names(&self, tables: &BTreeSet<QualifiedName>, statements: Vec<String>) -> Vec<String> {
+        let renames: Vec<(&QualifiedName, &QualifiedName)> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, to } if tables.contains(from) => Some((from, to)),
+                _ => None,
+            })
+            .collect();
+        let mut v: Vec<String> = renames.iter().rev().flat_map(|(from, to)| rename_table(from, to).1).collect();
+        v.extend(statements);
+        v.extend(renames.iter().flat_map(|(from, to)| rename_table(from, to).0));
+        v
+    }
+
+    /// `statements` creating `views` as they were before the plan, in a step
+    /// running after the renames: under the old names of the columns they
+    /// name so (see [`Planner::under_old_names`]), and of the tables they
+    /// read (see [`Planner::under_old_table_names`]), the columns renamed
+    /// back first (by their tables' new names) and forward last.
+    fn old_views(&self, views: &[&crate::model::View], statements: Vec<String>) -> Vec<String> {
+        let columns: BTreeSet<QualifiedName> = views.iter().flat_map(|v| self.view_renamed_tables(v)).collect();
+        let tables = self.views_renamed_from(views.iter().copied());
+        self.under_old_names(&columns, self.under_old_table_names(&tables, statements))
     }
 
     /// `up` and `down`, the statements dropping and adding again a generated
@@ -2899,6 +3114,17 @@ impl Planner<'_> {
         (up, down, description, builds, scans)
     }
 
+    /// Whether a view rebuild drops or creates `f` (by its old form, or a
+    /// new function by its new one), see [`ViewRebuild::functions`] and
+    /// [`ViewRebuild::calls_new`].
+    fn rebuilt_function(&self, f: &Function) -> bool {
+        let key = super::diff::function_key(f);
+        self.rebuilds.iter().any(|r| {
+            r.functions.iter().any(|rf| rf.from.as_ref().or(rf.to.as_ref()).is_some_and(|g| super::diff::function_key(g) == key))
+                || r.calls_new.iter().any(|g| super::diff::function_key(g) == key)
+        })
+    }
+
     fn refuse_unless_allowed(&mut self, change: &Change, hazard: Hazard) -> bool {
         if self.options.allow_destructive {
             return false;
@@ -2981,16 +3207,17 @@ impl Planner<'_> {
     /// Each [`ViewRebuild`] as one step, in the place of the first column step
     /// it surrounds (or, with none, where its first view comes among the
     /// views the plan creates and replaces): the policies reading its views
-    /// dropped, the views dropped (those reading others first), the column
+    /// dropped, the views dropped (those reading others first, each after
+    /// the functions using its row type, see [`ViewRebuild::functions`]), the column
     /// steps (type changes and generated column rebuilds, in plan order,
     /// each with its triggers and policies), the views created again in
     /// their new form with their comments, indexes and privileges (those
     /// read by others first), the policies created again in their new form
     /// with their comments. Its down step drops the policies and the new
     /// forms, undoes the column steps last first, and creates the old forms
-    /// with their old privileges (under the columns' old names when the plan
-    /// renames columns they read, see [`Planner::under_old_names`]), then the
-    /// policies as they were.
+    /// with their old privileges (under the columns' and tables' old names
+    /// when the plan renames columns or tables they read, see
+    /// [`Planner::old_views`]), then the policies as they were.
     fn merge_view_rebuilds(&mut self) {
         for (g, rebuild) in std::mem::take(&mut self.rebuilds).into_iter().enumerate() {
             let (mut inner, rest): (Vec<Step>, Vec<Step>) = std::mem::take(&mut self.steps).into_iter().partition(|s| s.rebuild == Some(g));
@@ -3010,12 +3237,29 @@ impl Planner<'_> {
                 let names: Vec<String> = new_order.iter().filter(|(v, _)| rebuild.created.iter().any(|c| c.name == v.name)).map(|(v, _)| v.name.to_string()).collect();
                 let _ = write!(views, " (creating view{} {})", if names.len() == 1 { "" } else { "s" }, names.join(", "));
             }
+            if !rebuild.calls_new.is_empty() {
+                let names: Vec<String> = rebuild.calls_new.iter().map(|f| format!("{}({})", f.name, super::diff::function_signature(&f.arguments))).collect();
+                let _ = write!(views, " (creating function{} {})", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+            }
             if !gone.is_empty() {
                 let d = format!("(dropping view{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
                 if views.is_empty() {
                     dropping = format!(" {d}");
                 } else {
                     let _ = write!(views, " {d}");
+                }
+            }
+            if !rebuild.functions.is_empty() {
+                let name = |f: &RebuiltFunction| {
+                    let f = f.from.as_ref().or(f.to.as_ref()).expect("a form or the other");
+                    format!("{}({})", f.name, super::diff::function_signature(&f.arguments))
+                };
+                let functions: Vec<String> = rebuild.functions.iter().map(name).collect();
+                let f = format!("function{} {}", if functions.len() == 1 { "" } else { "s" }, functions.join(", "));
+                views = if views.is_empty() { f } else { format!("{views} and {f}") };
+                let gone: Vec<String> = rebuild.functions.iter().filter(|f| f.to.is_none()).map(name).collect();
+                if !gone.is_empty() {
+                    let _ = write!(views, " (dropping function{} {}, which the plan drops)", if gone.len() == 1 { "" } else { "s" }, gone.join(", "));
                 }
             }
             if !rebuild.policies.is_empty() {
@@ -3045,22 +3289,72 @@ impl Planner<'_> {
                 });
                 self.creates(created.collect())
             };
-            let mut up = drop_policies(&|p| &p.1);
-            up.extend(old_order.iter().rev().map(|v| sql::drop_view(&v.from)));
+            // The views dropped (in `views`' order), each after the functions
+            // using its row type (in the form `pick` gives) that are still
+            // there; then the functions using none of them.
+            type PickFunction = dyn Fn(&RebuiltFunction) -> Option<&Function>;
+            let drop_views = |views: &[&View], pick: &PickFunction| {
+                let functions: Vec<&Function> = rebuild.functions.iter().filter_map(pick).collect();
+                let mut dropped = vec![false; functions.len()];
+                let mut v = Vec::new();
+                for view in views {
+                    for (f, done) in functions.iter().zip(dropped.iter_mut()) {
+                        if !*done && uses_row_type(f, &view.name) {
+                            v.push(sql::drop_function(f));
+                            *done = true;
+                        }
+                    }
+                    v.push(sql::drop_view(view));
+                }
+                v.extend(functions.iter().zip(&dropped).filter(|(_, done)| !**done).map(|(f, _)| sql::drop_function(f)));
+                v
+            };
+            // The views created (in `views`' order, with their privileges), the
+            // functions using none of their row types first, each other just
+            // after the last view whose row type it uses.
+            let create_views = |views: &[(&View, &[GrantItem])], pick: &PickFunction| {
+                let functions: Vec<&Function> = rebuild.functions.iter().filter_map(pick).collect();
+                let uses = |f: &Function, views: &[(&View, &[GrantItem])]| views.iter().any(|(view, _)| uses_row_type(f, &view.name));
+                let mut v: Vec<String> = functions.iter().filter(|f| !uses(f, views)).map(|f| sql::function(f)).collect();
+                for (k, (view, privileges)) in views.iter().enumerate() {
+                    v.extend(create(view, privileges));
+                    let rest = &views[k + 1..];
+                    v.extend(functions.iter().filter(|f| uses_row_type(f, &view.name) && !uses(f, rest)).map(|f| sql::function(f)));
+                }
+                v
+            };
+            // The privileges on the functions dropped and created again are
+            // kept before and given back after (a created function has the
+            // default ones); see `sql::keep_function_acls`.
+            let function_names: BTreeSet<&QualifiedName> = rebuild.functions.iter().flat_map(|f| f.from.iter().chain(&f.to)).map(|f| &f.name).collect();
+            let function_names: Vec<&QualifiedName> = function_names.into_iter().collect();
+            let (keep, restore) = if function_names.is_empty() { (Vec::new(), Vec::new()) } else { (vec![sql::keep_function_acls(&function_names)], vec![sql::restore_function_acls()]) };
+            let old_views: Vec<&View> = old_order.iter().rev().map(|v| &v.from).collect();
+            let mut up = keep.clone();
+            up.extend(drop_policies(&|p| &p.1));
+            up.extend(drop_views(&old_views, &|f| f.from.as_ref()));
             up.extend(inner.iter().flat_map(|s| s.sql.iter().cloned()));
-            up.extend(new_order.iter().flat_map(|(v, grants)| create(v, grants)));
+            up.extend(rebuild.calls_new.iter().map(sql::function));
+            up.extend(create_views(&new_order, &|f| f.to.as_ref()));
+            up.extend(restore.iter().cloned());
             up.extend(create_policies(&|p| &p.2));
             let down = match inner.iter().find(|s| s.down.is_none()) {
                 Some(s) => Err(s.irreversible.clone().unwrap_or_else(|| "a column step in it cannot be undone".into())),
                 None => {
-                    let mut down = drop_policies(&|p| &p.2);
-                    down.extend(new_order.iter().rev().map(|(v, _)| sql::drop_view(v)));
+                    let mut down = keep.clone();
+                    down.extend(drop_policies(&|p| &p.2));
+                    let new_views: Vec<&View> = new_order.iter().rev().map(|(v, _)| *v).collect();
+                    down.extend(drop_views(&new_views, &|f| f.to.as_ref()));
+                    down.extend(rebuild.calls_new.iter().rev().map(sql::drop_function));
                     down.extend(inner.iter().rev().flat_map(|s| s.down.iter().flatten().cloned()));
-                    // After the column renames, before they are undone: the old
-                    // forms naming renamed columns by their old names are created
-                    // under those, all together (in their order, read first).
-                    let renamed: BTreeSet<QualifiedName> = old_order.iter().flat_map(|v| self.view_renamed_tables(&v.from)).collect();
-                    down.extend(self.under_old_names(&renamed, old_order.iter().flat_map(|v| create(&v.from, &v.from_grants)).collect()));
+                    // After the renames, before they are undone: the old forms
+                    // naming renamed columns and tables by their old names are
+                    // created under those, all together (in their order, read
+                    // first), with the functions using their row types.
+                    let old_forms: Vec<(&View, &[GrantItem])> = old_order.iter().map(|v| (&v.from, &v.from_grants[..])).collect();
+                    let views: Vec<&View> = old_forms.iter().map(|(v, _)| *v).collect();
+                    down.extend(self.old_views(&views, create_views(&old_forms, &|f| f.from.as_ref())));
+                    down.extend(restore.iter().cloned());
                     down.extend(create_policies(&|p| &p.1));
                     Ok(down)
                 }
@@ -3095,7 +3389,7 @@ impl Planner<'_> {
             if materialized.iter().any(|v| !v.indexes.is_empty()) {
                 b = b.hazard(Hazard::IndexBuild);
             }
-            if !gone.is_empty() {
+            if !gone.is_empty() || rebuild.functions.iter().any(|f| f.to.is_none()) {
                 b = b.hazard(Hazard::BreaksOldCode);
             }
             // A policy altered in the plan takes its new form here.
@@ -3272,6 +3566,8 @@ impl Planner<'_> {
                 let b = self.step(rank::DROP_DOMAIN, format!("drop domain {}", d.name)).contract().sql([format!("DROP DOMAIN {}", d.name)]).down([sql::create_domain(d)]);
                 self.push(b);
             }
+            // Made by the step rebuilding the views whose row type it uses (see `ViewRebuild::functions`).
+            Change::CreateFunction(f) | Change::ReplaceFunction { from: f, .. } | Change::DropFunction(f) if self.rebuilt_function(f) => {}
             Change::CreateFunction(f) => {
                 let r = if f.depends_on.is_empty() { rank::FUNCTION } else { rank::LATE_FUNCTION };
                 let b = self.step(r, format!("create function {}", f.name)).sql([sql::function(f)]).down([sql::drop_function(f)]);
@@ -3332,16 +3628,7 @@ impl Planner<'_> {
                 self.push(b);
             }
             Change::RenameTable { from, to } => {
-                let mut up = Vec::new();
-                let mut down = Vec::new();
-                if from.schema != to.schema {
-                    up.push(format!("ALTER TABLE {from} SET SCHEMA {}", Ident(&to.schema)));
-                    down.push(format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(&to.schema, &from.name), Ident(&from.schema)));
-                }
-                if from.name != to.name {
-                    up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
-                    down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
-                }
+                let (up, down) = rename_table(from, to);
                 let b = self.step(rank::RENAME_TABLE, format!("rename table {from} to {to}")).sql(up).down(down).lock(from, LockLevel::AccessExclusive).hazard(Hazard::BreaksOldCode);
                 self.push(b);
             }
@@ -3637,7 +3924,7 @@ impl Planner<'_> {
                     .step(rank::DROP_VIEW, format!("drop view {}", v.name))
                     .contract()
                     .sql([sql::drop_view(v)])
-                    .down(self.old_view(v, sql::create_view(v, false)))
+                    .down(self.old_views(&[v], sql::create_view(v, false)))
                     .lock(&v.name, LockLevel::AccessExclusive);
                 self.push(b);
             }
@@ -4289,6 +4576,21 @@ fn commented_relation(target: &CommentTarget) -> Option<QualifiedName> {
 /// `ALTER TABLE table RENAME COLUMN from TO to`.
 fn rename_column(table: &QualifiedName, from: &str, to: &str) -> String {
     format!("ALTER TABLE {table} RENAME COLUMN {} TO {}", Ident(from), Ident(to))
+}
+
+/// The statements renaming or moving (or both) the table `from` to `to`, and back.
+fn rename_table(from: &QualifiedName, to: &QualifiedName) -> (Vec<String>, Vec<String>) {
+    let mut up = Vec::new();
+    let mut down = Vec::new();
+    if from.schema != to.schema {
+        up.push(format!("ALTER TABLE {from} SET SCHEMA {}", Ident(&to.schema)));
+        down.push(format!("ALTER TABLE {} SET SCHEMA {}", QualifiedName::new(&to.schema, &from.name), Ident(&from.schema)));
+    }
+    if from.name != to.name {
+        up.push(format!("ALTER TABLE {} RENAME TO {}", QualifiedName::new(&to.schema, &from.name), Ident(&to.name)));
+        down.insert(0, format!("ALTER TABLE {to} RENAME TO {}", Ident(&from.name)));
+    }
+    (up, down)
 }
 
 fn constraint_is_fk(c: &Constraint) -> bool {
@@ -6335,7 +6637,9 @@ mod tests {
         assert_eq!(step.sql, ["DROP VIEW public.meter_old".to_owned(), retype("bigint")]);
         let (back, forward) = ("ALTER TABLE public.readings RENAME COLUMN amount TO amt".to_owned(), "ALTER TABLE public.readings RENAME COLUMN amt TO amount".to_owned());
         let old = "CREATE VIEW public.meter_old WITH (security_invoker = false) AS\nSELECT id FROM public.meters WHERE amt > 1".to_owned();
-        assert_eq!(step.down.as_deref(), Some(&[retype("integer"), back, old, forward][..]));
+        // Under the table's old name too (its query names `public.meters`).
+        let (table_back, table_forward) = ("ALTER TABLE public.readings RENAME TO meters".to_owned(), "ALTER TABLE public.meters RENAME TO readings".to_owned());
+        assert_eq!(step.down.as_deref(), Some(&[retype("integer"), back, table_back, old, table_forward, forward][..]));
         let ae = LockLevel::AccessExclusive;
         assert_eq!(step.locks, [(QualifiedName::public("meter_old"), ae), (QualifiedName::public("readings"), ae)]);
         assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
@@ -7090,6 +7394,215 @@ mod tests {
         let plan = plan_between(&accounts(SqlType::Integer, vec![own_rows()]), &accounts(SqlType::BigInt, vec![own_rows()]));
         assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
         assert_eq!(plan.steps[0].hazards, [Hazard::TableRewrite, Hazard::LongLock]);
+    }
+
+    // ---- view rebuilds (session 2026-12-02) ----
+
+    /// `t (id, <a>, x <x>)`, `a` renamed to `b` when `renamed`, and `views` over it.
+    fn t_renamed_with_views(renamed: bool, x: SqlType, views: Vec<View>) -> Schema {
+        let a = if renamed { Column::new("b", SqlType::Text).renamed_from("a") } else { Column::new("a", SqlType::Text) };
+        let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(a).column(Column::new("x", x)).primary_key(["id"]);
+        views.into_iter().fold(Schema::builder().add_table(t), |b, v| b.view(v)).build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn old_views_taking_renamed_columns_without_naming_them_are_created_under_the_old_names() {
+        let dance = |sql: &[String]| {
+            let back = sql.iter().position(|s| s == "ALTER TABLE public.t RENAME COLUMN b TO a");
+            let create = sql.iter().position(|s| s.starts_with("CREATE VIEW public.v "));
+            let forth = sql.iter().position(|s| s == "ALTER TABLE public.t RENAME COLUMN a TO b");
+            matches!((back, create, forth), (Some(b), Some(c), Some(f)) if b < c && c < f)
+        };
+        for (query, danced) in [
+            ("SELECT * FROM public.t", true),
+            ("SELECT t.* FROM public.t", true),
+            ("SELECT id FROM public.t NATURAL JOIN public.t u", true),
+            ("SELECT id, a FROM public.t", true),
+            // Neither named nor taken: created as it is.
+            ("SELECT id, x FROM public.t", false),
+        ] {
+            // Rebuilt around the type change of x.
+            let v = t_view("v", query, "t");
+            let plan = plan_between(&t_renamed_with_views(false, SqlType::Integer, vec![v.clone()]), &t_renamed_with_views(true, SqlType::BigInt, vec![v.clone()]));
+            let rebuild = plan.steps.iter().find(|s| s.description.contains("around view public.v")).unwrap_or_else(|| panic!("{}", plan.up_script()));
+            assert_eq!(dance(rebuild.down.as_deref().unwrap()), danced, "{query}: {}", plan.down_script().unwrap());
+            assert!(!dance(&rebuild.sql), "{query}");
+            // Dropped after the deploy: undone before the rename is.
+            let plan = super::plan(
+                &diff(&t_renamed_with_views(false, SqlType::Integer, vec![v]), &t_renamed_with_views(true, SqlType::Integer, vec![])),
+                &PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&t_renamed_with_views(true, SqlType::Integer, vec![])),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let drop = plan.steps.iter().find(|s| s.description == "drop view public.v").unwrap_or_else(|| panic!("{}", plan.up_script()));
+            assert_eq!(dance(drop.down.as_deref().unwrap()), danced, "{query}: {}", plan.down_script().unwrap());
+        }
+    }
+
+    #[test]
+    fn old_views_naming_a_renamed_table_are_created_under_its_old_name() {
+        // `public.items (id, label)`, renamed and moved to `shop.goods`, its
+        // column to `title`, with the views `labels` (kept, its query changes)
+        // and `old_labels` (dropped).
+        let items = |v2: bool| {
+            let t = if v2 {
+                Table::in_schema("shop", "goods").renamed_from(QualifiedName::public("items")).column(Column::new("title", SqlType::Text).renamed_from("label"))
+            } else {
+                Table::new("items").column(Column::new("label", SqlType::Text))
+            };
+            let t = t.column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+            let reads = if v2 { QualifiedName::new("shop", "goods") } else { QualifiedName::public("items") };
+            let mut b = Schema::builder().add_table(t).view(View::new(QualifiedName::public("labels"), if v2 { "SELECT title FROM shop.goods" } else { "SELECT label FROM public.items" }).depends_on(reads.clone()));
+            if !v2 {
+                b = b.view(View::new(QualifiedName::public("old_labels"), "SELECT id FROM public.items").depends_on(reads));
+            }
+            b.build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (old, new) = (items(false), items(true));
+        let plan = super::plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }.with_declared_renames(&new)).unwrap_or_else(|e| panic!("{e}"));
+        let step = |d: &str| plan.steps.iter().find(|s| s.description == d).unwrap_or_else(|| panic!("{d}: {}", plan.up_script()));
+        let create = |name: &str, query: &str| sql::create_view(&View::new(QualifiedName::public(name), query), false);
+        let (columns_back, columns_forth) = ("ALTER TABLE shop.goods RENAME COLUMN title TO label".to_owned(), "ALTER TABLE shop.goods RENAME COLUMN label TO title".to_owned());
+        let tables_back = ["ALTER TABLE shop.goods RENAME TO items".to_owned(), "ALTER TABLE shop.items SET SCHEMA public".to_owned()];
+        let tables_forth = ["ALTER TABLE public.items SET SCHEMA shop".to_owned(), "ALTER TABLE shop.items RENAME TO goods".to_owned()];
+        // The columns renamed back by the table's new name, then the table.
+        let down = [&["DROP VIEW public.labels".to_owned(), columns_back][..], &tables_back, &create("labels", "SELECT label FROM public.items"), &tables_forth, std::slice::from_ref(&columns_forth)].concat();
+        assert_eq!(step("rebuild view public.labels").down.as_deref(), Some(&down[..]));
+        // Naming no renamed column: the table alone.
+        let down = [&tables_back[..], &create("old_labels", "SELECT id FROM public.items"), &tables_forth].concat();
+        assert_eq!(step("drop view public.old_labels").down.as_deref(), Some(&down[..]));
+        // The rename's own step undoes it in the same statements.
+        assert_eq!(step("rename table public.items to shop.goods").down.as_deref(), Some(&tables_back[..]));
+    }
+
+    #[test]
+    fn a_function_uses_a_views_row_type_by_its_arguments_or_result() {
+        let f = |arguments: &str, returns: &str| Function { arguments: arguments.into(), ..Function::new(QualifiedName::public("f"), returns, "sql", "SELECT 1") };
+        let (v, shop_v) = (QualifiedName::public("v"), QualifiedName::new("shop", "v"));
+        for (arguments, returns, uses) in [
+            ("", "SETOF public.v", true),
+            ("", "SETOF v", true),
+            ("", "TABLE(a v, b integer)", true),
+            ("r public.v", "bigint", true),
+            ("rows public.v[]", "bigint", true),
+            ("r v DEFAULT NULL", "bigint", true),
+            ("IN r \"v\"", "bigint", true),
+            // An argument or column named v, another type.
+            ("v integer", "bigint", false),
+            ("", "TABLE(v integer)", false),
+            ("r public.vv", "public.v_old", false),
+            ("r other.v", "bigint", false),
+        ] {
+            assert_eq!(uses_row_type(&f(arguments, returns), &v), uses, "({arguments}) -> {returns}");
+        }
+        // A view of another schema: by that schema, or bare from a function there.
+        assert!(uses_row_type(&f("r shop.v", "bigint"), &shop_v));
+        assert!(!uses_row_type(&f("r v", "bigint"), &shop_v));
+        assert!(uses_row_type(&Function { name: QualifiedName::new("shop", "f"), ..f("r v", "bigint") }, &shop_v));
+    }
+
+    #[test]
+    fn functions_using_a_rebuilt_views_row_type_are_dropped_and_created_around_it() {
+        let function = |name: &str, arguments: &str, returns: &str, body: &str| Function { arguments: arguments.into(), ..Function::new(QualifiedName::public(name), returns, "sql", body) };
+        let positive = function("positive", "", "SETOF public.v", "SELECT * FROM public.v WHERE x > 0");
+        let positive_new = function("positive", "", "SETOF public.v", "SELECT * FROM public.v WHERE x > 1");
+        let gone = function("gone", "r public.v", "bigint", "SELECT r.x");
+        let added = function("added", "r public.v", "text", "SELECT r.x::text");
+        let unrelated = function("unrelated", "", "integer", "SELECT 1");
+        let schema = |x: SqlType, functions: Vec<Function>| {
+            let v = t_view("v", "SELECT id, x FROM public.t", "t");
+            let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+            functions.into_iter().fold(Schema::builder().add_table(t).view(v), |b, f| b.function(f)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let old = schema(SqlType::Integer, vec![positive.clone(), gone.clone(), unrelated.clone()]);
+        let new = schema(SqlType::BigInt, vec![positive_new.clone(), added.clone(), unrelated]);
+        let plan = super::plan(&diff(&old, &new), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap_or_else(|e| panic!("{e}"));
+        // Their changes are made by the rebuild, the drop in the expand phase.
+        assert_eq!(
+            phases(&plan),
+            [(Phase::Expand, "change type of public.t.x to bigint around view public.v and functions public.gone(r public.v), public.positive(), public.added(r public.v) (dropping function public.gone(r public.v), which the plan drops)")],
+            "{}",
+            plan.up_script()
+        );
+        let step = &plan.steps[0];
+        assert!(step.hazards.contains(&Hazard::BreaksOldCode), "{:?}", step.hazards);
+        let v = t_view("v", "SELECT id, x FROM public.t", "t");
+        let alter = |ty: &str| format!("ALTER TABLE public.t ALTER COLUMN x TYPE {ty} USING x::{ty}");
+        let keep = sql::keep_function_acls(&[&QualifiedName::public("added"), &QualifiedName::public("gone"), &QualifiedName::public("positive")]);
+        let drop = |f: &Function| sql::drop_function(f);
+        let up = [
+            vec![keep.clone(), drop(&gone), drop(&positive), "DROP VIEW public.v".to_owned(), alter("bigint")],
+            sql::create_view(&v, false),
+            vec![sql::function(&positive_new), sql::function(&added), sql::restore_function_acls()],
+        ]
+        .concat();
+        assert_eq!(step.sql, up);
+        let down = [
+            vec![keep, drop(&positive_new), drop(&added), "DROP VIEW public.v".to_owned(), alter("integer")],
+            sql::create_view(&v, false),
+            vec![sql::function(&gone), sql::function(&positive), sql::restore_function_acls()],
+        ]
+        .concat();
+        assert_eq!(step.down.as_deref(), Some(&down[..]));
+
+        // A rebuild for the view's own query: the same, at the view's place.
+        let query = |q: &str, functions: Vec<Function>| {
+            let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", SqlType::Integer)).primary_key(["id"]);
+            functions.into_iter().fold(Schema::builder().add_table(t).view(t_view("v", q, "t")), |b, f| b.function(f)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let plan = plan_between(&query("SELECT id, x FROM public.t", vec![positive.clone()]), &query("SELECT id, x * 2 AS x FROM public.t", vec![positive.clone()]));
+        assert_eq!(descriptions(&plan), ["rebuild view public.v and function public.positive()"], "{}", plan.up_script());
+        assert!(plan.steps[0].sql.iter().position(|s| *s == drop(&positive)) < plan.steps[0].sql.iter().position(|s| s == "DROP VIEW public.v"));
+        // None uses it: no function in the step.
+        let plan = plan_between(&query("SELECT id, x FROM public.t", vec![]), &query("SELECT id, x * 2 AS x FROM public.t", vec![]));
+        assert_eq!(plan.steps[0].sql, [vec!["DROP VIEW public.v".to_owned()], sql::create_view(&t_view("v", "SELECT id, x * 2 AS x FROM public.t", "t"), false)].concat());
+    }
+
+    #[test]
+    fn a_rebuilt_view_calling_new_functions_that_read_tables_is_created_after_them() {
+        let total = QualifiedName::public("total");
+        assert!(calls_function("SELECT public.total() AS n FROM public.t", &total));
+        assert!(calls_function("SELECT id, TOTAL (  ) FROM public.t", &total));
+        assert!(!calls_function("SELECT id, total FROM public.t", &total));
+        assert!(!calls_function("SELECT other.total() FROM public.t", &total));
+        assert!(!calls_function("SELECT 'total()' FROM public.t", &total));
+        assert!(calls_function("SELECT shop.total()", &QualifiedName::new("shop", "total")));
+        assert!(!calls_function("SELECT total()", &QualifiedName::new("shop", "total")));
+
+        // `a_total`, which the view calls, calls `b_sum`, which the plan creates after it.
+        let reading = |name: &str, body: &str| Function { depends_on: vec![QualifiedName::public("t")], ..Function::new(QualifiedName::public(name), "bigint", "sql", body) };
+        let a_total = reading("a_total", "SELECT public.b_sum() FROM public.t LIMIT 1");
+        let b_sum = reading("b_sum", "SELECT sum(x)::bigint FROM public.t");
+        let unused = reading("c_unused", "SELECT count(*) FROM public.t");
+        let schema = |x: SqlType, query: &str, functions: Vec<Function>| {
+            let t = Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", x)).primary_key(["id"]);
+            functions.into_iter().fold(Schema::builder().add_table(t).view(t_view("v", query, "t")), |b, f| b.function(f)).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        let old = schema(SqlType::Integer, "SELECT id, x FROM public.t", vec![]);
+        let query = "SELECT id, x, public.a_total() AS total FROM public.t";
+        let new = schema(SqlType::BigInt, query, vec![a_total.clone(), b_sum.clone(), unused]);
+        let plan = plan_between(&old, &new);
+        assert_eq!(
+            phases(&plan),
+            [
+                (Phase::Expand, "change type of public.t.x to bigint around view public.v (creating functions public.b_sum(), public.a_total())"),
+                (Phase::Expand, "create function public.c_unused"),
+            ],
+            "{}",
+            plan.up_script()
+        );
+        let step = &plan.steps[0];
+        let alter = |ty: &str| format!("ALTER TABLE public.t ALTER COLUMN x TYPE {ty} USING x::{ty}");
+        let up = [vec!["DROP VIEW public.v".to_owned(), alter("bigint"), sql::function(&b_sum), sql::function(&a_total)], sql::create_view(&t_view("v", query, "t"), false)].concat();
+        assert_eq!(step.sql, up);
+        let down = [
+            vec!["DROP VIEW public.v".to_owned(), sql::drop_function(&a_total), sql::drop_function(&b_sum), alter("integer")],
+            sql::create_view(&t_view("v", "SELECT id, x FROM public.t", "t"), false),
+        ]
+        .concat();
+        assert_eq!(step.down.as_deref(), Some(&down[..]));
+        // Views alone: the rebuild runs after the functions that read tables, which keep their steps.
+        let plan = plan_between(&schema(SqlType::Integer, "SELECT id, x FROM public.t", vec![]), &schema(SqlType::Integer, "SELECT id, public.b_sum() FROM public.t", vec![b_sum]));
+        assert_eq!(descriptions(&plan), ["create function public.b_sum", "rebuild view public.v"], "{}", plan.up_script());
     }
 }
 /// Partitions added next to a default partition: the step moves the default's

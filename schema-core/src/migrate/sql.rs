@@ -400,6 +400,49 @@ pub(crate) fn function(f: &Function) -> String {
     s.trim_end().to_owned()
 }
 
+/// Keeps the privileges on the functions called `names` (each overload),
+/// by their signatures, in the transaction's `pgarchitect.function_acls`
+/// (`set_config(..., true)`: gone at its end), for
+/// [`restore_function_acls`]. Those with the default privileges (no ACL)
+/// are left out.
+pub(crate) fn keep_function_acls(names: &[&QualifiedName]) -> String {
+    let names: Vec<String> = names.iter().map(|n| format!("({}, {})", Literal(&n.schema), Literal(&n.name))).collect();
+    format!(
+        "SELECT set_config('pgarchitect.function_acls', coalesce(json_object_agg(p.oid::regprocedure::text, p.proacl::text), '{{}}')::text, true) \
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL AND (n.nspname, p.proname) IN ({})",
+        names.join(", ")
+    )
+}
+
+/// Gives each function [`keep_function_acls`] kept the privileges of one
+/// with its signature before (a function dropped and created again has the
+/// default ones): each privilege it has now revoked, each it had granted
+/// (with the grant option if it had it). A function not there any more is
+/// left out.
+pub(crate) fn restore_function_acls() -> String {
+    let grantee = "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END";
+    format!(
+        "DO $pgarchitect$
+DECLARE
+    pgarchitect_f record;
+    a record;
+BEGIN
+    FOR pgarchitect_f IN
+        SELECT to_regprocedure(k.key) AS fn, k.value::aclitem[] AS acl FROM json_each_text(current_setting('pgarchitect.function_acls')::json) k
+        WHERE to_regprocedure(k.key) IS NOT NULL
+    LOOP
+        FOR a IN SELECT * FROM aclexplode((SELECT coalesce(p.proacl, acldefault('f', p.proowner)) FROM pg_proc p WHERE p.oid = pgarchitect_f.fn)) LOOP
+            EXECUTE format('REVOKE %s ON FUNCTION %s FROM %s', a.privilege_type, pgarchitect_f.fn, {grantee});
+        END LOOP;
+        FOR a IN SELECT * FROM aclexplode(pgarchitect_f.acl) LOOP
+            EXECUTE format('GRANT %s ON FUNCTION %s TO %s%s', a.privilege_type, pgarchitect_f.fn, {grantee}, CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+        END LOOP;
+    END LOOP;
+END
+$pgarchitect$"
+    )
+}
+
 pub(crate) fn drop_function(f: &Function) -> String {
     format!("DROP FUNCTION {}({})", f.name, super::diff::function_signature(&f.arguments))
 }
