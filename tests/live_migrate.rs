@@ -4475,3 +4475,103 @@ fn views_rebuilt_for_their_query_create_the_new_views_they_read_first() {
     let plan = migrate_t_views(&v2, &v1, &PlanOptions::default(), &[&kept, old], &[&kept, new]);
     assert_eq!(phases(&plan), [(Phase::Expand, "rebuild views public.b, public.a"), (Phase::Contract, "drop view public.c")]);
 }
+
+// ---- predicted names (session 2026-12-02) ----
+
+/// `posts`-like: an identity key and a title, in `schema` under `name`.
+fn titled(schema: &str, name: &str) -> Table {
+    Table::in_schema(schema, name).column(Column::new("id", SqlType::BigInt).identity(Identity::Always)).column(Column::new("title", SqlType::Text)).primary_key(["id"])
+}
+
+/// The sequence of `table`'s `id`, as PostgreSQL finds it.
+fn id_sequence(client: &mut Client, table: &str) -> String {
+    support::pg::one(client, &format!("SELECT pg_get_serial_sequence('{table}', 'id')"))
+}
+
+/// PostgreSQL keeps an identity sequence's name across a table rename
+/// (`public.posts_id_seq` of `articles`) and moves it with the table to
+/// another schema: where a sequence of that name is there already, the move
+/// fails (42P07). The plan used to predict `articles_id_seq` and let it
+/// fail; introspection reads the sequence's name, so the plan is refused,
+/// naming both. Renamed by hand as it says, the move runs, up and down,
+/// rows and sequences kept.
+#[test]
+fn a_table_moved_with_a_sequence_named_before_its_rename_is_refused_where_that_name_is_taken() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    live::apply(&mut client, &build(Schema::builder().add_table(titled("public", "posts")))).unwrap();
+    client.batch_execute("INSERT INTO public.posts (title) SELECT 'post ' || i FROM generate_series(1, 20) i").unwrap();
+    let renamed = build(Schema::builder().add_table(titled("public", "articles").renamed_from(QualifiedName::public("posts"))).add_table(titled("archive", "posts")));
+    let first = plan_to(&mut client, &mut shadow, &renamed, &PlanOptions::default().with_declared_renames(&renamed));
+    for step in &first.steps {
+        apply_step(&mut client, None, step);
+    }
+    assert_eq!((id_sequence(&mut client, "public.articles"), id_sequence(&mut client, "archive.posts")), ("public.posts_id_seq".to_owned(), "archive.posts_id_seq".to_owned()));
+
+    let moved = build(Schema::builder().add_table(titled("archive", "articles").renamed_from(QualifiedName::public("articles"))).add_table(titled("archive", "posts")));
+    // What the plan would run first.
+    assert_eq!(sqlstate_in_rollback(&mut client, "ALTER TABLE public.articles SET SCHEMA archive").as_deref(), Some("42P07"));
+    let options = PlanOptions::default().with_declared_renames(&moved);
+    let errors = try_plan_to(&mut client, &mut shadow, &moved, &options).expect_err("the sequence's name is taken in archive").0;
+    assert_eq!(
+        errors,
+        [PlanError::NameTaken {
+            change: "rename table public.articles to archive.articles".into(),
+            name: QualifiedName::new("archive", "posts_id_seq"),
+            holder: "sequence archive.posts_id_seq of column archive.posts.id".into(),
+            remedy: "rename or drop sequence archive.posts_id_seq of column archive.posts.id in an earlier migration (sequence public.posts_id_seq of column public.articles.id moves there under the name it has)".into(),
+        }]
+    );
+
+    // As it says: the sequence in archive renamed by hand.
+    client.batch_execute("ALTER SEQUENCE archive.posts_id_seq RENAME TO archived_posts_id_seq").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &moved, &options);
+    assert_eq!(phases(&plan), [(Phase::Expand, "rename table public.articles to archive.articles")], "{}", plan.up_script());
+    // (schema of articles, its sequence, its rows, the id a new row gets)
+    let mut next = 20;
+    let mut probe = |c: &mut Client| {
+        let schema: String = support::pg::one(c, "SELECT relnamespace::regnamespace::text FROM pg_class WHERE relname = 'articles'");
+        let table = format!("{schema}.articles");
+        let sequence = id_sequence(c, &table);
+        let rows: i64 = support::pg::one(c, &format!("SELECT count(*) FROM {table}"));
+        next += 1;
+        let id: i64 = support::pg::one(c, &format!("INSERT INTO {table} (title) VALUES ('new') RETURNING id"));
+        c.batch_execute(&format!("DELETE FROM {table} WHERE id = {id}")).unwrap();
+        (sequence, rows, id == next)
+    };
+    let moved_state = ("archive.posts_id_seq".to_owned(), 20, true);
+    let back = ("public.posts_id_seq".to_owned(), 20, true);
+    step_through(&mut client, &plan, back.clone(), &[moved_state], &[back], &mut probe);
+    assert_clean(&renamed, &mut client, &mut shadow);
+}
+
+/// An identity dropped is added again by the down step, with a new sequence,
+/// which starts after the values the rows have (it started at 1, and the next
+/// insert failed on the key, 23505).
+#[test]
+fn an_identity_dropped_comes_back_after_the_rows_values() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = build(Schema::builder().add_table(titled("public", "posts")));
+    let mut plain = titled("public", "posts");
+    plain.columns[0].identity = None;
+    let after = build(Schema::builder().add_table(plain));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.posts (title) SELECT 'post ' || i FROM generate_series(1, 20) i").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    assert_eq!(phases(&plan), [(Phase::Expand, "identity of public.posts.id")]);
+    let mut probe = |c: &mut Client| -> Option<String> {
+        let identity: String = support::pg::one(c, "SELECT attidentity::text FROM pg_attribute WHERE attrelid = 'public.posts'::regclass AND attname = 'id'");
+        if identity.is_empty() {
+            return None;
+        }
+        let mut tx = c.transaction().unwrap();
+        let id = tx.query_one("INSERT INTO public.posts (title) VALUES ('new') RETURNING id", &[]).map(|r| r.get::<_, i64>(0).to_string()).unwrap_or_else(|e| support::pg::sqlstate_of(&e).unwrap());
+        tx.rollback().unwrap();
+        Some(id)
+    };
+    step_through(&mut client, &plan, Some("21".to_owned()), &[None], &[Some("21".to_owned())], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}

@@ -133,7 +133,13 @@ const COLUMNS: &str = concat!(
           WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
             AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'),
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
-       THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = a.attcollation) END
+       THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = a.attcollation) END,
+  CASE WHEN a.attidentity <> '' OR a.atthasdef THEN (
+    SELECT ARRAY[sn.nspname::text, s.relname::text] FROM pg_depend dep
+    JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
+    WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
+    ORDER BY dep.deptype DESC, s.relname LIMIT 1) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -391,6 +397,10 @@ pub(crate) fn read_catalog(
             comment: row.get(8),
             owns_sequence: row.get(9),
             collation: row.get(10),
+            sequence: row.get::<_, Option<Vec<String>>>(11).and_then(|s| match &s[..] {
+                [schema, name] => Some((schema.clone(), name.clone())),
+                _ => None,
+            }),
         })
         .collect();
     rows.constraints = fetch(tx, count, CONSTRAINTS, &[s])?

@@ -183,6 +183,9 @@ pub struct ColumnRow {
     pub owns_sequence: bool,
     /// A collation other than the type's.
     pub collation: Option<String>,
+    /// The sequence of an identity column, or the one a serial column owns
+    /// (schema, name), under the name it has.
+    pub sequence: Option<(String, String)>,
 }
 
 /// A `pg_constraint` row of a table.

@@ -80,9 +80,11 @@ pub struct SchemaDiff {
     pub foreign_keys: BTreeMap<QualifiedName, Vec<ForeignKey>>,
     /// The names held before the migration, in each schema: by relations
     /// (tables, partitions, indexes, the indexes of keys, views, and identity
-    /// and serial sequences under the name PostgreSQL gives them when the
-    /// table is created), and by enums and domains (type names, which the row
-    /// type of a table or partition needs too). A table or partition that a
+    /// and serial sequences), and by enums and domains (type names, which the
+    /// row type of a table or partition needs too). The sequences under the
+    /// names a schema read from a database gives ([`Schema::read_relations`]:
+    /// PostgreSQL keeps them across renames), else under those PostgreSQL
+    /// gives them when the table is created. A table or partition that a
     /// rename moves or renames to a name held by something the plan keeps
     /// would fail on PostgreSQL (42P07, or 42710 for a type): the plan refuses
     /// it; one held by something the plan drops is dropped first.
@@ -153,6 +155,16 @@ fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
     let mut hold = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String| {
         out.entry(QualifiedName::new(schema, name)).or_insert(NameHolder { kind, of: of.cloned(), what });
     };
+    // The names a database gives, where the schema was read from one.
+    let mut read_sequences = BTreeSet::new();
+    for r in schema.read_relations() {
+        match r {
+            crate::ReadRelation::Sequence { name, table, column } => {
+                read_sequences.insert((table, column.as_str()));
+                hold(&name.schema, &name.name, NameKind::Sequence, Some(table), format!("sequence {name} of column {table}.{}", crate::ident::Ident(column)));
+            }
+        }
+    }
     for t in schema.tables() {
         let (tn, s) = (&t.name, t.name.schema.as_str());
         hold(s, &tn.name, NameKind::Table, None, format!("table {tn}"));
@@ -165,7 +177,7 @@ fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
         for index in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
             hold(s, index, NameKind::Index, Some(tn), format!("index {} on {tn}", QualifiedName::new(s, index)));
         }
-        for c in &t.columns {
+        for c in t.columns.iter().filter(|c| !read_sequences.contains(&(tn, c.name.as_str()))) {
             if c.identity.is_some() || matches!(c.ty, crate::SqlType::SmallSerial | crate::SqlType::Serial | crate::SqlType::BigSerial) {
                 let seq = crate::validate::sequence_name(&tn.name, &c.name);
                 hold(s, &seq, NameKind::Sequence, Some(tn), format!("sequence {} of column {tn}.{}", QualifiedName::new(s, &seq), crate::ident::Ident(&c.name)));

@@ -103,11 +103,15 @@
 //!   has each partition moved after it (`ALTER TABLE old.logs_2026_01 SET
 //!   SCHEMA new`), then renamed if its name follows the table's.
 //!   Identity and serial sequences keep their names (the graph does not hold
-//!   them), and so do the partitions' own indexes (`logs_2026_01_at_idx`,
-//!   named by PostgreSQL; introspection reads the parent's, so nothing differs).
+//!   them: introspection reads them under the names they have,
+//!   [`crate::Schema::read_relations`], and names are checked against those,
+//!   not against `{table}_{column}_seq` of a table renamed since), and so do
+//!   the partitions' own indexes (`logs_2026_01_at_idx`, named by
+//!   PostgreSQL; introspection reads the parent's, so nothing differs).
 //!   A relation this plan drops that holds a name these renames and moves take
 //!   (in the new schema: the table's and each partition's old names, then
-//!   their new ones) is dropped first, just before them, in the expand phase,
+//!   their new ones, and the names of the indexes and sequences that move
+//!   with the table) is dropped first, just before them, in the expand phase,
 //!   so the partitions keep their rows and the default one its expected name.
 //!   One it keeps (a table, partition, view, index or sequence, or an enum or
 //!   domain for the row type) refuses the plan ([`PlanError::NameTaken`]):
@@ -2105,8 +2109,9 @@ fn follow_renames(
                 for key in t.primary_key.iter().filter_map(|k| k.name.clone()).chain(t.uniques.iter().filter_map(|u| u.name.clone())) {
                     hold(schema, key);
                 }
-                for c in t.columns.iter().filter(|c| c.identity.is_some() || matches!(c.ty, SqlType::SmallSerial | SqlType::Serial | SqlType::BigSerial)) {
-                    hold(schema, crate::validate::sequence_name(&t.name.name, &c.name));
+                // Its sequences, under the names a database read back gives them.
+                for (n, _) in names.iter().filter(|(_, h)| h.kind == NameKind::Sequence && h.of.as_ref() == Some(&t.name)) {
+                    hold(&n.schema, n.name.clone());
                 }
             }
             Change::DropView(v) => {
@@ -2379,12 +2384,16 @@ struct Need {
     own: Option<String>,
     /// Taken for a moment only: the move comes before a rename.
     passing: bool,
+    /// What moves under this name with the table: its index or sequence,
+    /// which keeps its name (as the error names it).
+    carried: Option<String>,
 }
 
 /// The names that the renames and moves of renamed tables take (see
 /// [`NamesStep`]): the table's name in its new schema under its old name, then
 /// its new name, its indexes' and sequences' names in the new schema, each
-/// partition's old name in the new schema, then its new name.
+/// partition's old name in the new schema, then its new name. Sequences under
+/// the names `names` gives (those a database read back has).
 ///
 /// A name held by a relation that a drop of this plan (`held`: name to change)
 /// removes is freed first: the drop is promoted, to run just before the step
@@ -2422,13 +2431,16 @@ fn free_names(
             row_type,
             own: own.cloned(),
             passing,
+            carried: None,
         };
         if moved {
             needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &from.name), true, None, renamed));
             for (name, h) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(from) && moves_with_table(h)) {
                 vacated.insert(name.clone());
                 // The sequences keep their names; the indexes follow the table's.
-                needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &name.name), false, None, renamed && h.kind == NameKind::Index));
+                let passing = renamed && h.kind == NameKind::Index;
+                let carried = (!passing).then(|| h.what.clone());
+                needs.push(Need { carried, ..need(NamesStep::Table, QualifiedName::new(&to.schema, &name.name), false, None, passing) });
             }
         }
         if renamed {
@@ -2485,6 +2497,8 @@ fn free_names(
         }
         let remedy = if n.passing {
             format!("rename or drop {} in an earlier migration (the table and its partitions move under their old names, then take their new ones)", holder.what)
+        } else if let Some(carried) = &n.carried {
+            format!("rename or drop {} in an earlier migration ({carried} moves there under the name it has)", holder.what)
         } else {
             format!("rename or drop {} in an earlier migration, or declare another name", holder.what)
         };
@@ -3856,25 +3870,21 @@ impl Planner<'_> {
                 }
             }
             ColumnChange::Identity => {
+                // A new identity's sequence starts after the values the rows
+                // have (undoing a drop too: it is a new sequence, at 1),
+                // found by pg_get_serial_sequence, not by name: PostgreSQL
+                // picks another when `{table}_{column}_seq` is taken, and
+                // keeps it across renames.
+                let add = |kind| {
+                    let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
+                    vec![
+                        alter(format!("ADD GENERATED {k} AS IDENTITY")),
+                        format!("SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({col}), 0) + 1, false) FROM {table}", Literal(&table.to_string()), Literal(&to.name)),
+                    ]
+                };
                 let (up, down) = match (from.identity, to.identity) {
-                    (None, Some(kind)) => {
-                        let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
-                        (
-                            vec![
-                                alter(format!("ADD GENERATED {k} AS IDENTITY")),
-                                format!(
-                                    "SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({col}), 0) + 1, false) FROM {table}",
-                                    Literal(&table.to_string()),
-                                    Literal(&to.name)
-                                ),
-                            ],
-                            vec![alter("DROP IDENTITY IF EXISTS".into())],
-                        )
-                    }
-                    (Some(kind), None) => {
-                        let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
-                        (vec![alter("DROP IDENTITY IF EXISTS".into())], vec![alter(format!("ADD GENERATED {k} AS IDENTITY"))])
-                    }
+                    (None, Some(kind)) => (add(kind), vec![alter("DROP IDENTITY IF EXISTS".into())]),
+                    (Some(kind), None) => (vec![alter("DROP IDENTITY IF EXISTS".into())], add(kind)),
                     (Some(a), Some(b)) => {
                         let k = |i| if i == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
                         (vec![alter(format!("SET GENERATED {}", k(b)))], vec![alter(format!("SET GENERATED {}", k(a)))])
