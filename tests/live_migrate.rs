@@ -4575,3 +4575,113 @@ fn an_identity_dropped_comes_back_after_the_rows_values() {
     step_through(&mut client, &plan, Some("21".to_owned()), &[None], &[Some("21".to_owned())], &mut probe);
     assert_clean(&before, &mut client, &mut shadow);
 }
+
+/// Where a relation of one schema called `name` is now: (kind, table of an index), or missing.
+fn relation_called(client: &mut Client, name: &str) -> Option<(String, Option<String>)> {
+    let sql = "SELECT c.relkind::text, (SELECT t.relname::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = c.oid)
+               FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relname = $1";
+    client.query_opt(sql, &[&name]).unwrap().map(|r| (r.get(0), r.get(1)))
+}
+
+/// The unique constraints of `table`.
+fn unique_constraints(client: &mut Client, table: &str) -> Vec<String> {
+    let sql = "SELECT conname::text FROM pg_constraint WHERE conrelid = $1::text::regclass AND contype = 'u' ORDER BY 1";
+    client.query(sql, &[&table]).unwrap().iter().map(|r| r.get(0)).collect()
+}
+
+/// A unique index becoming a unique constraint of its name (its default
+/// name, `members_email_key`): the constraint's index was built while the
+/// old index still held the name (42P07), which the plan dropped only after
+/// the deploy. The drop now runs first, just before, as for an index
+/// replaced under its name; undone, the index comes back.
+#[test]
+fn a_unique_index_becoming_a_constraint_of_its_name_is_dropped_first() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let members = || Table::new("members").column(Column::new("id", SqlType::BigInt)).column(Column::new("email", SqlType::Text)).primary_key(["id"]);
+    let before = build(Schema::builder().add_table(members().index(Index::on(["email"]).unique().named("members_email_key"))));
+    let after = build(Schema::builder().add_table(members().unique(UniqueConstraint::new(["email"]))));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.members SELECT i, 'm' || i || '@example.com' FROM generate_series(1, 30) i").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    assert_eq!(
+        phases(&plan),
+        [
+            (Phase::Expand, "drop index public.members_email_key"),
+            (Phase::Expand, "build the index of members_email_key on public.members"),
+            (Phase::Expand, "attach members_email_key as UNIQUE of public.members"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    let mut probe = |c: &mut Client| (relation_called(c, "members_email_key"), unique_constraints(c, "public.members"));
+    let index = Some(("i".to_owned(), Some("members".to_owned())));
+    let (old, none, built, new) = ((index.clone(), vec![]), (None, vec![]), (index.clone(), vec![]), (index, vec!["members_email_key".to_owned()]));
+    // Undoing the attach drops the constraint with its index.
+    step_through(&mut client, &plan, old.clone(), &[none.clone(), built, new], &[none.clone(), none, old], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+    let duplicate = "INSERT INTO public.members VALUES (100, 'm1@example.com')";
+    assert_eq!(sqlstate_in_rollback(&mut client, duplicate).as_deref(), Some("23505"), "the old index is unique again");
+}
+
+/// `drafts` and `posts (id, at, title)`, with the given indexes.
+fn drafted(drafts: Vec<Index>, posts: Vec<Index>, posts_name: &str) -> Schema {
+    let t = |n: &str| Table::new(n).column(Column::new("id", SqlType::BigInt)).column(Column::new("at", SqlType::Timestamptz)).column(Column::new("title", SqlType::Text)).primary_key(["id"]);
+    let mut p = t(posts_name);
+    if posts_name != "posts" {
+        p = p.renamed_from(QualifiedName::public("posts"));
+    }
+    build(Schema::builder().add_table(drafts.into_iter().fold(t("drafts"), Table::index)).add_table(posts.into_iter().fold(p, Table::index)))
+}
+
+/// An index whose name another table's index takes (moved from `drafts` to
+/// `posts`): the new one was built while the old held the name (42P07). The
+/// old one is dropped first, just before.
+#[test]
+fn an_index_moved_to_another_table_under_its_name_is_dropped_first() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = drafted(vec![Index::on(["at"]).named("recent")], vec![], "posts");
+    let after = drafted(vec![], vec![Index::on(["at"]).named("recent")], "posts");
+    live::apply(&mut client, &before).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    assert_eq!(phases(&plan), [(Phase::Expand, "drop index public.recent"), (Phase::Expand, "create index public.recent")], "{}", plan.up_script());
+    let on = |t: &str| Some(("i".to_owned(), Some(t.to_owned())));
+    step_through(&mut client, &plan, on("drafts"), &[None, on("posts")], &[None, on("drafts")], &mut |c| relation_called(c, "recent"));
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// An index following its table's rename (`idx_posts_title` to
+/// `idx_articles_title`) onto the name of an index the plan drops from
+/// another table: the rename stays a drop and a create (renames run before
+/// every drop), and the create failed (42P07) until the other index was
+/// dropped first. Rows, indexes and the rename all undo.
+#[test]
+fn an_index_following_a_table_rename_onto_the_name_of_a_dropped_index_is_built_after_its_drop() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = drafted(vec![Index::on(["title"]).named("idx_articles_title")], vec![Index::on(["title"])], "posts");
+    let after = drafted(vec![], vec![Index::on(["title"])], "articles");
+    live::apply(&mut client, &before).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+    assert_eq!(
+        phases(&plan),
+        [
+            (Phase::Expand, "rename table public.posts to public.articles"),
+            (Phase::Expand, "rename constraint posts_pkey on public.articles to articles_pkey"),
+            (Phase::Expand, "drop index public.idx_articles_title"),
+            (Phase::Expand, "create index public.idx_articles_title"),
+            (Phase::Contract, "drop index public.idx_posts_title"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    let mut probe = |c: &mut Client| (relation_called(c, "idx_articles_title"), relation_called(c, "idx_posts_title"));
+    let on = |t: &str| Some(("i".to_owned(), Some(t.to_owned())));
+    let (old, renamed, freed, built, new) = ((on("drafts"), on("posts")), (on("drafts"), on("articles")), (None, on("articles")), (on("articles"), on("articles")), (on("articles"), None));
+    step_through(&mut client, &plan, old.clone(), &[renamed.clone(), renamed.clone(), freed.clone(), built.clone(), new], &[built, freed, renamed.clone(), renamed, old], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}

@@ -116,6 +116,12 @@
 //!   One it keeps (a table, partition, view, index or sequence, or an enum or
 //!   domain for the row type) refuses the plan ([`PlanError::NameTaken`]):
 //!   PostgreSQL would fail with 42P07 and roll the migration back.
+//! - Names that creations take (a table with its keys, indexes and
+//!   partitions, a partition, an index, a key, a view) are checked too: one
+//!   an index this plan drops holds (on another table, or one a key of its
+//!   name replaces) is freed first, the drop running just before the
+//!   creation in the expand phase; one a relation dropped only after the
+//!   deploy holds, or one a sequence the plan keeps holds, refuses the plan.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
@@ -461,12 +467,16 @@ pub enum PlanError {
         /// Why.
         why: String,
     },
-    /// A rename or move of a table or of its partitions to a name that a
-    /// relation or type the plan keeps holds in the target schema: PostgreSQL
-    /// would refuse it (42P07 `relation ... already exists`, or 42710 for the
-    /// row type) and the migration would roll back.
+    /// A rename or move of a table or of its partitions (and of the indexes
+    /// and sequences moving with them) to a name that a relation or type the
+    /// plan keeps holds in the target schema, or a creation (or an index or
+    /// key rename) taking a name that a relation the graph does not hold
+    /// keeps (a sequence) or that a drop of the plan
+    /// frees only after it: PostgreSQL would refuse it (42P07 `relation ...
+    /// already exists`, or 42710 for the row type) and the migration would
+    /// roll back.
     NameTaken {
-        /// The rename or move (`move partition logs_2026_01 of archive.events from schema public`).
+        /// The rename, move or creation (`move partition logs_2026_01 of archive.events from schema public`).
         change: String,
         /// The name it needs.
         name: QualifiedName,
@@ -687,8 +697,12 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         }
     }
     // Drops followed by a create of the same name are replacements: they run
-    // in the expand phase, just before the create.
-    let replaced = replacements(&changes);
+    // in the expand phase, just before the create; so are the drops of
+    // indexes whose names other indexes or keys take.
+    let mut replaced = replacements(&changes);
+    let taken_errors = check_taken_names(&changes, &diff.names, &promoted, &mut replaced);
+    let mut rename_errors = rename_errors;
+    rename_errors.extend(taken_errors);
     // A partition dropped so (replaced by an overlapping one under another
     // name) is gone by the time indexes are built.
     for c in &changes {
@@ -1995,7 +2009,8 @@ struct Renamed {
 /// reference those: elsewhere a changed name stays a drop and an add. A
 /// constraint, index or trigger rename to a name that an object dropped by
 /// this plan still holds stays a drop and an add as well (the drop runs after
-/// the renames). A partition takes its name anyway: what holds it is dropped
+/// the renames; a dropped index then runs before the creation, see
+/// [`check_taken_names`]). A partition takes its name anyway: what holds it is dropped
 /// first, and a relation this plan keeps holding a name the table's or its
 /// partitions' moves and renames take refuses the plan (see [`free_names`]).
 fn follow_renames(
@@ -2085,54 +2100,22 @@ fn follow_renames(
     // (schema, relation), keys' indexes, partitions and dropped tables' and
     // views' relations included, and (table, trigger).
     let mut held_constraints = BTreeSet::new();
-    let mut held_relations: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     let mut held_triggers = BTreeSet::new();
-    for (at, c) in changes.iter().enumerate() {
-        let mut hold = |schema: &String, name: String| {
-            held_relations.entry((schema.clone(), name)).or_default().push(at);
-        };
+    for c in changes.iter() {
         match c {
-            Change::DropPartition { table, partition } => hold(&table.schema, partition.name.clone()),
-            // A renamed table's default partition still has its old name (renamed below).
-            Change::SetDefaultPartition { table, present: false } if !partitioned.contains_key(table) => {
-                hold(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
-            }
-            Change::DropTable(t) => {
-                let schema = &t.name.schema;
-                hold(schema, t.name.name.clone());
-                for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
-                    hold(schema, p.into_owned());
-                }
-                for i in &t.indexes {
-                    hold(schema, i.name.clone().unwrap_or_default());
-                }
-                for key in t.primary_key.iter().filter_map(|k| k.name.clone()).chain(t.uniques.iter().filter_map(|u| u.name.clone())) {
-                    hold(schema, key);
-                }
-                // Its sequences, under the names a database read back gives them.
-                for (n, _) in names.iter().filter(|(_, h)| h.kind == NameKind::Sequence && h.of.as_ref() == Some(&t.name)) {
-                    hold(&n.schema, n.name.clone());
-                }
-            }
-            Change::DropView(v) => {
-                hold(&v.name.schema, v.name.name.clone());
-                for i in &v.indexes {
-                    hold(&v.name.schema, i.name.clone().unwrap_or_default());
-                }
-            }
             Change::DropTrigger { table, trigger } => {
                 held_triggers.insert((table.clone(), trigger.name.clone()));
             }
             Change::DropConstraint { table, constraint } => {
                 held_constraints.insert((table.clone(), constraint.name().to_owned()));
-                if matches!(constraint, Constraint::PrimaryKey(_) | Constraint::Unique(_)) {
-                    hold(&table.schema, constraint.name().to_owned());
-                }
             }
-            Change::DropIndex { table, index } => hold(&table.schema, index.name.clone().unwrap_or_default()),
             _ => {}
         }
     }
+    // A renamed table's default partition still has its old name (renamed below).
+    let old_defaults: BTreeSet<&QualifiedName> = partitioned.keys().collect();
+    let held_relations: BTreeMap<(String, String), Vec<usize>> =
+        dropped_relations(changes, names, &old_defaults).into_iter().map(|(n, at)| ((n.schema, n.name), at)).collect();
 
     let mut gone = vec![false; changes.len()];
     let mut replaced: Vec<(usize, Vec<Change>)> = Vec::new();
@@ -2505,6 +2488,181 @@ fn free_names(
         errors.push(PlanError::NameTaken { change: n.what.clone(), name: n.name.clone(), holder: holder.what.clone(), remedy });
     }
     (promoted, errors)
+}
+
+/// The relation names that the drops among `changes` free, in the schemas
+/// they are in when the drops run, each to the positions of the drops: a dropped table's own name, its
+/// partitions', indexes', keys' and sequences'; a dropped partition's; a
+/// dropped view's and its indexes'; a dropped index's or key's. Sequences as
+/// `names` holds them (under the names a database read back gives). The
+/// default partition of the tables in `renamed_defaults` is left out (it has
+/// its old name until its rename).
+fn dropped_relations(
+    changes: &[Change],
+    names: &BTreeMap<QualifiedName, NameHolder>,
+    renamed_defaults: &BTreeSet<&QualifiedName>,
+) -> BTreeMap<QualifiedName, Vec<usize>> {
+    let mut out: BTreeMap<QualifiedName, Vec<usize>> = BTreeMap::new();
+    for (at, c) in changes.iter().enumerate() {
+        let mut hold = |schema: &str, name: &str| out.entry(QualifiedName::new(schema, name)).or_default().push(at);
+        match c {
+            Change::DropPartition { table, partition } => hold(&table.schema, &partition.name),
+            Change::SetDefaultPartition { table, present: false } if !renamed_defaults.contains(table) => {
+                hold(&table.schema, &crate::model::Partitioning::default_partition_name(&table.name));
+            }
+            Change::DropTable(t) => {
+                let schema = &t.name.schema;
+                hold(schema, &t.name.name);
+                for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
+                    hold(schema, &p);
+                }
+                for i in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    hold(schema, i);
+                }
+                for key in t.primary_key.iter().filter_map(|k| k.name.as_deref()).chain(t.uniques.iter().filter_map(|u| u.name.as_deref())) {
+                    hold(schema, key);
+                }
+                // Its sequences and whatever else `names` gives it.
+                for (n, _) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(&t.name)) {
+                    hold(&n.schema, &n.name);
+                }
+            }
+            Change::DropView(v) => {
+                hold(&v.name.schema, &v.name.name);
+                for i in v.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    hold(&v.name.schema, i);
+                }
+            }
+            Change::DropConstraint { table, constraint: key @ (Constraint::PrimaryKey(_) | Constraint::Unique(_)) } => hold(&table.schema, key.name()),
+            Change::DropIndex { table, index } => hold(&table.schema, index.name.as_deref().unwrap_or_default()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Checks the relation names that creations and index and key renames take
+/// (a table, its keys, indexes and partitions; a partition; an index; a key;
+/// a view and its indexes) against what holds them when they run: PostgreSQL
+/// would fail with 42P07 (relation already exists) and roll the migration back.
+///
+/// - A name an index (on any table of the schema, or dropped for a key that
+///   takes its name) that this plan drops holds: the drop runs first, just
+///   before, in the expand phase (added to `replaced`), as for an index
+///   replaced under its name. A key's drop runs there already, as do the
+///   drops that free the names renamed tables take (`promoted`).
+/// - A name that a relation this plan drops only after the deploy holds (a
+///   table, partition or view, or their indexes, keys and sequences), or one
+///   that a rename (which runs before any drop) would take from a dropped
+///   index: refused ([`PlanError::NameTaken`]).
+/// - A name that a relation the plan keeps and the graph does not hold (the
+///   sequence of an identity or serial column, under the name a database
+///   read back gives it, which renames of its table or column do not
+///   change): refused. Those the graph holds are in the target schema too,
+///   whose validation refuses two relations of one name.
+fn check_taken_names(
+    changes: &[Change],
+    names: &BTreeMap<QualifiedName, NameHolder>,
+    promoted: &[(Change, u32)],
+    replaced: &mut BTreeSet<(&'static str, String, String)>,
+) -> Vec<PlanError> {
+    let mut moved = BTreeMap::new();
+    for c in changes {
+        if let Change::RenameTable { from, to } = c {
+            moved.insert(from.clone(), to.clone());
+        }
+    }
+    let dropped = dropped_relations(changes, names, &BTreeSet::new());
+    // The relations the graph does not hold, by their names after the moves.
+    let mut unmodeled: BTreeMap<QualifiedName, &NameHolder> = BTreeMap::new();
+    for (n, h) in names {
+        let (NameKind::Sequence, Some(table)) = (h.kind, &h.of) else { continue };
+        let schema = moved.get(table).map_or(&n.schema, |to| &to.schema);
+        unmodeled.insert(QualifiedName::new(schema, &n.name), h);
+    }
+    let old_name = |t: &QualifiedName| moved.iter().find(|(_, to)| *to == t).map_or_else(|| t.clone(), |(from, _)| from.clone());
+    // (what takes it, the name, whether a rename does: those run before every drop).
+    let mut taken: Vec<(String, QualifiedName, bool)> = Vec::new();
+    for c in changes {
+        let mut take = |what: String, schema: &str, name: &str| taken.push((what, QualifiedName::new(schema, name), false));
+        match c {
+            Change::CreateTable(t) => {
+                let (what, schema) = (format!("create table {}", t.name), t.name.schema.as_str());
+                take(what.clone(), schema, &t.name.name);
+                for key in t.primary_key.iter().filter_map(|k| k.name.as_deref()).chain(t.uniques.iter().filter_map(|u| u.name.as_deref())) {
+                    take(what.clone(), schema, key);
+                }
+                for i in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    take(what.clone(), schema, i);
+                }
+                for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
+                    take(what.clone(), schema, &p);
+                }
+            }
+            Change::AddPartition { table, partition } => take(format!("add partition {} of {table}", partition.name), &table.schema, &partition.name),
+            Change::SetDefaultPartition { table, present: true } => {
+                take(format!("add the default partition of {table}"), &table.schema, &crate::model::Partitioning::default_partition_name(&table.name));
+            }
+            Change::CreateIndex { table, index } => {
+                let name = index.name.as_deref().unwrap_or_default();
+                take(format!("create index {} on {table}", QualifiedName::new(&table.schema, name)), &table.schema, name);
+            }
+            Change::AddConstraint { table, constraint: key @ (Constraint::PrimaryKey(_) | Constraint::Unique(_)) } => {
+                take(format!("add constraint {} on {table}", key.name()), &table.schema, key.name());
+            }
+            Change::CreateView(v) => {
+                take(format!("create view {}", v.name), &v.name.schema, &v.name.name);
+                for i in v.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    take(format!("create view {}", v.name), &v.name.schema, i);
+                }
+            }
+            Change::RenameIndex { table, from, to } => taken.push((format!("rename index {from} on {table} to {to}"), QualifiedName::new(&table.schema, to), true)),
+            Change::RenameConstraint { table, from, to } => {
+                let old = old_name(table);
+                let key = names.get(&QualifiedName::new(&old.schema, from)).is_some_and(|h| h.kind == NameKind::Index && h.of.as_ref() == Some(&old));
+                if key {
+                    taken.push((format!("rename constraint {from} on {table} to {to}"), QualifiedName::new(&table.schema, to), true));
+                }
+            }
+            _ => {}
+        }
+    }
+    let first = |replaced: &BTreeSet<(&'static str, String, String)>, at: usize| match &changes[at] {
+        c if promoted.iter().any(|(p, _)| p == c) => true,
+        Change::DropConstraint { .. } => true,
+        Change::DropIndex { table, index } => replaced.contains(&("index", table.to_string(), index.name.clone().unwrap_or_default())),
+        Change::DropPartition { table, partition } => replaced.contains(&("partition", table.to_string(), partition.name.clone())),
+        _ => false,
+    };
+    let mut errors = Vec::new();
+    for (what, name, rename) in &taken {
+        if let Some(drops) = dropped.get(name) {
+            if drops.iter().any(|&at| if *rename { promoted.iter().any(|(p, _)| *p == changes[at]) } else { first(replaced, at) }) {
+                continue;
+            }
+            if let (false, Some(Change::DropIndex { table, index })) = (*rename, drops.iter().map(|&at| &changes[at]).find(|c| matches!(c, Change::DropIndex { .. }))) {
+                replaced.insert(("index", table.to_string(), index.name.clone().unwrap_or_default()));
+                continue;
+            }
+            let drop = &changes[drops[0]];
+            let holder = names.get(name).map_or_else(|| format!("what `{drop}` drops"), |h| h.what.clone());
+            let when = if *rename { "runs after the renames" } else { "runs only after the deploy" };
+            errors.push(PlanError::NameTaken {
+                change: what.clone(),
+                name: name.clone(),
+                holder,
+                remedy: format!("`{drop}` {when}: drop it in an earlier migration, or declare another name"),
+            });
+        } else if let Some(h) = unmodeled.get(name) {
+            errors.push(PlanError::NameTaken {
+                change: what.clone(),
+                name: name.clone(),
+                holder: h.what.clone(),
+                remedy: "declare another name, or rename or drop it in an earlier migration (PostgreSQL named it, and renames of its table or column keep that name)".into(),
+            });
+        }
+    }
+    errors
 }
 
 /// A drop that must run before `changes[at]` (a view on the table or view it
@@ -7033,6 +7191,66 @@ mod tests {
         assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
         assert_eq!(plan.steps[0].hazards, [Hazard::TableRewrite, Hazard::LongLock]);
     }
+
+    /// `t (id, at)` tables of the given names, each with the given indexes.
+    fn indexed(tables: &[(&str, Vec<Index>)]) -> Schema {
+        let t = |n: &str| Table::new(n).column(Column::new("id", SqlType::BigInt).identity(Identity::Always)).column(Column::new("at", SqlType::Date)).primary_key(["id"]);
+        build(tables.iter().fold(Schema::builder(), |b, (n, indexes)| b.add_table(indexes.iter().cloned().fold(t(n), Table::index))))
+    }
+
+    fn taken(from: &Schema, to: &Schema, options: &PlanOptions) -> Vec<PlanError> {
+        plan(&diff(from, to), options).expect_err("a name is taken").0
+    }
+
+    #[test]
+    fn an_index_or_key_taking_the_name_of_an_index_the_plan_drops_runs_after_its_drop() {
+        let recent = || Index::on(["at"]).named("recent");
+        // Moved to another table, or becoming a key of its name: the drop runs first.
+        let p = plan_between(&indexed(&[("a", vec![recent()]), ("b", vec![])]), &indexed(&[("a", vec![]), ("b", vec![recent()])]));
+        assert_eq!(phases(&p), [(Phase::Expand, "drop index public.recent"), (Phase::Expand, "create index public.recent")]);
+        let mut keyed = indexed(&[("a", vec![])]).tables()[0].clone();
+        keyed.uniques.push(UniqueConstraint::new(["at"]).named("recent"));
+        let p = plan_between(&indexed(&[("a", vec![recent()])]), &build(Schema::builder().add_table(keyed)));
+        assert_eq!(descriptions(&p), ["drop index public.recent", "build the index of recent on public.a", "attach recent as UNIQUE of public.a"]);
+        // A key's drop runs before the creations already.
+        let mut unkeyed = indexed(&[("a", vec![])]);
+        let mut keyed = unkeyed.clone();
+        keyed.tables[0].uniques.push(UniqueConstraint::new(["at"]).named("recent"));
+        unkeyed.tables[0].indexes.clear();
+        let b = build(Schema::builder().add_table(unkeyed.tables[0].clone()).add_table(indexed(&[("b", vec![recent()])]).tables()[0].clone()));
+        let p = plan_between(&build(Schema::builder().add_table(keyed.tables[0].clone()).add_table(indexed(&[("b", vec![])]).tables()[0].clone())), &b);
+        assert_eq!(phases(&p), [(Phase::Expand, "drop constraint recent on public.a"), (Phase::Expand, "create index public.recent")]);
+        // A dropped index's name a rename would take stays a drop and a create, the drop first.
+        let before = indexed(&[("a", vec![Index::on(["at"]).named("idx_c_at")]), ("b", vec![Index::on(["at"])])]);
+        let mut c = indexed(&[("c", vec![Index::on(["at"])])]).tables()[0].clone();
+        c.renamed_from = Some(QualifiedName::public("b"));
+        let after = build(Schema::builder().add_table(indexed(&[("a", vec![])]).tables()[0].clone()).add_table(c));
+        let p = plan_between(&before, &after);
+        let at = |d: &str| descriptions(&p).iter().position(|x| *x == d).unwrap_or_else(|| panic!("{d}: {p}"));
+        assert!(at("drop index public.idx_c_at") < at("create index public.idx_c_at"), "{p}");
+        assert_eq!(p.steps[at("drop index public.idx_b_at")].phase, Phase::Contract);
+    }
+
+    #[test]
+    fn a_name_a_relation_dropped_after_the_deploy_holds_refuses_what_takes_it() {
+        let destructive = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let before = indexed(&[("recent", vec![]), ("b", vec![])]);
+        let after = indexed(&[("b", vec![Index::on(["at"]).named("recent")])]);
+        assert_eq!(
+            taken(&before, &after, &destructive),
+            [PlanError::NameTaken {
+                change: "create index public.recent on public.b".into(),
+                name: QualifiedName::public("recent"),
+                holder: "table public.recent".into(),
+                remedy: "`drop table public.recent` runs only after the deploy: drop it in an earlier migration, or declare another name".into(),
+            }]
+        );
+        // Its key's index, and its sequence, as well.
+        let after = indexed(&[("b", vec![Index::on(["at"]).named("recent_pkey")]), ("c", vec![Index::on(["at"]).named("recent_id_seq")])]);
+        let errors = taken(&before, &after, &destructive);
+        assert_eq!(errors.iter().map(|e| match e { PlanError::NameTaken { name, .. } => name.name.as_str(), _ => "" }).collect::<Vec<_>>(), ["recent_id_seq", "recent_pkey"], "{errors:?}");
+    }
+
 }
 /// Partitions added next to a default partition: the step moves the default's
 /// rows of the new bound into the new partition (and its undo moves them back).
