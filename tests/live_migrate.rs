@@ -2868,17 +2868,27 @@ fn a_partition_move_to_a_name_a_kept_table_holds_is_refused() {
     assert_eq!(e.message(), "relation \"logs_2026_01\" already exists in schema \"archive\"");
     tx.rollback().unwrap();
 
-    // Refused at planning time, naming both and what to do.
+    // Refused at planning time, naming both and what to do; and the
+    // partition's key's index, which moves with it under its name, onto the
+    // kept table's key's.
     let options = PlanOptions::default().with_declared_renames(&after);
     let errors = try_plan_to(&mut client, &mut shadow, &after, &options).expect_err("a move onto a kept table's name").0;
     assert_eq!(
         errors,
-        [PlanError::NameTaken {
-            change: "move partition logs_2026_01 of archive.events from schema public".into(),
-            name: QualifiedName::new("archive", "logs_2026_01"),
-            holder: "table archive.logs_2026_01".into(),
-            remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
-        }]
+        [
+            PlanError::NameTaken {
+                change: "move partition logs_2026_01 of archive.events from schema public".into(),
+                name: QualifiedName::new("archive", "logs_2026_01"),
+                holder: "table archive.logs_2026_01".into(),
+                remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
+            },
+            PlanError::NameTaken {
+                change: "move partition logs_2026_01 of archive.events from schema public".into(),
+                name: QualifiedName::new("archive", "logs_2026_01_pkey"),
+                holder: "the index of key archive.logs_2026_01_pkey on archive.logs_2026_01".into(),
+                remedy: "rename or drop the index of key archive.logs_2026_01_pkey on archive.logs_2026_01 in an earlier migration (index public.logs_2026_01_pkey of partition public.logs_2026_01 of public.logs moves there under the name it has)".into(),
+            },
+        ]
     );
     assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
 
@@ -4683,5 +4693,97 @@ fn an_index_following_a_table_rename_onto_the_name_of_a_dropped_index_is_built_a
     let on = |t: &str| Some(("i".to_owned(), Some(t.to_owned())));
     let (old, renamed, freed, built, new) = ((on("drafts"), on("posts")), (on("drafts"), on("articles")), (None, on("articles")), (on("articles"), on("articles")), (on("articles"), None));
     step_through(&mut client, &plan, old.clone(), &[renamed.clone(), renamed.clone(), freed.clone(), built.clone(), new], &[built, freed, renamed.clone(), renamed, old], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// The indexes of `logs`' partitions keep the names PostgreSQL gave them
+/// (`logs_2026_01_pkey`) when the table and its partitions are renamed
+/// (`events`, `events_2026_01`). A new table `logs_2026_01` then takes a
+/// free table name but its key's name is held (42P07): introspection did not
+/// read the partitions' indexes, so nothing refused it. It is now refused,
+/// naming both; with another name for its key the plan runs, up and down.
+#[test]
+fn a_new_table_whose_key_takes_the_name_of_a_partitions_index_is_refused() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = build(Schema::builder().add_table(named_logs("public", "logs", None)));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    let january = || Table::new("logs_2026_01").column(Column::new("id", SqlType::BigInt)).column(Column::new("note", SqlType::Text)).primary_key(["id"]);
+    let events = || named_logs("public", "events", Some(QualifiedName::public("logs")));
+    let after = build(Schema::builder().add_table(events()).add_table(january()));
+    assert_eq!(sqlstate_in_rollback(&mut client, "CREATE TABLE public.t (id bigint, CONSTRAINT logs_2026_01_pkey PRIMARY KEY (id))").as_deref(), Some("42P07"));
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let errors = try_plan_to(&mut client, &mut shadow, &after, &options).expect_err("the key's name is a partition's index's").0;
+    assert_eq!(
+        errors,
+        [PlanError::NameTaken {
+            change: "create table public.logs_2026_01".into(),
+            name: QualifiedName::public("logs_2026_01_pkey"),
+            holder: "index public.logs_2026_01_pkey of partition public.logs_2026_01 of public.logs".into(),
+            remedy: "declare another name, or rename or drop it in an earlier migration (PostgreSQL named it, and renames of its table, column or partition keep that name)".into(),
+        }]
+    );
+
+    let mut renamed_key = january();
+    renamed_key.primary_key = Some(PrimaryKey::new(["id"]).named("january_pkey"));
+    let after = build(Schema::builder().add_table(events()).add_table(renamed_key));
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let old_parts = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"];
+    let kept_indexes: Vec<(String, String)> = old_parts.iter().flat_map(|p| [(p.to_string(), format!("{p}_at_idx")), (p.to_string(), format!("{p}_pkey"))]).collect();
+    // (rows by partition, the partitions' indexes, whether the new table is there)
+    let mut probe = |c: &mut Client| {
+        let table = if support::pg::one::<bool>(c, "SELECT to_regclass('public.events') IS NOT NULL") { "public.events" } else { "public.logs" };
+        let rows: Vec<i64> = rows_in(c, table).into_iter().map(|(_, n)| n).collect();
+        let indexes: Vec<String> = partition_indexes(c, table).into_iter().map(|(_, i)| i).collect();
+        (rows, indexes, support::pg::one::<bool>(c, "SELECT to_regclass('public.january_pkey') IS NOT NULL"))
+    };
+    let indexes: Vec<String> = kept_indexes.iter().map(|(_, i)| i.clone()).collect();
+    let old = (vec![100, 50, 30, 20], indexes.clone(), false);
+    let new = (vec![100, 50, 30, 20], indexes, true);
+    let created = plan.steps.iter().position(|s| s.description == "create table public.logs_2026_01").unwrap_or_else(|| panic!("{}", plan.up_script()));
+    let up: Vec<_> = (0..plan.steps.len()).map(|i| if i < created { old.clone() } else { new.clone() }).collect();
+    let down: Vec<_> = (0..plan.steps.len()).map(|i| if i < plan.steps.len() - 1 - created { new.clone() } else { old.clone() }).collect();
+    step_through(&mut client, &plan, old.clone(), &up, &down, &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// An index built partition by partition names each partition's index
+/// `{partition}_{index}`: for an index `at_idx` that is
+/// `logs_2026_01_at_idx`, the name PostgreSQL gave the partition's copy of
+/// the existing index on `at` (42P07). The partitions' indexes are read
+/// back, so the new ones take the next free name. Undone, the partitions'
+/// indexes go with the parent's when the attach is undone.
+#[test]
+fn an_index_built_partition_by_partition_names_its_copies_around_the_partitions_own_indexes() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = build(Schema::builder().add_table(named_logs("public", "logs", None)));
+    let after = build(Schema::builder().add_table(named_logs("public", "logs", None).index(Index::on(["at", "note"]).named("at_idx"))));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let up = plan.up_script();
+    for p in ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"] {
+        assert!(up.contains(&format!("CREATE INDEX CONCURRENTLY {p}_at_idx1 ON public.{p} (at, note);")), "{up}");
+    }
+    let old_parts = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"];
+    let mut probe = |c: &mut Client| partition_indexes(c, "public.logs").into_iter().map(|(_, i)| i).collect::<Vec<String>>();
+    let old: Vec<String> = old_parts.iter().flat_map(|p| [format!("{p}_at_idx"), format!("{p}_pkey")]).collect();
+    let mut states = vec![old.clone()];
+    for step in &plan.steps {
+        let mut last = states.last().unwrap().clone();
+        if let Some(p) = step.description.strip_prefix("create index public.").and_then(|d| d.split_once(" on partition ")).map(|(_, p)| p.to_owned()) {
+            last.push(format!("{p}_at_idx1"));
+            last.sort();
+        }
+        states.push(last);
+    }
+    // Undoing the attach drops the parent's index, and the partitions' with
+    // it (an attached index cannot be dropped on its own, 2BP01).
+    let down = vec![old.clone(); plan.steps.len()];
+    step_through(&mut client, &plan, old, &states[1..], &down, &mut probe);
     assert_clean(&before, &mut client, &mut shadow);
 }

@@ -67,13 +67,27 @@ pub enum ReadRelation {
         /// Its column.
         column: String,
     },
+    /// An index of a partition, the one of its primary key or of a unique
+    /// constraint included, named by PostgreSQL (`logs_2026_01_pkey`,
+    /// `logs_2026_01_at_idx`) or by the plan that built it: it keeps its name
+    /// across renames of the partition, and moves with it to another schema.
+    PartitionIndex {
+        /// Its name (in the partition's schema).
+        name: QualifiedName,
+        /// The partitioned table.
+        table: QualifiedName,
+        /// The partition (in the table's schema).
+        partition: String,
+        /// The index of the partitioned table it is attached to, if any (in the table's schema).
+        parent: Option<String>,
+    },
 }
 
 impl ReadRelation {
     /// Its name.
     pub fn name(&self) -> &QualifiedName {
         match self {
-            Self::Sequence { name, .. } => name,
+            Self::Sequence { name, .. } | Self::PartitionIndex { name, .. } => name,
         }
     }
 }

@@ -259,7 +259,8 @@ pub fn canonicalize(shadow: &mut Client, schema: &Schema) -> Result<Schema, Live
 /// [`normalize`], reading the schemas and roles of `options`.
 ///
 /// The result's [`Schema::read_relations`] are those PostgreSQL gives the
-/// objects the DDL creates (the names of new sequences), unless `schema` has its own (it was read from a database,
+/// objects the DDL creates (the names of new sequences and partitions'
+/// indexes), unless `schema` has its own (it was read from a database,
 /// where renames may have left other names): it keeps those.
 pub fn normalize_with(shadow: &mut Client, schema: &Schema, options: &IntrospectOptions) -> Result<Schema, LiveError> {
     let mut tx = shadow.transaction()?;

@@ -115,13 +115,25 @@ pub fn parse(rows: &CatalogRows, schemas: &[String]) -> Parsed {
 }
 
 /// The relations the graph does not hold whose names the rows give: the
-/// sequences of identity and serial columns (of the tables read).
+/// sequences of identity and serial columns (of the tables read) and the
+/// indexes of partitions.
 fn read_relations(rows: &CatalogRows) -> Vec<ReadRelation> {
     let tables: std::collections::HashSet<(&str, &str)> = rows.tables.iter().map(|t| (t.schema.as_str(), t.name.as_str())).collect();
     let mut out = Vec::new();
     for c in rows.columns.iter().filter(|c| tables.contains(&(c.schema.as_str(), c.table.as_str()))) {
         if let Some((schema, name)) = &c.sequence {
             out.push(ReadRelation::Sequence { name: QualifiedName::new(schema, name), table: QualifiedName::new(&c.schema, &c.table), column: c.name.clone() });
+        }
+    }
+    for p in rows.partitions.iter().filter(|p| tables.contains(&(p.parent_schema.as_str(), p.parent.as_str()))) {
+        for (i, index) in p.indexes.iter().enumerate() {
+            let parent = p.index_parents.get(i).filter(|n| !n.is_empty()).cloned();
+            out.push(ReadRelation::PartitionIndex {
+                name: QualifiedName::new(&p.schema, index),
+                table: QualifiedName::new(&p.parent_schema, &p.parent),
+                partition: p.name.clone(),
+                parent,
+            });
         }
     }
     out.sort();
@@ -972,6 +984,8 @@ mod tests {
             sub_partitioned: false,
             rls_enabled: enabled,
             rls_forced: forced,
+            indexes: vec![],
+            index_parents: vec![],
         };
         rows.partitions = vec![
             part("logs_2026_01", "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')", true, true),

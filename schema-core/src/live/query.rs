@@ -117,7 +117,11 @@ ORDER BY 1, 2"
 );
 
 const PARTITIONS: &str = "SELECT pn.nspname::text, p.relname::text, cn.nspname::text, c.relname::text,
-  pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p', c.relrowsecurity, c.relforcerowsecurity
+  pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p', c.relrowsecurity, c.relforcerowsecurity,
+  array(SELECT ic.relname::text FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid ORDER BY 1),
+  array(SELECT coalesce(pi.relname::text, '') FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+        LEFT JOIN pg_inherits ii ON ii.inhrelid = x.indexrelid LEFT JOIN pg_class pi ON pi.oid = ii.inhparent
+        WHERE x.indrelid = c.oid ORDER BY ic.relname)
 FROM pg_class c
 JOIN pg_inherits i ON i.inhrelid = c.oid
 JOIN pg_class p ON p.oid = i.inhparent
@@ -381,6 +385,8 @@ pub(crate) fn read_catalog(
             sub_partitioned: row.get(5),
             rls_enabled: row.get(6),
             rls_forced: row.get(7),
+            indexes: row.get(8),
+            index_parents: row.get(9),
         })
         .collect();
     rows.columns = fetch(tx, count, COLUMNS, &[s])?

@@ -156,6 +156,10 @@ pub struct PartitionRow {
     pub rls_enabled: bool,
     /// The partition's own `relforcerowsecurity` (the DDL sets its parent's).
     pub rls_forced: bool,
+    /// The names of its indexes (those of its keys included), sorted.
+    pub indexes: Vec<String>,
+    /// For each of `indexes`, the parent's index it is attached to (empty if none).
+    pub index_parents: Vec<String>,
 }
 
 /// A column (`pg_attribute` with its default).

@@ -79,15 +79,16 @@ pub struct SchemaDiff {
     /// (ACCESS EXCLUSIVE), so the plan reports that lock.
     pub foreign_keys: BTreeMap<QualifiedName, Vec<ForeignKey>>,
     /// The names held before the migration, in each schema: by relations
-    /// (tables, partitions, indexes, the indexes of keys, views, and identity
-    /// and serial sequences), and by enums and domains (type names, which the
-    /// row type of a table or partition needs too). The sequences under the
-    /// names a schema read from a database gives ([`Schema::read_relations`]:
+    /// (tables, partitions, indexes, the indexes of keys, views, identity
+    /// and serial sequences, and the partitions' own indexes), and by enums
+    /// and domains (type names, which the row type of a table or partition
+    /// needs too). The sequences and the partitions' indexes under the names
+    /// a schema read from a database gives ([`Schema::read_relations`]:
     /// PostgreSQL keeps them across renames), else under those PostgreSQL
-    /// gives them when the table is created. A table or partition that a
-    /// rename moves or renames to a name held by something the plan keeps
-    /// would fail on PostgreSQL (42P07, or 42710 for a type): the plan refuses
-    /// it; one held by something the plan drops is dropped first.
+    /// gives them when the table is created (sequences). A rename, move or
+    /// creation that takes a name held by something the plan keeps would fail
+    /// on PostgreSQL (42P07, or 42710 for a type): the plan refuses it; one
+    /// held by something the plan drops is dropped first, or refused.
     pub names: BTreeMap<QualifiedName, NameHolder>,
 }
 
@@ -113,8 +114,12 @@ pub struct ColumnDependents {
 pub struct NameHolder {
     /// What it is.
     pub kind: NameKind,
-    /// The table or view it belongs to: of an index, a key, a partition or a sequence.
+    /// The table or view it belongs to: of an index, a key, a partition or a
+    /// sequence; the partition (in its table's schema) of a partition's index.
     pub of: Option<QualifiedName>,
+    /// Of a partition's index, the index (or key) of the partitioned table it
+    /// is attached to, which PostgreSQL drops it with.
+    pub parent_index: Option<String>,
     /// How errors name it (`table archive.logs_2026_01`, `index archive.idx_t_at on archive.t`).
     pub what: String,
 }
@@ -152,8 +157,8 @@ impl NameKind {
 /// See [`SchemaDiff::names`]; a relation first when a type has its name too.
 fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
     let mut out: BTreeMap<QualifiedName, NameHolder> = BTreeMap::new();
-    let mut hold = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String| {
-        out.entry(QualifiedName::new(schema, name)).or_insert(NameHolder { kind, of: of.cloned(), what });
+    let mut held = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String, parent_index: Option<&String>| {
+        out.entry(QualifiedName::new(schema, name)).or_insert(NameHolder { kind, of: of.cloned(), parent_index: parent_index.cloned(), what });
     };
     // The names a database gives, where the schema was read from one.
     let mut read_sequences = BTreeSet::new();
@@ -161,10 +166,15 @@ fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
         match r {
             crate::ReadRelation::Sequence { name, table, column } => {
                 read_sequences.insert((table, column.as_str()));
-                hold(&name.schema, &name.name, NameKind::Sequence, Some(table), format!("sequence {name} of column {table}.{}", crate::ident::Ident(column)));
+                held(&name.schema, &name.name, NameKind::Sequence, Some(table), format!("sequence {name} of column {table}.{}", crate::ident::Ident(column)), None);
+            }
+            crate::ReadRelation::PartitionIndex { name, table, partition, parent } => {
+                let of = QualifiedName::new(&table.schema, partition);
+                held(&name.schema, &name.name, NameKind::Index, Some(&of), format!("index {name} of partition {of} of {table}"), parent.as_ref());
             }
         }
     }
+    let mut hold = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String| held(schema, name, kind, of, what, None);
     for t in schema.tables() {
         let (tn, s) = (&t.name, t.name.schema.as_str());
         hold(s, &tn.name, NameKind::Table, None, format!("table {tn}"));

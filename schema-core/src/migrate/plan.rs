@@ -103,15 +103,14 @@
 //!   has each partition moved after it (`ALTER TABLE old.logs_2026_01 SET
 //!   SCHEMA new`), then renamed if its name follows the table's.
 //!   Identity and serial sequences keep their names (the graph does not hold
-//!   them: introspection reads them under the names they have,
-//!   [`crate::Schema::read_relations`], and names are checked against those,
-//!   not against `{table}_{column}_seq` of a table renamed since), and so do
-//!   the partitions' own indexes (`logs_2026_01_at_idx`, named by
-//!   PostgreSQL; introspection reads the parent's, so nothing differs).
+//!   them), and so do the partitions' own indexes (`logs_2026_01_at_idx`,
+//!   named by PostgreSQL); introspection reads both under the names they
+//!   have ([`crate::Schema::read_relations`]), and names are checked against
+//!   those, not against `{table}_{column}_seq` of a table renamed since.
 //!   A relation this plan drops that holds a name these renames and moves take
 //!   (in the new schema: the table's and each partition's old names, then
 //!   their new ones, and the names of the indexes and sequences that move
-//!   with the table) is dropped first, just before them, in the expand phase,
+//!   with them) is dropped first, just before them, in the expand phase,
 //!   so the partitions keep their rows and the default one its expected name.
 //!   One it keeps (a table, partition, view, index or sequence, or an enum or
 //!   domain for the row type) refuses the plan ([`PlanError::NameTaken`]):
@@ -121,7 +120,11 @@
 //!   an index this plan drops holds (on another table, or one a key of its
 //!   name replaces) is freed first, the drop running just before the
 //!   creation in the expand phase; one a relation dropped only after the
-//!   deploy holds, or one a sequence the plan keeps holds, refuses the plan.
+//!   deploy holds, or one a relation the graph does not hold keeps (a
+//!   sequence, a partition's index), refuses the plan. An index built
+//!   partition by partition names each partition's copy
+//!   `{partition}_{index}`, or `{partition}_{index}1` (and so on) where that
+//!   name is held.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
@@ -471,7 +474,7 @@ pub enum PlanError {
     /// and sequences moving with them) to a name that a relation or type the
     /// plan keeps holds in the target schema, or a creation (or an index or
     /// key rename) taking a name that a relation the graph does not hold
-    /// keeps (a sequence) or that a drop of the plan
+    /// keeps (a sequence, a partition's index) or that a drop of the plan
     /// frees only after it: PostgreSQL would refuse it (42P07 `relation ...
     /// already exists`, or 42710 for the row type) and the migration would
     /// roll back.
@@ -585,6 +588,8 @@ struct Planner<'a> {
     /// Drops that free a name a rename or move takes: run just before it, in
     /// the expand phase, ranked with the table renames (`+ band`).
     promoted: Vec<(Change, u32)>,
+    /// The relation names held while indexes are built (see [`check_taken_names`]).
+    held_names: BTreeSet<QualifiedName>,
     rebuilds: Vec<ViewRebuild>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
@@ -700,7 +705,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     // in the expand phase, just before the create; so are the drops of
     // indexes whose names other indexes or keys take.
     let mut replaced = replacements(&changes);
-    let taken_errors = check_taken_names(&changes, &diff.names, &promoted, &mut replaced);
+    let (held_names, taken_errors) = check_taken_names(&changes, &diff.names, &promoted, &mut replaced);
     let mut rename_errors = rename_errors;
     rename_errors.extend(taken_errors);
     // A partition dropped so (replaced by an overlapping one under another
@@ -732,6 +737,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         repolicies,
         dependents,
         promoted,
+        held_names,
         rebuilds,
         steps: Vec::new(),
         errors: rename_errors,
@@ -2115,7 +2121,7 @@ fn follow_renames(
     // A renamed table's default partition still has its old name (renamed below).
     let old_defaults: BTreeSet<&QualifiedName> = partitioned.keys().collect();
     let held_relations: BTreeMap<(String, String), Vec<usize>> =
-        dropped_relations(changes, names, &old_defaults).into_iter().map(|(n, at)| ((n.schema, n.name), at)).collect();
+        dropped_relations(changes, names, moved, &old_defaults).into_iter().map(|(n, at)| ((n.schema, n.name), at)).collect();
 
     let mut gone = vec![false; changes.len()];
     let mut replaced: Vec<(usize, Vec<Change>)> = Vec::new();
@@ -2367,16 +2373,17 @@ struct Need {
     own: Option<String>,
     /// Taken for a moment only: the move comes before a rename.
     passing: bool,
-    /// What moves under this name with the table: its index or sequence,
-    /// which keeps its name (as the error names it).
+    /// What moves under this name with the table or partition: its index or
+    /// sequence, which keeps its name (as the error names it).
     carried: Option<String>,
 }
 
 /// The names that the renames and moves of renamed tables take (see
 /// [`NamesStep`]): the table's name in its new schema under its old name, then
 /// its new name, its indexes' and sequences' names in the new schema, each
-/// partition's old name in the new schema, then its new name. Sequences under
-/// the names `names` gives (those a database read back has).
+/// partition's old name and its indexes' names in the new schema, then its
+/// new name. Sequences and partitions' indexes under the names `names` gives
+/// (those a database read back has).
 ///
 /// A name held by a relation that a drop of this plan (`held`: name to change)
 /// removes is freed first: the drop is promoted, to run just before the step
@@ -2434,7 +2441,15 @@ fn free_names(
             for &p in parts {
                 vacated.insert(QualifiedName::new(from_schema.as_str(), p.as_str()));
                 let passing = renames.is_some_and(|r| r.contains_key(p));
-                needs.push(Need { what: format!("move partition {p} of {to} from schema {from_schema}"), ..need(NamesStep::Moves, QualifiedName::new(&to.schema, p.as_str()), true, Some(p), passing) });
+                let what = format!("move partition {p} of {to} from schema {from_schema}");
+                needs.push(Need { what: what.clone(), ..need(NamesStep::Moves, QualifiedName::new(&to.schema, p.as_str()), true, Some(p), passing) });
+                // Its indexes move with it, under their names.
+                let of = QualifiedName::new(from_schema.as_str(), p.as_str());
+                for (name, h) in names.iter().filter(|(_, h)| h.kind == NameKind::Index && h.of.as_ref() == Some(&of)) {
+                    vacated.insert(name.clone());
+                    let carried = Some(h.what.clone());
+                    needs.push(Need { what: what.clone(), carried, ..need(NamesStep::Moves, QualifiedName::new(&to.schema, &name.name), false, Some(p), false) });
+                }
             }
         }
         for (p, q) in renames.into_iter().flatten() {
@@ -2490,25 +2505,54 @@ fn free_names(
     (promoted, errors)
 }
 
+/// Whether `names` holds `index` as an index of a partition of `table` (by
+/// their names before the plan).
+fn partition_index_of(names: &BTreeMap<QualifiedName, NameHolder>, index: &NameHolder, table: &QualifiedName) -> bool {
+    index.kind == NameKind::Index && index.of.as_ref().and_then(|of| names.get(of)).is_some_and(|p| p.kind == NameKind::Partition && p.of.as_ref() == Some(table))
+}
+
 /// The relation names that the drops among `changes` free, in the schemas
-/// they are in when the drops run, each to the positions of the drops: a dropped table's own name, its
-/// partitions', indexes', keys' and sequences'; a dropped partition's; a
-/// dropped view's and its indexes'; a dropped index's or key's. Sequences as
-/// `names` holds them (under the names a database read back gives). The
+/// the table renames and moves of `moved` (old name to new) put them in,
+/// each to the positions of the drops: a dropped table's own name, its
+/// partitions', indexes', keys' and sequences', and its partitions' indexes';
+/// a dropped partition's and its indexes'; a dropped view's and its indexes';
+/// a dropped index's or key's, and those of the partitions' indexes attached
+/// to it, which PostgreSQL drops with it. Sequences and partitions' indexes
+/// as `names` holds them (under the names a database read back gives). The
 /// default partition of the tables in `renamed_defaults` is left out (it has
 /// its old name until its rename).
 fn dropped_relations(
     changes: &[Change],
     names: &BTreeMap<QualifiedName, NameHolder>,
+    moved: &BTreeMap<QualifiedName, QualifiedName>,
     renamed_defaults: &BTreeSet<&QualifiedName>,
 ) -> BTreeMap<QualifiedName, Vec<usize>> {
+    let old_name = |t: &QualifiedName| moved.iter().find(|(_, to)| *to == t).map_or_else(|| t.clone(), |(from, _)| from.clone());
     let mut out: BTreeMap<QualifiedName, Vec<usize>> = BTreeMap::new();
     for (at, c) in changes.iter().enumerate() {
         let mut hold = |schema: &str, name: &str| out.entry(QualifiedName::new(schema, name)).or_default().push(at);
+        // The indexes of a partition (by its name before the plan), in the table's schema now.
+        let partition_indexes = |table: &QualifiedName, partition: &str| -> Vec<String> {
+            let of = QualifiedName::new(&old_name(table).schema, partition);
+            names.iter().filter(|(_, h)| h.kind == NameKind::Index && h.of.as_ref() == Some(&of)).map(|(n, _)| n.name.clone()).collect()
+        };
+        // The partitions' indexes attached to an index of a table.
+        let attached = |table: &QualifiedName, index: &str| -> Vec<String> {
+            let old = old_name(table);
+            names.iter().filter(|(_, h)| h.parent_index.as_deref() == Some(index) && partition_index_of(names, h, &old)).map(|(n, _)| n.name.clone()).collect()
+        };
         match c {
-            Change::DropPartition { table, partition } => hold(&table.schema, &partition.name),
+            Change::DropPartition { table, partition } => {
+                hold(&table.schema, &partition.name);
+                for i in partition_indexes(table, &partition.name) {
+                    hold(&table.schema, &i);
+                }
+            }
             Change::SetDefaultPartition { table, present: false } if !renamed_defaults.contains(table) => {
                 hold(&table.schema, &crate::model::Partitioning::default_partition_name(&table.name));
+                for i in partition_indexes(table, &crate::model::Partitioning::default_partition_name(&old_name(table).name)) {
+                    hold(&table.schema, &i);
+                }
             }
             Change::DropTable(t) => {
                 let schema = &t.name.schema;
@@ -2522,8 +2566,8 @@ fn dropped_relations(
                 for key in t.primary_key.iter().filter_map(|k| k.name.as_deref()).chain(t.uniques.iter().filter_map(|u| u.name.as_deref())) {
                     hold(schema, key);
                 }
-                // Its sequences and whatever else `names` gives it.
-                for (n, _) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(&t.name)) {
+                // Its sequences, partitions' indexes and whatever else `names` gives it.
+                for (n, _) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(&t.name) || partition_index_of(names, h, &t.name)) {
                     hold(&n.schema, &n.name);
                 }
             }
@@ -2533,8 +2577,19 @@ fn dropped_relations(
                     hold(&v.name.schema, i);
                 }
             }
-            Change::DropConstraint { table, constraint: key @ (Constraint::PrimaryKey(_) | Constraint::Unique(_)) } => hold(&table.schema, key.name()),
-            Change::DropIndex { table, index } => hold(&table.schema, index.name.as_deref().unwrap_or_default()),
+            Change::DropConstraint { table, constraint: key @ (Constraint::PrimaryKey(_) | Constraint::Unique(_)) } => {
+                hold(&table.schema, key.name());
+                for i in attached(table, key.name()) {
+                    hold(&table.schema, &i);
+                }
+            }
+            Change::DropIndex { table, index } => {
+                let name = index.name.clone().unwrap_or_default();
+                hold(&table.schema, &name);
+                for i in attached(table, &name) {
+                    hold(&table.schema, &i);
+                }
+            }
             _ => {}
         }
     }
@@ -2556,28 +2611,37 @@ fn dropped_relations(
 ///   that a rename (which runs before any drop) would take from a dropped
 ///   index: refused ([`PlanError::NameTaken`]).
 /// - A name that a relation the plan keeps and the graph does not hold (the
-///   sequence of an identity or serial column, under the name a database
-///   read back gives it, which renames of its table or column do not
-///   change): refused. Those the graph holds are in the target schema too,
-///   whose validation refuses two relations of one name.
+///   sequence of an identity or serial column, an index of a partition, under
+///   the names a database read back gives them, which renames of their table,
+///   column or partition do not change): refused. Those the graph holds are
+///   in the target schema too, whose validation refuses two relations of one name.
+///
+/// Returns also the names held while indexes are built (after the renames
+/// and moves, and the drops that run before): an index built partition by
+/// partition names its partitions' indexes around them.
 fn check_taken_names(
     changes: &[Change],
     names: &BTreeMap<QualifiedName, NameHolder>,
     promoted: &[(Change, u32)],
     replaced: &mut BTreeSet<(&'static str, String, String)>,
-) -> Vec<PlanError> {
+) -> (BTreeSet<QualifiedName>, Vec<PlanError>) {
     let mut moved = BTreeMap::new();
     for c in changes {
         if let Change::RenameTable { from, to } = c {
             moved.insert(from.clone(), to.clone());
         }
     }
-    let dropped = dropped_relations(changes, names, &BTreeSet::new());
+    let dropped = dropped_relations(changes, names, &moved, &BTreeSet::new());
     // The relations the graph does not hold, by their names after the moves.
     let mut unmodeled: BTreeMap<QualifiedName, &NameHolder> = BTreeMap::new();
     for (n, h) in names {
-        let (NameKind::Sequence, Some(table)) = (h.kind, &h.of) else { continue };
-        let schema = moved.get(table).map_or(&n.schema, |to| &to.schema);
+        let table = match h.kind {
+            NameKind::Sequence => h.of.clone(),
+            NameKind::Index => h.of.as_ref().and_then(|of| names.get(of)).filter(|p| p.kind == NameKind::Partition).and_then(|p| p.of.clone()),
+            _ => None,
+        };
+        let Some(table) = table else { continue };
+        let schema = moved.get(&table).map_or(&n.schema, |to| &to.schema);
         unmodeled.insert(QualifiedName::new(schema, &n.name), h);
     }
     let old_name = |t: &QualifiedName| moved.iter().find(|(_, to)| *to == t).map_or_else(|| t.clone(), |(from, _)| from.clone());
@@ -2658,11 +2722,15 @@ fn check_taken_names(
                 change: what.clone(),
                 name: name.clone(),
                 holder: h.what.clone(),
-                remedy: "declare another name, or rename or drop it in an earlier migration (PostgreSQL named it, and renames of its table or column keep that name)".into(),
+                remedy: "declare another name, or rename or drop it in an earlier migration (PostgreSQL named it, and renames of its table, column or partition keep that name)".into(),
             });
         }
     }
-    errors
+    // Held while indexes are built: what the graph does not hold, and every
+    // name the plan starts from or takes, but what the drops running first free.
+    let freed: BTreeSet<&QualifiedName> = dropped.iter().filter(|(_, drops)| drops.iter().any(|&at| first(replaced, at))).map(|(n, _)| n).collect();
+    let held = unmodeled.keys().chain(names.keys()).chain(taken.iter().map(|(_, n, _)| n)).filter(|n| !freed.contains(n)).cloned().collect();
+    (held, errors)
 }
 
 /// A drop that must run before `changes[at]` (a view on the table or view it
@@ -4234,7 +4302,10 @@ impl Planner<'_> {
         let (mut attach, mut children) = (Vec::new(), Vec::new());
         for p in partitions {
             let mut child = index.clone();
-            child.name = Some(partition_index_name(p, &name));
+            // Not a name a relation holds (an index PostgreSQL named on the partition).
+            let free = |n: &String| !self.held_names.contains(&QualifiedName::new(&table.schema, n));
+            let candidate = |k: u32| if k == 0 { partition_index_name(p, &name) } else { partition_index_name(p, &format!("{name}{k}")) };
+            child.name = (0..).map(candidate).find(free);
             child.comment = None;
             let relation = QualifiedName::new(&table.schema, p);
             let b = self
@@ -4252,10 +4323,13 @@ impl Planner<'_> {
         if !attach.is_empty() {
             // SHARE UPDATE EXCLUSIVE on the parent's index, ACCESS EXCLUSIVE on
             // each partition's (not on the tables): until the step commits, a
-            // query that would use a partition's index waits.
+            // query that would use a partition's index waits. An attached
+            // index cannot be detached, nor dropped on its own (2BP01): undone,
+            // the parent's index is dropped, with them.
             let b = self
                 .step(rank::INDEX, format!("attach the partitions' indexes to {}", sql::index_name(table, index)))
                 .sql(attach)
+                .down([sql::drop_index(table, index, false)])
                 .lock(&QualifiedName::new(&table.schema, &name), LockLevel::ShareUpdateExclusive)
                 .lock_all(&children, LockLevel::AccessExclusive);
             self.push(b);
@@ -7251,6 +7325,55 @@ mod tests {
         assert_eq!(errors.iter().map(|e| match e { PlanError::NameTaken { name, .. } => name.name.as_str(), _ => "" }).collect::<Vec<_>>(), ["recent_id_seq", "recent_pkey"], "{errors:?}");
     }
 
+    #[test]
+    fn names_read_from_a_database_are_those_plans_check() {
+        // `articles` was `posts`: its sequence kept the name posts_id_seq, and
+        // its partitions' indexes the names PostgreSQL gave them.
+        let logs = Table::new("logs")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("at", SqlType::Date))
+            .primary_key(["id", "at"])
+            .index(Index::on(["at"]))
+            .partition_by(Partitioning::range(["at"]).partition(Partition::new("logs_2026", PartitionBound::Range { from: vec!["'2026-01-01'".into()], to: vec!["'2027-01-01'".into()] })));
+        let schema = |extra: Vec<Table>| {
+            let b = Schema::builder().add_table(logs.clone()).add_table(indexed(&[("articles", vec![])]).tables()[0].clone());
+            build(extra.into_iter().fold(b, |b, t| b.add_table(t)))
+        };
+        let mut read = schema(vec![]);
+        read.read_relations = vec![
+            crate::ReadRelation::Sequence { name: QualifiedName::public("posts_id_seq"), table: QualifiedName::public("articles"), column: "id".into() },
+            crate::ReadRelation::PartitionIndex { name: QualifiedName::public("logs_2026_at_idx"), table: QualifiedName::public("logs"), partition: "logs_2026".into(), parent: Some("idx_logs_at".into()) },
+            crate::ReadRelation::PartitionIndex { name: QualifiedName::public("logs_2026_pkey"), table: QualifiedName::public("logs"), partition: "logs_2026".into(), parent: Some("logs_pkey".into()) },
+        ];
+        let d = diff(&read, &schema(vec![]));
+        assert_eq!(d.names.get(&QualifiedName::public("posts_id_seq")).map(|h| h.what.as_str()), Some("sequence public.posts_id_seq of column public.articles.id"));
+        assert!(!d.names.contains_key(&QualifiedName::public("articles_id_seq")), "the name predicted from the table's is no sequence's");
+        assert_eq!(d.names.get(&QualifiedName::public("logs_2026_pkey")).and_then(|h| h.parent_index.as_deref()), Some("logs_pkey"));
+
+        // Taken by a new table's key, or a new index.
+        let new = |name: &str, index: &str| indexed(&[(name, vec![Index::on(["at"]).named(index)])]).tables()[0].clone();
+        let errors = taken(&read, &schema(vec![new("posts", "logs_2026_at_idx")]), &PlanOptions::default());
+        let names: Vec<&str> = errors.iter().map(|e| match e { PlanError::NameTaken { name, .. } => name.name.as_str(), _ => "" }).collect();
+        assert_eq!(names, ["logs_2026_at_idx"], "{errors:?}");
+        let mut keyed = new("january", "fine");
+        keyed.primary_key = Some(PrimaryKey::new(["id"]).named("logs_2026_pkey"));
+        let errors = taken(&read, &schema(vec![keyed]), &PlanOptions::default());
+        assert!(matches!(&errors[..], [PlanError::NameTaken { change, name, holder, .. }] if change == "create table public.january" && name.name == "logs_2026_pkey" && holder == "index public.logs_2026_pkey of partition public.logs_2026 of public.logs"), "{errors:?}");
+        // Not one the drop of the index they are attached to frees (that drop runs first).
+        let mut unindexed = schema(vec![new("b", "logs_2026_at_idx")]);
+        unindexed.tables.iter_mut().find(|t| t.name.name == "logs").unwrap().indexes.clear();
+        let p = plan(&diff(&read, &unindexed), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(descriptions(&p), ["drop index public.idx_logs_at", "create table public.b", "create index public.logs_2026_at_idx"]);
+
+        // An index built partition by partition names its copies around them.
+        let mut at_idx = schema(vec![]);
+        at_idx.tables.iter_mut().find(|t| t.name.name == "logs").unwrap().indexes.push(Index::on(["id"]).named("at_idx"));
+        let mut read_at = read.clone();
+        read_at.tables = at_idx.tables.clone();
+        read_at.tables.iter_mut().find(|t| t.name.name == "logs").unwrap().indexes.pop();
+        let p = plan(&diff(&read_at, &at_idx), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(statements(&p).contains(&"CREATE INDEX CONCURRENTLY logs_2026_at_idx1 ON public.logs_2026 (id)"), "{p}");
+    }
 }
 /// Partitions added next to a default partition: the step moves the default's
 /// rows of the new bound into the new partition (and its undo moves them back).
