@@ -39,7 +39,7 @@
 #![warn(missing_docs)]
 
 pub use pgarchitect_core::{
-    builtin, lint, review, AuditLog, SchemaVersion,
+    builtin, lint, review, AuditLog, ReadRelation, SchemaVersion,
     ddl, error, ident, model, types, ForeignKeyOf, PgType, Schema, SchemaBuilder, SchemaError, SchemaErrors, SqlType,
 };
 /// Diff two schemas, plan zero-downtime migrations, write migration files.

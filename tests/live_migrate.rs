@@ -2868,17 +2868,27 @@ fn a_partition_move_to_a_name_a_kept_table_holds_is_refused() {
     assert_eq!(e.message(), "relation \"logs_2026_01\" already exists in schema \"archive\"");
     tx.rollback().unwrap();
 
-    // Refused at planning time, naming both and what to do.
+    // Refused at planning time, naming both and what to do; and the
+    // partition's key's index, which moves with it under its name, onto the
+    // kept table's key's.
     let options = PlanOptions::default().with_declared_renames(&after);
     let errors = try_plan_to(&mut client, &mut shadow, &after, &options).expect_err("a move onto a kept table's name").0;
     assert_eq!(
         errors,
-        [PlanError::NameTaken {
-            change: "move partition logs_2026_01 of archive.events from schema public".into(),
-            name: QualifiedName::new("archive", "logs_2026_01"),
-            holder: "table archive.logs_2026_01".into(),
-            remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
-        }]
+        [
+            PlanError::NameTaken {
+                change: "move partition logs_2026_01 of archive.events from schema public".into(),
+                name: QualifiedName::new("archive", "logs_2026_01"),
+                holder: "table archive.logs_2026_01".into(),
+                remedy: "rename or drop table archive.logs_2026_01 in an earlier migration (the table and its partitions move under their old names, then take their new ones)".into(),
+            },
+            PlanError::NameTaken {
+                change: "move partition logs_2026_01 of archive.events from schema public".into(),
+                name: QualifiedName::new("archive", "logs_2026_01_pkey"),
+                holder: "the index of key archive.logs_2026_01_pkey on archive.logs_2026_01".into(),
+                remedy: "rename or drop the index of key archive.logs_2026_01_pkey on archive.logs_2026_01 in an earlier migration (index public.logs_2026_01_pkey of partition public.logs_2026_01 of public.logs moves there under the name it has)".into(),
+            },
+        ]
     );
     assert_eq!(rows_in(&mut client, "public.logs"), rows("public", &old_names));
 
@@ -4917,4 +4927,306 @@ fn a_view_rebuilt_around_a_type_change_calling_a_new_function_is_created_after_i
         up_and_down(&mut client, &mut shadow, &mut watcher, &plan, (&before, &after), &up, &down, probe);
         assert_eq!(phases(&plan), [(Phase::Expand, format!("change type of public.t.x to bigint around view public.v (creating {created})").as_str())]);
     }
+}
+
+// ---- predicted names (session 2026-12-02) ----
+
+/// `posts`-like: an identity key and a title, in `schema` under `name`.
+fn titled(schema: &str, name: &str) -> Table {
+    Table::in_schema(schema, name).column(Column::new("id", SqlType::BigInt).identity(Identity::Always)).column(Column::new("title", SqlType::Text)).primary_key(["id"])
+}
+
+/// The sequence of `table`'s `id`, as PostgreSQL finds it.
+fn id_sequence(client: &mut Client, table: &str) -> String {
+    support::pg::one(client, &format!("SELECT pg_get_serial_sequence('{table}', 'id')"))
+}
+
+/// PostgreSQL keeps an identity sequence's name across a table rename
+/// (`public.posts_id_seq` of `articles`) and moves it with the table to
+/// another schema: where a sequence of that name is there already, the move
+/// fails (42P07). The plan used to predict `articles_id_seq` and let it
+/// fail; introspection reads the sequence's name, so the plan is refused,
+/// naming both. Renamed by hand as it says, the move runs, up and down,
+/// rows and sequences kept.
+#[test]
+fn a_table_moved_with_a_sequence_named_before_its_rename_is_refused_where_that_name_is_taken() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    live::apply(&mut client, &build(Schema::builder().add_table(titled("public", "posts")))).unwrap();
+    client.batch_execute("INSERT INTO public.posts (title) SELECT 'post ' || i FROM generate_series(1, 20) i").unwrap();
+    let renamed = build(Schema::builder().add_table(titled("public", "articles").renamed_from(QualifiedName::public("posts"))).add_table(titled("archive", "posts")));
+    let first = plan_to(&mut client, &mut shadow, &renamed, &PlanOptions::default().with_declared_renames(&renamed));
+    for step in &first.steps {
+        apply_step(&mut client, None, step);
+    }
+    assert_eq!((id_sequence(&mut client, "public.articles"), id_sequence(&mut client, "archive.posts")), ("public.posts_id_seq".to_owned(), "archive.posts_id_seq".to_owned()));
+
+    let moved = build(Schema::builder().add_table(titled("archive", "articles").renamed_from(QualifiedName::public("articles"))).add_table(titled("archive", "posts")));
+    // What the plan would run first.
+    assert_eq!(sqlstate_in_rollback(&mut client, "ALTER TABLE public.articles SET SCHEMA archive").as_deref(), Some("42P07"));
+    let options = PlanOptions::default().with_declared_renames(&moved);
+    let errors = try_plan_to(&mut client, &mut shadow, &moved, &options).expect_err("the sequence's name is taken in archive").0;
+    assert_eq!(
+        errors,
+        [PlanError::NameTaken {
+            change: "rename table public.articles to archive.articles".into(),
+            name: QualifiedName::new("archive", "posts_id_seq"),
+            holder: "sequence archive.posts_id_seq of column archive.posts.id".into(),
+            remedy: "rename or drop sequence archive.posts_id_seq of column archive.posts.id in an earlier migration (sequence public.posts_id_seq of column public.articles.id moves there under the name it has)".into(),
+        }]
+    );
+
+    // As it says: the sequence in archive renamed by hand.
+    client.batch_execute("ALTER SEQUENCE archive.posts_id_seq RENAME TO archived_posts_id_seq").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &moved, &options);
+    assert_eq!(phases(&plan), [(Phase::Expand, "rename table public.articles to archive.articles")], "{}", plan.up_script());
+    // (schema of articles, its sequence, its rows, the id a new row gets)
+    let mut next = 20;
+    let mut probe = |c: &mut Client| {
+        let schema: String = support::pg::one(c, "SELECT relnamespace::regnamespace::text FROM pg_class WHERE relname = 'articles'");
+        let table = format!("{schema}.articles");
+        let sequence = id_sequence(c, &table);
+        let rows: i64 = support::pg::one(c, &format!("SELECT count(*) FROM {table}"));
+        next += 1;
+        let id: i64 = support::pg::one(c, &format!("INSERT INTO {table} (title) VALUES ('new') RETURNING id"));
+        c.batch_execute(&format!("DELETE FROM {table} WHERE id = {id}")).unwrap();
+        (sequence, rows, id == next)
+    };
+    let moved_state = ("archive.posts_id_seq".to_owned(), 20, true);
+    let back = ("public.posts_id_seq".to_owned(), 20, true);
+    step_through(&mut client, &plan, back.clone(), &[moved_state], &[back], &mut probe);
+    assert_clean(&renamed, &mut client, &mut shadow);
+}
+
+/// An identity dropped is added again by the down step, with a new sequence,
+/// which starts after the values the rows have (it started at 1, and the next
+/// insert failed on the key, 23505).
+#[test]
+fn an_identity_dropped_comes_back_after_the_rows_values() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = build(Schema::builder().add_table(titled("public", "posts")));
+    let mut plain = titled("public", "posts");
+    plain.columns[0].identity = None;
+    let after = build(Schema::builder().add_table(plain));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.posts (title) SELECT 'post ' || i FROM generate_series(1, 20) i").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    assert_eq!(phases(&plan), [(Phase::Expand, "identity of public.posts.id")]);
+    let mut probe = |c: &mut Client| -> Option<String> {
+        let identity: String = support::pg::one(c, "SELECT attidentity::text FROM pg_attribute WHERE attrelid = 'public.posts'::regclass AND attname = 'id'");
+        if identity.is_empty() {
+            return None;
+        }
+        let mut tx = c.transaction().unwrap();
+        let id = tx.query_one("INSERT INTO public.posts (title) VALUES ('new') RETURNING id", &[]).map(|r| r.get::<_, i64>(0).to_string()).unwrap_or_else(|e| support::pg::sqlstate_of(&e).unwrap());
+        tx.rollback().unwrap();
+        Some(id)
+    };
+    step_through(&mut client, &plan, Some("21".to_owned()), &[None], &[Some("21".to_owned())], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// Where a relation of one schema called `name` is now: (kind, table of an index), or missing.
+fn relation_called(client: &mut Client, name: &str) -> Option<(String, Option<String>)> {
+    let sql = "SELECT c.relkind::text, (SELECT t.relname::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = c.oid)
+               FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relname = $1";
+    client.query_opt(sql, &[&name]).unwrap().map(|r| (r.get(0), r.get(1)))
+}
+
+/// The unique constraints of `table`.
+fn unique_constraints(client: &mut Client, table: &str) -> Vec<String> {
+    let sql = "SELECT conname::text FROM pg_constraint WHERE conrelid = $1::text::regclass AND contype = 'u' ORDER BY 1";
+    client.query(sql, &[&table]).unwrap().iter().map(|r| r.get(0)).collect()
+}
+
+/// A unique index becoming a unique constraint of its name (its default
+/// name, `members_email_key`): the constraint's index was built while the
+/// old index still held the name (42P07), which the plan dropped only after
+/// the deploy. The drop now runs first, just before, as for an index
+/// replaced under its name; undone, the index comes back.
+#[test]
+fn a_unique_index_becoming_a_constraint_of_its_name_is_dropped_first() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let members = || Table::new("members").column(Column::new("id", SqlType::BigInt)).column(Column::new("email", SqlType::Text)).primary_key(["id"]);
+    let before = build(Schema::builder().add_table(members().index(Index::on(["email"]).unique().named("members_email_key"))));
+    let after = build(Schema::builder().add_table(members().unique(UniqueConstraint::new(["email"]))));
+    live::apply(&mut client, &before).unwrap();
+    client.batch_execute("INSERT INTO public.members SELECT i, 'm' || i || '@example.com' FROM generate_series(1, 30) i").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    assert_eq!(
+        phases(&plan),
+        [
+            (Phase::Expand, "drop index public.members_email_key"),
+            (Phase::Expand, "build the index of members_email_key on public.members"),
+            (Phase::Expand, "attach members_email_key as UNIQUE of public.members"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    let mut probe = |c: &mut Client| (relation_called(c, "members_email_key"), unique_constraints(c, "public.members"));
+    let index = Some(("i".to_owned(), Some("members".to_owned())));
+    let (old, none, built, new) = ((index.clone(), vec![]), (None, vec![]), (index.clone(), vec![]), (index, vec!["members_email_key".to_owned()]));
+    // Undoing the attach drops the constraint with its index.
+    step_through(&mut client, &plan, old.clone(), &[none.clone(), built, new], &[none.clone(), none, old], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+    let duplicate = "INSERT INTO public.members VALUES (100, 'm1@example.com')";
+    assert_eq!(sqlstate_in_rollback(&mut client, duplicate).as_deref(), Some("23505"), "the old index is unique again");
+}
+
+/// `drafts` and `posts (id, at, title)`, with the given indexes.
+fn drafted(drafts: Vec<Index>, posts: Vec<Index>, posts_name: &str) -> Schema {
+    let t = |n: &str| Table::new(n).column(Column::new("id", SqlType::BigInt)).column(Column::new("at", SqlType::Timestamptz)).column(Column::new("title", SqlType::Text)).primary_key(["id"]);
+    let mut p = t(posts_name);
+    if posts_name != "posts" {
+        p = p.renamed_from(QualifiedName::public("posts"));
+    }
+    build(Schema::builder().add_table(drafts.into_iter().fold(t("drafts"), Table::index)).add_table(posts.into_iter().fold(p, Table::index)))
+}
+
+/// An index whose name another table's index takes (moved from `drafts` to
+/// `posts`): the new one was built while the old held the name (42P07). The
+/// old one is dropped first, just before.
+#[test]
+fn an_index_moved_to_another_table_under_its_name_is_dropped_first() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = drafted(vec![Index::on(["at"]).named("recent")], vec![], "posts");
+    let after = drafted(vec![], vec![Index::on(["at"]).named("recent")], "posts");
+    live::apply(&mut client, &before).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    assert_eq!(phases(&plan), [(Phase::Expand, "drop index public.recent"), (Phase::Expand, "create index public.recent")], "{}", plan.up_script());
+    let on = |t: &str| Some(("i".to_owned(), Some(t.to_owned())));
+    step_through(&mut client, &plan, on("drafts"), &[None, on("posts")], &[None, on("drafts")], &mut |c| relation_called(c, "recent"));
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// An index following its table's rename (`idx_posts_title` to
+/// `idx_articles_title`) onto the name of an index the plan drops from
+/// another table: the rename stays a drop and a create (renames run before
+/// every drop), and the create failed (42P07) until the other index was
+/// dropped first. Rows, indexes and the rename all undo.
+#[test]
+fn an_index_following_a_table_rename_onto_the_name_of_a_dropped_index_is_built_after_its_drop() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = drafted(vec![Index::on(["title"]).named("idx_articles_title")], vec![Index::on(["title"])], "posts");
+    let after = drafted(vec![], vec![Index::on(["title"])], "articles");
+    live::apply(&mut client, &before).unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default().with_declared_renames(&after));
+    assert_eq!(
+        phases(&plan),
+        [
+            (Phase::Expand, "rename table public.posts to public.articles"),
+            (Phase::Expand, "rename constraint posts_pkey on public.articles to articles_pkey"),
+            (Phase::Expand, "drop index public.idx_articles_title"),
+            (Phase::Expand, "create index public.idx_articles_title"),
+            (Phase::Contract, "drop index public.idx_posts_title"),
+        ],
+        "{}",
+        plan.up_script()
+    );
+    let mut probe = |c: &mut Client| (relation_called(c, "idx_articles_title"), relation_called(c, "idx_posts_title"));
+    let on = |t: &str| Some(("i".to_owned(), Some(t.to_owned())));
+    let (old, renamed, freed, built, new) = ((on("drafts"), on("posts")), (on("drafts"), on("articles")), (None, on("articles")), (on("articles"), on("articles")), (on("articles"), None));
+    step_through(&mut client, &plan, old.clone(), &[renamed.clone(), renamed.clone(), freed.clone(), built.clone(), new], &[built, freed, renamed.clone(), renamed, old], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// The indexes of `logs`' partitions keep the names PostgreSQL gave them
+/// (`logs_2026_01_pkey`) when the table and its partitions are renamed
+/// (`events`, `events_2026_01`). A new table `logs_2026_01` then takes a
+/// free table name but its key's name is held (42P07): introspection did not
+/// read the partitions' indexes, so nothing refused it. It is now refused,
+/// naming both; with another name for its key the plan runs, up and down.
+#[test]
+fn a_new_table_whose_key_takes_the_name_of_a_partitions_index_is_refused() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = build(Schema::builder().add_table(named_logs("public", "logs", None)));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    let january = || Table::new("logs_2026_01").column(Column::new("id", SqlType::BigInt)).column(Column::new("note", SqlType::Text)).primary_key(["id"]);
+    let events = || named_logs("public", "events", Some(QualifiedName::public("logs")));
+    let after = build(Schema::builder().add_table(events()).add_table(january()));
+    assert_eq!(sqlstate_in_rollback(&mut client, "CREATE TABLE public.t (id bigint, CONSTRAINT logs_2026_01_pkey PRIMARY KEY (id))").as_deref(), Some("42P07"));
+    let options = PlanOptions::default().with_declared_renames(&after);
+    let errors = try_plan_to(&mut client, &mut shadow, &after, &options).expect_err("the key's name is a partition's index's").0;
+    assert_eq!(
+        errors,
+        [PlanError::NameTaken {
+            change: "create table public.logs_2026_01".into(),
+            name: QualifiedName::public("logs_2026_01_pkey"),
+            holder: "index public.logs_2026_01_pkey of partition public.logs_2026_01 of public.logs".into(),
+            remedy: "declare another name, or rename or drop it in an earlier migration (PostgreSQL named it, and renames of its table, column or partition keep that name)".into(),
+        }]
+    );
+
+    let mut renamed_key = january();
+    renamed_key.primary_key = Some(PrimaryKey::new(["id"]).named("january_pkey"));
+    let after = build(Schema::builder().add_table(events()).add_table(renamed_key));
+    let plan = plan_to(&mut client, &mut shadow, &after, &options);
+    let old_parts = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"];
+    let kept_indexes: Vec<(String, String)> = old_parts.iter().flat_map(|p| [(p.to_string(), format!("{p}_at_idx")), (p.to_string(), format!("{p}_pkey"))]).collect();
+    // (rows by partition, the partitions' indexes, whether the new table is there)
+    let mut probe = |c: &mut Client| {
+        let table = if support::pg::one::<bool>(c, "SELECT to_regclass('public.events') IS NOT NULL") { "public.events" } else { "public.logs" };
+        let rows: Vec<i64> = rows_in(c, table).into_iter().map(|(_, n)| n).collect();
+        let indexes: Vec<String> = partition_indexes(c, table).into_iter().map(|(_, i)| i).collect();
+        (rows, indexes, support::pg::one::<bool>(c, "SELECT to_regclass('public.january_pkey') IS NOT NULL"))
+    };
+    let indexes: Vec<String> = kept_indexes.iter().map(|(_, i)| i.clone()).collect();
+    let old = (vec![100, 50, 30, 20], indexes.clone(), false);
+    let new = (vec![100, 50, 30, 20], indexes, true);
+    let created = plan.steps.iter().position(|s| s.description == "create table public.logs_2026_01").unwrap_or_else(|| panic!("{}", plan.up_script()));
+    let up: Vec<_> = (0..plan.steps.len()).map(|i| if i < created { old.clone() } else { new.clone() }).collect();
+    let down: Vec<_> = (0..plan.steps.len()).map(|i| if i < plan.steps.len() - 1 - created { new.clone() } else { old.clone() }).collect();
+    step_through(&mut client, &plan, old.clone(), &up, &down, &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}
+
+/// An index built partition by partition names each partition's index
+/// `{partition}_{index}`: for an index `at_idx` that is
+/// `logs_2026_01_at_idx`, the name PostgreSQL gave the partition's copy of
+/// the existing index on `at` (42P07). The partitions' indexes are read
+/// back, so the new ones take the next free name. Undone, the partitions'
+/// indexes go with the parent's when the attach is undone.
+#[test]
+fn an_index_built_partition_by_partition_names_its_copies_around_the_partitions_own_indexes() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = build(Schema::builder().add_table(named_logs("public", "logs", None)));
+    let after = build(Schema::builder().add_table(named_logs("public", "logs", None).index(Index::on(["at", "note"]).named("at_idx"))));
+    live::apply(&mut client, &before).unwrap();
+    fill_logs(&mut client, "public.logs");
+    let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
+    let up = plan.up_script();
+    for p in ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"] {
+        assert!(up.contains(&format!("CREATE INDEX CONCURRENTLY {p}_at_idx1 ON public.{p} (at, note);")), "{up}");
+    }
+    let old_parts = ["logs_2026_01", "logs_2026_02", "logs_2026_03", "logs_default"];
+    let mut probe = |c: &mut Client| partition_indexes(c, "public.logs").into_iter().map(|(_, i)| i).collect::<Vec<String>>();
+    let old: Vec<String> = old_parts.iter().flat_map(|p| [format!("{p}_at_idx"), format!("{p}_pkey")]).collect();
+    let mut states = vec![old.clone()];
+    for step in &plan.steps {
+        let mut last = states.last().unwrap().clone();
+        if let Some(p) = step.description.strip_prefix("create index public.").and_then(|d| d.split_once(" on partition ")).map(|(_, p)| p.to_owned()) {
+            last.push(format!("{p}_at_idx1"));
+            last.sort();
+        }
+        states.push(last);
+    }
+    // Undoing the attach drops the parent's index, and the partitions' with
+    // it (an attached index cannot be dropped on its own, 2BP01).
+    let down = vec![old.clone(); plan.steps.len()];
+    step_through(&mut client, &plan, old, &states[1..], &down, &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
 }

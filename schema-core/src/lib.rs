@@ -51,6 +51,6 @@ mod validate;
 
 pub use error::{SchemaError, SchemaErrors};
 pub use builtin::AuditLog;
-pub use schema::{Schema, SchemaBuilder, SchemaVersion};
+pub use schema::{ReadRelation, Schema, SchemaBuilder, SchemaVersion};
 pub use traits::{ForeignKeyOf, PgEnum, Table};
 pub use types::{PgType, SqlType};

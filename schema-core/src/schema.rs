@@ -45,6 +45,51 @@ pub struct Schema {
     /// For each foreign key of each table, in order: the position in `tables` of
     /// the table it references, resolved once by `build()`.
     pub(crate) references: Vec<u32>,
+    /// See [`Schema::read_relations`].
+    pub(crate) read_relations: Vec<ReadRelation>,
+}
+
+/// A relation of a database, read back by introspection, that the graph does
+/// not hold, under the name it has there: the diff does not compare them, the
+/// DDL does not create them; migration plans check the names they take
+/// against them (`42P07` otherwise).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ReadRelation {
+    /// The sequence of an identity or serial column. PostgreSQL names it
+    /// `{table}_{column}_seq` when the column gets it and keeps that name
+    /// across table and column renames, and a table's `SET SCHEMA` takes it along.
+    Sequence {
+        /// Its name.
+        name: QualifiedName,
+        /// Its table.
+        table: QualifiedName,
+        /// Its column.
+        column: String,
+    },
+    /// An index of a partition, the one of its primary key or of a unique
+    /// constraint included, named by PostgreSQL (`logs_2026_01_pkey`,
+    /// `logs_2026_01_at_idx`) or by the plan that built it: it keeps its name
+    /// across renames of the partition, and moves with it to another schema.
+    PartitionIndex {
+        /// Its name (in the partition's schema).
+        name: QualifiedName,
+        /// The partitioned table.
+        table: QualifiedName,
+        /// The partition (in the table's schema).
+        partition: String,
+        /// The index of the partitioned table it is attached to, if any (in the table's schema).
+        parent: Option<String>,
+    },
+}
+
+impl ReadRelation {
+    /// Its name.
+    pub fn name(&self) -> &QualifiedName {
+        match self {
+            Self::Sequence { name, .. } | Self::PartitionIndex { name, .. } => name,
+        }
+    }
 }
 
 /// The version recorded in `schema_migrations` when the DDL is applied.
@@ -110,6 +155,12 @@ impl Schema {
     /// Default privileges, in declaration order.
     pub fn default_privileges(&self) -> &[DefaultPrivileges] {
         &self.default_privileges
+    }
+
+    /// The relations that the database this graph was read from holds and the
+    /// graph does not (see [`ReadRelation`]); empty for a declared schema.
+    pub fn read_relations(&self) -> &[ReadRelation] {
+        &self.read_relations
     }
 
     /// The version the DDL records in `schema_migrations`, if any.
@@ -308,6 +359,7 @@ impl SchemaBuilder {
             version,
             audit_log: None,
             references: Vec::new(),
+            read_relations: Vec::new(),
         };
         crate::expand::expand(&mut schema, audit_log);
 

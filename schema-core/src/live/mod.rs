@@ -257,11 +257,19 @@ pub fn canonicalize(shadow: &mut Client, schema: &Schema) -> Result<Schema, Live
 }
 
 /// [`normalize`], reading the schemas and roles of `options`.
+///
+/// The result's [`Schema::read_relations`] are those PostgreSQL gives the
+/// objects the DDL creates (the names of new sequences and partitions'
+/// indexes), unless `schema` has its own (it was read from a database,
+/// where renames may have left other names): it keeps those.
 pub fn normalize_with(shadow: &mut Client, schema: &Schema, options: &IntrospectOptions) -> Result<Schema, LiveError> {
     let mut tx = shadow.transaction()?;
     tx.batch_execute(&schema.to_ddl())?;
-    let found = introspect_in(&mut tx, options)?;
+    let mut found = introspect_in(&mut tx, options)?;
     tx.rollback()?;
+    if !schema.read_relations.is_empty() {
+        found.schema.read_relations = schema.read_relations.clone();
+    }
     if found.unsupported.is_empty() {
         Ok(found.schema)
     } else {

@@ -13,7 +13,7 @@ use crate::model::{
     PartitionStrategy, Partitioning, Policy, PolicyCommand, PrimaryKey, Privilege, QualifiedName, ReferentialAction, Role,
     RowLevelSecurity, SortOrder, Table, Trigger, TriggerEvent, TriggerTiming, UniqueConstraint, View, Volatility,
 };
-use crate::schema::{Schema, SchemaBuilder};
+use crate::schema::{ReadRelation, Schema, SchemaBuilder};
 use crate::types::SqlType;
 use crate::SchemaErrors;
 
@@ -107,7 +107,37 @@ pub fn parse(rows: &CatalogRows, schemas: &[String]) -> Parsed {
     builder = add_grants(builder, rows, &mut notes);
     notes.0.sort();
     notes.0.dedup();
-    Parsed { schema: builder.build(), unsupported: notes.0, invalid_indexes }
+    let schema = builder.build().map(|mut schema| {
+        schema.read_relations = read_relations(rows);
+        schema
+    });
+    Parsed { schema, unsupported: notes.0, invalid_indexes }
+}
+
+/// The relations the graph does not hold whose names the rows give: the
+/// sequences of identity and serial columns (of the tables read) and the
+/// indexes of partitions.
+fn read_relations(rows: &CatalogRows) -> Vec<ReadRelation> {
+    let tables: std::collections::HashSet<(&str, &str)> = rows.tables.iter().map(|t| (t.schema.as_str(), t.name.as_str())).collect();
+    let mut out = Vec::new();
+    for c in rows.columns.iter().filter(|c| tables.contains(&(c.schema.as_str(), c.table.as_str()))) {
+        if let Some((schema, name)) = &c.sequence {
+            out.push(ReadRelation::Sequence { name: QualifiedName::new(schema, name), table: QualifiedName::new(&c.schema, &c.table), column: c.name.clone() });
+        }
+    }
+    for p in rows.partitions.iter().filter(|p| tables.contains(&(p.parent_schema.as_str(), p.parent.as_str()))) {
+        for (i, index) in p.indexes.iter().enumerate() {
+            let parent = p.index_parents.get(i).filter(|n| !n.is_empty()).cloned();
+            out.push(ReadRelation::PartitionIndex {
+                name: QualifiedName::new(&p.schema, index),
+                table: QualifiedName::new(&p.parent_schema, &p.parent),
+                partition: p.name.clone(),
+                parent,
+            });
+        }
+    }
+    out.sort();
+    out
 }
 
 /// A type as `format_type` prints it, read back by [`SqlType::parse`].
@@ -820,6 +850,7 @@ mod tests {
             comment: None,
             owns_sequence: false,
             collation: None,
+            sequence: None,
         }
     }
 
@@ -953,6 +984,8 @@ mod tests {
             sub_partitioned: false,
             rls_enabled: enabled,
             rls_forced: forced,
+            indexes: vec![],
+            index_parents: vec![],
         };
         rows.partitions = vec![
             part("logs_2026_01", "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')", true, true),

@@ -117,7 +117,11 @@ ORDER BY 1, 2"
 );
 
 const PARTITIONS: &str = "SELECT pn.nspname::text, p.relname::text, cn.nspname::text, c.relname::text,
-  pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p', c.relrowsecurity, c.relforcerowsecurity
+  pg_get_expr(c.relpartbound, c.oid), c.relkind = 'p', c.relrowsecurity, c.relforcerowsecurity,
+  array(SELECT ic.relname::text FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid ORDER BY 1),
+  array(SELECT coalesce(pi.relname::text, '') FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+        LEFT JOIN pg_inherits ii ON ii.inhrelid = x.indexrelid LEFT JOIN pg_class pi ON pi.oid = ii.inhparent
+        WHERE x.indrelid = c.oid ORDER BY ic.relname)
 FROM pg_class c
 JOIN pg_inherits i ON i.inhrelid = c.oid
 JOIN pg_class p ON p.oid = i.inhparent
@@ -133,7 +137,13 @@ const COLUMNS: &str = concat!(
           WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
             AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'),
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
-       THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = a.attcollation) END
+       THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = a.attcollation) END,
+  CASE WHEN a.attidentity <> '' OR a.atthasdef THEN (
+    SELECT ARRAY[sn.nspname::text, s.relname::text] FROM pg_depend dep
+    JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
+    WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
+    ORDER BY dep.deptype DESC, s.relname LIMIT 1) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -375,6 +385,8 @@ pub(crate) fn read_catalog(
             sub_partitioned: row.get(5),
             rls_enabled: row.get(6),
             rls_forced: row.get(7),
+            indexes: row.get(8),
+            index_parents: row.get(9),
         })
         .collect();
     rows.columns = fetch(tx, count, COLUMNS, &[s])?
@@ -391,6 +403,10 @@ pub(crate) fn read_catalog(
             comment: row.get(8),
             owns_sequence: row.get(9),
             collation: row.get(10),
+            sequence: row.get::<_, Option<Vec<String>>>(11).and_then(|s| match &s[..] {
+                [schema, name] => Some((schema.clone(), name.clone())),
+                _ => None,
+            }),
         })
         .collect();
     rows.constraints = fetch(tx, count, CONSTRAINTS, &[s])?

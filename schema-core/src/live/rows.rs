@@ -156,6 +156,10 @@ pub struct PartitionRow {
     pub rls_enabled: bool,
     /// The partition's own `relforcerowsecurity` (the DDL sets its parent's).
     pub rls_forced: bool,
+    /// The names of its indexes (those of its keys included), sorted.
+    pub indexes: Vec<String>,
+    /// For each of `indexes`, the parent's index it is attached to (empty if none).
+    pub index_parents: Vec<String>,
 }
 
 /// A column (`pg_attribute` with its default).
@@ -183,6 +187,9 @@ pub struct ColumnRow {
     pub owns_sequence: bool,
     /// A collation other than the type's.
     pub collation: Option<String>,
+    /// The sequence of an identity column, or the one a serial column owns
+    /// (schema, name), under the name it has.
+    pub sequence: Option<(String, String)>,
 }
 
 /// A `pg_constraint` row of a table.

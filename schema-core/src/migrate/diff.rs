@@ -84,13 +84,16 @@ pub struct SchemaDiff {
     /// (ACCESS EXCLUSIVE), so the plan reports that lock.
     pub foreign_keys: BTreeMap<QualifiedName, Vec<ForeignKey>>,
     /// The names held before the migration, in each schema: by relations
-    /// (tables, partitions, indexes, the indexes of keys, views, and identity
-    /// and serial sequences under the name PostgreSQL gives them when the
-    /// table is created), and by enums and domains (type names, which the row
-    /// type of a table or partition needs too). A table or partition that a
-    /// rename moves or renames to a name held by something the plan keeps
-    /// would fail on PostgreSQL (42P07, or 42710 for a type): the plan refuses
-    /// it; one held by something the plan drops is dropped first.
+    /// (tables, partitions, indexes, the indexes of keys, views, identity
+    /// and serial sequences, and the partitions' own indexes), and by enums
+    /// and domains (type names, which the row type of a table or partition
+    /// needs too). The sequences and the partitions' indexes under the names
+    /// a schema read from a database gives ([`Schema::read_relations`]:
+    /// PostgreSQL keeps them across renames), else under those PostgreSQL
+    /// gives them when the table is created (sequences). A rename, move or
+    /// creation that takes a name held by something the plan keeps would fail
+    /// on PostgreSQL (42P07, or 42710 for a type): the plan refuses it; one
+    /// held by something the plan drops is dropped first, or refused.
     pub names: BTreeMap<QualifiedName, NameHolder>,
     /// The columns holding values of each domain the migration alters (by
     /// its new name), directly or through a domain over it, before and after
@@ -134,8 +137,12 @@ pub struct DomainColumn {
 pub struct NameHolder {
     /// What it is.
     pub kind: NameKind,
-    /// The table or view it belongs to: of an index, a key, a partition or a sequence.
+    /// The table or view it belongs to: of an index, a key, a partition or a
+    /// sequence; the partition (in its table's schema) of a partition's index.
     pub of: Option<QualifiedName>,
+    /// Of a partition's index, the index (or key) of the partitioned table it
+    /// is attached to, which PostgreSQL drops it with.
+    pub parent_index: Option<String>,
     /// How errors name it (`table archive.logs_2026_01`, `index archive.idx_t_at on archive.t`).
     pub what: String,
 }
@@ -173,9 +180,24 @@ impl NameKind {
 /// See [`SchemaDiff::names`]; a relation first when a type has its name too.
 fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
     let mut out: BTreeMap<QualifiedName, NameHolder> = BTreeMap::new();
-    let mut hold = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String| {
-        out.entry(QualifiedName::new(schema, name)).or_insert(NameHolder { kind, of: of.cloned(), what });
+    let mut held = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String, parent_index: Option<&String>| {
+        out.entry(QualifiedName::new(schema, name)).or_insert(NameHolder { kind, of: of.cloned(), parent_index: parent_index.cloned(), what });
     };
+    // The names a database gives, where the schema was read from one.
+    let mut read_sequences = BTreeSet::new();
+    for r in schema.read_relations() {
+        match r {
+            crate::ReadRelation::Sequence { name, table, column } => {
+                read_sequences.insert((table, column.as_str()));
+                held(&name.schema, &name.name, NameKind::Sequence, Some(table), format!("sequence {name} of column {table}.{}", crate::ident::Ident(column)), None);
+            }
+            crate::ReadRelation::PartitionIndex { name, table, partition, parent } => {
+                let of = QualifiedName::new(&table.schema, partition);
+                held(&name.schema, &name.name, NameKind::Index, Some(&of), format!("index {name} of partition {of} of {table}"), parent.as_ref());
+            }
+        }
+    }
+    let mut hold = |schema: &str, name: &str, kind: NameKind, of: Option<&QualifiedName>, what: String| held(schema, name, kind, of, what, None);
     for t in schema.tables() {
         let (tn, s) = (&t.name, t.name.schema.as_str());
         hold(s, &tn.name, NameKind::Table, None, format!("table {tn}"));
@@ -188,7 +210,7 @@ fn names_held(schema: &Schema) -> BTreeMap<QualifiedName, NameHolder> {
         for index in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
             hold(s, index, NameKind::Index, Some(tn), format!("index {} on {tn}", QualifiedName::new(s, index)));
         }
-        for c in &t.columns {
+        for c in t.columns.iter().filter(|c| !read_sequences.contains(&(tn, c.name.as_str()))) {
             if c.identity.is_some() || matches!(c.ty, crate::SqlType::SmallSerial | crate::SqlType::Serial | crate::SqlType::BigSerial) {
                 let seq = crate::validate::sequence_name(&tn.name, &c.name);
                 hold(s, &seq, NameKind::Sequence, Some(tn), format!("sequence {} of column {tn}.{}", QualifiedName::new(s, &seq), crate::ident::Ident(&c.name)));

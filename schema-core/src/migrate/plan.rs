@@ -107,14 +107,27 @@
 //!   SCHEMA new`), then renamed if its name follows the table's.
 //!   Identity and serial sequences keep their names (the graph does not hold
 //!   them), and so do the partitions' own indexes (`logs_2026_01_at_idx`,
-//!   named by PostgreSQL; introspection reads the parent's, so nothing differs).
+//!   named by PostgreSQL); introspection reads both under the names they
+//!   have ([`crate::Schema::read_relations`]), and names are checked against
+//!   those, not against `{table}_{column}_seq` of a table renamed since.
 //!   A relation this plan drops that holds a name these renames and moves take
 //!   (in the new schema: the table's and each partition's old names, then
-//!   their new ones) is dropped first, just before them, in the expand phase,
+//!   their new ones, and the names of the indexes and sequences that move
+//!   with them) is dropped first, just before them, in the expand phase,
 //!   so the partitions keep their rows and the default one its expected name.
 //!   One it keeps (a table, partition, view, index or sequence, or an enum or
 //!   domain for the row type) refuses the plan ([`PlanError::NameTaken`]):
 //!   PostgreSQL would fail with 42P07 and roll the migration back.
+//! - Names that creations take (a table with its keys, indexes and
+//!   partitions, a partition, an index, a key, a view) are checked too: one
+//!   an index this plan drops holds (on another table, or one a key of its
+//!   name replaces) is freed first, the drop running just before the
+//!   creation in the expand phase; one a relation dropped only after the
+//!   deploy holds, or one a relation the graph does not hold keeps (a
+//!   sequence, a partition's index), refuses the plan. An index built
+//!   partition by partition names each partition's copy
+//!   `{partition}_{index}`, or `{partition}_{index}1` (and so on) where that
+//!   name is held.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
@@ -461,12 +474,16 @@ pub enum PlanError {
         /// Why.
         why: String,
     },
-    /// A rename or move of a table or of its partitions to a name that a
-    /// relation or type the plan keeps holds in the target schema: PostgreSQL
-    /// would refuse it (42P07 `relation ... already exists`, or 42710 for the
-    /// row type) and the migration would roll back.
+    /// A rename or move of a table or of its partitions (and of the indexes
+    /// and sequences moving with them) to a name that a relation or type the
+    /// plan keeps holds in the target schema, or a creation (or an index or
+    /// key rename) taking a name that a relation the graph does not hold
+    /// keeps (a sequence, a partition's index) or that a drop of the plan
+    /// frees only after it: PostgreSQL would refuse it (42P07 `relation ...
+    /// already exists`, or 42710 for the row type) and the migration would
+    /// roll back.
     NameTaken {
-        /// The rename or move (`move partition logs_2026_01 of archive.events from schema public`).
+        /// The rename, move or creation (`move partition logs_2026_01 of archive.events from schema public`).
         change: String,
         /// The name it needs.
         name: QualifiedName,
@@ -579,6 +596,8 @@ struct Planner<'a> {
     /// Drops that free a name a rename or move takes: run just before it, in
     /// the expand phase, ranked with the table renames (`+ band`).
     promoted: Vec<(Change, u32)>,
+    /// The relation names held while indexes are built (see [`check_taken_names`]).
+    held_names: BTreeSet<QualifiedName>,
     rebuilds: Vec<ViewRebuild>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
@@ -691,8 +710,12 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         }
     }
     // Drops followed by a create of the same name are replacements: they run
-    // in the expand phase, just before the create.
-    let replaced = replacements(&changes);
+    // in the expand phase, just before the create; so are the drops of
+    // indexes whose names other indexes or keys take.
+    let mut replaced = replacements(&changes);
+    let (held_names, taken_errors) = check_taken_names(&changes, &diff.names, &promoted, &mut replaced);
+    let mut rename_errors = rename_errors;
+    rename_errors.extend(taken_errors);
     // A partition dropped so (replaced by an overlapping one under another
     // name) is gone by the time indexes are built.
     for c in &changes {
@@ -726,6 +749,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         repolicies,
         dependents,
         promoted,
+        held_names,
         rebuilds,
         steps: Vec::new(),
         errors: rename_errors,
@@ -2166,7 +2190,8 @@ struct Renamed {
 /// reference those: elsewhere a changed name stays a drop and an add. A
 /// constraint, index or trigger rename to a name that an object dropped by
 /// this plan still holds stays a drop and an add as well (the drop runs after
-/// the renames). A partition takes its name anyway: what holds it is dropped
+/// the renames; a dropped index then runs before the creation, see
+/// [`check_taken_names`]). A partition takes its name anyway: what holds it is dropped
 /// first, and a relation this plan keeps holding a name the table's or its
 /// partitions' moves and renames take refuses the plan (see [`free_names`]).
 fn follow_renames(
@@ -2256,53 +2281,22 @@ fn follow_renames(
     // (schema, relation), keys' indexes, partitions and dropped tables' and
     // views' relations included, and (table, trigger).
     let mut held_constraints = BTreeSet::new();
-    let mut held_relations: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     let mut held_triggers = BTreeSet::new();
-    for (at, c) in changes.iter().enumerate() {
-        let mut hold = |schema: &String, name: String| {
-            held_relations.entry((schema.clone(), name)).or_default().push(at);
-        };
+    for c in changes.iter() {
         match c {
-            Change::DropPartition { table, partition } => hold(&table.schema, partition.name.clone()),
-            // A renamed table's default partition still has its old name (renamed below).
-            Change::SetDefaultPartition { table, present: false } if !partitioned.contains_key(table) => {
-                hold(&table.schema, crate::model::Partitioning::default_partition_name(&table.name));
-            }
-            Change::DropTable(t) => {
-                let schema = &t.name.schema;
-                hold(schema, t.name.name.clone());
-                for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
-                    hold(schema, p.into_owned());
-                }
-                for i in &t.indexes {
-                    hold(schema, i.name.clone().unwrap_or_default());
-                }
-                for key in t.primary_key.iter().filter_map(|k| k.name.clone()).chain(t.uniques.iter().filter_map(|u| u.name.clone())) {
-                    hold(schema, key);
-                }
-                for c in t.columns.iter().filter(|c| c.identity.is_some() || matches!(c.ty, SqlType::SmallSerial | SqlType::Serial | SqlType::BigSerial)) {
-                    hold(schema, crate::validate::sequence_name(&t.name.name, &c.name));
-                }
-            }
-            Change::DropView(v) => {
-                hold(&v.name.schema, v.name.name.clone());
-                for i in &v.indexes {
-                    hold(&v.name.schema, i.name.clone().unwrap_or_default());
-                }
-            }
             Change::DropTrigger { table, trigger } => {
                 held_triggers.insert((table.clone(), trigger.name.clone()));
             }
             Change::DropConstraint { table, constraint } => {
                 held_constraints.insert((table.clone(), constraint.name().to_owned()));
-                if matches!(constraint, Constraint::PrimaryKey(_) | Constraint::Unique(_)) {
-                    hold(&table.schema, constraint.name().to_owned());
-                }
             }
-            Change::DropIndex { table, index } => hold(&table.schema, index.name.clone().unwrap_or_default()),
             _ => {}
         }
     }
+    // A renamed table's default partition still has its old name (renamed below).
+    let old_defaults: BTreeSet<&QualifiedName> = partitioned.keys().collect();
+    let held_relations: BTreeMap<(String, String), Vec<usize>> =
+        dropped_relations(changes, names, moved, &old_defaults).into_iter().map(|(n, at)| ((n.schema, n.name), at)).collect();
 
     let mut gone = vec![false; changes.len()];
     let mut replaced: Vec<(usize, Vec<Change>)> = Vec::new();
@@ -2554,12 +2548,17 @@ struct Need {
     own: Option<String>,
     /// Taken for a moment only: the move comes before a rename.
     passing: bool,
+    /// What moves under this name with the table or partition: its index or
+    /// sequence, which keeps its name (as the error names it).
+    carried: Option<String>,
 }
 
 /// The names that the renames and moves of renamed tables take (see
 /// [`NamesStep`]): the table's name in its new schema under its old name, then
 /// its new name, its indexes' and sequences' names in the new schema, each
-/// partition's old name in the new schema, then its new name.
+/// partition's old name and its indexes' names in the new schema, then its
+/// new name. Sequences and partitions' indexes under the names `names` gives
+/// (those a database read back has).
 ///
 /// A name held by a relation that a drop of this plan (`held`: name to change)
 /// removes is freed first: the drop is promoted, to run just before the step
@@ -2597,13 +2596,16 @@ fn free_names(
             row_type,
             own: own.cloned(),
             passing,
+            carried: None,
         };
         if moved {
             needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &from.name), true, None, renamed));
             for (name, h) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(from) && moves_with_table(h)) {
                 vacated.insert(name.clone());
                 // The sequences keep their names; the indexes follow the table's.
-                needs.push(need(NamesStep::Table, QualifiedName::new(&to.schema, &name.name), false, None, renamed && h.kind == NameKind::Index));
+                let passing = renamed && h.kind == NameKind::Index;
+                let carried = (!passing).then(|| h.what.clone());
+                needs.push(Need { carried, ..need(NamesStep::Table, QualifiedName::new(&to.schema, &name.name), false, None, passing) });
             }
         }
         if renamed {
@@ -2614,7 +2616,15 @@ fn free_names(
             for &p in parts {
                 vacated.insert(QualifiedName::new(from_schema.as_str(), p.as_str()));
                 let passing = renames.is_some_and(|r| r.contains_key(p));
-                needs.push(Need { what: format!("move partition {p} of {to} from schema {from_schema}"), ..need(NamesStep::Moves, QualifiedName::new(&to.schema, p.as_str()), true, Some(p), passing) });
+                let what = format!("move partition {p} of {to} from schema {from_schema}");
+                needs.push(Need { what: what.clone(), ..need(NamesStep::Moves, QualifiedName::new(&to.schema, p.as_str()), true, Some(p), passing) });
+                // Its indexes move with it, under their names.
+                let of = QualifiedName::new(from_schema.as_str(), p.as_str());
+                for (name, h) in names.iter().filter(|(_, h)| h.kind == NameKind::Index && h.of.as_ref() == Some(&of)) {
+                    vacated.insert(name.clone());
+                    let carried = Some(h.what.clone());
+                    needs.push(Need { what: what.clone(), carried, ..need(NamesStep::Moves, QualifiedName::new(&to.schema, &name.name), false, Some(p), false) });
+                }
             }
         }
         for (p, q) in renames.into_iter().flatten() {
@@ -2660,12 +2670,242 @@ fn free_names(
         }
         let remedy = if n.passing {
             format!("rename or drop {} in an earlier migration (the table and its partitions move under their old names, then take their new ones)", holder.what)
+        } else if let Some(carried) = &n.carried {
+            format!("rename or drop {} in an earlier migration ({carried} moves there under the name it has)", holder.what)
         } else {
             format!("rename or drop {} in an earlier migration, or declare another name", holder.what)
         };
         errors.push(PlanError::NameTaken { change: n.what.clone(), name: n.name.clone(), holder: holder.what.clone(), remedy });
     }
     (promoted, errors)
+}
+
+/// Whether `names` holds `index` as an index of a partition of `table` (by
+/// their names before the plan).
+fn partition_index_of(names: &BTreeMap<QualifiedName, NameHolder>, index: &NameHolder, table: &QualifiedName) -> bool {
+    index.kind == NameKind::Index && index.of.as_ref().and_then(|of| names.get(of)).is_some_and(|p| p.kind == NameKind::Partition && p.of.as_ref() == Some(table))
+}
+
+/// The relation names that the drops among `changes` free, in the schemas
+/// the table renames and moves of `moved` (old name to new) put them in,
+/// each to the positions of the drops: a dropped table's own name, its
+/// partitions', indexes', keys' and sequences', and its partitions' indexes';
+/// a dropped partition's and its indexes'; a dropped view's and its indexes';
+/// a dropped index's or key's, and those of the partitions' indexes attached
+/// to it, which PostgreSQL drops with it. Sequences and partitions' indexes
+/// as `names` holds them (under the names a database read back gives). The
+/// default partition of the tables in `renamed_defaults` is left out (it has
+/// its old name until its rename).
+fn dropped_relations(
+    changes: &[Change],
+    names: &BTreeMap<QualifiedName, NameHolder>,
+    moved: &BTreeMap<QualifiedName, QualifiedName>,
+    renamed_defaults: &BTreeSet<&QualifiedName>,
+) -> BTreeMap<QualifiedName, Vec<usize>> {
+    let old_name = |t: &QualifiedName| moved.iter().find(|(_, to)| *to == t).map_or_else(|| t.clone(), |(from, _)| from.clone());
+    let mut out: BTreeMap<QualifiedName, Vec<usize>> = BTreeMap::new();
+    for (at, c) in changes.iter().enumerate() {
+        let mut hold = |schema: &str, name: &str| out.entry(QualifiedName::new(schema, name)).or_default().push(at);
+        // The indexes of a partition (by its name before the plan), in the table's schema now.
+        let partition_indexes = |table: &QualifiedName, partition: &str| -> Vec<String> {
+            let of = QualifiedName::new(&old_name(table).schema, partition);
+            names.iter().filter(|(_, h)| h.kind == NameKind::Index && h.of.as_ref() == Some(&of)).map(|(n, _)| n.name.clone()).collect()
+        };
+        // The partitions' indexes attached to an index of a table.
+        let attached = |table: &QualifiedName, index: &str| -> Vec<String> {
+            let old = old_name(table);
+            names.iter().filter(|(_, h)| h.parent_index.as_deref() == Some(index) && partition_index_of(names, h, &old)).map(|(n, _)| n.name.clone()).collect()
+        };
+        match c {
+            Change::DropPartition { table, partition } => {
+                hold(&table.schema, &partition.name);
+                for i in partition_indexes(table, &partition.name) {
+                    hold(&table.schema, &i);
+                }
+            }
+            Change::SetDefaultPartition { table, present: false } if !renamed_defaults.contains(table) => {
+                hold(&table.schema, &crate::model::Partitioning::default_partition_name(&table.name));
+                for i in partition_indexes(table, &crate::model::Partitioning::default_partition_name(&old_name(table).name)) {
+                    hold(&table.schema, &i);
+                }
+            }
+            Change::DropTable(t) => {
+                let schema = &t.name.schema;
+                hold(schema, &t.name.name);
+                for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
+                    hold(schema, &p);
+                }
+                for i in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    hold(schema, i);
+                }
+                for key in t.primary_key.iter().filter_map(|k| k.name.as_deref()).chain(t.uniques.iter().filter_map(|u| u.name.as_deref())) {
+                    hold(schema, key);
+                }
+                // Its sequences, partitions' indexes and whatever else `names` gives it.
+                for (n, _) in names.iter().filter(|(_, h)| h.of.as_ref() == Some(&t.name) || partition_index_of(names, h, &t.name)) {
+                    hold(&n.schema, &n.name);
+                }
+            }
+            Change::DropView(v) => {
+                hold(&v.name.schema, &v.name.name);
+                for i in v.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    hold(&v.name.schema, i);
+                }
+            }
+            Change::DropConstraint { table, constraint: key @ (Constraint::PrimaryKey(_) | Constraint::Unique(_)) } => {
+                hold(&table.schema, key.name());
+                for i in attached(table, key.name()) {
+                    hold(&table.schema, &i);
+                }
+            }
+            Change::DropIndex { table, index } => {
+                let name = index.name.clone().unwrap_or_default();
+                hold(&table.schema, &name);
+                for i in attached(table, &name) {
+                    hold(&table.schema, &i);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Checks the relation names that creations and index and key renames take
+/// (a table, its keys, indexes and partitions; a partition; an index; a key;
+/// a view and its indexes) against what holds them when they run: PostgreSQL
+/// would fail with 42P07 (relation already exists) and roll the migration back.
+///
+/// - A name an index (on any table of the schema, or dropped for a key that
+///   takes its name) that this plan drops holds: the drop runs first, just
+///   before, in the expand phase (added to `replaced`), as for an index
+///   replaced under its name. A key's drop runs there already, as do the
+///   drops that free the names renamed tables take (`promoted`).
+/// - A name that a relation this plan drops only after the deploy holds (a
+///   table, partition or view, or their indexes, keys and sequences), or one
+///   that a rename (which runs before any drop) would take from a dropped
+///   index: refused ([`PlanError::NameTaken`]).
+/// - A name that a relation the plan keeps and the graph does not hold (the
+///   sequence of an identity or serial column, an index of a partition, under
+///   the names a database read back gives them, which renames of their table,
+///   column or partition do not change): refused. Those the graph holds are
+///   in the target schema too, whose validation refuses two relations of one name.
+///
+/// Returns also the names held while indexes are built (after the renames
+/// and moves, and the drops that run before): an index built partition by
+/// partition names its partitions' indexes around them.
+fn check_taken_names(
+    changes: &[Change],
+    names: &BTreeMap<QualifiedName, NameHolder>,
+    promoted: &[(Change, u32)],
+    replaced: &mut BTreeSet<(&'static str, String, String)>,
+) -> (BTreeSet<QualifiedName>, Vec<PlanError>) {
+    let mut moved = BTreeMap::new();
+    for c in changes {
+        if let Change::RenameTable { from, to } = c {
+            moved.insert(from.clone(), to.clone());
+        }
+    }
+    let dropped = dropped_relations(changes, names, &moved, &BTreeSet::new());
+    // The relations the graph does not hold, by their names after the moves.
+    let mut unmodeled: BTreeMap<QualifiedName, &NameHolder> = BTreeMap::new();
+    for (n, h) in names {
+        let table = match h.kind {
+            NameKind::Sequence => h.of.clone(),
+            NameKind::Index => h.of.as_ref().and_then(|of| names.get(of)).filter(|p| p.kind == NameKind::Partition).and_then(|p| p.of.clone()),
+            _ => None,
+        };
+        let Some(table) = table else { continue };
+        let schema = moved.get(&table).map_or(&n.schema, |to| &to.schema);
+        unmodeled.insert(QualifiedName::new(schema, &n.name), h);
+    }
+    let old_name = |t: &QualifiedName| moved.iter().find(|(_, to)| *to == t).map_or_else(|| t.clone(), |(from, _)| from.clone());
+    // (what takes it, the name, whether a rename does: those run before every drop).
+    let mut taken: Vec<(String, QualifiedName, bool)> = Vec::new();
+    for c in changes {
+        let mut take = |what: String, schema: &str, name: &str| taken.push((what, QualifiedName::new(schema, name), false));
+        match c {
+            Change::CreateTable(t) => {
+                let (what, schema) = (format!("create table {}", t.name), t.name.schema.as_str());
+                take(what.clone(), schema, &t.name.name);
+                for key in t.primary_key.iter().filter_map(|k| k.name.as_deref()).chain(t.uniques.iter().filter_map(|u| u.name.as_deref())) {
+                    take(what.clone(), schema, key);
+                }
+                for i in t.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    take(what.clone(), schema, i);
+                }
+                for p in t.partitioning.iter().flat_map(|p| p.partition_names(&t.name.name)) {
+                    take(what.clone(), schema, &p);
+                }
+            }
+            Change::AddPartition { table, partition } => take(format!("add partition {} of {table}", partition.name), &table.schema, &partition.name),
+            Change::SetDefaultPartition { table, present: true } => {
+                take(format!("add the default partition of {table}"), &table.schema, &crate::model::Partitioning::default_partition_name(&table.name));
+            }
+            Change::CreateIndex { table, index } => {
+                let name = index.name.as_deref().unwrap_or_default();
+                take(format!("create index {} on {table}", QualifiedName::new(&table.schema, name)), &table.schema, name);
+            }
+            Change::AddConstraint { table, constraint: key @ (Constraint::PrimaryKey(_) | Constraint::Unique(_)) } => {
+                take(format!("add constraint {} on {table}", key.name()), &table.schema, key.name());
+            }
+            Change::CreateView(v) => {
+                take(format!("create view {}", v.name), &v.name.schema, &v.name.name);
+                for i in v.indexes.iter().filter_map(|i| i.name.as_deref()) {
+                    take(format!("create view {}", v.name), &v.name.schema, i);
+                }
+            }
+            Change::RenameIndex { table, from, to } => taken.push((format!("rename index {from} on {table} to {to}"), QualifiedName::new(&table.schema, to), true)),
+            Change::RenameConstraint { table, from, to } => {
+                let old = old_name(table);
+                let key = names.get(&QualifiedName::new(&old.schema, from)).is_some_and(|h| h.kind == NameKind::Index && h.of.as_ref() == Some(&old));
+                if key {
+                    taken.push((format!("rename constraint {from} on {table} to {to}"), QualifiedName::new(&table.schema, to), true));
+                }
+            }
+            _ => {}
+        }
+    }
+    let first = |replaced: &BTreeSet<(&'static str, String, String)>, at: usize| match &changes[at] {
+        c if promoted.iter().any(|(p, _)| p == c) => true,
+        Change::DropConstraint { .. } => true,
+        Change::DropIndex { table, index } => replaced.contains(&("index", table.to_string(), index.name.clone().unwrap_or_default())),
+        Change::DropPartition { table, partition } => replaced.contains(&("partition", table.to_string(), partition.name.clone())),
+        _ => false,
+    };
+    let mut errors = Vec::new();
+    for (what, name, rename) in &taken {
+        if let Some(drops) = dropped.get(name) {
+            if drops.iter().any(|&at| if *rename { promoted.iter().any(|(p, _)| *p == changes[at]) } else { first(replaced, at) }) {
+                continue;
+            }
+            if let (false, Some(Change::DropIndex { table, index })) = (*rename, drops.iter().map(|&at| &changes[at]).find(|c| matches!(c, Change::DropIndex { .. }))) {
+                replaced.insert(("index", table.to_string(), index.name.clone().unwrap_or_default()));
+                continue;
+            }
+            let drop = &changes[drops[0]];
+            let holder = names.get(name).map_or_else(|| format!("what `{drop}` drops"), |h| h.what.clone());
+            let when = if *rename { "runs after the renames" } else { "runs only after the deploy" };
+            errors.push(PlanError::NameTaken {
+                change: what.clone(),
+                name: name.clone(),
+                holder,
+                remedy: format!("`{drop}` {when}: drop it in an earlier migration, or declare another name"),
+            });
+        } else if let Some(h) = unmodeled.get(name) {
+            errors.push(PlanError::NameTaken {
+                change: what.clone(),
+                name: name.clone(),
+                holder: h.what.clone(),
+                remedy: "declare another name, or rename or drop it in an earlier migration (PostgreSQL named it, and renames of its table, column or partition keep that name)".into(),
+            });
+        }
+    }
+    // Held while indexes are built: what the graph does not hold, and every
+    // name the plan starts from or takes, but what the drops running first free.
+    let freed: BTreeSet<&QualifiedName> = dropped.iter().filter(|(_, drops)| drops.iter().any(|&at| first(replaced, at))).map(|(n, _)| n).collect();
+    let held = unmodeled.keys().chain(names.keys()).chain(taken.iter().map(|(_, n, _)| n)).filter(|n| !freed.contains(n)).cloned().collect();
+    (held, errors)
 }
 
 /// A drop that must run before `changes[at]` (a view on the table or view it
@@ -4211,25 +4451,21 @@ impl Planner<'_> {
                 }
             }
             ColumnChange::Identity => {
+                // A new identity's sequence starts after the values the rows
+                // have (undoing a drop too: it is a new sequence, at 1),
+                // found by pg_get_serial_sequence, not by name: PostgreSQL
+                // picks another when `{table}_{column}_seq` is taken, and
+                // keeps it across renames.
+                let add = |kind| {
+                    let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
+                    vec![
+                        alter(format!("ADD GENERATED {k} AS IDENTITY")),
+                        format!("SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({col}), 0) + 1, false) FROM {table}", Literal(&table.to_string()), Literal(&to.name)),
+                    ]
+                };
                 let (up, down) = match (from.identity, to.identity) {
-                    (None, Some(kind)) => {
-                        let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
-                        (
-                            vec![
-                                alter(format!("ADD GENERATED {k} AS IDENTITY")),
-                                format!(
-                                    "SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({col}), 0) + 1, false) FROM {table}",
-                                    Literal(&table.to_string()),
-                                    Literal(&to.name)
-                                ),
-                            ],
-                            vec![alter("DROP IDENTITY IF EXISTS".into())],
-                        )
-                    }
-                    (Some(kind), None) => {
-                        let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
-                        (vec![alter("DROP IDENTITY IF EXISTS".into())], vec![alter(format!("ADD GENERATED {k} AS IDENTITY"))])
-                    }
+                    (None, Some(kind)) => (add(kind), vec![alter("DROP IDENTITY IF EXISTS".into())]),
+                    (Some(kind), None) => (vec![alter("DROP IDENTITY IF EXISTS".into())], add(kind)),
                     (Some(a), Some(b)) => {
                         let k = |i| if i == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
                         (vec![alter(format!("SET GENERATED {}", k(b)))], vec![alter(format!("SET GENERATED {}", k(a)))])
@@ -4421,7 +4657,10 @@ impl Planner<'_> {
         let (mut attach, mut children) = (Vec::new(), Vec::new());
         for p in partitions {
             let mut child = index.clone();
-            child.name = Some(partition_index_name(p, &name));
+            // Not a name a relation holds (an index PostgreSQL named on the partition).
+            let free = |n: &String| !self.held_names.contains(&QualifiedName::new(&table.schema, n));
+            let candidate = |k: u32| if k == 0 { partition_index_name(p, &name) } else { partition_index_name(p, &format!("{name}{k}")) };
+            child.name = (0..).map(candidate).find(free);
             child.comment = None;
             let relation = QualifiedName::new(&table.schema, p);
             let b = self
@@ -4439,10 +4678,13 @@ impl Planner<'_> {
         if !attach.is_empty() {
             // SHARE UPDATE EXCLUSIVE on the parent's index, ACCESS EXCLUSIVE on
             // each partition's (not on the tables): until the step commits, a
-            // query that would use a partition's index waits.
+            // query that would use a partition's index waits. An attached
+            // index cannot be detached, nor dropped on its own (2BP01): undone,
+            // the parent's index is dropped, with them.
             let b = self
                 .step(rank::INDEX, format!("attach the partitions' indexes to {}", sql::index_name(table, index)))
                 .sql(attach)
+                .down([sql::drop_index(table, index, false)])
                 .lock(&QualifiedName::new(&table.schema, &name), LockLevel::ShareUpdateExclusive)
                 .lock_all(&children, LockLevel::AccessExclusive);
             self.push(b);
@@ -7603,6 +7845,117 @@ mod tests {
         // Views alone: the rebuild runs after the functions that read tables, which keep their steps.
         let plan = plan_between(&schema(SqlType::Integer, "SELECT id, x FROM public.t", vec![]), &schema(SqlType::Integer, "SELECT id, public.b_sum() FROM public.t", vec![b_sum]));
         assert_eq!(descriptions(&plan), ["create function public.b_sum", "rebuild view public.v"], "{}", plan.up_script());
+    }
+
+    // ---- predicted names (session 2026-12-02) ----
+
+    /// `t (id, at)` tables of the given names, each with the given indexes.
+    fn indexed(tables: &[(&str, Vec<Index>)]) -> Schema {
+        let t = |n: &str| Table::new(n).column(Column::new("id", SqlType::BigInt).identity(Identity::Always)).column(Column::new("at", SqlType::Date)).primary_key(["id"]);
+        build(tables.iter().fold(Schema::builder(), |b, (n, indexes)| b.add_table(indexes.iter().cloned().fold(t(n), Table::index))))
+    }
+
+    fn taken(from: &Schema, to: &Schema, options: &PlanOptions) -> Vec<PlanError> {
+        plan(&diff(from, to), options).expect_err("a name is taken").0
+    }
+
+    #[test]
+    fn an_index_or_key_taking_the_name_of_an_index_the_plan_drops_runs_after_its_drop() {
+        let recent = || Index::on(["at"]).named("recent");
+        // Moved to another table, or becoming a key of its name: the drop runs first.
+        let p = plan_between(&indexed(&[("a", vec![recent()]), ("b", vec![])]), &indexed(&[("a", vec![]), ("b", vec![recent()])]));
+        assert_eq!(phases(&p), [(Phase::Expand, "drop index public.recent"), (Phase::Expand, "create index public.recent")]);
+        let mut keyed = indexed(&[("a", vec![])]).tables()[0].clone();
+        keyed.uniques.push(UniqueConstraint::new(["at"]).named("recent"));
+        let p = plan_between(&indexed(&[("a", vec![recent()])]), &build(Schema::builder().add_table(keyed)));
+        assert_eq!(descriptions(&p), ["drop index public.recent", "build the index of recent on public.a", "attach recent as UNIQUE of public.a"]);
+        // A key's drop runs before the creations already.
+        let mut unkeyed = indexed(&[("a", vec![])]);
+        let mut keyed = unkeyed.clone();
+        keyed.tables[0].uniques.push(UniqueConstraint::new(["at"]).named("recent"));
+        unkeyed.tables[0].indexes.clear();
+        let b = build(Schema::builder().add_table(unkeyed.tables[0].clone()).add_table(indexed(&[("b", vec![recent()])]).tables()[0].clone()));
+        let p = plan_between(&build(Schema::builder().add_table(keyed.tables[0].clone()).add_table(indexed(&[("b", vec![])]).tables()[0].clone())), &b);
+        assert_eq!(phases(&p), [(Phase::Expand, "drop constraint recent on public.a"), (Phase::Expand, "create index public.recent")]);
+        // A dropped index's name a rename would take stays a drop and a create, the drop first.
+        let before = indexed(&[("a", vec![Index::on(["at"]).named("idx_c_at")]), ("b", vec![Index::on(["at"])])]);
+        let mut c = indexed(&[("c", vec![Index::on(["at"])])]).tables()[0].clone();
+        c.renamed_from = Some(QualifiedName::public("b"));
+        let after = build(Schema::builder().add_table(indexed(&[("a", vec![])]).tables()[0].clone()).add_table(c));
+        let p = plan_between(&before, &after);
+        let at = |d: &str| descriptions(&p).iter().position(|x| *x == d).unwrap_or_else(|| panic!("{d}: {p}"));
+        assert!(at("drop index public.idx_c_at") < at("create index public.idx_c_at"), "{p}");
+        assert_eq!(p.steps[at("drop index public.idx_b_at")].phase, Phase::Contract);
+    }
+
+    #[test]
+    fn a_name_a_relation_dropped_after_the_deploy_holds_refuses_what_takes_it() {
+        let destructive = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let before = indexed(&[("recent", vec![]), ("b", vec![])]);
+        let after = indexed(&[("b", vec![Index::on(["at"]).named("recent")])]);
+        assert_eq!(
+            taken(&before, &after, &destructive),
+            [PlanError::NameTaken {
+                change: "create index public.recent on public.b".into(),
+                name: QualifiedName::public("recent"),
+                holder: "table public.recent".into(),
+                remedy: "`drop table public.recent` runs only after the deploy: drop it in an earlier migration, or declare another name".into(),
+            }]
+        );
+        // Its key's index, and its sequence, as well.
+        let after = indexed(&[("b", vec![Index::on(["at"]).named("recent_pkey")]), ("c", vec![Index::on(["at"]).named("recent_id_seq")])]);
+        let errors = taken(&before, &after, &destructive);
+        assert_eq!(errors.iter().map(|e| match e { PlanError::NameTaken { name, .. } => name.name.as_str(), _ => "" }).collect::<Vec<_>>(), ["recent_id_seq", "recent_pkey"], "{errors:?}");
+    }
+
+    #[test]
+    fn names_read_from_a_database_are_those_plans_check() {
+        // `articles` was `posts`: its sequence kept the name posts_id_seq, and
+        // its partitions' indexes the names PostgreSQL gave them.
+        let logs = Table::new("logs")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("at", SqlType::Date))
+            .primary_key(["id", "at"])
+            .index(Index::on(["at"]))
+            .partition_by(Partitioning::range(["at"]).partition(Partition::new("logs_2026", PartitionBound::Range { from: vec!["'2026-01-01'".into()], to: vec!["'2027-01-01'".into()] })));
+        let schema = |extra: Vec<Table>| {
+            let b = Schema::builder().add_table(logs.clone()).add_table(indexed(&[("articles", vec![])]).tables()[0].clone());
+            build(extra.into_iter().fold(b, |b, t| b.add_table(t)))
+        };
+        let mut read = schema(vec![]);
+        read.read_relations = vec![
+            crate::ReadRelation::Sequence { name: QualifiedName::public("posts_id_seq"), table: QualifiedName::public("articles"), column: "id".into() },
+            crate::ReadRelation::PartitionIndex { name: QualifiedName::public("logs_2026_at_idx"), table: QualifiedName::public("logs"), partition: "logs_2026".into(), parent: Some("idx_logs_at".into()) },
+            crate::ReadRelation::PartitionIndex { name: QualifiedName::public("logs_2026_pkey"), table: QualifiedName::public("logs"), partition: "logs_2026".into(), parent: Some("logs_pkey".into()) },
+        ];
+        let d = diff(&read, &schema(vec![]));
+        assert_eq!(d.names.get(&QualifiedName::public("posts_id_seq")).map(|h| h.what.as_str()), Some("sequence public.posts_id_seq of column public.articles.id"));
+        assert!(!d.names.contains_key(&QualifiedName::public("articles_id_seq")), "the name predicted from the table's is no sequence's");
+        assert_eq!(d.names.get(&QualifiedName::public("logs_2026_pkey")).and_then(|h| h.parent_index.as_deref()), Some("logs_pkey"));
+
+        // Taken by a new table's key, or a new index.
+        let new = |name: &str, index: &str| indexed(&[(name, vec![Index::on(["at"]).named(index)])]).tables()[0].clone();
+        let errors = taken(&read, &schema(vec![new("posts", "logs_2026_at_idx")]), &PlanOptions::default());
+        let names: Vec<&str> = errors.iter().map(|e| match e { PlanError::NameTaken { name, .. } => name.name.as_str(), _ => "" }).collect();
+        assert_eq!(names, ["logs_2026_at_idx"], "{errors:?}");
+        let mut keyed = new("january", "fine");
+        keyed.primary_key = Some(PrimaryKey::new(["id"]).named("logs_2026_pkey"));
+        let errors = taken(&read, &schema(vec![keyed]), &PlanOptions::default());
+        assert!(matches!(&errors[..], [PlanError::NameTaken { change, name, holder, .. }] if change == "create table public.january" && name.name == "logs_2026_pkey" && holder == "index public.logs_2026_pkey of partition public.logs_2026 of public.logs"), "{errors:?}");
+        // Not one the drop of the index they are attached to frees (that drop runs first).
+        let mut unindexed = schema(vec![new("b", "logs_2026_at_idx")]);
+        unindexed.tables.iter_mut().find(|t| t.name.name == "logs").unwrap().indexes.clear();
+        let p = plan(&diff(&read, &unindexed), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(descriptions(&p), ["drop index public.idx_logs_at", "create table public.b", "create index public.logs_2026_at_idx"]);
+
+        // An index built partition by partition names its copies around them.
+        let mut at_idx = schema(vec![]);
+        at_idx.tables.iter_mut().find(|t| t.name.name == "logs").unwrap().indexes.push(Index::on(["id"]).named("at_idx"));
+        let mut read_at = read.clone();
+        read_at.tables = at_idx.tables.clone();
+        read_at.tables.iter_mut().find(|t| t.name.name == "logs").unwrap().indexes.pop();
+        let p = plan(&diff(&read_at, &at_idx), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(statements(&p).contains(&"CREATE INDEX CONCURRENTLY logs_2026_at_idx1 ON public.logs_2026 (id)"), "{p}");
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
