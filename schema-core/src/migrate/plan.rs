@@ -598,6 +598,8 @@ struct Planner<'a> {
     promoted: Vec<(Change, u32)>,
     /// The relation names held while indexes are built (see [`check_taken_names`]).
     held_names: BTreeSet<QualifiedName>,
+    /// See [`adopted_indexes`].
+    adopted: Vec<Adopted>,
     rebuilds: Vec<ViewRebuild>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
@@ -727,6 +729,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
             }
         }
     }
+    let adopted = if options.concurrently { adopted_indexes(&changes, &diff.partitioned, &new_tables, &column_renames) } else { Vec::new() };
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
     let mut rebuilds = view_rebuilds(&changes, &options.renames);
     rebuild_functions(&mut rebuilds, &changes, &diff.functions);
@@ -750,6 +753,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         dependents,
         promoted,
         held_names,
+        adopted,
         rebuilds,
         steps: Vec::new(),
         errors: rename_errors,
@@ -2794,6 +2798,69 @@ fn dropped_relations(
 /// Returns also the names held while indexes are built (after the renames
 /// and moves, and the drops that run before): an index built partition by
 /// partition names its partitions' indexes around them.
+/// A unique index the plan drops that a primary key or unique constraint it
+/// adds can take over (see [`adopted_indexes`]).
+#[derive(Clone)]
+struct Adopted {
+    table: QualifiedName,
+    /// The constraint's name.
+    constraint: String,
+    /// The index as it was.
+    index: Index,
+}
+
+/// The primary keys and unique constraints added to a table that exists
+/// before the migration (not partitioned: PostgreSQL refuses `USING INDEX`
+/// there) whose columns, in order and under their new names, are exactly
+/// the keys of a unique index of that table the plan drops: a b-tree with
+/// default ordering, no expression, predicate or `INCLUDE`, and the same
+/// `NULLS NOT DISTINCT`. Each such constraint takes over the index
+/// ([`Planner::adopt_index`]) instead of building its own while the index
+/// goes, or after it has gone. Each index is taken over once.
+fn adopted_indexes(
+    changes: &[Change],
+    partitioned: &BTreeSet<QualifiedName>,
+    new_tables: &BTreeSet<QualifiedName>,
+    column_renames: &BTreeMap<QualifiedName, BTreeMap<String, String>>,
+) -> Vec<Adopted> {
+    use crate::model::IndexTarget;
+    let mut out: Vec<Adopted> = Vec::new();
+    for c in changes {
+        let Change::AddConstraint { table, constraint } = c else { continue };
+        let (columns, nnd) = match constraint {
+            Constraint::PrimaryKey(pk) => (&pk.columns, None),
+            Constraint::Unique(u) => (&u.columns, Some(u.nulls_not_distinct)),
+            _ => continue,
+        };
+        if partitioned.contains(table) || new_tables.contains(table) {
+            continue;
+        }
+        let fits = |index: &Index| {
+            let index = followed_index(index, column_renames.get(table));
+            index.unique
+                && index.method == crate::model::IndexMethod::BTree
+                && index.predicate.is_none()
+                && index.include.is_empty()
+                && nnd.map_or(true, |nnd| index.nulls_not_distinct == nnd)
+                && index.keys.len() == columns.len()
+                && index.keys.iter().zip(columns).all(|(k, c)| {
+                    matches!(&k.target, IndexTarget::Column(n) if n == c)
+                        && k.opclass.is_none()
+                        && matches!(k.order, None | Some(crate::model::SortOrder::Asc))
+                        && matches!(k.nulls, None | Some(crate::model::NullsOrder::Last))
+                })
+        };
+        let found = changes.iter().find_map(|d| match d {
+            Change::DropIndex { table: t, index } if t == table && fits(index) && !out.iter().any(|a| a.table == *t && a.index.name == index.name) => Some(index),
+            _ => None,
+        });
+        if let Some(index) = found {
+            out.push(Adopted { table: table.clone(), constraint: constraint.name().to_owned(), index: index.clone() });
+        }
+    }
+    out
+}
+
 fn check_taken_names(
     changes: &[Change],
     names: &BTreeMap<QualifiedName, NameHolder>,
@@ -3935,6 +4002,7 @@ impl Planner<'_> {
             Change::ReplaceTrigger { table, to, .. } if self.retriggers.absorbed.contains(&(table.clone(), to.name.clone())) => {}
             Change::ReplaceTrigger { table, from, to } => self.replace_trigger(table, from, to),
             Change::CreateIndex { table, index } => self.create_index(table, index),
+            Change::DropIndex { table, index } if self.adopted.iter().any(|a| a.table == *table && a.index.name == index.name) => {}
             Change::DropIndex { table, index } => {
                 let is_replaced = replaced.contains(&("index", table.to_string(), index.name.clone().unwrap_or_default()));
                 let concurrently = o.concurrently && !self.partitioned(table);
@@ -4559,6 +4627,10 @@ impl Planner<'_> {
             plain(self, r, LockLevel::AccessExclusive, &[]);
             return;
         }
+        if let Some(a) = self.adopted.iter().find(|a| a.table == *table && a.constraint == constraint.name()).cloned() {
+            self.adopt_index(table, constraint, &a.index);
+            return;
+        }
         match constraint {
             Constraint::PrimaryKey(_) | Constraint::Unique(_) if self.partitioned(table) || !o.concurrently => {
                 plain(self, rank::KEY, LockLevel::AccessExclusive, &[Hazard::IndexBuild, Hazard::LongLock]);
@@ -4607,6 +4679,34 @@ impl Planner<'_> {
             .sql([format!("ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name}")])
             .lock(table, LockLevel::AccessExclusive)
             .down([format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")]);
+        self.push(b);
+    }
+
+    /// A primary key or unique constraint made of a unique index the plan
+    /// drops ([`adopted_indexes`]): `ADD CONSTRAINT ... USING INDEX`, which
+    /// renames the index to the constraint's name, so no index is built and
+    /// the rows stay unique throughout. The index's comment, which the graph
+    /// does not hold for a key's index, goes. Undone, the constraint is
+    /// dropped with its index, which is built again as it was (concurrently,
+    /// so not in one transaction).
+    fn adopt_index(&mut self, table: &QualifiedName, constraint: &Constraint, index: &Index) {
+        let kind = if matches!(constraint, Constraint::PrimaryKey(_)) { "PRIMARY KEY" } else { "UNIQUE" };
+        let name = Ident(constraint.name()).to_string();
+        let old_name = index.name.clone().unwrap_or_default();
+        let comment_of = |n: &str| CommentTarget::Index(QualifiedName::new(&table.schema, n));
+        let mut up = vec![format!("ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {}", Ident(&old_name))];
+        if index.comment.is_some() {
+            up.push(sql::comment(&comment_of(constraint.name()), None));
+        }
+        let created = followed_index(index, self.column_renames.get(table));
+        let mut down = vec![format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}"), sql::create_index(table, &created, true)];
+        down.extend(index.comment.as_ref().map(|c| sql::comment(&comment_of(&old_name), Some(c))));
+        let b = self
+            .step(rank::KEY, format!("attach index {} as {kind} {} of {table}", QualifiedName::new(&table.schema, &old_name), constraint.name()))
+            .sql(up)
+            .lock(table, LockLevel::AccessExclusive)
+            .down(down)
+            .down_non_transactional();
         self.push(b);
     }
 
