@@ -240,7 +240,7 @@ fn volume_and_retention(schema: &Schema, table: &Table, out: &mut Vec<Question>)
     };
     if grows {
         let question = format!(
-            "How many rows will {} hold, and how fast will it grow (rows per day or month, peak writes)? {} The answer decides its indexes, partitioning and archiving.",
+            "How many rows will {} hold, and how fast will it grow (rows per day or month, peak writes)? {}. The answer decides its indexes, partitioning and archiving.",
             table.name,
             capitalize(&why)
         );
@@ -486,5 +486,33 @@ mod tests {
         for id in QUESTION_IDS {
             assert!(crate::lint::rule(id).is_none(), "{id} is both a question and a rule");
         }
+    }
+
+    // ---- user review (session 2026-12-02) ----
+
+    /// The reason a table is asked about its volume is a sentence of its own: it
+    /// read "Its rows are time-stamped (issued_at, due_at) The answer decides...".
+    #[test]
+    fn volume_question_reads_as_sentences() {
+        let range = Partitioning::range(["created_at"]);
+        let schema = Schema::builder()
+            .add_table(t("invoices").column(Column::new("issued_at", SqlType::Timestamptz)).column(Column::new("due_at", SqlType::Date)))
+            .add_table(
+                Table::new("logs")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("created_at", SqlType::Timestamptz))
+                    .primary_key(["id", "created_at"])
+                    .partition_by(range),
+            )
+            .build()
+            .unwrap();
+        let q: Vec<Question> = schema.review().into_iter().filter(|q| q.id == "expected-volume").collect();
+        assert_eq!(q.len(), 2);
+        assert!(
+            q[0].question.ends_with("peak writes)? Its rows are time-stamped (issued_at, due_at). The answer decides its indexes, partitioning and archiving."),
+            "{}",
+            q[0].question
+        );
+        assert!(q[1].question.contains("? It is partitioned by range, so it is expected to grow. The answer decides"), "{}", q[1].question);
     }
 }
