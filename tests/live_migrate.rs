@@ -4657,3 +4657,63 @@ fn sql_type_columns_are_nullable_as_their_field_types_say() {
     assert_eq!(count(&mut client, "SELECT count(*) FROM notes WHERE id = 3 AND author_id IS NULL AND reviewer_id IS NULL"), 1);
     assert_clean(&schema, &mut client, &mut shadow);
 }
+
+// ---- user review (session 2026-12-02) ----
+
+/// `char(3)` to `varchar(3)`, the change the char-column lint recommends for a
+/// currency code, was refused as DataLoss ("refused (DataLoss): alter column
+/// public.prices.currency Type: char(3) -> varchar(3)"), though char(n) to text
+/// was not: the values only lose their padding, which char ignores. It rewrites
+/// the table; rows are kept. A varchar shorter than the char is still refused.
+#[test]
+fn char_to_a_varchar_at_least_as_long_keeps_every_row() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let prices = |currency: SqlType, grade: SqlType| {
+        build(
+            Schema::builder().add_table(
+                Table::new("prices")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("currency", currency))
+                    .column(Column::new("grade", grade).nullable())
+                    .primary_key(["id"])
+                    .check(CheckConstraint::new("length(currency) BETWEEN 2 AND 3")),
+            ),
+        )
+    };
+    let v1 = prices(SqlType::Char(Some(3)), SqlType::Char(None));
+    live::apply(&mut client, &v1).unwrap();
+    client.batch_execute("INSERT INTO prices SELECT i, CASE WHEN i % 2 = 0 THEN 'EUR' ELSE 'EU' END, CASE WHEN i % 3 = 0 THEN NULL ELSE 'a' END FROM generate_series(1, 500) i").unwrap();
+    let filenode = |c: &mut Client| -> u32 { c.query_one("SELECT pg_relation_filenode('public.prices')::oid", &[]).unwrap().get(0) };
+    let before = filenode(&mut client);
+
+    let v2 = prices(SqlType::Varchar(Some(3)), SqlType::Varchar(None));
+    let plan = plan_to(&mut client, &mut shadow, &v2, &PlanOptions::default());
+    assert!(!plan.hazards().contains(&Hazard::DataLoss), "{}", plan.up_script());
+    assert!(plan.hazards().contains(&Hazard::TableRewrite), "{:?}", plan.hazards());
+    let up = plan.up_script();
+    assert!(up.contains("ALTER COLUMN currency TYPE varchar(3)") && up.contains("ALTER COLUMN grade TYPE varchar"), "{up}");
+    let migrations = plan.migrations(1, "char to varchar");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("run: {e}\n{up}"));
+    assert_clean(&v2, &mut client, &mut shadow);
+    assert_ne!(filenode(&mut client), before, "a rewrite, as the plan says");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices"), 500);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE currency = 'EUR' AND id % 2 = 0"), 250);
+    // 'EU' was stored padded as 'EU '; as varchar it is 'EU', two characters.
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE currency = 'EU' AND octet_length(currency) = 2"), 250);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE grade = 'a'"), 334);
+    // Undone: char(3) again, every row kept.
+    undo(&mut client, &migrations);
+    assert_clean(&v1, &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE currency = 'EU' AND grade = 'a'"), 167);
+
+    // Narrower than the char: values may not fit, refused unless allowed.
+    let errors = {
+        let live = live::introspect(&mut client, &IntrospectOptions::for_schema(&v1)).unwrap();
+        let from = live::canonicalize(&mut shadow, &live).unwrap();
+        let to = live::canonicalize(&mut shadow, &prices(SqlType::Varchar(Some(2)), SqlType::Char(None))).unwrap();
+        migrate::plan(&migrate::diff(&from, &to), &PlanOptions::default()).expect_err("char(3) to varchar(2) may not fit")
+    };
+    assert!(errors.0.iter().any(|e| matches!(e, PlanError::Refused { hazard: Hazard::DataLoss, .. })), "{errors}");
+}

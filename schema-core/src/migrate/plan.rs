@@ -2540,7 +2540,11 @@ fn type_change(from: &SqlType, to: &SqlType) -> (bool, bool) {
         (Numeric(Some(_)), Numeric(None)) => (false, false),
         (SmallInt, Integer | BigInt | Numeric(None)) | (Integer, BigInt | Numeric(None)) | (BigInt, Numeric(None)) => (true, false),
         (Real, DoublePrecision) => (true, false),
-        (Char(_), Text) => (true, false),
+        // char(n) values read as text without their padding, which char ignores
+        // anyway: nothing is lost in a varchar at least as long (what the
+        // char-column lint recommends).
+        (Char(_), Text | Varchar(None)) => (true, false),
+        (Char(n), Varchar(Some(m))) => (true, *m < n.unwrap_or(1)),
         (Timestamp, Timestamptz) | (Timestamptz, Timestamp) => (true, false),
         (Json, Jsonb) => (true, false),
         _ => (true, true),
@@ -7090,6 +7094,22 @@ mod tests {
         let plan = plan_between(&accounts(SqlType::Integer, vec![own_rows()]), &accounts(SqlType::BigInt, vec![own_rows()]));
         assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
         assert_eq!(plan.steps[0].hazards, [Hazard::TableRewrite, Hazard::LongLock]);
+    }
+
+    // ---- user review (session 2026-12-02) ----
+
+    /// char(n) into a varchar at least n long loses nothing but the padding char
+    /// ignores (as into text); it was refused as DataLoss.
+    #[test]
+    fn char_into_a_long_enough_varchar_loses_nothing() {
+        use SqlType::*;
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(Some(3))), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(Some(10))), (true, false));
+        assert_eq!(type_change(&Char(None), &Varchar(Some(1))), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(None)), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Text), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(Some(2))), (true, true));
+        assert_eq!(type_change(&Varchar(Some(3)), &Char(Some(3))), (true, true));
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
