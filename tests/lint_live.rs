@@ -333,6 +333,6 @@ fn undeclared_roles_fail_the_script_on_a_fresh_server() {
     pg::apply(&db, &declared);
     assert!(exists(&app) && exists(&reporting));
     let roles: Vec<String> = db.client().query_one("SELECT polroles::regrole[]::text[] FROM pg_policy WHERE polname = 'invoices_isolation'", &[]).unwrap().get(0);
-    assert_eq!(roles, [app.clone()]);
+    assert_eq!(roles, std::slice::from_ref(&app));
     assert!(db.client().query_one("SELECT has_table_privilege($1, 'public.invoices', 'SELECT')", &[&reporting]).unwrap().get::<_, bool>(0));
 }
