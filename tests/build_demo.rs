@@ -177,3 +177,51 @@ fn check_mode_from_the_environment() {
 fn demo_lint_is_clean() {
     assert!(demo_schema::lint(&demo_schema::schema()).is_empty());
 }
+
+// ---- user review (session 2026-12-02) ----
+
+/// What the README says of the build.rs flow holds, with the calls it names: an
+/// emitter without a lint step prints no finding and `SCHEMA.md` has no design
+/// review; `.lint(|s| s.lint().to_findings())` prints the built-in review's
+/// findings, and `with_design_review` adds its open questions. The README
+/// promised findings from the emitter alone, which a user following it never saw.
+#[test]
+fn readme_build_rs_calls_lint_and_review() {
+    use pgarchitect::docs::MarkdownOptions;
+    use pgarchitect::model::{Column, Table};
+    use pgarchitect::{Schema, SqlType};
+
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for call in ["`.lint(|s| s.lint().to_findings())`", "`.markdown_options(MarkdownOptions::new().with_design_review(&schema))`"] {
+        assert!(flat.contains(call), "the README's build.rs paragraph does not name {call}");
+    }
+
+    // A table the built-in review has something to say about (no comment, no timestamps,
+    // a time column with no recorded volume).
+    let schema = Schema::builder()
+        .add_table(Table::new("events").column(Column::new("id", SqlType::BigInt)).column(Column::new("occurred_at", SqlType::Timestamptz)).primary_key(["id"]))
+        .build()
+        .unwrap();
+    let warnings = |report: &pgarchitect::build_support::Report| report.directives.iter().filter(|d| d.starts_with("cargo:warning=")).count();
+
+    let bare = Emitter::new(&schema).out_dir(scratch("readme_bare")).print_directives(false).emit().unwrap();
+    assert_eq!(warnings(&bare), 0, "{:?}", bare.directives);
+    let md = Emitter::new(&schema).render().into_iter().find(|f| f.output == Output::Markdown).unwrap().contents;
+    assert!(!md.contains("### Open questions") && !md.contains("### Lint summary"));
+
+    let reviewed = Emitter::new(&schema)
+        .markdown_options(MarkdownOptions::new().with_design_review(&schema))
+        .lint(|s| s.lint().to_findings())
+        .out_dir(scratch("readme_reviewed"))
+        .print_directives(false)
+        .emit()
+        .unwrap();
+    assert!(reviewed.directives.iter().any(|d| d.starts_with("cargo:warning=pgarchitect warning[table-without-comment] public.events")), "{:?}", reviewed.directives);
+    let md = std::fs::read_to_string(scratch_path("readme_reviewed").join("SCHEMA.md")).unwrap();
+    assert!(md.contains("### Lint summary") && md.contains("### Open questions") && md.contains("How many rows will public.events hold"), "{md}");
+}
+
+fn scratch_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("build_demo").join(name)
+}

@@ -574,3 +574,46 @@ fn a_primary_key_through_an_alias_of_option_is_refused_by_the_schema() {
     let errors = Schema::builder().table::<Keyed>().build().unwrap_err();
     assert!(errors.iter().any(|e| matches!(e, pgarchitect::SchemaError::NullablePrimaryKeyColumn { column, .. } if column == "id")), "{errors}");
 }
+
+// ---- user review (session 2026-12-02) ----
+
+/// Countries, allowed `int-primary-key` the way the lint pages say.
+#[derive(Table)]
+#[table(name = "countries", allow(rule = "int-primary-key", reason = "fewer than 300 countries"))]
+struct Country {
+    #[column(primary_key)]
+    id: i32,
+    #[column(sql_type = "char(2)", allow(rule = "char-column", reason = "ISO 3166 codes"))]
+    code: String,
+}
+
+/// Every lint page (and the index) shows the derive's allow as the derive parses
+/// it: `allow(rule = "...", reason = "...")`. The pages said `allow(lint = ...)`,
+/// which does not compile ("Unknown field: `lint`").
+#[test]
+fn lint_pages_show_the_derive_allow_that_compiles() {
+    let schema = Schema::builder().table::<Country>().build().unwrap();
+    let report = schema.lint();
+    assert!(report.diagnostics.iter().all(|d| d.rule != "int-primary-key"), "{report}");
+    assert!(report.allowed.iter().any(|a| a.diagnostic.rule == "int-primary-key" && a.reason == "fewer than 300 countries"));
+    assert!(report.allowed.iter().any(|a| a.diagnostic.rule == "char-column" && a.reason == "ISO 3166 codes"), "{report}");
+
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lints");
+    let mut pages = 0;
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let path = entry.unwrap().path();
+        let page = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        assert!(!page.contains("allow(lint ="), "{name} shows `allow(lint = ...)`, which the derive refuses");
+        if let Some(id) = name.strip_suffix(".md").filter(|_| page.contains("with the derive, `#[table(allow(")) {
+            let written = format!("with the derive, `#[table(allow(rule = \"{id}\", reason = \"...\"))]`");
+            assert!(page.contains(&written), "{name} lacks {written}");
+            pages += 1;
+        }
+    }
+    assert!(pages >= 40, "only {pages} pages show the derive's allow");
+    let index = std::fs::read_to_string(docs.join("README.md")).unwrap();
+    assert!(index.contains("`#[table(allow(rule = \"rule-id\", reason = \"...\"))]`"));
+    let scaffold = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/new-lint")).unwrap();
+    assert!(scaffold.contains(r#"\`#[table(allow(rule = "$id", reason = "..."))]\`"#), "scripts/new-lint writes the old syntax");
+}

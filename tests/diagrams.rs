@@ -247,7 +247,7 @@ fn dot_edges_go_from_column_to_column() {
     // posts.user_id (column 1) -> users.id (column 0), many-to-one with a required parent.
     let posts = node_id(&d, "posts");
     let users = node_id(&d, "users");
-    assert!(d.contains(&format!("{posts}:c1:e -> {users}:c0:w [arrowhead=teetee, arrowtail=crowodot")), "{d}");
+    assert!(d.contains(&format!("{posts}:c1e:e -> {users}:c0:w [arrowhead=teetee, arrowtail=crowodot")), "{d}");
 }
 
 /// The node id of the table whose title is `name`.
@@ -468,4 +468,62 @@ fn diagrams_with_views_parse_and_render() {
         let v = node_id(&d, view);
         assert!(d.contains(&format!("    {v} -> {posts} [style=dashed, dir=forward, arrowhead=vee, color=\"#7b8794\", label=<reads>];")), "{d}");
     }
+}
+
+// ---- user review (session 2026-12-02) ----
+
+/// Where Graphviz draws each foreign key: it starts at the referencing table's
+/// right border and ends at the referenced table's left border. It started at
+/// the east side of the column's name cell, so the line and its crow's foot were
+/// drawn across the column's type and flags ("uuid", "PK FK" struck through).
+#[test]
+fn dot_edges_leave_from_the_table_border() {
+    use pgarchitect::model::{Column, ForeignKey, Table};
+    use pgarchitect::{Schema, SqlType};
+    if Command::new("dot").arg("-V").output().is_err() {
+        let _ = unavailable("Graphviz `dot` is not installed (Debian: apt-get install graphviz)");
+        return;
+    }
+    let schema = Schema::builder()
+        .add_table(Table::new("invoices").column(Column::new("id", SqlType::Uuid)).column(Column::new("organization_id", SqlType::Uuid)).primary_key(["id"]))
+        .add_table(
+            Table::new("invoice_lines")
+                .column(Column::new("invoice_id", SqlType::Uuid))
+                .column(Column::new("line_no", SqlType::Integer))
+                .column(Column::new("description", SqlType::Varchar(Some(500))))
+                .primary_key(["invoice_id", "line_no"])
+                .foreign_key(ForeignKey::new(["invoice_id"], QualifiedName::public("invoices"), ["id"])),
+        )
+        .build()
+        .unwrap();
+    let path = scratch("edge_ports.dot");
+    std::fs::write(&path, schema.to_dot()).unwrap();
+    let out = Command::new("dot").arg("-Tjson").arg(&path).output().expect("run dot");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let layout: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Node centre and half width, in points, by Graphviz's object id.
+    let nodes: Vec<(i64, String, f64, f64)> = layout["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o.get("pos").is_some())
+        .map(|o| {
+            let x: f64 = o["pos"].as_str().unwrap().split(',').next().unwrap().parse().unwrap();
+            let half: f64 = o["width"].as_str().unwrap().parse::<f64>().unwrap() * 72.0 / 2.0;
+            (o["_gvid"].as_i64().unwrap(), o["name"].as_str().unwrap().to_owned(), x, half)
+        })
+        .collect();
+    let node = |id: &serde_json::Value| nodes.iter().find(|n| n.0 == id.as_i64().unwrap()).unwrap().clone();
+    let edges = layout["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1);
+    let edge = &edges[0];
+    let point = |tag: &str| -> f64 {
+        let pos = edge["pos"].as_str().unwrap();
+        let p = pos.split(' ').find_map(|p| p.strip_prefix(tag)).unwrap_or_else(|| panic!("no {tag} in {pos}"));
+        p.split(',').next().unwrap().parse().unwrap()
+    };
+    let (child, parent) = (node(&edge["tail"]), node(&edge["head"]));
+    let (start, end) = (point("s,"), point("e,"));
+    assert!((start - (child.2 + child.3)).abs() < 2.0, "the edge starts at x={start}, inside {} (right border {})", child.1, child.2 + child.3);
+    assert!((end - (parent.2 - parent.3)).abs() < 2.0, "the edge ends at x={end}, not at {}'s left border {}", parent.1, parent.2 - parent.3);
 }

@@ -142,8 +142,8 @@ fn markdown_states_derived_facts() {
         "| yes: argon2id hash, never the password |",
         "| yes: **protection not recorded** |",
         // Relationships with actions, cardinality and the covering index.
-        "| `comments_author_id_fkey` | `public.comments` (`author_id`) | `public.users` (`id`) | SET NULL | CASCADE | many-to-one: a `users` row has any number of `comments` rows; the reference is optional (NULL) | none (allowed, see [Accepted lint exceptions](#accepted-lint-exceptions)) |",
-        "one-to-one: a `users` row has at most one `profiles` row; the reference is required | `profiles_pkey` |",
+        "| `comments_author_id_fkey` | `public.comments` (`author_id`) | `public.users` (`id`) | SET NULL | CASCADE | many-to-one: each `users` row has any number of `comments` rows; the reference is optional (NULL) | none (allowed, see [Accepted lint exceptions](#accepted-lint-exceptions)) |",
+        "one-to-one: each `users` row has at most one `profiles` row; the reference is required | `profiles_pkey` |",
         // Indexes and what they serve.
         "covers foreign key `posts.user_id` → `public.users`",
         "partial: live rows only (`deleted_at IS NULL`)",
@@ -289,4 +289,30 @@ fn commands_and_queries_run_on_postgresql() {
         result.unwrap_or_else(|e| panic!("{}:\n{sql}\n{}", q.title, support::pg::describe_error(&e)));
         assert!(md.contains(&q.sql), "the document shows {}", q.title);
     }
+}
+
+// ---- user review (session 2026-12-02) ----
+
+/// The relationships table reads as English whatever the parent's name: it said
+/// "a `organizations` row has any number of `invoices` rows".
+#[test]
+fn relationship_cardinality_reads_for_any_table_name() {
+    use pgarchitect::model::{Column, ForeignKey, Table, UniqueConstraint};
+    use pgarchitect::{Schema, SqlType};
+    let key = |name: &str| Table::new(name).column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+    let schema = Schema::builder()
+        .add_table(key("organizations"))
+        .add_table(key("invoices").column(Column::new("organization_id", SqlType::BigInt)).foreign_key(ForeignKey::new(["organization_id"], QualifiedName::public("organizations"), ["id"])))
+        .add_table(
+            key("settings")
+                .column(Column::new("organization_id", SqlType::BigInt))
+                .unique(UniqueConstraint::new(["organization_id"]))
+                .foreign_key(ForeignKey::new(["organization_id"], QualifiedName::public("organizations"), ["id"])),
+        )
+        .build()
+        .unwrap();
+    let md = schema.to_markdown();
+    assert!(md.contains("many-to-one: each `organizations` row has any number of `invoices` rows"), "{md}");
+    assert!(md.contains("one-to-one: each `organizations` row has at most one `settings` row"), "{md}");
+    assert!(!md.contains("a `organizations` row"), "{md}");
 }

@@ -270,3 +270,69 @@ fn comparing_current_user_with_an_undeclared_role_never_holds() {
     assert_eq!(count_as(&db, &reader, "", "case_admin"), Ok(0));
     assert_eq!(count_as(&db, &reader, "", "case_reader"), Ok(1));
 }
+
+// ---- user review (session 2026-12-02) ----
+
+/// A policy (the derive's `isolate(roles(...))` writes one), a grant or default
+/// privileges naming a role the schema does not declare: `build()` accepts it and
+/// the lint said nothing, but on a server without the role the script fails with
+/// 42704 and rolls back (the README's quick start did so). Declaring the role, as
+/// the help says, makes the same script apply.
+#[test]
+fn undeclared_roles_fail_the_script_on_a_fresh_server() {
+    let Some(db) = pg::test_db() else { return };
+    let app = role(&db, "undeclared_app");
+    let reporting = role(&db, "undeclared_reporting");
+    let owner_id = SqlType::BigInt;
+    let build = |declare: bool| {
+        let mut builder = Schema::builder()
+            .add_table(
+                Table::new("invoices")
+                    .column(id())
+                    .column(Column::new("org_id", SqlType::BigInt))
+                    .primary_key(["id"])
+                    .row_level_security(true)
+                    .policy(Policy::isolate_by_setting("invoices_isolation", "org_id", &owner_id, "app.org_id").roles([app.as_str()])),
+            )
+            .grant(Grant::new([Privilege::Select], GrantTarget::AllTablesInSchema("public".into()), [reporting.as_str()]))
+            .default_privileges(DefaultPrivileges::new("public", DefaultObjects::Tables, [Privilege::Select], [reporting.as_str()]));
+        if declare {
+            builder = builder.role(Role::group(&app)).role(Role::group(&reporting));
+        }
+        builder.build().unwrap()
+    };
+    let undeclared = build(false);
+    let found = lint(&undeclared, "undeclared-role");
+    assert_eq!(
+        found.iter().map(|d| d.object.as_str()).collect::<Vec<_>>(),
+        [
+            format!("default privileges on TABLES in schema public to {reporting}"),
+            format!("grant SELECT ON ALL TABLES IN SCHEMA public TO {reporting}"),
+            "policy invoices_isolation on public.invoices".to_owned(),
+        ],
+        "{found:#?}"
+    );
+    assert!(found[2].message.contains(&format!("CREATE POLICY fails with 42704 (role \"{app}\" does not exist)")), "{}", found[2].message);
+
+    let exists = |name: &str| -> bool { db.client().query_one("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)", &[&name]).unwrap().get(0) };
+    assert!(!exists(&app) && !exists(&reporting));
+    let err = db.apply_psql(&undeclared.to_ddl()).expect_err("the script names roles that do not exist");
+    assert!(err.contains(&format!("role \"{app}\" does not exist")), "{err}");
+    // One transaction: nothing of it stayed.
+    let tables: i64 = db.client().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", &[]).unwrap().get(0);
+    assert_eq!(tables, 0);
+    // The same error through live::apply, with its SQLSTATE.
+    let mut client = db.client();
+    match pgarchitect_core::live::apply(&mut client, &undeclared) {
+        Err(pgarchitect_core::live::LiveError::Postgres(e)) => assert_eq!(pg::sqlstate_of(&e).as_deref(), Some("42704"), "{e}"),
+        other => panic!("expected 42704, got {other:?}"),
+    }
+
+    let declared = build(true);
+    assert!(lint(&declared, "undeclared-role").is_empty());
+    pg::apply(&db, &declared);
+    assert!(exists(&app) && exists(&reporting));
+    let roles: Vec<String> = db.client().query_one("SELECT polroles::regrole[]::text[] FROM pg_policy WHERE polname = 'invoices_isolation'", &[]).unwrap().get(0);
+    assert_eq!(roles, std::slice::from_ref(&app));
+    assert!(db.client().query_one("SELECT has_table_privilege($1, 'public.invoices', 'SELECT')", &[&reporting]).unwrap().get::<_, bool>(0));
+}

@@ -5261,3 +5261,118 @@ fn an_index_built_partition_by_partition_names_its_copies_around_the_partitions_
     step_through(&mut client, &plan, old, &states[1..], &down, &mut probe);
     assert_clean(&before, &mut client, &mut shadow);
 }
+
+// ---- user review (session 2026-12-02) ----
+
+/// `char(3)` to `varchar(3)`, the change the char-column lint recommends for a
+/// currency code, was refused as DataLoss ("refused (DataLoss): alter column
+/// public.prices.currency Type: char(3) -> varchar(3)"), though char(n) to text
+/// was not: the values only lose their padding, which char ignores. It rewrites
+/// the table; rows are kept. A varchar shorter than the char is still refused.
+#[test]
+fn char_to_a_varchar_at_least_as_long_keeps_every_row() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let prices = |currency: SqlType, grade: SqlType| {
+        build(
+            Schema::builder().add_table(
+                Table::new("prices")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("currency", currency))
+                    .column(Column::new("grade", grade).nullable())
+                    .primary_key(["id"])
+                    .check(CheckConstraint::new("length(currency) BETWEEN 2 AND 3")),
+            ),
+        )
+    };
+    let v1 = prices(SqlType::Char(Some(3)), SqlType::Char(None));
+    live::apply(&mut client, &v1).unwrap();
+    client.batch_execute("INSERT INTO prices SELECT i, CASE WHEN i % 2 = 0 THEN 'EUR' ELSE 'EU' END, CASE WHEN i % 3 = 0 THEN NULL ELSE 'a' END FROM generate_series(1, 500) i").unwrap();
+    let filenode = |c: &mut Client| -> u32 { c.query_one("SELECT pg_relation_filenode('public.prices')::oid", &[]).unwrap().get(0) };
+    let before = filenode(&mut client);
+
+    let v2 = prices(SqlType::Varchar(Some(3)), SqlType::Varchar(None));
+    let plan = plan_to(&mut client, &mut shadow, &v2, &PlanOptions::default());
+    assert!(!plan.hazards().contains(&Hazard::DataLoss), "{}", plan.up_script());
+    assert!(plan.hazards().contains(&Hazard::TableRewrite), "{:?}", plan.hazards());
+    let up = plan.up_script();
+    assert!(up.contains("ALTER COLUMN currency TYPE varchar(3)") && up.contains("ALTER COLUMN grade TYPE varchar"), "{up}");
+    let migrations = plan.migrations(1, "char to varchar");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("run: {e}\n{up}"));
+    assert_clean(&v2, &mut client, &mut shadow);
+    assert_ne!(filenode(&mut client), before, "a rewrite, as the plan says");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices"), 500);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE currency = 'EUR' AND id % 2 = 0"), 250);
+    // 'EU' was stored padded as 'EU '; as varchar it is 'EU', two characters.
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE currency = 'EU' AND octet_length(currency) = 2"), 250);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE grade = 'a'"), 334);
+    // Undone: char(3) again, every row kept.
+    undo(&mut client, &migrations);
+    assert_clean(&v1, &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM prices WHERE currency = 'EU' AND grade = 'a'"), 167);
+
+    // Narrower than the char: values may not fit, refused unless allowed.
+    let errors = {
+        let live = live::introspect(&mut client, &IntrospectOptions::for_schema(&v1)).unwrap();
+        let from = live::canonicalize(&mut shadow, &live).unwrap();
+        let to = live::canonicalize(&mut shadow, &prices(SqlType::Varchar(Some(2)), SqlType::Char(None))).unwrap();
+        migrate::plan(&migrate::diff(&from, &to), &PlanOptions::default()).expect_err("char(3) to varchar(2) may not fit")
+    };
+    assert!(errors.0.iter().any(|e| matches!(e, PlanError::Refused { hazard: Hazard::DataLoss, .. })), "{errors}");
+}
+
+/// `UNIQUE (slug)` replaced by a unique index on live rows (`WHERE deleted_at IS
+/// NULL`), so that a deleted organization's slug can be taken again: the plan
+/// dropped the constraint first and built the index CONCURRENTLY in a later
+/// migration, so in between nothing refused a duplicate slug, and one written
+/// then made the build fail (23505) with the old key already gone. Now the index
+/// is built first: after every migration, up and down, a duplicate live slug is
+/// refused.
+#[test]
+fn a_unique_key_replaced_by_a_partial_unique_index_is_never_missing() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let organizations = || {
+        Table::new("organizations")
+            .column(Column::new("id", SqlType::BigInt).identity(Identity::ByDefault))
+            .column(Column::new("slug", SqlType::Varchar(Some(63))))
+            .column(Column::new("deleted_at", SqlType::Timestamptz).nullable())
+            .primary_key(["id"])
+    };
+    let v1 = build(Schema::builder().add_table(organizations().unique(UniqueConstraint::new(["slug"]))));
+    let v2 = build(Schema::builder().add_table(
+        organizations().index(Index::on(["slug"]).unique().where_("deleted_at IS NULL").named("idx_organizations_slug_live")),
+    ));
+    live::apply(&mut client, &v1).unwrap();
+    client.batch_execute("INSERT INTO organizations (slug) SELECT 'org-' || i FROM generate_series(1, 200) i").unwrap();
+
+    let plan = plan_to(&mut client, &mut shadow, &v2, &PlanOptions::default());
+    let at = |what: &str| plan.steps.iter().position(|s| s.description.starts_with(what)).unwrap_or_else(|| panic!("no step {what}:\n{}", plan.up_script()));
+    assert!(at("create index public.idx_organizations_slug_live") < at("drop constraint organizations_slug_key"), "{}", plan.up_script());
+
+    let duplicate_refused = |client: &mut Client, when: &str| {
+        let err = client.execute("INSERT INTO organizations (slug) VALUES ('org-7')", &[]).expect_err(when);
+        assert_eq!(support::pg::sqlstate_of(&err).as_deref(), Some("23505"), "{when}: {err}");
+    };
+    let migrations = plan.migrations(1, "slug unique among live rows");
+    assert!(migrations.len() >= 2, "the index is built in a migration of its own");
+    for m in &migrations {
+        Runner::new().run(&mut client, std::slice::from_ref(m)).unwrap_or_else(|e| panic!("run {}: {e}\n{}", m.version, m.up));
+        duplicate_refused(&mut client, &format!("after migration {} ({})", m.version, m.description));
+    }
+    assert_clean(&v2, &mut client, &mut shadow);
+    // What the change is for: a deleted organization's slug can be taken again.
+    client.batch_execute("UPDATE organizations SET deleted_at = now() WHERE slug = 'org-9'; INSERT INTO organizations (slug) VALUES ('org-9')").unwrap();
+    assert_eq!(count(&mut client, "SELECT count(*) FROM organizations WHERE slug = 'org-9'"), 2);
+
+    client.batch_execute("DELETE FROM organizations WHERE slug = 'org-9' AND deleted_at IS NOT NULL").unwrap();
+    for (i, m) in migrations.iter().enumerate().rev() {
+        undo(&mut client, std::slice::from_ref(m));
+        duplicate_refused(&mut client, &format!("after undoing migration {}", i + 1));
+    }
+    client.batch_execute("DELETE FROM public.schema_migrations").unwrap();
+    assert_clean(&v1, &mut client, &mut shadow);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM organizations"), 200);
+}

@@ -11,7 +11,7 @@
 //! | `expected-volume` | a table with time-stamped rows (a date/time column other than `created_at`, `updated_at`, `deleted_at` or one defaulting to the current time), or range-partitioned | [`Table::volume`] |
 //! | `retention` | the same tables, and tables holding personal data | [`Table::retention`] |
 //! | `personal-data-protection` | a column marked personal data | [`Column::protection`] |
-//! | `row-level-security` | when some table uses RLS: a table without it that holds personal data or per-user/tenant rows | enabling RLS |
+//! | `row-level-security` | when some table uses RLS: a table without it that holds personal data or per-user/tenant rows, or references a table with RLS | enabling RLS |
 //! | `soft-delete-children` | a table that references a soft-deleted table but is not soft-deleted | — |
 //! | `live-row-indexes` | a soft-deleted table: do queries read only live rows? | a partial index on `deleted_at IS NULL` |
 //!
@@ -240,7 +240,7 @@ fn volume_and_retention(schema: &Schema, table: &Table, out: &mut Vec<Question>)
     };
     if grows {
         let question = format!(
-            "How many rows will {} hold, and how fast will it grow (rows per day or month, peak writes)? {} The answer decides its indexes, partitioning and archiving.",
+            "How many rows will {} hold, and how fast will it grow (rows per day or month, peak writes)? {}. The answer decides its indexes, partitioning and archiving.",
             table.name,
             capitalize(&why)
         );
@@ -283,7 +283,15 @@ fn personal_data(table: &Table, out: &mut Vec<Question>) {
 fn row_level_security(table: &Table, rls_tables: &[&Table], out: &mut Vec<Question>) {
     let personal: Vec<&str> = table.columns.iter().filter(|c| c.personal_data).map(|c| c.name.as_str()).collect();
     let owners: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).filter(|n| OWNER_COLUMNS.contains(n)).collect();
-    if personal.is_empty() && owners.is_empty() {
+    // Rows that belong to rows row-level security limits (invoice_lines of invoices):
+    // readable here whatever the parent's policies hide.
+    let parents: Vec<String> = table
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.references != table.name && rls_tables.iter().any(|t| t.name == fk.references))
+        .map(|fk| format!("{} ({})", fk.references, fk.columns.join(", ")))
+        .collect();
+    if personal.is_empty() && owners.is_empty() && parents.is_empty() {
         return;
     }
     let mut reasons = Vec::new();
@@ -292,6 +300,9 @@ fn row_level_security(table: &Table, rls_tables: &[&Table], out: &mut Vec<Questi
     }
     if !owners.is_empty() {
         reasons.push(format!("has per-user or per-tenant rows ({})", owners.join(", ")));
+    }
+    if !parents.is_empty() {
+        reasons.push(format!("references rows that row-level security limits, of {}", parents.join(", ")));
     }
     let others: Vec<String> = rls_tables.iter().take(3).map(|t| t.name.to_string()).collect();
     let question = format!(
@@ -486,5 +497,76 @@ mod tests {
         for id in QUESTION_IDS {
             assert!(crate::lint::rule(id).is_none(), "{id} is both a question and a rule");
         }
+    }
+
+    // ---- user review (session 2026-12-02) ----
+
+    /// invoice_lines has no tenant column of its own, but its rows belong to
+    /// invoices, which row-level security limits: a role granted both reads every
+    /// tenant's lines. It was not asked about.
+    #[test]
+    fn rls_asks_about_tables_referencing_limited_rows() {
+        let build = |lines_rls: bool| {
+            let mut lines = Table::new("invoice_lines")
+                .column(Column::new("invoice_id", SqlType::BigInt))
+                .column(Column::new("line_no", SqlType::Integer))
+                .primary_key(["invoice_id", "line_no"])
+                .foreign_key(ForeignKey::new(["invoice_id"], QualifiedName::public("invoices"), ["id"]));
+            if lines_rls {
+                lines = lines.row_level_security(true).policy(Policy::new("via_invoice").using("EXISTS (SELECT 1 FROM public.invoices i WHERE i.id = invoice_id)"));
+            }
+            Schema::builder()
+                .add_table(t("organizations"))
+                .add_table(
+                    t("invoices")
+                        .column(Column::new("organization_id", SqlType::BigInt))
+                        .foreign_key(ForeignKey::new(["organization_id"], QualifiedName::public("organizations"), ["id"]))
+                        .row_level_security(true)
+                        .policy(Policy::isolate_by_setting("own", "organization_id", &SqlType::BigInt, "app.org_id")),
+                )
+                // A self-reference is no reason, nor a reference to a table without RLS.
+                .add_table(t("notes").column(Column::new("parent_id", SqlType::BigInt).nullable()).foreign_key(ForeignKey::new(["parent_id"], QualifiedName::public("notes"), ["id"])))
+                .add_table(lines)
+                .build()
+                .unwrap()
+                .review()
+                .into_iter()
+                .filter(|q| q.id == "row-level-security")
+                .collect::<Vec<_>>()
+        };
+        let q = build(false);
+        assert_eq!(ids(&q), [("row-level-security", "public.invoice_lines", true)]);
+        assert!(
+            q[0].question.contains("but public.invoice_lines references rows that row-level security limits, of public.invoices (invoice_id) and has none"),
+            "{}",
+            q[0].question
+        );
+        assert!(build(true).is_empty());
+    }
+
+    /// The reason a table is asked about its volume is a sentence of its own: it
+    /// read "Its rows are time-stamped (issued_at, due_at) The answer decides...".
+    #[test]
+    fn volume_question_reads_as_sentences() {
+        let range = Partitioning::range(["created_at"]);
+        let schema = Schema::builder()
+            .add_table(t("invoices").column(Column::new("issued_at", SqlType::Timestamptz)).column(Column::new("due_at", SqlType::Date)))
+            .add_table(
+                Table::new("logs")
+                    .column(Column::new("id", SqlType::BigInt))
+                    .column(Column::new("created_at", SqlType::Timestamptz))
+                    .primary_key(["id", "created_at"])
+                    .partition_by(range),
+            )
+            .build()
+            .unwrap();
+        let q: Vec<Question> = schema.review().into_iter().filter(|q| q.id == "expected-volume").collect();
+        assert_eq!(q.len(), 2);
+        assert!(
+            q[0].question.ends_with("peak writes)? Its rows are time-stamped (issued_at, due_at). The answer decides its indexes, partitioning and archiving."),
+            "{}",
+            q[0].question
+        );
+        assert!(q[1].question.contains("? It is partitioned by range, so it is expected to grow. The answer decides"), "{}", q[1].question);
     }
 }

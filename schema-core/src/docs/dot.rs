@@ -1,6 +1,7 @@
 //! Graphviz DOT: one cluster per namespace, each table an HTML-like node with a
 //! row (and port) per column, each foreign key an edge from the referencing
-//! column to the referenced one, with crow's-foot ends. Each view and
+//! column (the right side of its row) to the referenced one (the left side of
+//! its row), with crow's-foot ends. Each view and
 //! materialized view is a dashed, rounded box in its namespace's cluster,
 //! listing the columns its indexes name, with a dashed `reads` edge to each
 //! table or view it reads.
@@ -86,7 +87,7 @@ pub fn write_dot<W: Write>(schema: &Schema, options: &DiagramOptions, out: &mut 
                         let flags = if flags.is_empty() { String::new() } else { format!("<font point-size=\"8\">{}</font>", Html(&flags)) };
                         writeln!(
                             out,
-                            "            <tr><td port=\"c{ci}\" align=\"left\">{name}</td><td align=\"left\"><font color=\"#52606d\">{}</font></td><td align=\"left\">{flags}</td></tr>",
+                            "            <tr><td port=\"c{ci}\" align=\"left\">{name}</td><td align=\"left\"><font color=\"#52606d\">{}</font></td><td port=\"c{ci}e\" align=\"left\">{flags}</td></tr>",
                             Html(&column.ty.to_string()),
                         )?;
                     }
@@ -121,7 +122,9 @@ pub fn write_dot<W: Write>(schema: &Schema, options: &DiagramOptions, out: &mut 
         };
         match &edge.kind {
             EdgeKind::ForeignKey(fk, card) => {
-                let from = port_of(&edge.child.name, fk.columns.first(), ":e");
+                // Out of the row's last cell, so the edge starts at the table's
+                // border instead of crossing the column's type and flags.
+                let from = port_of(&edge.child.name, fk.columns.first(), "e:e");
                 let to = port_of(edge.parent, fk.referenced_columns.first(), ":w");
                 // Crow's foot: the parent end says how many parents a child has,
                 // the child end how many children a parent has.

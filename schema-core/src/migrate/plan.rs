@@ -136,7 +136,7 @@ use std::time::Duration;
 use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, NameHolder, NameKind, SchemaDiff};
 use super::sql;
 use crate::ident::{Ident, Literal};
-use crate::model::{Column, Function, Index, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, View};
+use crate::model::{Column, Function, Index, IndexTarget, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, UniqueConstraint, View};
 use crate::types::SqlType;
 
 /// When a step runs relative to deploying the code that needs it.
@@ -3012,7 +3012,11 @@ fn type_change(from: &SqlType, to: &SqlType) -> (bool, bool) {
         (Numeric(Some(_)), Numeric(None)) => (false, false),
         (SmallInt, Integer | BigInt | Numeric(None)) | (Integer, BigInt | Numeric(None)) | (BigInt, Numeric(None)) => (true, false),
         (Real, DoublePrecision) => (true, false),
-        (Char(_), Text) => (true, false),
+        // char(n) values read as text without their padding, which char ignores
+        // anyway: nothing is lost in a varchar at least as long (what the
+        // char-column lint recommends).
+        (Char(_), Text | Varchar(None)) => (true, false),
+        (Char(n), Varchar(Some(m))) => (true, *m < n.unwrap_or(1)),
         (Timestamp, Timestamptz) | (Timestamptz, Timestamp) => (true, false),
         (Json, Jsonb) => (true, false),
         _ => (true, true),
@@ -3020,6 +3024,42 @@ fn type_change(from: &SqlType, to: &SqlType) -> (bool, bool) {
 }
 
 impl Planner<'_> {
+    /// Whether the plan creates, on `table` and under another name, a unique key
+    /// (index, constraint or primary key) over all the columns of the dropped
+    /// unique constraint `old`, so that `old` implies it (its build cannot fail
+    /// on rows `old` let in). Not when the plan changes the type of one of those
+    /// columns (the old key's index would be rebuilt, or refuse the new type), nor
+    /// when it adds a foreign key referencing the table (PostgreSQL could tie it
+    /// to the old key's index, which could then not be dropped).
+    fn replaced_by_an_implied_key(&self, table: &QualifiedName, old: &UniqueConstraint, name: &str) -> bool {
+        let covers = |columns: Vec<&str>| old.columns.iter().all(|c| columns.contains(&c.as_str()));
+        let mut replaced = false;
+        for change in self.changes {
+            match change {
+                Change::CreateIndex { table: t, index } if t == table && index.unique && index.name.as_deref() != Some(name) => {
+                    let columns = index.keys.iter().filter_map(|k| match &k.target {
+                        IndexTarget::Column(c) => Some(c.as_str()),
+                        IndexTarget::Expression(_) => None,
+                    });
+                    replaced |= covers(columns.collect());
+                }
+                Change::AddConstraint { table: t, constraint: c @ (Constraint::Unique(_) | Constraint::PrimaryKey(_)) } if t == table && c.name() != name => {
+                    let columns = match c {
+                        Constraint::Unique(u) => &u.columns,
+                        Constraint::PrimaryKey(pk) => &pk.columns,
+                        _ => unreachable!("matched above"),
+                    };
+                    replaced |= covers(columns.iter().map(String::as_str).collect());
+                }
+                Change::AlterColumn { table: t, from, change: ColumnChange::Type, .. } if t == table && old.columns.contains(&from.name) => return false,
+                Change::AddConstraint { constraint: Constraint::ForeignKey(fk), .. } if fk.references == *table => return false,
+                Change::CreateTable(t) if t.foreign_keys.iter().any(|fk| fk.references == *table) => return false,
+                _ => {}
+            }
+        }
+        replaced
+    }
+
     fn step(&mut self, rank: u8, description: impl Into<String>) -> StepBuilder {
         self.seq += 1;
         StepBuilder {
@@ -3976,6 +4016,15 @@ impl Planner<'_> {
                 }
                 // Foreign keys go before the keys they reference.
                 b.step.rank.1 = if constraint_is_fk(constraint) { b.step.rank.1 } else { b.step.rank.1 + 1_000_000 };
+                // A unique key replaced by one it implies (a partial unique index on
+                // live rows instead of UNIQUE (slug)) goes once that one is built:
+                // in between, nothing would refuse a duplicate, and one written
+                // then makes the new index's build fail (23505).
+                if let Constraint::Unique(old) = constraint {
+                    if self.replaced_by_an_implied_key(table, old, constraint.name()) {
+                        b.step.rank = (rank::INDEX, b.step.rank.1 + 2_000_000);
+                    }
+                }
                 self.push(b);
             }
             Change::RenameConstraint { table, from, to } => {
@@ -8056,6 +8105,68 @@ mod tests {
         read_at.tables.iter_mut().find(|t| t.name.name == "logs").unwrap().indexes.pop();
         let p = plan(&diff(&read_at, &at_idx), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         assert!(statements(&p).contains(&"CREATE INDEX CONCURRENTLY logs_2026_at_idx1 ON public.logs_2026 (id)"), "{p}");
+    }
+
+    // ---- user review (session 2026-12-02) ----
+
+    /// char(n) into a varchar at least n long loses nothing but the padding char
+    /// ignores (as into text); it was refused as DataLoss.
+    #[test]
+    fn char_into_a_long_enough_varchar_loses_nothing() {
+        use SqlType::*;
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(Some(3))), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(Some(10))), (true, false));
+        assert_eq!(type_change(&Char(None), &Varchar(Some(1))), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(None)), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Text), (true, false));
+        assert_eq!(type_change(&Char(Some(3)), &Varchar(Some(2))), (true, true));
+        assert_eq!(type_change(&Varchar(Some(3)), &Char(Some(3))), (true, true));
+    }
+
+    /// A unique constraint replaced by a unique key it implies is dropped after
+    /// that key is built, not before (a window with no uniqueness at all).
+    #[test]
+    fn a_replaced_unique_constraint_goes_after_its_replacement() {
+        let orgs = || {
+            Table::new("orgs")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("slug", SqlType::Varchar(Some(30))))
+                .column(Column::new("region", SqlType::Text))
+                .column(Column::new("deleted_at", SqlType::Timestamptz).nullable())
+                .primary_key(["id"])
+        };
+        let schema = |t: Table| Schema::builder().add_table(t).build().unwrap_or_else(|e| panic!("{e}"));
+        let v1 = schema(orgs().unique(UniqueConstraint::new(["slug"])));
+        let order = |v2: &Schema| {
+            let p = plan(&diff(&v1, v2), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            let at = |what: &str| p.steps.iter().position(|s| s.description.starts_with(what)).unwrap_or_else(|| panic!("no {what} in\n{p}"));
+            (at("drop constraint orgs_slug_key"), p)
+        };
+        for v2 in [
+            schema(orgs().index(Index::on(["slug"]).unique().where_("deleted_at IS NULL").named("orgs_slug_live"))),
+            schema(orgs().index(Index::on(["region", "slug"]).unique().named("orgs_slug_live"))),
+            schema(orgs().unique(UniqueConstraint::new(["slug", "region"]).named("orgs_slug_live"))),
+        ] {
+            let (drop, p) = order(&v2);
+            let build = p.steps.iter().position(|s| s.sql.iter().any(|q| q.contains("INDEX CONCURRENTLY orgs_slug_live"))).unwrap_or_else(|| panic!("{p}"));
+            assert!(build < drop, "{p}");
+            assert_eq!(p.steps[drop].phase, Phase::Expand);
+            // Undone in the reverse order: the old key is back before the new one goes.
+            let down = p.down_script().unwrap();
+            assert!(down.find("ADD CONSTRAINT orgs_slug_key").unwrap() < down.find("DROP INDEX CONCURRENTLY IF EXISTS public.orgs_slug_live").unwrap(), "{down}");
+        }
+        let first = |v2: Schema| {
+            let (drop, p) = order(&v2);
+            assert_eq!(drop, 0, "{p}");
+        };
+        // A key the old one does not imply (not all its columns).
+        first(schema(orgs().index(Index::on(["region"]).unique().named("orgs_region_key"))));
+        // The same name: it must go first.
+        first(schema(orgs().index(Index::on(["slug"]).unique().where_("deleted_at IS NULL").named("orgs_slug_key"))));
+        // The column changes type: the old key's index would be rebuilt with it.
+        let mut retyped = orgs().index(Index::on(["slug"]).unique().where_("deleted_at IS NULL").named("orgs_slug_live"));
+        retyped.columns[1].ty = SqlType::Varchar(Some(63));
+        first(schema(retyped));
     }
 }
 /// Partitions added next to a default partition: the step moves the default's

@@ -226,9 +226,9 @@ pub(super) fn relationships(doc: &mut Doc, schema: &Schema) -> fmt::Result {
         let child = &t.name.name;
         let parent = &fk.references.name;
         let mut cardinality = if card.unique {
-            format!("one-to-one: a {} row has at most one {} row", Code(parent), Code(child))
+            format!("one-to-one: each {} row has at most one {} row", Code(parent), Code(child))
         } else {
-            format!("many-to-one: a {} row has any number of {} rows", Code(parent), Code(child))
+            format!("many-to-one: each {} row has any number of {} rows", Code(parent), Code(child))
         };
         cardinality.push_str(if card.mandatory { "; the reference is required" } else { "; the reference is optional (NULL)" });
         let action = |a: Option<ReferentialAction>| a.map_or("NO ACTION (default)", ReferentialAction::as_sql).to_owned();

@@ -1,4 +1,8 @@
 //! `int-primary-key`: an `integer` or `smallint` surrogate key that can run out.
+//!
+//! In a composite key, an integer column counted within the rest of the key
+//! (`invoice_lines (invoice_id, line_no)`) does not run out with the table's size:
+//! only one drawn from a sequence (identity, serial, `nextval()`) is reported.
 
 use crate::lint::{lint_rule, Context, Findings, Rule};
 use crate::SqlType;
@@ -19,7 +23,14 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 continue;
             }
             let Some(column) = table.find_column(name) else { continue };
-            let ty = cx.base_type(&column.ty).storage();
+            let declared = cx.base_type(&column.ty);
+            let from_sequence = column.identity.is_some()
+                || matches!(declared, SqlType::Serial | SqlType::SmallSerial)
+                || column.default.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains("nextval("));
+            if pk.columns.len() > 1 && !from_sequence {
+                continue;
+            }
+            let ty = declared.storage();
             let max = match ty {
                 SqlType::Integer => "2,147,483,647",
                 SqlType::SmallInt => "32,767",
@@ -56,6 +67,37 @@ mod tests {
             Table::new("countries").column(Column::new("id", SqlType::SmallInt)).primary_key(["id"]).allow(RULE.id, "fewer than 300 countries"),
         ]);
         assert!(run(&RULE, &s).is_empty());
+    }
+
+    // ---- user review (session 2026-12-02) ----
+
+    /// A line number counted within its invoice is bounded by the invoice, not the
+    /// table: not reported. A column of a composite key drawn from a sequence is.
+    #[test]
+    fn composite_key_counts_within_the_rest_of_the_key() {
+        let lines = |line_no: Column| {
+            schema([
+                table("invoices"),
+                Table::new("invoice_lines")
+                    .column(Column::new("invoice_id", SqlType::BigInt))
+                    .column(line_no)
+                    .primary_key(["invoice_id", "line_no"])
+                    .foreign_key(ForeignKey::new(["invoice_id"], QualifiedName::public("invoices"), ["id"])),
+            ])
+        };
+        assert!(run(&RULE, &lines(Column::new("line_no", SqlType::Integer))).is_empty());
+        assert!(run(&RULE, &lines(Column::new("line_no", SqlType::SmallInt).default_expr("1"))).is_empty());
+        for counted in [
+            Column::new("line_no", SqlType::Integer).identity(Identity::ByDefault),
+            Column::new("line_no", SqlType::Serial),
+            Column::new("line_no", SqlType::Integer).default_expr("nextval('invoice_lines_seq'::regclass)"),
+        ] {
+            assert_eq!(objects(&RULE, &lines(counted)), ["public.invoice_lines.line_no"]);
+        }
+        // Without the foreign key, a composite key of two plain integers is still a
+        // natural key: not reported either.
+        let pair = schema([Table::new("grid").column(Column::new("x", SqlType::Integer)).column(Column::new("y", SqlType::Integer)).primary_key(["x", "y"])]);
+        assert!(run(&RULE, &pair).is_empty());
     }
 
     #[test]

@@ -43,6 +43,7 @@ mod set_null_on_not_null_column;
 mod table_without_comment;
 mod timestamp_without_time_zone;
 mod unbounded_short_text;
+mod undeclared_role;
 mod unguarded_setting_cast;
 mod unknown_lint;
 mod unknown_role_in_expression;
@@ -97,6 +98,7 @@ pub(crate) static RULES: &[Rule] = &[
     table_without_comment::RULE,
     timestamp_without_time_zone::RULE,
     unbounded_short_text::RULE,
+    undeclared_role::RULE,
     unguarded_setting_cast::RULE,
     unknown_lint::RULE,
     unknown_role_in_expression::RULE,

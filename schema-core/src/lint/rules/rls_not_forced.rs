@@ -18,7 +18,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                     "row-level security on {} is enabled but not forced: the owner of the table bypasses its policies, and applications often connect as the role that ran the migrations, so the policies silently never apply",
                     table.name
                 ),
-                "force it (`Table::row_level_security(true)`, ALTER TABLE ... FORCE ROW LEVEL SECURITY) and let maintenance jobs use a BYPASSRLS role; if the application connects as a separate role and owner access is deliberate, allow the rule with that reason",
+                "force it (`#[table(row_level_security = \"forced\")]`, `Table::row_level_security(true)`, ALTER TABLE ... FORCE ROW LEVEL SECURITY) and let maintenance jobs use a BYPASSRLS role; if the application connects as a separate role and owner access is deliberate, allow the rule with that reason",
             );
         }
     }
@@ -38,5 +38,16 @@ mod tests {
     #[test]
     fn err() {
         assert_eq!(objects(&RULE, &schema([table("t").row_level_security(false).policy(Policy::new("p").using("id > 0"))])), ["public.t"]);
+    }
+
+    // ---- user review (session 2026-12-02) ----
+
+    /// The help names the derive's way to force it too: a derive user was told only
+    /// `Table::row_level_security(true)`, a builder method.
+    #[test]
+    fn help_names_the_derive_attribute() {
+        let found = run(&RULE, &schema([table("t").row_level_security(false).policy(Policy::new("p").using("id > 0"))]));
+        assert!(found[0].help.contains(r#"`#[table(row_level_security = "forced")]`"#), "{}", found[0].help);
+        assert!(found[0].help.contains("`Table::row_level_security(true)`"), "{}", found[0].help);
     }
 }
