@@ -108,7 +108,12 @@ fn deny_findings_fail_after_writing_and_warnings_do_not() {
         .out_dir(&dir)
         .check(false)
         .print_directives(false)
-        .lint(|_| vec![Finding::new(Level::Warn, "demo-warning", "worth a look\nsecond line").object("public.notes").help("or allow it")])
+        .lint(|_| {
+            vec![
+                Finding::new(Level::Warn, "demo-warning", "worth a look\nsecond line").object("public.notes").help("or allow it"),
+                Finding::new(Level::Note, "demo-allowed", "allowed with a reason").object("public.notes").help("allowed: tiny table"),
+            ]
+        })
         .emit()
         .unwrap();
     assert!(
@@ -117,7 +122,10 @@ fn deny_findings_fail_after_writing_and_warnings_do_not() {
         report.directives
     );
     assert!(report.directives.contains(&"cargo:warning=  help: or allow it".to_owned()), "{:?}", report.directives);
+    // Notes, such as allowed findings, are not printed at every build: they are in SCHEMA.md.
+    assert!(!report.directives.iter().any(|d| d.contains("demo-allowed") || d.contains("tiny table")), "{:?}", report.directives);
     let md = std::fs::read_to_string(dir.join("SCHEMA.md")).unwrap();
+    assert!(md.contains("`demo-allowed`"), "notes reach the lint summary");
     assert!(
         md.contains("| warning | `demo-warning` | `public.notes` | worth a look<br>second line<br>Help: or allow it |"),
         "the findings reach the lint summary"

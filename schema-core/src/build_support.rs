@@ -38,8 +38,9 @@
 //!   from what the schema generates, naming the file and the command that
 //!   regenerates it. Run CI with it.
 //! * The lint step is a closure ([`Emitter::lint`]) returning [`Finding`]s: each
-//!   is printed as a `cargo:warning=`, deny-level ones fail the build, and all
-//!   of them go into `SCHEMA.md`'s lint summary.
+//!   warn- or deny-level one is printed as a `cargo:warning=`, deny-level ones
+//!   fail the build, and all of them, notes included, go into `SCHEMA.md`'s
+//!   lint summary.
 //!
 //! Write to a checked-in folder only from crates inside your workspace: a
 //! published crate's build script must not modify its own sources.
@@ -296,7 +297,9 @@ impl<'a> Emitter<'a> {
         }
 
         let findings = self.findings();
-        for f in &findings {
+        // Notes (the allowed findings among them) are read in SCHEMA.md: printed
+        // at every build they would bury the warnings.
+        for f in findings.iter().filter(|f| f.level != Level::Note) {
             for line in finding_lines(f) {
                 report.directives.push(format!("cargo:warning={line}"));
             }

@@ -4,7 +4,8 @@
 /// How serious a design-review finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
-    /// Worth knowing; never fails a build.
+    /// Worth knowing; never fails a build, and `build_support::Emitter` does not
+    /// print it (it is in the docs).
     Note,
     /// Printed as a `cargo:warning`; the build goes on.
     Warn,
