@@ -2505,6 +2505,32 @@ fn functions_on_views_and_views_calling_them_apply_in_dependency_order() {
     apply(&other, &schema);
 }
 
+/// A SQL function calling one declared after it (a function cannot be named
+/// in `depends_on`): its body is checked when it is created, so it comes
+/// after its callee, after the tables when that one reads one (it came
+/// first, before the tables, reading no table itself: `ERROR 42883:
+/// function public.t_count() does not exist`), before them otherwise (a
+/// column default calls it).
+#[test]
+fn sql_functions_calling_functions_declared_after_them_apply() {
+    let Some(db) = pg::test_db() else { return };
+    let sql_fn = |name: &str, returns: &str, body: &str| Function::new(public(name), returns, "sql", body);
+    let schema = build(
+        Schema::builder()
+            .function(sql_fn("twice_count", "bigint", "SELECT 2 * public.t_count()"))
+            .function(sql_fn("t_count", "bigint", "SELECT count(*) FROM public.t").depends_on(public("t")))
+            .function(sql_fn("plus_one", "integer", "SELECT one() + n").arguments("n integer"))
+            .function(sql_fn("one", "integer", "SELECT 1"))
+            .add_table(Table::new("t").column(bigint("id")).column(Column::new("n", SqlType::Integer).default_expr("public.plus_one(1)")).primary_key(["id"])),
+    );
+    let ddl = schema.to_ddl();
+    let mut c = db.client();
+    pgarchitect::live::apply(&mut c, &schema).unwrap_or_else(|e| panic!("{e}\n--- DDL ---\n{ddl}"));
+    batch(&mut c, "INSERT INTO t (id) VALUES (1), (2)");
+    let row = c.query_one("SELECT public.twice_count(), (SELECT sum(n) FROM t)", &[]).unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (4, 4));
+}
+
 /// `COMMENT ON` every other object kind the model has (view, materialized view and
 /// its index, function, trigger, policy, role, domain, schema-qualified table in a
 /// non-public schema) reads back exactly.

@@ -5365,3 +5365,45 @@ fn a_plan_drops_functions_on_dropped_views_before_them() {
         assert_eq!(support::pg::one::<i64>(&mut client, "SELECT public.w_total()"), 120);
     }
 }
+
+/// `t (id)`, and with `functions` SQL functions calling others: one reading
+/// `t` through a function declared after it, one calling a function that
+/// reads nothing.
+fn calling(functions: bool) -> Schema {
+    let public = |name: &str| QualifiedName::public(name);
+    let mut b = Schema::builder().add_table(Table::new("t").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]));
+    if functions {
+        let sql_fn = |name: &str, body: &str| Function::new(public(name), "bigint", "sql", body);
+        b = b
+            .function(sql_fn("a_twice", "SELECT 2 * public.b_count()"))
+            .function(sql_fn("b_count", "SELECT count(*) FROM public.t").depends_on(public("t")))
+            .function(sql_fn("a_plus_one", "SELECT public.c_one() + 1"))
+            .function(sql_fn("c_one", "SELECT 1::bigint"));
+    }
+    build(b)
+}
+
+/// A plan creating SQL functions and the functions they call creates each
+/// after its callees (in the plan made from the declared schemas and in the
+/// one made from the canonical forms, where introspection gives the callers
+/// no `depends_on`): a caller reading no table itself was created before
+/// the tables and before a callee reading one, `ERROR 42883: function
+/// public.b_count() does not exist`. Each step applies and is undone.
+#[test]
+fn a_plan_creates_sql_functions_after_the_functions_they_call() {
+    for canonical in [false, true] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow) = (db.client(), shadow_db.client());
+        let (before, after) = (calling(false), calling(true));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1), (2), (3)").unwrap();
+        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()) } else { migrate::plan(&migrate::diff(&before, &after), &PlanOptions::default()).unwrap() };
+        eprintln!("canonical: {canonical}\n{}", plan.up_script());
+        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(descriptions, ["create function public.c_one", "create function public.a_plus_one", "create function public.b_count", "create function public.a_twice"]);
+        step_through_routines(&mut client, &mut shadow, &plan, (&before, &after), &mut |c| {
+            assert_eq!(support::pg::one::<i64>(c, "SELECT public.a_twice() + public.a_plus_one()"), 8);
+        });
+    }
+}

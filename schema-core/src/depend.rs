@@ -4,9 +4,14 @@
 //! A function needs a table or view it declares in
 //! [`Function::depends_on`](crate::model::Function) (its body reads it) or
 //! whose row type its arguments or result use (`RETURNS SETOF public.v`,
-//! `r public.v`: PostgreSQL looks the type up at creation, 42704). A view
-//! needs what its `depends_on` names and the functions its query calls
-//! (42883 otherwise). The calls are found by words, as the planner finds
+//! `r public.v`: PostgreSQL looks the type up at creation, 42704), and, a
+//! SQL-language one, the functions its body calls: PostgreSQL checks the
+//! body at creation (42883), and records no dependency between functions
+//! (only for a `BEGIN ATOMIC` body), so introspection gives the caller none;
+//! a function that needs one created after the tables is created after
+//! them too. Other languages' bodies are not checked at creation (and may
+//! call each other). A view needs what its `depends_on` names and the
+//! functions its query calls (42883 otherwise). The calls are found by words, as the planner finds
 //! them: a name followed by `(`, qualified or bare (a bare one stands for a
 //! function of `public`, or of the caller's own schema), strings and
 //! comments left out. A word that is no call of that function only orders
@@ -92,7 +97,7 @@ pub(crate) fn uses_row_type(f: &Function, relation: &QualifiedName) -> bool {
 #[derive(Debug, Default)]
 pub(crate) struct Order {
     /// The functions needing no table or view, directly or through the
-    /// functions they call (created before the tables), in creation order.
+    /// functions they need (created before the tables), in creation order.
     pub early: Vec<usize>,
     /// The other functions and the views, in creation order (after the tables).
     pub late: Vec<Node>,
@@ -128,7 +133,7 @@ fn needs(functions: &[&Function], views: &[&View], tables: &[&QualifiedName]) ->
     let mut nodes = Vec::with_capacity(functions.len() + views.len());
     let mut relation = Vec::with_capacity(functions.len() + views.len());
     for f in functions {
-        let mut mine: Vec<Node> = Vec::new();
+        let mut mine: Vec<Node> = if f.language.eq_ignore_ascii_case("sql") { callees(&f.body, Some(&f.name), Some(f.name.schema.as_str())) } else { Vec::new() };
         let mut reads = false;
         let row_types = tables.iter().copied().chain(views.iter().map(|v| &v.name)).filter(|r| uses_row_type(f, r));
         for name in f.depends_on.iter().chain(row_types) {
@@ -294,6 +299,28 @@ mod tests {
         let o = order(&functions.iter().collect::<Vec<_>>(), &views.iter().collect::<Vec<_>>(), &[&t]);
         assert_eq!(o.early, [2, 3], "no table or view: before the tables (an argument named v is no row type)");
         assert_eq!(o.late, [Node::View(1), Node::Function(0), Node::Function(1), Node::View(0)]);
+        assert!(o.cycles.is_empty());
+    }
+
+    #[test]
+    fn sql_functions_come_after_the_functions_they_call() {
+        let t = QualifiedName::public("t");
+        let mut plpgsql = f("loop_a", "", "bigint", "BEGIN RETURN public.loop_b(); END");
+        plpgsql.language = "plpgsql".into();
+        let mut other = f("loop_b", "", "bigint", "BEGIN RETURN public.loop_a(); END");
+        other.language = "plpgsql".into();
+        let functions = [
+            f("twice", "", "bigint", "SELECT 2 * public.counted()"),
+            f("counted", "", "bigint", "SELECT count(*) FROM t").depends_on(t.clone()),
+            f("plus_one", "n integer", "integer", "SELECT one() + n -- not 'twice()'"),
+            f("one", "", "integer", "SELECT 1"),
+            f("fact", "n integer", "integer", "SELECT CASE WHEN n < 2 THEN 1 ELSE n * fact(n - 1) END"),
+            plpgsql,
+            other,
+        ];
+        let o = order(&functions.iter().collect::<Vec<_>>(), &[], &[&t]);
+        assert_eq!(o.early, [3, 2, 4, 5, 6], "calls in strings and comments, recursion and plpgsql bodies order nothing");
+        assert_eq!(o.late, [Node::Function(1), Node::Function(0)], "a caller of a function reading a table reads it too");
         assert!(o.cycles.is_empty());
     }
 

@@ -736,7 +736,7 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     let routines = routines(&changes, diff.columns[1].keys(), &diff.views[1]);
     let mut rebuilds = view_rebuilds(&changes, &options.renames);
     rebuild_functions(&mut rebuilds, &changes, &diff.functions);
-    rebuild_calls(&mut rebuilds, &changes);
+    rebuild_calls(&mut rebuilds, &changes, &routines.ranks);
     let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
     let dependents = dependents(&changes, &diff.generated, &diff.foreign_keys, &column_renames, &options.renames);
     let mut p = Planner {
@@ -1363,14 +1363,15 @@ fn routines<'a>(changes: &[Change], tables: impl Iterator<Item = &'a QualifiedNa
 }
 
 /// See [`ViewRebuild::calls_new`]: for each rebuild with column steps, the
-/// functions `changes` creates late that the new forms of its views and
+/// functions `changes` creates late (not at [`rank::FUNCTION`] in `ranks`,
+/// see [`Routines::ranks`]) that the new forms of its views and
 /// the new views it creates call, and those their bodies call, to a fixed
 /// point (those of [`ViewRebuild::functions`] aside).
-fn rebuild_calls(rebuilds: &mut [ViewRebuild], changes: &[Change]) {
+fn rebuild_calls(rebuilds: &mut [ViewRebuild], changes: &[Change], ranks: &BTreeMap<(QualifiedName, String), u8>) {
     let late: Vec<&Function> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::CreateFunction(f) if !f.depends_on.is_empty() => Some(f),
+            Change::CreateFunction(f) if ranks.get(&super::diff::function_key(f)).map_or(!f.depends_on.is_empty(), |&r| r != rank::FUNCTION) => Some(f),
             _ => None,
         })
         .collect();
