@@ -5407,3 +5407,40 @@ fn a_plan_creates_sql_functions_after_the_functions_they_call() {
         });
     }
 }
+
+/// Steps creating a function with its comment and a domain with its
+/// comment (statements the DDL writes ending with `;`) show one `;` after
+/// each statement, up and down: they showed `$body$;;` and `;;` after the
+/// comments. Each step applies and is undone, and the comments are there.
+#[test]
+fn plan_scripts_of_functions_and_domains_end_each_statement_once() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = calling(false);
+    let after = build(
+        Schema::builder()
+            .add_table(Table::new("t").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]))
+            .function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 42").comment("the answer"))
+            .domain(Domain::new("positive", SqlType::Integer).check(CheckConstraint::new("VALUE > 0")).comment("above zero")),
+    );
+    live::apply(&mut client, &before).unwrap();
+    let plan = migrate::plan(&migrate::diff(&before, &after), &PlanOptions::default()).unwrap();
+    let (up, down) = (plan.up_script(), plan.down_script().unwrap());
+    assert!(!up.contains(";;") && !down.contains(";;"), "{up}\n{down}");
+    assert!(up.contains("AS $body$SELECT 42$body$;\nCOMMENT ON FUNCTION public.answer() IS 'the answer';\n"), "{up}");
+    let mut probe = |c: &mut Client| {
+        support::pg::one::<String>(
+            c,
+            "SELECT coalesce(string_agg(d, ', ' ORDER BY d), '-') FROM (SELECT obj_description(oid, 'pg_proc') AS d FROM pg_proc WHERE proname = 'answer'
+             UNION ALL SELECT obj_description(oid, 'pg_type') FROM pg_type WHERE typname = 'positive') x",
+        )
+    };
+    assert_eq!(plan.steps.len(), 2, "{up}");
+    let first = if plan.steps[0].description.starts_with("create domain") { "above zero" } else { "the answer" };
+    let both = String::from("above zero, the answer");
+    walk_up(&mut client, None, &plan, &[first.to_owned(), both.clone()], &mut probe);
+    assert_clean(&after, &mut client, &mut shadow);
+    walk_down(&mut client, &plan, &[first.to_owned(), "-".to_owned()], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
+}

@@ -8072,6 +8072,47 @@ mod tests {
             ]
         );
     }
+
+    /// No statement of a step ends with `;` (the script adds one): a
+    /// function's, with its comment or not, ended with one, and the scripts
+    /// showed `;;`, up and down.
+    #[test]
+    fn no_statement_of_a_plan_ends_with_a_semicolon() {
+        let name = QualifiedName::public;
+        let with = |more: bool| {
+            let mut b = Schema::builder().add_table(users());
+            if more {
+                let mut t = users();
+                t.name = name("notes");
+                b = b
+                    .function(Function::new(name("answer"), "integer", "sql", "SELECT 42").comment("it's the answer"))
+                    .function(Function::trigger(name("touch"), "\nBEGIN\n    RETURN NEW;\nEND;\n"))
+                    .function(Function::new(name("ends"), "integer", "sql", "SELECT 1;"))
+                    .enum_type(EnumType::new("mood", ["ok", "sad"]))
+                    .domain(Domain::new("positive", SqlType::Integer).check(CheckConstraint::new("VALUE > 0")).comment("above zero"))
+                    .role(Role::group("readers").comment("they read"))
+                    .add_table(t.trigger(Trigger::new("notes_touch", TriggerTiming::Before, [TriggerEvent::Update(vec![])], name("touch"))).comment("notes"))
+                    .view(View::new(name("ids"), "SELECT id FROM public.users;").depends_on(name("users")).comment("ids"))
+                    .view(View::materialized(name("counted"), "SELECT count(*) AS n FROM public.users").depends_on(name("users")).index(Index::on(["n"]).unique()))
+                    .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: name("notes"), columns: vec![] }, ["readers"]));
+            }
+            build(b)
+        };
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        for (from, to) in [(with(false), with(true)), (with(true), with(false))] {
+            let p = plan(&diff(&from, &to), &options).unwrap_or_else(|e| panic!("{e}"));
+            let mut functions = 0;
+            for step in &p.steps {
+                for s in step.sql.iter().chain(step.down.iter().flatten()) {
+                    assert!(!s.trim_end().ends_with(';'), "{}: {s}", step.description);
+                    functions += s.matches("CREATE OR REPLACE FUNCTION").count();
+                }
+                let scripts = [step.script(), step.down_script().unwrap_or_default()];
+                assert!(!scripts.iter().any(|s| s.contains(";;")), "{}\n{}", scripts[0], scripts[1]);
+            }
+            assert_eq!(functions, 3, "{p}");
+        }
+    }
 }
 /// Partitions added next to a default partition: the step moves the default's
 /// rows of the new bound into the new partition (and its undo moves them back).
