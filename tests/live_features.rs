@@ -2464,6 +2464,73 @@ END
     assert_eq!(volatile, "s");
 }
 
+/// Functions on views and views calling functions, each declared before what
+/// it needs: a SQL function reading a view and returning its rows (declared
+/// `depends_on`), SQL and plpgsql functions taking or returning its row type
+/// (found from the signature), a view calling one of those, and a function
+/// reading that view. The script creates each after what it needs, so it
+/// applies (it created every function before every view: `ERROR 42704: type
+/// "public.v" does not exist`) and each returns the view's rows.
+#[test]
+fn functions_on_views_and_views_calling_them_apply_in_dependency_order() {
+    let Some(db) = pg::test_db() else { return };
+    let sql_fn = |name: &str, arguments: &str, returns: &str, body: &str| Function::new(public(name), returns, "sql", body).arguments(arguments);
+    let schema = build(
+        Schema::builder()
+            .function(sql_fn("v_rows", "", "SETOF public.v", "SELECT * FROM public.v ORDER BY id").depends_on(public("v")))
+            .function(sql_fn("doubled", "r public.v", "bigint", "SELECT r.x * 2"))
+            .function(sql_fn("w_total", "", "bigint", "SELECT sum(d)::bigint FROM public.w").depends_on(public("w")))
+            .function(Function::new(
+                public("latest"),
+                "public.v",
+                "plpgsql",
+                "\nDECLARE\n    r public.v;\nBEGIN\n    SELECT * INTO r FROM public.v ORDER BY id DESC LIMIT 1;\n    RETURN r;\nEND\n",
+            ))
+            .add_table(Table::new("t").column(bigint("id")).column(bigint("x")).primary_key(["id"]))
+            .view(View::new(public("w"), "SELECT v.id, public.doubled(v) AS d FROM public.v").depends_on(public("v")))
+            .view(View::new(public("v"), "SELECT id, x FROM public.t").depends_on(public("t"))),
+    );
+    let ddl = schema.to_ddl();
+    let mut c = db.client();
+    pgarchitect::live::apply(&mut c, &schema).unwrap_or_else(|e| panic!("{e}\n--- DDL ---\n{ddl}"));
+    batch(&mut c, "INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");
+    let rows: String = one(&mut c, "SELECT string_agg(id || ':' || x, ' ' ORDER BY id) FROM public.v_rows()");
+    assert_eq!(rows, "1:10 2:20 3:30");
+    let total: i64 = one(&mut c, "SELECT public.w_total()");
+    assert_eq!(total, 120);
+    let latest: i64 = one(&mut c, "SELECT (public.latest()).id");
+    assert_eq!(latest, 3);
+    // The same script through psql, on a database of its own.
+    let Some(other) = pg::test_db() else { return };
+    apply(&other, &schema);
+}
+
+/// A SQL function calling one declared after it (a function cannot be named
+/// in `depends_on`): its body is checked when it is created, so it comes
+/// after its callee, after the tables when that one reads one (it came
+/// first, before the tables, reading no table itself: `ERROR 42883:
+/// function public.t_count() does not exist`), before them otherwise (a
+/// column default calls it).
+#[test]
+fn sql_functions_calling_functions_declared_after_them_apply() {
+    let Some(db) = pg::test_db() else { return };
+    let sql_fn = |name: &str, returns: &str, body: &str| Function::new(public(name), returns, "sql", body);
+    let schema = build(
+        Schema::builder()
+            .function(sql_fn("twice_count", "bigint", "SELECT 2 * public.t_count()"))
+            .function(sql_fn("t_count", "bigint", "SELECT count(*) FROM public.t").depends_on(public("t")))
+            .function(sql_fn("plus_one", "integer", "SELECT one() + n").arguments("n integer"))
+            .function(sql_fn("one", "integer", "SELECT 1"))
+            .add_table(Table::new("t").column(bigint("id")).column(Column::new("n", SqlType::Integer).default_expr("public.plus_one(1)")).primary_key(["id"])),
+    );
+    let ddl = schema.to_ddl();
+    let mut c = db.client();
+    pgarchitect::live::apply(&mut c, &schema).unwrap_or_else(|e| panic!("{e}\n--- DDL ---\n{ddl}"));
+    batch(&mut c, "INSERT INTO t (id) VALUES (1), (2)");
+    let row = c.query_one("SELECT public.twice_count(), (SELECT sum(n) FROM t)", &[]).unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (4, 4));
+}
+
 /// `COMMENT ON` every other object kind the model has (view, materialized view and
 /// its index, function, trigger, policy, role, domain, schema-qualified table in a
 /// non-public schema) reads back exactly.

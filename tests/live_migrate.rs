@@ -4903,8 +4903,8 @@ fn a_view_rebuilt_around_a_type_change_calling_a_new_function_is_created_after_i
         };
         let mut functions = vec![reading("total", if through { "SELECT public.a_sum() FROM public.t LIMIT 1" } else { "SELECT sum(x)::bigint FROM public.t" })];
         if through {
-            // Declared first, as the schema's DDL creates functions in that
-            // order (and introspected ones by name; reading t, both are late).
+            // Reading t, both are late; the schema's DDL creates a SQL
+            // function after those its body calls, whatever the declaration order.
             functions.insert(0, reading("a_sum", "SELECT sum(x)::bigint FROM public.t"));
         }
         let before = t_v_query(SqlType::Integer, "SELECT id, x FROM public.t", vec![]);
@@ -4912,7 +4912,6 @@ fn a_view_rebuilt_around_a_type_change_calling_a_new_function_is_created_after_i
         live::apply(&mut client, &before).unwrap();
         client.batch_execute("INSERT INTO public.t VALUES (1, -5), (2, 3), (3, 7)").unwrap();
         let plan = plan_to(&mut client, &mut shadow, &after, &PlanOptions::default());
-        eprintln!("{}\n{}", plan.up_script(), plan.down_script().unwrap());
         let probe = &mut |c: &mut Client| {
             let mut out = view_columns_and_rows(c);
             out.push(support::pg::one(c, "SELECT coalesce(string_agg(oid::regprocedure::text, ' ' ORDER BY 1), '-') FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
@@ -5375,4 +5374,218 @@ fn a_unique_key_replaced_by_a_partial_unique_index_is_never_missing() {
     client.batch_execute("DELETE FROM public.schema_migrations").unwrap();
     assert_clean(&v1, &mut client, &mut shadow);
     assert_eq!(count(&mut client, "SELECT count(*) FROM organizations"), 200);
+}
+
+// ---- function order (session 2026-12-02) ----
+
+/// The functions and views of `public` (`function f`, `view v`), by name.
+fn routines_in(client: &mut Client) -> Vec<String> {
+    client
+        .query(
+            "SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+             UNION ALL SELECT 'view ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm')
+             ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// What `routines_in` gives after each step of `plan`, from `before`: each
+/// `create function` or `create view` step adds its object.
+fn routines_after_steps(plan: &migrate::Plan, before: &[String]) -> Vec<Vec<String>> {
+    let mut now = before.to_vec();
+    let mut out = Vec::new();
+    for step in &plan.steps {
+        for kind in ["function", "view"] {
+            if let Some(name) = step.description.strip_prefix(&format!("create {kind} public.")) {
+                now.push(format!("{kind} {name}"));
+                now.sort();
+            }
+        }
+        out.push(now.clone());
+    }
+    out
+}
+
+/// Applies `plan` step by step and undoes it, checking the functions and
+/// views after each step ([`routines_after_steps`]) and that the database
+/// matches `after`, then `before`.
+fn step_through_routines(client: &mut Client, shadow: &mut Client, plan: &migrate::Plan, (before, after): (&Schema, &Schema), check: &mut dyn FnMut(&mut Client)) {
+    let old = routines_in(client);
+    let up = routines_after_steps(plan, &old);
+    let mut down: Vec<Vec<String>> = up.iter().rev().skip(1).cloned().collect();
+    down.push(old.clone());
+    walk_up(client, None, plan, &up, &mut routines_in);
+    assert_clean(after, client, shadow);
+    check(client);
+    walk_down(client, plan, &down, &mut routines_in);
+    assert_clean(before, client, shadow);
+}
+
+/// `t (id, x)`, and with `views` the view `v` over it, functions on `v`
+/// (reading it and returning its rows, declared; taking its row type,
+/// found from the signature), a view `w` calling one of them and a
+/// function reading `w`, each declared before what it needs.
+fn on_views(views: bool) -> Schema {
+    let public = |name: &str| QualifiedName::public(name);
+    let sql_fn = |name: &str, arguments: &str, returns: &str, body: &str| Function::new(public(name), returns, "sql", body).arguments(arguments);
+    let mut b = Schema::builder().add_table(Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", SqlType::BigInt)).primary_key(["id"]));
+    if views {
+        b = b
+            .function(sql_fn("v_rows", "", "SETOF public.v", "SELECT * FROM public.v ORDER BY id").depends_on(public("v")))
+            .function(sql_fn("doubled", "r public.v", "bigint", "SELECT r.x * 2"))
+            .function(sql_fn("w_total", "", "bigint", "SELECT sum(d)::bigint FROM public.w").depends_on(public("w")))
+            .view(View::new(public("w"), "SELECT v.id, public.doubled(v) AS d FROM public.v").depends_on(public("v")))
+            .view(View::new(public("v"), "SELECT id, x FROM public.t").depends_on(public("t")));
+    }
+    build(b)
+}
+
+/// A plan creating a view and functions on it (and a view calling one of
+/// those) creates each after what it needs, whether made from the declared
+/// schemas or from the canonical ones: it created every function before
+/// every view, `ERROR 42704: type public.v does not exist`. Each step
+/// applies and is undone; the functions return the view's rows.
+#[test]
+fn a_plan_creates_functions_on_new_views_after_them() {
+    for canonical in [false, true] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow) = (db.client(), shadow_db.client());
+        let (before, after) = (on_views(false), on_views(true));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1, 10), (2, 20), (3, 30)").unwrap();
+        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()) } else { migrate::plan(&migrate::diff(&before, &after), &PlanOptions::default()).unwrap() };
+        eprintln!("canonical: {canonical}\n{}", plan.up_script());
+        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(descriptions, ["create view public.v", "create function public.doubled", "create function public.v_rows", "create view public.w", "create function public.w_total"]);
+        step_through_routines(&mut client, &mut shadow, &plan, (&before, &after), &mut |c| {
+            assert_eq!(support::pg::one::<String>(c, "SELECT string_agg(id || ':' || x, ' ' ORDER BY id) FROM public.v_rows()"), "1:10 2:20 3:30");
+            assert_eq!(support::pg::one::<i64>(c, "SELECT public.w_total()"), 120);
+        });
+    }
+}
+
+/// The other way: a plan dropping the views and the functions on them
+/// drops each before what it needs (a function using a view's row type
+/// before the view: it dropped the views first, `ERROR 2BP01: cannot drop
+/// view v because other objects depend on it`, "function doubled(v)
+/// depends on type v"; a view calling a function before the function; a
+/// SQL function reading a view before it), so undone each is created after
+/// what it needs (42P01 and 42704 otherwise).
+#[test]
+fn a_plan_drops_functions_on_dropped_views_before_them() {
+    for canonical in [false, true] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow) = (db.client(), shadow_db.client());
+        let (before, after) = (on_views(true), on_views(false));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1, 10), (2, 20), (3, 30)").unwrap();
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &options) } else { migrate::plan(&migrate::diff(&before, &after), &options).unwrap() };
+        eprintln!("canonical: {canonical}\n{}", plan.up_script());
+        let old = routines_in(&mut client);
+        let mut up = Vec::new();
+        let mut now = old.clone();
+        for step in &plan.steps {
+            for kind in ["function", "view"] {
+                if let Some(name) = step.description.strip_prefix(&format!("drop {kind} public.")) {
+                    now.retain(|o| o != &format!("{kind} {name}"));
+                }
+            }
+            up.push(now.clone());
+        }
+        let mut down: Vec<Vec<String>> = up.iter().rev().skip(1).cloned().collect();
+        down.push(old.clone());
+        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(descriptions, ["drop function public.v_rows", "drop function public.w_total", "drop view public.w", "drop function public.doubled", "drop view public.v"]);
+        walk_up(&mut client, None, &plan, &up, &mut routines_in);
+        assert_clean(&after, &mut client, &mut shadow);
+        walk_down(&mut client, &plan, &down, &mut routines_in);
+        assert_clean(&before, &mut client, &mut shadow);
+        assert_eq!(support::pg::one::<i64>(&mut client, "SELECT public.w_total()"), 120);
+    }
+}
+
+/// `t (id)`, and with `functions` SQL functions calling others: one reading
+/// `t` through a function declared after it, one calling a function that
+/// reads nothing.
+fn calling(functions: bool) -> Schema {
+    let public = |name: &str| QualifiedName::public(name);
+    let mut b = Schema::builder().add_table(Table::new("t").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]));
+    if functions {
+        let sql_fn = |name: &str, body: &str| Function::new(public(name), "bigint", "sql", body);
+        b = b
+            .function(sql_fn("a_twice", "SELECT 2 * public.b_count()"))
+            .function(sql_fn("b_count", "SELECT count(*) FROM public.t").depends_on(public("t")))
+            .function(sql_fn("a_plus_one", "SELECT public.c_one() + 1"))
+            .function(sql_fn("c_one", "SELECT 1::bigint"));
+    }
+    build(b)
+}
+
+/// A plan creating SQL functions and the functions they call creates each
+/// after its callees (in the plan made from the declared schemas and in the
+/// one made from the canonical forms, where introspection gives the callers
+/// no `depends_on`): a caller reading no table itself was created before
+/// the tables and before a callee reading one, `ERROR 42883: function
+/// public.b_count() does not exist`. Each step applies and is undone.
+#[test]
+fn a_plan_creates_sql_functions_after_the_functions_they_call() {
+    for canonical in [false, true] {
+        let Some(db) = support::pg::test_db() else { return };
+        let Some(shadow_db) = support::pg::test_db() else { return };
+        let (mut client, mut shadow) = (db.client(), shadow_db.client());
+        let (before, after) = (calling(false), calling(true));
+        live::apply(&mut client, &before).unwrap();
+        client.batch_execute("INSERT INTO public.t VALUES (1), (2), (3)").unwrap();
+        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()) } else { migrate::plan(&migrate::diff(&before, &after), &PlanOptions::default()).unwrap() };
+        eprintln!("canonical: {canonical}\n{}", plan.up_script());
+        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(descriptions, ["create function public.c_one", "create function public.a_plus_one", "create function public.b_count", "create function public.a_twice"]);
+        step_through_routines(&mut client, &mut shadow, &plan, (&before, &after), &mut |c| {
+            assert_eq!(support::pg::one::<i64>(c, "SELECT public.a_twice() + public.a_plus_one()"), 8);
+        });
+    }
+}
+
+/// Steps creating a function with its comment and a domain with its
+/// comment (statements the DDL writes ending with `;`) show one `;` after
+/// each statement, up and down: they showed `$body$;;` and `;;` after the
+/// comments. Each step applies and is undone, and the comments are there.
+#[test]
+fn plan_scripts_of_functions_and_domains_end_each_statement_once() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let before = calling(false);
+    let after = build(
+        Schema::builder()
+            .add_table(Table::new("t").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]))
+            .function(Function::new(QualifiedName::public("answer"), "integer", "sql", "SELECT 42").comment("the answer"))
+            .domain(Domain::new("positive", SqlType::Integer).check(CheckConstraint::new("VALUE > 0")).comment("above zero")),
+    );
+    live::apply(&mut client, &before).unwrap();
+    let plan = migrate::plan(&migrate::diff(&before, &after), &PlanOptions::default()).unwrap();
+    let (up, down) = (plan.up_script(), plan.down_script().unwrap());
+    assert!(!up.contains(";;") && !down.contains(";;"), "{up}\n{down}");
+    assert!(up.contains("AS $body$SELECT 42$body$;\nCOMMENT ON FUNCTION public.answer() IS 'the answer';\n"), "{up}");
+    let mut probe = |c: &mut Client| {
+        support::pg::one::<String>(
+            c,
+            "SELECT coalesce(string_agg(d, ', ' ORDER BY d), '-') FROM (SELECT obj_description(oid, 'pg_proc') AS d FROM pg_proc WHERE proname = 'answer'
+             UNION ALL SELECT obj_description(oid, 'pg_type') FROM pg_type WHERE typname = 'positive') x",
+        )
+    };
+    assert_eq!(plan.steps.len(), 2, "{up}");
+    let first = if plan.steps[0].description.starts_with("create domain") { "above zero" } else { "the answer" };
+    let both = String::from("above zero, the answer");
+    walk_up(&mut client, None, &plan, &[first.to_owned(), both.clone()], &mut probe);
+    assert_clean(&after, &mut client, &mut shadow);
+    walk_down(&mut client, &plan, &[first.to_owned(), "-".to_owned()], &mut probe);
+    assert_clean(&before, &mut client, &mut shadow);
 }

@@ -191,6 +191,37 @@ fn partition_row_level_security_unlike_the_parent_is_reported() {
     assert!(found.schema.tables().iter().all(|t| t.policies.is_empty()), "the parent has no policy");
 }
 
+/// SQL-language functions calling others (PostgreSQL checks their bodies
+/// when they are created, and records no dependency between them, so
+/// introspection gives the callers none): read back and applied to another
+/// database, each is created after those it calls. It was created first,
+/// before the tables, as one reading nothing: `ERROR 42883: function
+/// public.b_count() does not exist`. A plpgsql caller needs no order.
+#[test]
+fn introspected_sql_functions_calling_functions_apply_after_them() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(copy) = support::pg::test_db() else { return };
+    db.batch(
+        "CREATE TABLE public.t (id bigint PRIMARY KEY);
+         INSERT INTO public.t VALUES (1), (2), (3);
+         CREATE FUNCTION public.b_count() RETURNS bigint LANGUAGE sql AS $$SELECT count(*) FROM public.t$$;
+         CREATE FUNCTION public.a_twice() RETURNS bigint LANGUAGE sql AS $$SELECT 2 * public.b_count()$$;
+         CREATE FUNCTION public.c_one() RETURNS integer LANGUAGE sql AS $$SELECT 1$$;
+         CREATE FUNCTION public.a_plus_one(n integer) RETURNS integer LANGUAGE sql AS $$SELECT n + c_one()$$;
+         CREATE FUNCTION public.a_loop() RETURNS bigint LANGUAGE plpgsql AS $$BEGIN RETURN public.z_later(); END$$;
+         CREATE FUNCTION public.z_later() RETURNS bigint LANGUAGE plpgsql AS $$BEGIN RETURN public.a_twice(); END$$;",
+    );
+    let mut client = db.client();
+    let found = live::introspect(&mut client, &IntrospectOptions::default()).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let reads: Vec<(String, usize)> = found.functions().iter().map(|f| (f.name.name.clone(), f.depends_on.len())).collect();
+    assert!(reads.contains(&("a_twice".to_owned(), 0)) && reads.contains(&("b_count".to_owned(), 1)), "only b_count reads a table: {reads:?}");
+    let ddl = found.to_ddl();
+    let mut other = copy.client();
+    live::apply(&mut other, &found).unwrap_or_else(|e| panic!("apply: {e}\n--- DDL ---\n{ddl}"));
+    let row = other.query_one("SELECT public.a_twice(), public.a_plus_one(1), public.a_loop()", &[]).unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i32>(1), row.get::<_, i64>(2)), (0, 2, 0), "the copy has no rows");
+}
+
 #[test]
 fn introspection_query_count_does_not_grow_with_tables() {
     let Some(db) = support::pg::test_db() else { return };

@@ -10,9 +10,10 @@ use std::collections::BinaryHeap;
 use std::fmt::{self, Write};
 
 use crate::ident::{Ident, Literal};
-use crate::ddl_objects::{write_domain, write_function, write_role};
+use crate::ddl_objects::{write_domain, write_function, write_role, write_view};
+use crate::depend::Node;
 use crate::model::{
-    Column, Deferrable, ForeignKey, Function, Index, IndexTarget, NullsOrder, PartitionBound, QualifiedName, SortOrder, Table,
+    Column, Deferrable, ForeignKey, Index, IndexTarget, NullsOrder, PartitionBound, QualifiedName, SortOrder, Table,
 };
 use crate::schema::Schema;
 
@@ -84,11 +85,14 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
             write_domain(out, d)?;
         }
     }
-    let (early, late): (Vec<&Function>, Vec<&Function>) = schema.functions().iter().partition(|f| f.depends_on.is_empty());
-    if !early.is_empty() {
+    // Functions and views each after what it needs (see `crate::depend`):
+    // those needing no table or view before the tables (defaults, checks and
+    // index expressions may call them), the others after.
+    let routines = crate::depend::schema_order(schema);
+    if !routines.early.is_empty() {
         out.write_str("\n-- Functions\n")?;
-        for f in early {
-            write_function(out, f)?;
+        for &i in &routines.early {
+            write_function(out, &schema.functions()[i])?;
         }
     }
 
@@ -105,13 +109,27 @@ pub fn write_ddl<W: Write>(schema: &Schema, out: &mut W) -> fmt::Result {
             }
         }
     }
-    if !late.is_empty() {
-        out.write_str("\n-- Functions that read tables\n")?;
-        for f in late {
-            write_function(out, f)?;
+    // A header over each run of functions and of views.
+    let mut run: Option<bool> = None;
+    let mut views_written = false;
+    for &n in &routines.late {
+        let view = matches!(n, Node::View(_));
+        if run != Some(view) {
+            out.write_str(match (view, views_written) {
+                (true, _) => "\n-- Views\n",
+                (false, false) => "\n-- Functions that read tables\n",
+                (false, true) => "\n-- Functions that read tables and views\n",
+            })?;
+            run = Some(view);
+        }
+        match n {
+            Node::Function(i) => write_function(out, &schema.functions()[i])?,
+            Node::View(i) => {
+                write_view(out, &schema.views()[i])?;
+                views_written = true;
+            }
         }
     }
-    crate::ddl_objects::write_views(out, schema)?;
     crate::ddl_objects::write_triggers(out, schema)?;
     crate::ddl_objects::write_row_level_security(out, schema)?;
     // After row-level security, which ensure_partitions copies from the parent to

@@ -1,7 +1,6 @@
 //! DDL for the objects around tables: roles, domains, functions, views, triggers,
 //! row-level security, grants.
 
-use std::collections::HashMap;
 use std::fmt::{self, Write};
 
 use crate::ddl::{constraint_name, write_idents, write_index_on};
@@ -97,7 +96,7 @@ pub(crate) fn write_domain<W: Write>(out: &mut W, d: &Domain) -> fmt::Result {
 }
 
 /// The argument list without defaults, as `COMMENT ON FUNCTION` needs it.
-fn signature(arguments: &str) -> String {
+pub(crate) fn signature(arguments: &str) -> String {
     let mut parts = Vec::new();
     let mut depth = 0;
     let mut start = 0;
@@ -147,52 +146,27 @@ pub(crate) fn write_function<W: Write>(out: &mut W, f: &Function) -> fmt::Result
     Ok(())
 }
 
-/// Views in dependency order (ties by name).
-pub(crate) fn write_views<W: Write>(out: &mut W, schema: &Schema) -> fmt::Result {
-    let views = schema.views();
-    if views.is_empty() {
-        return Ok(());
+/// One view, with its indexes and comments (the order is
+/// [`crate::depend::order`]'s).
+pub(crate) fn write_view<W: Write>(out: &mut W, v: &View) -> fmt::Result {
+    let query = v.query.trim().trim_end_matches(';').trim_end();
+    if v.materialized {
+        writeln!(out, "CREATE MATERIALIZED VIEW {} AS\n{query}\nWITH DATA;", v.name)?;
+    } else if v.security_invoker {
+        writeln!(out, "CREATE VIEW {} WITH (security_invoker = true) AS\n{query};", v.name)?;
+    } else {
+        writeln!(out, "CREATE VIEW {} AS\n{query};", v.name)?;
     }
-    let index: HashMap<_, _> = views.iter().enumerate().map(|(i, v)| (&v.name, i)).collect();
-    let mut done = vec![false; views.len()];
-    let mut order = Vec::with_capacity(views.len());
-    fn visit(i: usize, views: &[View], index: &HashMap<&crate::model::QualifiedName, usize>, done: &mut [bool], order: &mut Vec<usize>, depth: usize) {
-        if done[i] || depth > views.len() {
-            return;
-        }
-        done[i] = true;
-        for dep in &views[i].depends_on {
-            if let Some(&j) = index.get(dep) {
-                visit(j, views, index, done, order, depth + 1);
-            }
-        }
-        order.push(i);
+    for index in &v.indexes {
+        write_index_on(out, &v.name, index)?;
     }
-    for i in 0..views.len() {
-        visit(i, views, &index, &mut done, &mut order, 0);
+    let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+    if let Some(c) = &v.comment {
+        writeln!(out, "COMMENT ON {kind} {} IS {};", v.name, Literal(c))?;
     }
-    out.write_str("\n-- Views\n")?;
-    for i in order {
-        let v = &views[i];
-        let query = v.query.trim().trim_end_matches(';').trim_end();
-        if v.materialized {
-            writeln!(out, "CREATE MATERIALIZED VIEW {} AS\n{query}\nWITH DATA;", v.name)?;
-        } else if v.security_invoker {
-            writeln!(out, "CREATE VIEW {} WITH (security_invoker = true) AS\n{query};", v.name)?;
-        } else {
-            writeln!(out, "CREATE VIEW {} AS\n{query};", v.name)?;
-        }
-        for index in &v.indexes {
-            write_index_on(out, &v.name, index)?;
-        }
-        let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
-        if let Some(c) = &v.comment {
-            writeln!(out, "COMMENT ON {kind} {} IS {};", v.name, Literal(c))?;
-        }
-        for index in &v.indexes {
-            if let Some(c) = &index.comment {
-                writeln!(out, "COMMENT ON INDEX {}.{} IS {};", Ident(&v.name.schema), Ident(constraint_name(&index.name)), Literal(c))?;
-            }
+    for index in &v.indexes {
+        if let Some(c) = &index.comment {
+            writeln!(out, "COMMENT ON INDEX {}.{} IS {};", Ident(&v.name.schema), Ident(constraint_name(&index.name)), Literal(c))?;
         }
     }
     Ok(())

@@ -292,6 +292,15 @@ pub enum SchemaError {
         /// What is wrong and how to fix it.
         problem: String,
     },
+    /// Functions and views that need each other created first: a function
+    /// reading a view (`depends_on`) or using its row type, a view calling
+    /// a function (a word of its query), a view reading a view; no order
+    /// creates them.
+    DependencyCycle {
+        /// The objects around the cycle (`view public.w`, `function
+        /// public.f(integer)`), each needing the next, the last the first.
+        objects: Vec<String>,
+    },
     /// A privilege that does not apply to what a grant (or default privileges) is on.
     InvalidGrant {
         /// The grant (`GRANT ... ON TABLE public.users`).
@@ -399,6 +408,14 @@ impl fmt::Display for SchemaError {
                 "foreign key `{constraint}` on {table}: column `{column}` is {ty}, and PostgreSQL 15 cannot check foreign keys on arrays of varchar(n), char(n) or numeric(p,s); use text[], varchar[] or numeric[] on both sides"
             ),
             InvalidExpression { object, problem } => write!(f, "{object}: {problem}"),
+            DependencyCycle { objects } => {
+                let first = objects.first().map_or("", String::as_str);
+                write!(
+                    f,
+                    "{} -> {first}: each needs the next created first (a table or view in a function's depends_on or its signature's row types, a function a view's query or a SQL function's body calls, a view in a view's depends_on), so PostgreSQL can create none of them; remove one of these dependencies",
+                    objects.join(" -> ")
+                )
+            }
             InvalidGrant { grant, problem } => write!(f, "{grant}: {problem}"),
         }
     }

@@ -33,6 +33,7 @@ pub mod builtin;
 pub mod build_support;
 pub mod ddl;
 mod ddl_objects;
+mod depend;
 pub mod docs;
 pub mod error;
 mod expand;

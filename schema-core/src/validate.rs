@@ -943,6 +943,27 @@ mod tests {
         problem(two(vec![r2("p1", ["1", "MINVALUE"], ["1", "MAXVALUE"]), r2("p2", ["1", "5"], ["2", "0"])]));
     }
 
+    /// A view calling a function that returns the view's rows, and two views
+    /// reading each other: no order creates them, so `build()` says so
+    /// (naming each around the cycle) instead of emitting a script that fails.
+    #[test]
+    fn functions_and_views_needing_each_other_are_refused() {
+        let v = QualifiedName::public("v");
+        let rows = Function::new(QualifiedName::public("v_rows"), "SETOF public.v", "sql", "SELECT * FROM public.v").arguments("n integer DEFAULT 1");
+        let e = one(Schema::builder().add_table(table("t")).function(rows.clone()).view(View::new(v.clone(), "SELECT * FROM public.v_rows()").depends_on(QualifiedName::public("t"))));
+        assert_eq!(e, SchemaError::DependencyCycle { objects: vec!["function public.v_rows(n integer)".into(), "view public.v".into()] });
+        let m = e.to_string();
+        assert!(m.starts_with("function public.v_rows(n integer) -> view public.v -> function public.v_rows(n integer): each needs the next created first"), "{m}");
+        // Declared, the same.
+        let rows = Function::new(QualifiedName::public("total"), "bigint", "plpgsql", "BEGIN RETURN 1; END").depends_on(v.clone());
+        assert!(matches!(one(Schema::builder().function(rows).view(View::new(v.clone(), "SELECT public.total()"))), SchemaError::DependencyCycle { .. }));
+        let e = one(Schema::builder().view(View::new(v.clone(), "SELECT 1").depends_on(QualifiedName::public("w"))).view(View::materialized(QualifiedName::public("w"), "SELECT 1").depends_on(v.clone())));
+        assert_eq!(e, SchemaError::DependencyCycle { objects: vec!["view public.v".into(), "materialized view public.w".into()] });
+        // Without the call, it builds.
+        let rows = Function::new(QualifiedName::public("v_rows"), "SETOF public.v", "sql", "SELECT * FROM public.v");
+        assert!(errors(Schema::builder().function(rows).view(View::new(v, "SELECT 1 AS one"))).is_empty());
+    }
+
     #[test]
     fn privileges_must_fit_their_target() {
         let grant = |privileges: Vec<Privilege>, target: GrantTarget| {

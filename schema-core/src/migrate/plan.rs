@@ -135,6 +135,7 @@ use std::time::Duration;
 
 use super::diff::{diff_column, diff_table, Change, ColumnChange, ColumnDependents, CommentTarget, Constraint, GrantItem, GrantObject, NameHolder, NameKind, SchemaDiff};
 use super::sql;
+use crate::depend::{calls_function, uses_row_type};
 use crate::ident::{Ident, Literal};
 use crate::model::{Column, Function, Index, IndexTarget, Policy, QualifiedName, ReferentialAction, Trigger, TriggerEvent, UniqueConstraint, View};
 use crate::types::SqlType;
@@ -601,6 +602,10 @@ struct Planner<'a> {
     /// See [`adopted_indexes`].
     adopted: Vec<Adopted>,
     rebuilds: Vec<ViewRebuild>,
+    /// [`Routines::ranks`].
+    function_ranks: BTreeMap<(QualifiedName, String), u8>,
+    /// [`Routines::drop_ranks`].
+    drop_ranks: BTreeMap<(QualifiedName, String), u8>,
     steps: Vec<Step>,
     errors: Vec<PlanError>,
     seq: u32,
@@ -731,9 +736,10 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
     }
     let adopted = if options.concurrently { adopted_indexes(&changes, &diff.partitioned, &new_tables, &column_renames) } else { Vec::new() };
     let retriggers = retriggers(&changes, &diff.triggers, &column_renames);
+    let routines = routines(&changes, diff.columns[1].keys(), &diff.views[1]);
     let mut rebuilds = view_rebuilds(&changes, &options.renames);
     rebuild_functions(&mut rebuilds, &changes, &diff.functions);
-    rebuild_calls(&mut rebuilds, &changes);
+    rebuild_calls(&mut rebuilds, &changes, &routines.ranks);
     let repolicies = repolicies(&changes, &diff.policies, &column_renames, &mut rebuilds);
     let dependents = dependents(&changes, &diff.generated, &diff.foreign_keys, &column_renames, &options.renames);
     let mut p = Planner {
@@ -755,12 +761,14 @@ pub fn plan(diff: &SchemaDiff, options: &PlanOptions) -> Result<Plan, PlanErrors
         held_names,
         adopted,
         rebuilds,
+        function_ranks: routines.ranks,
+        drop_ranks: routines.drop_ranks,
         steps: Vec::new(),
         errors: rename_errors,
         seq: 0,
     };
-    for change in &changes {
-        p.change(change, &replaced);
+    for &i in &routines.order {
+        p.change(&changes[i], &replaced);
     }
     p.merge_view_rebuilds();
     p.merge_catalog_steps();
@@ -1254,33 +1262,120 @@ struct ViewRebuild {
     calls_new: Vec<Function>,
 }
 
-/// Whether `sql` calls the function `name`: by its qualified name, or by
-/// its bare name when it is in `public` (found through the search path).
-fn calls_function(sql: &str, name: &QualifiedName) -> bool {
-    use crate::validate::sql::{tokens, Token};
-    let toks: Vec<Token> = tokens(sql).collect();
-    toks.iter().enumerate().any(|(i, t)| {
-        let Token::Word(w) = t else { return false };
-        if !w.before_paren || !w.is_identifier(&name.name) {
-            return false;
+/// The order the plan makes its changes in, and the ranks of the steps
+/// creating functions: see [`routines`].
+struct Routines {
+    /// Positions in the changes: each once.
+    order: Vec<usize>,
+    /// By [`super::diff::function_key`], the rank of each function the plan
+    /// creates or replaces: [`rank::FUNCTION`] (before the tables) when it
+    /// needs no table or view (none in its `depends_on` or its signature's
+    /// row types, and none through the functions it calls that the plan
+    /// creates or replaces), [`rank::VIEW`] when it needs a view the plan
+    /// creates, rebuilds or replaces (directly, or through such functions):
+    /// the step comes after that view's, in [`Routines::order`]; otherwise
+    /// [`rank::LATE_FUNCTION`], after the tables and before the views.
+    ranks: BTreeMap<(QualifiedName, String), u8>,
+    /// The functions the plan drops that need a view it drops (their
+    /// arguments or result use its row type, or, SQL-language ones, their
+    /// bodies read it, directly or through functions they call that the
+    /// plan drops), by [`super::diff::function_key`]: dropped with the
+    /// views ([`rank::DROP_VIEW`]), before that view and after the views
+    /// calling them, in [`Routines::order`]. PostgreSQL refuses to drop a
+    /// view whose row type a function uses (2BP01); undone, each is created
+    /// after what it needs (42704, 42P01 otherwise).
+    drop_ranks: BTreeMap<(QualifiedName, String), u8>,
+}
+
+/// See [`Routines`]: the changes in their order, but those creating,
+/// replacing or rebuilding functions and views (each in its new form) in
+/// the order [`crate::depend::order`] gives them, taking the places they
+/// held (so an order in which each comes after what it needs is kept);
+/// `tables` and `views` are the relations after the migration (the views
+/// the plan leaves alone count as tables).
+fn routines<'a>(changes: &[Change], tables: impl Iterator<Item = &'a QualifiedName>, views: &'a [View]) -> Routines {
+    let mut functions: Vec<(&Function, usize)> = Vec::new();
+    let mut created: Vec<(&View, usize)> = Vec::new();
+    for (i, c) in changes.iter().enumerate() {
+        match c {
+            Change::CreateFunction(f) | Change::ReplaceFunction { to: f, .. } => functions.push((f, i)),
+            Change::CreateView(v) | Change::RebuildView { to: v, .. } | Change::ReplaceView { to: v, .. } => created.push((v, i)),
+            _ => {}
         }
-        if w.after_dot {
-            i >= 2 && matches!(&toks[i - 2], Token::Word(s) if !s.after_dot && s.is_identifier(&name.schema))
-        } else {
-            name.schema == "public"
+    }
+    let mut order: Vec<usize> = (0..changes.len()).collect();
+    let mut ranks = BTreeMap::new();
+    if !functions.is_empty() {
+        let kept: Vec<&QualifiedName> = tables.chain(views.iter().map(|v| &v.name).filter(|n| !created.iter().any(|(v, _)| &v.name == *n))).collect();
+        let fs: Vec<&Function> = functions.iter().map(|(f, _)| *f).collect();
+        let vs: Vec<&View> = created.iter().map(|(v, _)| *v).collect();
+        let o = crate::depend::order(&fs, &vs, &kept);
+        for &i in &o.early {
+            ranks.insert(super::diff::function_key(fs[i]), rank::FUNCTION);
         }
-    })
+        for &n in &o.late {
+            if let crate::depend::Node::Function(i) = n {
+                ranks.insert(super::diff::function_key(fs[i]), if o.after_view[i] { rank::VIEW } else { rank::LATE_FUNCTION });
+            }
+        }
+        let mut places: Vec<usize> = functions.iter().map(|(_, i)| *i).chain(created.iter().map(|(_, i)| *i)).collect();
+        places.sort_unstable();
+        for (place, n) in places.into_iter().zip(&o.sequence) {
+            order[place] = match *n {
+                crate::depend::Node::Function(i) => functions[i].1,
+                crate::depend::Node::View(i) => created[i].1,
+            };
+        }
+    }
+    // Drops: each before what it needs, in the order it would be created
+    // in, reversed (visiting them last first, so an order that drops each
+    // before what it needs is kept), so undone each is created after what
+    // it needs. What the body of a function in another language than SQL
+    // reads is not checked when it is created: its `depends_on` is left out.
+    let mut visit: Vec<(crate::depend::Node, usize)> = Vec::new();
+    let (mut dropped_functions, mut dropped_views): (Vec<Function>, Vec<&View>) = (Vec::new(), Vec::new());
+    for (i, c) in changes.iter().enumerate().rev() {
+        match c {
+            Change::DropFunction(f) => {
+                visit.push((crate::depend::Node::Function(dropped_functions.len()), i));
+                let depends_on = if f.language.eq_ignore_ascii_case("sql") { f.depends_on.clone() } else { Vec::new() };
+                dropped_functions.push(Function { depends_on, ..f.clone() });
+            }
+            Change::DropView(v) => {
+                visit.push((crate::depend::Node::View(dropped_views.len()), i));
+                dropped_views.push(v);
+            }
+            _ => {}
+        }
+    }
+    let nodes: Vec<crate::depend::Node> = visit.iter().map(|(n, _)| *n).collect();
+    let dropped: Vec<&Function> = dropped_functions.iter().collect();
+    let o = crate::depend::order_visiting(&dropped, &dropped_views, &[], &nodes);
+    let mut drop_ranks = BTreeMap::new();
+    for (f, _) in dropped_functions.iter().zip(&o.after_view).filter(|(_, &after)| after) {
+        drop_ranks.insert(super::diff::function_key(f), rank::DROP_VIEW);
+    }
+    if !drop_ranks.is_empty() {
+        let mut places: Vec<usize> = visit.iter().map(|(_, i)| *i).collect();
+        places.sort_unstable();
+        let position = |n: crate::depend::Node| visit.iter().find(|(m, _)| *m == n).map(|(_, i)| *i).expect("every node is visited");
+        for (place, &n) in places.into_iter().zip(o.sequence.iter().rev()) {
+            order[place] = position(n);
+        }
+    }
+    Routines { order, ranks, drop_ranks }
 }
 
 /// See [`ViewRebuild::calls_new`]: for each rebuild with column steps, the
-/// functions `changes` creates late that the new forms of its views and
+/// functions `changes` creates late (not at [`rank::FUNCTION`] in `ranks`,
+/// see [`Routines::ranks`]) that the new forms of its views and
 /// the new views it creates call, and those their bodies call, to a fixed
 /// point (those of [`ViewRebuild::functions`] aside).
-fn rebuild_calls(rebuilds: &mut [ViewRebuild], changes: &[Change]) {
+fn rebuild_calls(rebuilds: &mut [ViewRebuild], changes: &[Change], ranks: &BTreeMap<(QualifiedName, String), u8>) {
     let late: Vec<&Function> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::CreateFunction(f) if !f.depends_on.is_empty() => Some(f),
+            Change::CreateFunction(f) if ranks.get(&super::diff::function_key(f)).map_or(!f.depends_on.is_empty(), |&r| r != rank::FUNCTION) => Some(f),
             _ => None,
         })
         .collect();
@@ -1328,29 +1423,6 @@ fn rebuild_calls(rebuilds: &mut [ViewRebuild], changes: &[Change]) {
 struct RebuiltFunction {
     from: Option<Function>,
     to: Option<Function>,
-}
-
-/// Whether the arguments or the result of `f` use the row type of `view`
-/// (or an array of it): named with its schema, or bare when the view is in
-/// `public` or in the function's schema (found through the search path).
-/// A bare name followed by another word (but `DEFAULT`) is an argument's name.
-fn uses_row_type(f: &Function, view: &QualifiedName) -> bool {
-    use crate::validate::sql::{tokens, Token};
-    let bare = view.schema == "public" || view.schema == f.name.schema;
-    [&f.arguments, &f.returns].into_iter().any(|text| {
-        let toks: Vec<Token> = tokens(text).collect();
-        toks.iter().enumerate().any(|(i, t)| {
-            let Token::Word(w) = t else { return false };
-            if !w.is_identifier(&view.name) {
-                return false;
-            }
-            if w.after_dot {
-                return i >= 2 && matches!(&toks[i - 2], Token::Word(s) if !s.after_dot && s.is_identifier(&view.schema));
-            }
-            let named = matches!(toks.get(i + 1), Some(Token::Word(next)) if !next.is_keyword("default"));
-            bare && !named && toks.get(i + 1) != Some(&Token::Punct("."))
-        })
-    })
 }
 
 /// See [`ViewRebuild::functions`]: each function of the schema before the
@@ -3464,6 +3536,11 @@ impl Planner<'_> {
     /// Whether a view rebuild drops or creates `f` (by its old form, or a
     /// new function by its new one), see [`ViewRebuild::functions`] and
     /// [`ViewRebuild::calls_new`].
+    /// The rank of the step creating (or replacing) `f`: see [`Routines::ranks`].
+    fn function_rank(&self, f: &Function) -> u8 {
+        self.function_ranks.get(&super::diff::function_key(f)).copied().unwrap_or(if f.depends_on.is_empty() { rank::FUNCTION } else { rank::LATE_FUNCTION })
+    }
+
     fn rebuilt_function(&self, f: &Function) -> bool {
         let key = super::diff::function_key(f);
         self.rebuilds.iter().any(|r| {
@@ -3916,12 +3993,12 @@ impl Planner<'_> {
             // Made by the step rebuilding the views whose row type it uses (see `ViewRebuild::functions`).
             Change::CreateFunction(f) | Change::ReplaceFunction { from: f, .. } | Change::DropFunction(f) if self.rebuilt_function(f) => {}
             Change::CreateFunction(f) => {
-                let r = if f.depends_on.is_empty() { rank::FUNCTION } else { rank::LATE_FUNCTION };
+                let r = self.function_rank(f);
                 let b = self.step(r, format!("create function {}", f.name)).sql([sql::function(f)]).down([sql::drop_function(f)]);
                 self.push(b);
             }
             Change::ReplaceFunction { from, to } => {
-                let r = if to.depends_on.is_empty() { rank::FUNCTION } else { rank::LATE_FUNCTION };
+                let r = self.function_rank(to);
                 let recreate = from.returns != to.returns || from.arguments != to.arguments;
                 let (up, down) = if recreate {
                     (vec![sql::drop_function(from), sql::function(to)], vec![sql::drop_function(to), sql::function(from)])
@@ -3932,7 +4009,8 @@ impl Planner<'_> {
                 self.push(b);
             }
             Change::DropFunction(f) => {
-                let b = self.step(rank::DROP_FUNCTION, format!("drop function {}", f.name)).contract().sql([sql::drop_function(f)]).down([sql::function(f)]);
+                let r = self.drop_ranks.get(&super::diff::function_key(f)).copied().unwrap_or(rank::DROP_FUNCTION);
+                let b = self.step(r, format!("drop function {}", f.name)).contract().sql([sql::drop_function(f)]).down([sql::function(f)]);
                 self.push(b);
             }
             Change::CreateTable(t) => {
@@ -8167,6 +8245,84 @@ mod tests {
         let mut retyped = orgs().index(Index::on(["slug"]).unique().where_("deleted_at IS NULL").named("orgs_slug_live"));
         retyped.columns[1].ty = SqlType::Varchar(Some(63));
         first(schema(retyped));
+    }
+
+    // ---- function order (session 2026-12-02) ----
+
+    /// `users`, and with `views` a view over it, a function returning its
+    /// rows, a plpgsql function taking its row type (no `depends_on`), a
+    /// function reading only `users` and one reading nothing.
+    fn users_view(views: bool) -> Schema {
+        let mut b = Schema::builder().add_table(users());
+        if views {
+            let name = QualifiedName::public;
+            b = b
+                .function(Function::new(name("all_ids"), "SETOF public.ids", "sql", "SELECT * FROM public.ids").depends_on(name("ids")))
+                .function(Function::new(name("id_of"), "bigint", "plpgsql", "BEGIN RETURN r.id; END").arguments("r ids"))
+                .function(Function::new(name("user_count"), "bigint", "sql", "SELECT count(*) FROM public.users").depends_on(name("users")))
+                .function(Function::new(name("zero"), "integer", "sql", "SELECT 0"))
+                .view(View::new(name("ids"), "SELECT id FROM public.users").depends_on(name("users")));
+        }
+        build(b)
+    }
+
+    #[test]
+    fn functions_on_new_views_are_created_after_them_and_dropped_before_them() {
+        let up = plan_between(&users_view(false), &users_view(true));
+        assert_eq!(descriptions(&up), ["create function public.zero", "create function public.user_count", "create view public.ids", "create function public.all_ids", "create function public.id_of"]);
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        let down = plan(&diff(&users_view(true), &users_view(false)), &options).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            phases(&down),
+            [
+                (Phase::Contract, "drop function public.all_ids"),
+                (Phase::Contract, "drop function public.id_of"),
+                (Phase::Contract, "drop view public.ids"),
+                (Phase::Contract, "drop function public.user_count"),
+                (Phase::Contract, "drop function public.zero"),
+            ]
+        );
+    }
+
+    /// No statement of a step ends with `;` (the script adds one): a
+    /// function's, with its comment or not, ended with one, and the scripts
+    /// showed `;;`, up and down.
+    #[test]
+    fn no_statement_of_a_plan_ends_with_a_semicolon() {
+        let name = QualifiedName::public;
+        let with = |more: bool| {
+            let mut b = Schema::builder().add_table(users());
+            if more {
+                let mut t = users();
+                t.name = name("notes");
+                b = b
+                    .function(Function::new(name("answer"), "integer", "sql", "SELECT 42").comment("it's the answer"))
+                    .function(Function::trigger(name("touch"), "\nBEGIN\n    RETURN NEW;\nEND;\n"))
+                    .function(Function::new(name("ends"), "integer", "sql", "SELECT 1;"))
+                    .enum_type(EnumType::new("mood", ["ok", "sad"]))
+                    .domain(Domain::new("positive", SqlType::Integer).check(CheckConstraint::new("VALUE > 0")).comment("above zero"))
+                    .role(Role::group("readers").comment("they read"))
+                    .add_table(t.trigger(Trigger::new("notes_touch", TriggerTiming::Before, [TriggerEvent::Update(vec![])], name("touch"))).comment("notes"))
+                    .view(View::new(name("ids"), "SELECT id FROM public.users;").depends_on(name("users")).comment("ids"))
+                    .view(View::materialized(name("counted"), "SELECT count(*) AS n FROM public.users").depends_on(name("users")).index(Index::on(["n"]).unique()))
+                    .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: name("notes"), columns: vec![] }, ["readers"]));
+            }
+            build(b)
+        };
+        let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
+        for (from, to) in [(with(false), with(true)), (with(true), with(false))] {
+            let p = plan(&diff(&from, &to), &options).unwrap_or_else(|e| panic!("{e}"));
+            let mut functions = 0;
+            for step in &p.steps {
+                for s in step.sql.iter().chain(step.down.iter().flatten()) {
+                    assert!(!s.trim_end().ends_with(';'), "{}: {s}", step.description);
+                    functions += s.matches("CREATE OR REPLACE FUNCTION").count();
+                }
+                let scripts = [step.script(), step.down_script().unwrap_or_default()];
+                assert!(!scripts.iter().any(|s| s.contains(";;")), "{}\n{}", scripts[0], scripts[1]);
+            }
+            assert_eq!(functions, 3, "{p}");
+        }
     }
 }
 /// Partitions added next to a default partition: the step moves the default's

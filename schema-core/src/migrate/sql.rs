@@ -394,10 +394,18 @@ pub(crate) fn alter_policy(table: &QualifiedName, to: &Policy) -> String {
     s
 }
 
+/// Statements the DDL writes, as one statement of a step: without the last
+/// `;`, which the step's script adds (it showed `;;`).
+fn as_step_statement(ddl: &str) -> String {
+    let s = ddl.trim_end();
+    s.strip_suffix(';').unwrap_or(s).to_owned()
+}
+
+/// `CREATE OR REPLACE FUNCTION`, and `COMMENT ON FUNCTION` when it has a comment.
 pub(crate) fn function(f: &Function) -> String {
     let mut s = String::new();
     crate::ddl_objects::write_function(&mut s, f).expect("writing to a String cannot fail");
-    s.trim_end().to_owned()
+    as_step_statement(&s)
 }
 
 /// Keeps the privileges on the functions called `names` (each overload),
@@ -559,13 +567,13 @@ pub(crate) fn create_enum(e: &crate::model::EnumType) -> Vec<String> {
 pub(crate) fn create_domain(d: &crate::model::Domain) -> String {
     let mut s = String::new();
     crate::ddl_objects::write_domain(&mut s, d).expect("writing to a String cannot fail");
-    s.trim_end().to_owned()
+    as_step_statement(&s)
 }
 
 pub(crate) fn create_role(r: &crate::model::Role) -> String {
     let mut s = String::new();
     crate::ddl_objects::write_role(&mut s, r).expect("writing to a String cannot fail");
-    s.trim_end().to_owned()
+    as_step_statement(&s)
 }
 
 /// Splits a script into statements at top-level semicolons, outside quotes,

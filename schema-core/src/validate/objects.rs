@@ -522,6 +522,10 @@ pub(super) fn check_schema_objects<'a>(schema: &'a Schema, catalog: &mut Catalog
         }
     }
 
+    for cycle in crate::depend::schema_order(schema).cycles {
+        errors.push(SchemaError::DependencyCycle { objects: cycle.into_iter().map(|n| crate::depend::describe(n, &schema.functions, &schema.views)).collect() });
+    }
+
     let mut roles = HashSet::new();
     for r in &schema.roles {
         ident(|| "role".into(), &r.name, false, errors);
