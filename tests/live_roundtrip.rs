@@ -606,3 +606,35 @@ fn random_schemas_round_trip() {
     }
     eprintln!("random_schemas_round_trip: {cases} cases in {:.2?}", started.elapsed());
 }
+
+// ---- brownfield review (session 2026-12-02) ----
+
+/// A serial widened by hand with `ALTER TABLE ... ALTER COLUMN id TYPE
+/// bigint` keeps its sequence `AS integer` (PostgreSQL does not change it),
+/// so inserts fail past 2147483647 (2200H). It was read as a bigserial, and
+/// diffed clean against a declared bigserial, hiding the overflow the widening
+/// was for; the sequence's type is reported now. A real bigserial is not.
+#[test]
+fn a_serial_whose_sequence_type_is_not_the_columns_is_reported() {
+    let Some(db) = support::pg::test_db() else { return };
+    let mut client = db.client();
+    db.batch(
+        "CREATE TABLE public.events (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now());
+         CREATE TABLE public.hits (id bigserial PRIMARY KEY);",
+    );
+    let options = IntrospectOptions::default();
+    live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("serials as created: {e}"));
+
+    db.batch("ALTER TABLE public.events ALTER COLUMN id TYPE bigint");
+    let found = live::introspect_detailed(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let what: Vec<String> = found.unsupported.iter().map(|u| u.to_string()).collect();
+    assert_eq!(what.len(), 1, "{what:#?}");
+    assert!(what[0].starts_with("column public.events.id: a bigint column whose serial sequence public.events_id_seq is integer"), "{what:#?}");
+    assert!(matches!(live::introspect(&mut client, &options), Err(live::LiveError::Unsupported(_))));
+
+    // Widening the sequence too makes it a bigserial again.
+    db.batch("ALTER SEQUENCE public.events_id_seq AS bigint");
+    let schema = live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("widened with its sequence: {e}"));
+    let events = schema.table(&QualifiedName::public("events")).expect("events");
+    assert_eq!(events.columns[0].ty, SqlType::BigSerial);
+}

@@ -143,7 +143,12 @@ const COLUMNS: &str = concat!(
     JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
     WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
       AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
-    ORDER BY dep.deptype DESC, s.relname LIMIT 1) END
+    ORDER BY dep.deptype DESC, s.relname LIMIT 1) END,
+  CASE WHEN a.atthasdef THEN (
+    SELECT format_type(sq.seqtypid, NULL) FROM pg_depend dep JOIN pg_sequence sq ON sq.seqrelid = dep.objid
+    WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+    ORDER BY dep.objid LIMIT 1) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -407,6 +412,7 @@ pub(crate) fn read_catalog(
                 [schema, name] => Some((schema.clone(), name.clone())),
                 _ => None,
             }),
+            sequence_type: row.get(12),
         })
         .collect();
     rows.constraints = fetch(tx, count, CONSTRAINTS, &[s])?
