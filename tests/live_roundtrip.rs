@@ -638,3 +638,44 @@ fn a_serial_whose_sequence_type_is_not_the_columns_is_reported() {
     let events = schema.table(&QualifiedName::public("events")).expect("events");
     assert_eq!(events.columns[0].ty, SqlType::BigSerial);
 }
+
+/// PUBLIC's USAGE on schema `public` is what `CREATE DATABASE` gives (PostgreSQL
+/// 15's template), so the shadow database normalising a declaration always
+/// has it. A database hardened with `REVOKE USAGE ON SCHEMA public FROM PUBLIC`
+/// (its application role granted USAGE by name) therefore diffed as `Grant
+/// USAGE on schema public to public`: a declaration that cannot say "revoke"
+/// never matched it, and the plan undid the hardening. That privilege is not
+/// read now, on either side; a role's is.
+#[test]
+fn a_database_revoking_public_usage_on_schema_public_is_not_granted_it_back() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let role = format!("hardened_{}", std::process::id());
+    let schema = Schema::builder()
+        .role(Role::group(&role))
+        .add_table(Table::new("notes").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", SqlType::Text)).primary_key(["id"]))
+        .grant(Grant::new([Privilege::Usage], GrantTarget::Schema("public".into()), [role.as_str()]))
+        .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("notes"), columns: vec![] }, [role.as_str()]))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut client, mut shadow_client) = (db.client(), shadow.client());
+    live::apply(&mut client, &schema).unwrap_or_else(|e| panic!("apply: {e}"));
+    db.batch("REVOKE USAGE ON SCHEMA public FROM PUBLIC");
+    let options = IntrospectOptions::for_schema(&schema);
+    let declared = live::normalize(&mut shadow_client, &schema).unwrap_or_else(|e| panic!("normalize: {e}"));
+    let found = live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let diff = migrate::diff(&found, &declared);
+    assert!(diff.is_empty(), "{diff}");
+    let report = live::verify(&schema, &mut client, &mut shadow_client).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean(), "{}", report.diff);
+    // The role's own USAGE is read, and a revoke of it is a difference.
+    db.batch(&format!("REVOKE USAGE ON SCHEMA public FROM {}", support::pg::q(&role)));
+    let found = live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let diff = migrate::diff(&found, &declared);
+    let granted: Vec<&migrate::Change> = diff.iter().collect();
+    assert!(
+        matches!(&granted[..], [migrate::Change::Grant(g)] if g.grantee == role && g.privilege == Privilege::Usage && g.object == migrate::GrantObject::Schema("public".into())),
+        "{diff}"
+    );
+    db.batch(&format!("DROP OWNED BY {0}; DROP ROLE {0}", support::pg::q(&role)));
+}

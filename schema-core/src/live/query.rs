@@ -275,6 +275,11 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1::text[])
 ORDER BY 1, 2, 3";
 
+/// Privileges on the schemas' relations, columns and the schemas themselves.
+/// PUBLIC's USAGE on schema `public` is left out: every new database has it
+/// (PostgreSQL 15's template), so a declaration, normalised in a new
+/// database, always would, and one hardened with `REVOKE USAGE ON SCHEMA
+/// public FROM PUBLIC` would never match a declaration, which has no revoke.
 const GRANTS: &str = "SELECT 'relation', n.nspname::text, c.relname::text, NULL::text,
   CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END, x.privilege_type, x.is_grantable
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) x
@@ -291,6 +296,7 @@ SELECT 'schema', n.nspname::text, '', NULL::text,
   CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END, x.privilege_type, x.is_grantable
 FROM pg_namespace n, aclexplode(n.nspacl) x
 WHERE n.nspname = ANY($1::text[]) AND x.grantee <> n.nspowner
+  AND NOT (n.nspname = 'public' AND x.grantee = 0 AND x.privilege_type = 'USAGE')
 ORDER BY 1, 2, 3, 4, 5, 6";
 
 const DEFAULT_PRIVILEGES: &str = "SELECT pg_get_userbyid(d.defaclrole)::text, n.nspname::text, d.defaclobjtype::text,
