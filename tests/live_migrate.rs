@@ -5528,3 +5528,47 @@ fn a_serial_key_made_plain_drops_its_sequence_and_undone_gets_it_back() {
     assert_eq!(id, 101, "after the largest id");
     assert_eq!(count(&mut client, "SELECT count(*) FROM tickets"), 42);
 }
+
+/// An existing database's indexes have PostgreSQL's names
+/// (`orders_customer_id_idx`, from `CREATE INDEX ON orders (customer_id)`);
+/// the same index declared without a name is `idx_orders_customer_id`. The
+/// plan built a second copy CONCURRENTLY and dropped the first (hours of I/O
+/// on a large table, for a name); now it renames the index, keeping it.
+#[test]
+fn an_index_declared_under_another_name_is_renamed_not_built_again() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let orders = |index: Index| {
+        build(Schema::builder().add_table(
+            Table::new("orders")
+                .column(Column::new("id", SqlType::BigInt).identity(Identity::ByDefault))
+                .column(Column::new("customer_id", SqlType::BigInt))
+                .column(Column::new("status", SqlType::Text))
+                .primary_key(["id"])
+                .index(index),
+        ))
+    };
+    let v1 = orders(Index::on(["customer_id"]).where_("status <> 'done'").named("orders_customer_id_idx"));
+    let v2 = orders(Index::on(["customer_id"]).where_("status <> 'done'"));
+    live::apply(&mut client, &v1).unwrap();
+    client.batch_execute("INSERT INTO orders (customer_id, status) SELECT i % 100, CASE WHEN i % 3 = 0 THEN 'done' ELSE 'open' END FROM generate_series(1, 3000) i").unwrap();
+    let index_node = |c: &mut Client, name: &str| -> Option<u32> {
+        c.query_one("SELECT (SELECT relfilenode::oid FROM pg_class WHERE oid = to_regclass($1))", &[&format!("public.{name}")]).unwrap().get(0)
+    };
+    let before = index_node(&mut client, "orders_customer_id_idx").expect("the index");
+
+    let plan = plan_to(&mut client, &mut shadow, &v2, &PlanOptions::default());
+    let up = plan.up_script();
+    assert!(!up.contains("CREATE INDEX") && up.contains("ALTER INDEX public.orders_customer_id_idx RENAME TO idx_orders_customer_id"), "{up}");
+    let migrations = plan.migrations(1, "index names");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("run: {e}\n{up}"));
+    assert_clean(&v2, &mut client, &mut shadow);
+    assert_eq!(index_node(&mut client, "idx_orders_customer_id"), Some(before), "the same index, not a new build");
+    assert_eq!(index_node(&mut client, "orders_customer_id_idx"), None);
+
+    undo(&mut client, &migrations);
+    client.batch_execute("DELETE FROM public.schema_migrations").unwrap();
+    assert_clean(&v1, &mut client, &mut shadow);
+    assert_eq!(index_node(&mut client, "orders_customer_id_idx"), Some(before));
+}

@@ -2079,6 +2079,7 @@ fn apply_renames(changes: &[Change], renames: &[Rename], names: &BTreeMap<Qualif
         }
     }
     let Followed { partition_renames, promoted, errors } = follow_renames(&mut changes, &moved, &partitioned, names);
+    rename_identical_indexes(&mut changes, names);
     let mut partitions = BTreeMap::new();
     for (table, followed) in &partitioned {
         let renamed = partition_renames.get(table);
@@ -2087,6 +2088,53 @@ fn apply_renames(changes: &[Change], renames: &[Rename], names: &BTreeMap<Qualif
         partitions.insert(table.clone(), names.into_iter().collect());
     }
     Renamed { changes, partitions, promoted, errors }
+}
+
+/// An index dropped and one of the same definition created on the same table
+/// under another name become a [`Change::RenameIndex`] (and a comment change,
+/// if their comments differ), on any table: nothing is built. That is an
+/// existing database's index under PostgreSQL's name (`orders_customer_id_idx`)
+/// declared without one (`idx_orders_customer_id`). Not when the new name is
+/// held before the migration (by a relation the plan drops, or keeps): that
+/// stays a drop and a create, ordered by [`check_taken_names`].
+fn rename_identical_indexes(changes: &mut Vec<Change>, names: &BTreeMap<QualifiedName, NameHolder>) {
+    let mut taken = vec![false; changes.len()];
+    let mut renames: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in changes.iter().enumerate() {
+        let Change::DropIndex { table, index: old } = c else { continue };
+        let found = changes.iter().enumerate().position(|(j, c)| {
+            !taken[j]
+                && matches!(c, Change::CreateIndex { table: t, index: new } if t == table
+                    && new.name != old.name
+                    && Index { name: new.name.clone(), comment: new.comment.clone(), ..old.clone() } == *new
+                    && !names.contains_key(&QualifiedName::new(&t.schema, new.name.clone().unwrap_or_default())))
+        });
+        if let Some(j) = found {
+            taken[j] = true;
+            renames.push((i, j));
+        }
+    }
+    if renames.is_empty() {
+        return;
+    }
+    let mut instead: BTreeMap<usize, Vec<Change>> = BTreeMap::new();
+    for (i, j) in renames {
+        let (Change::DropIndex { table, index: old }, Change::CreateIndex { index: new, .. }) = (&changes[i], &changes[j]) else { continue };
+        let to = new.name.clone().unwrap_or_default();
+        let mut rest = vec![Change::RenameIndex { table: table.clone(), from: old.name.clone().unwrap_or_default(), to: to.clone() }];
+        if old.comment != new.comment {
+            rest.push(Change::SetComment { target: CommentTarget::Index(QualifiedName::new(&table.schema, to)), from: old.comment.clone(), to: new.comment.clone() });
+        }
+        instead.insert(i, rest);
+        instead.insert(j, Vec::new());
+    }
+    let old = std::mem::take(changes);
+    for (i, c) in old.into_iter().enumerate() {
+        match instead.remove(&i) {
+            Some(rest) => changes.extend(rest),
+            None => changes.push(c),
+        }
+    }
 }
 
 /// PostgreSQL keeps the privileges on a table and its columns across a
