@@ -677,5 +677,7 @@ fn a_database_revoking_public_usage_on_schema_public_is_not_granted_it_back() {
         matches!(&granted[..], [migrate::Change::Grant(g)] if g.grantee == role && g.privilege == Privilege::Usage && g.object == migrate::GrantObject::Schema("public".into())),
         "{diff}"
     );
+    // Said the way GRANT names it (it was `on Schema("public")`).
+    assert_eq!(diff.to_string().trim(), format!("grant USAGE on schema public to {role}"));
     db.batch(&format!("DROP OWNED BY {0}; DROP ROLE {0}", support::pg::q(&role)));
 }
