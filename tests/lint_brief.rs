@@ -463,3 +463,32 @@ fn every_rule_has_a_doc_page_and_every_page_a_rule() {
         assert!(ids.contains(id), "docs/lints/{name} documents no registered rule");
     }
 }
+
+// ---- brownfield review (session 2026-12-02) ----
+
+/// A legacy `addresses (customer_id)` whose only index on it is a partial
+/// unique one (`WHERE is_default`: one default address per customer) was
+/// told "no index starts with (customer_id)", which reads as a linter that
+/// missed the index. It is right to report it (the partial index covers only
+/// the default addresses, so deleting a customer still scans the table), and
+/// now says why the index does not count.
+#[test]
+fn a_foreign_key_led_only_by_a_partial_index_says_so() {
+    let customers = Table::new("customers").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+    let addresses = Table::new("addresses")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("customer_id", SqlType::BigInt))
+        .column(Column::new("is_default", SqlType::Boolean).default_expr("false"))
+        .primary_key(["id"])
+        .foreign_key(ForeignKey::new(["customer_id"], QualifiedName::public("customers"), ["id"]).on_delete(ReferentialAction::Cascade))
+        .index(Index::on(["customer_id"]).unique().where_("is_default").named("addresses_one_default"));
+    let schema = Schema::builder().add_table(customers).add_table(addresses).build().unwrap_or_else(|e| panic!("{e}"));
+    let report = lint(&schema);
+    let finding = report.diagnostics.iter().find(|d| d.rule == "foreign-key-without-index").unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        finding.message.contains("only the partial index addresses_one_default (WHERE is_default) starts with (customer_id)"),
+        "{}",
+        finding.message
+    );
+    assert!(!finding.message.contains("no index starts with"), "{}", finding.message);
+}

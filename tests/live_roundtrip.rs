@@ -637,3 +637,78 @@ fn random_schemas_round_trip() {
     }
     eprintln!("random_schemas_round_trip: {cases} cases in {:.2?}", started.elapsed());
 }
+
+// ---- brownfield review (session 2026-12-02) ----
+
+/// A serial widened by hand with `ALTER TABLE ... ALTER COLUMN id TYPE
+/// bigint` keeps its sequence `AS integer` (PostgreSQL does not change it),
+/// so inserts fail past 2147483647 (2200H). It was read as a bigserial, and
+/// diffed clean against a declared bigserial, hiding the overflow the widening
+/// was for; the sequence's type is reported now. A real bigserial is not.
+#[test]
+fn a_serial_whose_sequence_type_is_not_the_columns_is_reported() {
+    let Some(db) = support::pg::test_db() else { return };
+    let mut client = db.client();
+    db.batch(
+        "CREATE TABLE public.events (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now());
+         CREATE TABLE public.hits (id bigserial PRIMARY KEY);",
+    );
+    let options = IntrospectOptions::default();
+    live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("serials as created: {e}"));
+
+    db.batch("ALTER TABLE public.events ALTER COLUMN id TYPE bigint");
+    let found = live::introspect_detailed(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let what: Vec<String> = found.unsupported.iter().map(|u| u.to_string()).collect();
+    assert_eq!(what.len(), 1, "{what:#?}");
+    assert!(what[0].starts_with("column public.events.id: a bigint column whose serial sequence public.events_id_seq is integer"), "{what:#?}");
+    assert!(matches!(live::introspect(&mut client, &options), Err(live::LiveError::Unsupported(_))));
+
+    // Widening the sequence too makes it a bigserial again.
+    db.batch("ALTER SEQUENCE public.events_id_seq AS bigint");
+    let schema = live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("widened with its sequence: {e}"));
+    let events = schema.table(&QualifiedName::public("events")).expect("events");
+    assert_eq!(events.columns[0].ty, SqlType::BigSerial);
+}
+
+/// PUBLIC's USAGE on schema `public` is what `CREATE DATABASE` gives (PostgreSQL
+/// 15's template), so the shadow database normalising a declaration always
+/// has it. A database hardened with `REVOKE USAGE ON SCHEMA public FROM PUBLIC`
+/// (its application role granted USAGE by name) therefore diffed as `Grant
+/// USAGE on schema public to public`: a declaration that cannot say "revoke"
+/// never matched it, and the plan undid the hardening. That privilege is not
+/// read now, on either side; a role's is.
+#[test]
+fn a_database_revoking_public_usage_on_schema_public_is_not_granted_it_back() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let role = format!("hardened_{}", std::process::id());
+    let schema = Schema::builder()
+        .role(Role::group(&role))
+        .add_table(Table::new("notes").column(Column::new("id", SqlType::BigInt)).column(Column::new("body", SqlType::Text)).primary_key(["id"]))
+        .grant(Grant::new([Privilege::Usage], GrantTarget::Schema("public".into()), [role.as_str()]))
+        .grant(Grant::new([Privilege::Select], GrantTarget::Table { table: QualifiedName::public("notes"), columns: vec![] }, [role.as_str()]))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut client, mut shadow_client) = (db.client(), shadow.client());
+    live::apply(&mut client, &schema).unwrap_or_else(|e| panic!("apply: {e}"));
+    db.batch("REVOKE USAGE ON SCHEMA public FROM PUBLIC");
+    let options = IntrospectOptions::for_schema(&schema);
+    let declared = live::normalize(&mut shadow_client, &schema).unwrap_or_else(|e| panic!("normalize: {e}"));
+    let found = live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let diff = migrate::diff(&found, &declared);
+    assert!(diff.is_empty(), "{diff}");
+    let report = live::verify(&schema, &mut client, &mut shadow_client).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean(), "{}", report.diff);
+    // The role's own USAGE is read, and a revoke of it is a difference.
+    db.batch(&format!("REVOKE USAGE ON SCHEMA public FROM {}", support::pg::q(&role)));
+    let found = live::introspect(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+    let diff = migrate::diff(&found, &declared);
+    let granted: Vec<&migrate::Change> = diff.iter().collect();
+    assert!(
+        matches!(&granted[..], [migrate::Change::Grant(g)] if g.grantee == role && g.privilege == Privilege::Usage && g.object == migrate::GrantObject::Schema("public".into())),
+        "{diff}"
+    );
+    // Said the way GRANT names it (it was `on Schema("public")`).
+    assert_eq!(diff.to_string().trim(), format!("grant USAGE on schema public to {role}"));
+    db.batch(&format!("DROP OWNED BY {0}; DROP ROLE {0}", support::pg::q(&role)));
+}

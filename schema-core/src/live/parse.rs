@@ -246,6 +246,14 @@ fn build_column(c: &ColumnRow, notes: &mut Notes) -> Column {
         }
         if matches!(ty, SqlType::SmallSerial | SqlType::Serial | SqlType::BigSerial) {
             default = None;
+            // A serial widened by `ALTER COLUMN ... TYPE` alone: its values
+            // still stop at its sequence's maximum, which a serial of the
+            // column's type would not.
+            let storage = ty.storage().to_string();
+            if let Some(seq) = c.sequence_type.as_deref().filter(|t| *t != storage) {
+                let name = c.sequence.as_ref().map_or_else(String::new, |(schema, name)| format!(" {}", QualifiedName::new(schema, name)));
+                notes.add(&object, format!("a {storage} column whose serial sequence{name} is {seq} (nextval stops at the {seq} maximum; ALTER SEQUENCE ... AS {storage})"));
+            }
         }
     }
     let mut column = Column::new(c.name.clone(), ty);
@@ -851,6 +859,7 @@ mod tests {
             owns_sequence: false,
             collation: None,
             sequence: None,
+            sequence_type: None,
         }
     }
 

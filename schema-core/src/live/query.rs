@@ -143,7 +143,12 @@ const COLUMNS: &str = concat!(
     JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
     WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
       AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
-    ORDER BY dep.deptype DESC, s.relname LIMIT 1) END
+    ORDER BY dep.deptype DESC, s.relname LIMIT 1) END,
+  CASE WHEN a.atthasdef THEN (
+    SELECT format_type(sq.seqtypid, NULL) FROM pg_depend dep JOIN pg_sequence sq ON sq.seqrelid = dep.objid
+    WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+    ORDER BY dep.objid LIMIT 1) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -270,6 +275,11 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1::text[])
 ORDER BY 1, 2, 3";
 
+/// Privileges on the schemas' relations, columns and the schemas themselves.
+/// PUBLIC's USAGE on schema `public` is left out: every new database has it
+/// (PostgreSQL 15's template), so a declaration, normalised in a new
+/// database, always would, and one hardened with `REVOKE USAGE ON SCHEMA
+/// public FROM PUBLIC` would never match a declaration, which has no revoke.
 const GRANTS: &str = "SELECT 'relation', n.nspname::text, c.relname::text, NULL::text,
   CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END, x.privilege_type, x.is_grantable
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) x
@@ -286,6 +296,7 @@ SELECT 'schema', n.nspname::text, '', NULL::text,
   CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END, x.privilege_type, x.is_grantable
 FROM pg_namespace n, aclexplode(n.nspacl) x
 WHERE n.nspname = ANY($1::text[]) AND x.grantee <> n.nspowner
+  AND NOT (n.nspname = 'public' AND x.grantee = 0 AND x.privilege_type = 'USAGE')
 ORDER BY 1, 2, 3, 4, 5, 6";
 
 const DEFAULT_PRIVILEGES: &str = "SELECT pg_get_userbyid(d.defaclrole)::text, n.nspname::text, d.defaclobjtype::text,
@@ -407,6 +418,7 @@ pub(crate) fn read_catalog(
                 [schema, name] => Some((schema.clone(), name.clone())),
                 _ => None,
             }),
+            sequence_type: row.get(12),
         })
         .collect();
     rows.constraints = fetch(tx, count, CONSTRAINTS, &[s])?

@@ -190,6 +190,9 @@ pub struct ColumnRow {
     /// The sequence of an identity column, or the one a serial column owns
     /// (schema, name), under the name it has.
     pub sequence: Option<(String, String)>,
+    /// The type of the sequence a serial column owns (`integer`...), which
+    /// `ALTER COLUMN ... TYPE` leaves as it was.
+    pub sequence_type: Option<String>,
 }
 
 /// A `pg_constraint` row of a table.

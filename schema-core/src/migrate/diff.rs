@@ -344,6 +344,19 @@ pub enum GrantObject {
     AllFunctionsInSchema(String),
 }
 
+impl fmt::Display for GrantObject {
+    /// As `GRANT ... ON` names it: `table public.posts`, `column public.posts.title`, `schema public`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Table(t) => write!(f, "table {t}"),
+            Self::Column(t, c) => write!(f, "column {t}.{}", crate::ident::Ident(c)),
+            Self::Schema(s) => write!(f, "schema {}", crate::ident::Ident(s)),
+            Self::AllSequencesInSchema(s) => write!(f, "all sequences in schema {}", crate::ident::Ident(s)),
+            Self::AllFunctionsInSchema(s) => write!(f, "all functions in schema {}", crate::ident::Ident(s)),
+        }
+    }
+}
+
 /// One privilege of one grantee on one object.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GrantItem {
@@ -801,8 +814,8 @@ impl fmt::Display for Change {
             Self::ReplaceView { from, to } => write!(f, "replace view {}: {:?} -> {:?}", from.name, from.query, to.query),
             Self::RebuildView { from, to, .. } if from.query != to.query => write!(f, "rebuild view {}: {:?} -> {:?}", from.name, from.query, to.query),
             Self::RebuildView { from, .. } => write!(f, "rebuild view {}", from.name),
-            Self::Grant(g) => write!(f, "grant {} on {:?} to {}", g.privilege.as_sql(), g.object, g.grantee),
-            Self::Revoke(g) => write!(f, "revoke {} on {:?} from {}", g.privilege.as_sql(), g.object, g.grantee),
+            Self::Grant(g) => write!(f, "grant {} on {} to {}", g.privilege.as_sql(), g.object, g.grantee),
+            Self::Revoke(g) => write!(f, "revoke {} on {} from {}", g.privilege.as_sql(), g.object, g.grantee),
             Self::GrantDefault(g) => write!(f, "default privilege {} on {} in {} to {}", g.privilege.as_sql(), g.objects.as_sql(), g.schema, g.grantee),
             Self::RevokeDefault(g) => write!(f, "revoke default privilege {} on {} in {} from {}", g.privilege.as_sql(), g.objects.as_sql(), g.schema, g.grantee),
             Self::SetComment { target, from, to } => write!(f, "comment on {target:?}: {from:?} -> {to:?}"),
@@ -1656,7 +1669,7 @@ mod tests {
         assert!(text.contains("drop index idx_users_email"), "{text}");
         assert!(text.contains("create index idx_users_email"), "{text}");
         assert!(text.contains("add constraint users_check"), "{text}");
-        assert!(text.contains("grant INSERT on Table"), "{text}");
+        assert!(text.contains("grant INSERT on table public.users to reader"), "{text}");
         assert!(!text.contains("revoke"), "{text}");
     }
 

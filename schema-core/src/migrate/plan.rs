@@ -2151,6 +2151,7 @@ fn apply_renames(changes: &[Change], renames: &[Rename], names: &BTreeMap<Qualif
         }
     }
     let Followed { partition_renames, promoted, errors } = follow_renames(&mut changes, &moved, &partitioned, names);
+    rename_identical_indexes(&mut changes, names);
     let mut partitions = BTreeMap::new();
     for (table, followed) in &partitioned {
         let renamed = partition_renames.get(table);
@@ -2159,6 +2160,53 @@ fn apply_renames(changes: &[Change], renames: &[Rename], names: &BTreeMap<Qualif
         partitions.insert(table.clone(), names.into_iter().collect());
     }
     Renamed { changes, partitions, promoted, errors }
+}
+
+/// An index dropped and one of the same definition created on the same table
+/// under another name become a [`Change::RenameIndex`] (and a comment change,
+/// if their comments differ), on any table: nothing is built. That is an
+/// existing database's index under PostgreSQL's name (`orders_customer_id_idx`)
+/// declared without one (`idx_orders_customer_id`). Not when the new name is
+/// held before the migration (by a relation the plan drops, or keeps): that
+/// stays a drop and a create, ordered by [`check_taken_names`].
+fn rename_identical_indexes(changes: &mut Vec<Change>, names: &BTreeMap<QualifiedName, NameHolder>) {
+    let mut taken = vec![false; changes.len()];
+    let mut renames: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in changes.iter().enumerate() {
+        let Change::DropIndex { table, index: old } = c else { continue };
+        let found = changes.iter().enumerate().position(|(j, c)| {
+            !taken[j]
+                && matches!(c, Change::CreateIndex { table: t, index: new } if t == table
+                    && new.name != old.name
+                    && Index { name: new.name.clone(), comment: new.comment.clone(), ..old.clone() } == *new
+                    && !names.contains_key(&QualifiedName::new(&t.schema, new.name.clone().unwrap_or_default())))
+        });
+        if let Some(j) = found {
+            taken[j] = true;
+            renames.push((i, j));
+        }
+    }
+    if renames.is_empty() {
+        return;
+    }
+    let mut instead: BTreeMap<usize, Vec<Change>> = BTreeMap::new();
+    for (i, j) in renames {
+        let (Change::DropIndex { table, index: old }, Change::CreateIndex { index: new, .. }) = (&changes[i], &changes[j]) else { continue };
+        let to = new.name.clone().unwrap_or_default();
+        let mut rest = vec![Change::RenameIndex { table: table.clone(), from: old.name.clone().unwrap_or_default(), to: to.clone() }];
+        if old.comment != new.comment {
+            rest.push(Change::SetComment { target: CommentTarget::Index(QualifiedName::new(&table.schema, to)), from: old.comment.clone(), to: new.comment.clone() });
+        }
+        instead.insert(i, rest);
+        instead.insert(j, Vec::new());
+    }
+    let old = std::mem::take(changes);
+    for (i, c) in old.into_iter().enumerate() {
+        match instead.remove(&i) {
+            Some(rest) => changes.extend(rest),
+            None => changes.push(c),
+        }
+    }
 }
 
 /// PostgreSQL keeps the privileges on a table and its columns across a
@@ -3070,6 +3118,122 @@ fn volatile(expr: &str) -> bool {
 }
 
 /// How a type change affects stored data: (rewrites the table, may lose data).
+fn is_serial(ty: &SqlType) -> bool {
+    matches!(ty, SqlType::SmallSerial | SqlType::Serial | SqlType::BigSerial)
+}
+
+/// Where a column's values come from, as far as sequences go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Numbering {
+    /// No sequence.
+    None,
+    /// A serial: a sequence of this type (`integer`...) the column owns, and
+    /// `DEFAULT nextval(...)`.
+    Serial(&'static str),
+    /// An identity.
+    Identity(crate::model::Identity),
+}
+
+impl Numbering {
+    fn of(column: &Column) -> Self {
+        match (column.identity, &column.ty) {
+            (Some(kind), _) => Numbering::Identity(kind),
+            (None, SqlType::SmallSerial) => Numbering::Serial("smallint"),
+            (None, SqlType::Serial) => Numbering::Serial("integer"),
+            (None, SqlType::BigSerial) => Numbering::Serial("bigint"),
+            (None, _) => Numbering::None,
+        }
+    }
+}
+
+/// One statement turning the numbering of `table.column` from `from` into
+/// `to` (a serial into an identity, or back, or either into none or from
+/// none), in the transaction of its step, so that no insert ever finds the
+/// column without one. A new sequence takes the old one's name (an identity
+/// takes the serial's, which is dropped first, and the other way round), so
+/// code calling `nextval`/`currval` by that name keeps working, goes on from
+/// the old one's next value (or after the largest value, if larger: ids of
+/// deleted rows are not handed out again), and gets its privileges (which
+/// the graph does not hold: roles granted `USAGE` on a serial's sequence
+/// keep it). A new sequence without an old one is named as PostgreSQL names
+/// it and starts after the largest value.
+fn renumber(table: &QualifiedName, column: &str, from: Numbering, to: Numbering) -> String {
+    let t = Literal(&table.to_string()).to_string();
+    let c = Literal(&Ident(column).to_string()).to_string();
+    let fallback = QualifiedName::new(&table.schema, crate::validate::sequence_name(&table.name, column));
+    let mut body = String::new();
+    if to != Numbering::None {
+        let _ = writeln!(body, "    SELECT greatest(pgarchitect_next, coalesce(max({}), 0) + 1) INTO pgarchitect_next FROM {table};", Ident(column));
+    }
+    match from {
+        Numbering::Serial(_) => {
+            let _ = writeln!(body, "    EXECUTE format('ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT', {t}, {c});");
+            let _ = writeln!(body, "    EXECUTE format('DROP SEQUENCE %s', pgarchitect_seq);");
+        }
+        Numbering::Identity(_) => {
+            let _ = writeln!(body, "    EXECUTE format('ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY', {t}, {c});");
+        }
+        Numbering::None => {}
+    }
+    match to {
+        Numbering::Identity(kind) => {
+            let k = if kind == crate::model::Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
+            let _ = writeln!(
+                body,
+                "    EXECUTE format('ALTER TABLE %s ALTER COLUMN %s ADD GENERATED {k} AS IDENTITY (SEQUENCE NAME %s START WITH %s)', {t}, {c}, pgarchitect_name, pgarchitect_next);"
+            );
+        }
+        Numbering::Serial(ty) => {
+            let _ = writeln!(body, "    EXECUTE format('CREATE SEQUENCE %s AS {ty} START WITH %s', pgarchitect_name, pgarchitect_next);");
+            // OWNED BY needs the table's owner, who may not be the role migrating.
+            let _ = writeln!(body, "    EXECUTE format('ALTER SEQUENCE %s OWNER TO %I', pgarchitect_name, (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = {t}::regclass));");
+            let _ = writeln!(body, "    EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%s', pgarchitect_name, {t}, {c});");
+            let _ = writeln!(body, "    EXECUTE format('ALTER TABLE %s ALTER COLUMN %s SET DEFAULT nextval(%L::regclass)', {t}, {c}, pgarchitect_name);");
+        }
+        Numbering::None => {}
+    }
+    if to != Numbering::None {
+        let _ = writeln!(body, "    FOR pgarchitect_a IN SELECT * FROM aclexplode(pgarchitect_acl) LOOP");
+        let _ = writeln!(
+            body,
+            "        EXECUTE format('GRANT %s ON SEQUENCE %s TO %s%s', pgarchitect_a.privilege_type, pgarchitect_name, \
+             CASE WHEN pgarchitect_a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(pgarchitect_a.grantee)) END, \
+             CASE WHEN pgarchitect_a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);"
+        );
+        let _ = writeln!(body, "    END LOOP;");
+    }
+    format!(
+        "DO $pgarchitect$
+DECLARE
+    pgarchitect_seq regclass := pg_get_serial_sequence({t}, {col})::regclass;
+    pgarchitect_name text := {fallback};
+    pgarchitect_acl aclitem[];
+    pgarchitect_next bigint;
+    pgarchitect_a record;
+BEGIN
+    IF pgarchitect_seq IS NOT NULL THEN
+        SELECT format('%I.%I', n.nspname, s.relname), s.relacl INTO pgarchitect_name, pgarchitect_acl
+        FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace WHERE s.oid = pgarchitect_seq;
+        pgarchitect_next := nextval(pgarchitect_seq);
+    END IF;
+{body}END
+$pgarchitect$",
+        col = Literal(column),
+        fallback = Literal(&fallback.to_string()),
+    )
+}
+
+/// `ALTER SEQUENCE ... AS ty` for the serial sequence of `table.column`
+/// (`ALTER COLUMN ... TYPE` leaves it as it was: a serial widened to
+/// bigint would still stop at 2147483647).
+fn retype_serial_sequence(table: &QualifiedName, column: &str, ty: &str) -> String {
+    format!(
+        "DO $pgarchitect$ BEGIN EXECUTE format('ALTER SEQUENCE %s AS {ty}', pg_get_serial_sequence({}, {})::regclass); END $pgarchitect$",
+        Literal(&table.to_string()),
+        Literal(column)
+    )
+}
+
 fn type_change(from: &SqlType, to: &SqlType) -> (bool, bool) {
     use SqlType::*;
     let (a, b) = (from.storage(), to.storage());
@@ -4604,8 +4768,42 @@ impl Planner<'_> {
                 if loss && self.refuse_unless_allowed(change, Hazard::DataLoss) {
                     return;
                 }
-                let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
-                let (up, down, description, ..) = self.around(table, &to.name, vec![alter(using(&to.ty.storage()))], vec![alter(using(&from.ty.storage()))], format!("change type of {table}.{} to {}", to.name, to.ty));
+                // A serial is its storage type plus a sequence: the sequence
+                // comes and goes with the serial (the identity step's, when
+                // an identity takes or gives its place), and follows the
+                // type when the column stays a serial.
+                let (numbered, numbers) = (Numbering::of(from), Numbering::of(to));
+                let (mut up, mut down) = (Vec::new(), Vec::new());
+                if from.ty.storage() != to.ty.storage() {
+                    let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
+                    up.push(alter(using(&to.ty.storage())));
+                    down.push(alter(using(&from.ty.storage())));
+                }
+                match (numbered, numbers) {
+                    (Numbering::Serial(a), Numbering::Serial(b)) if a != b => {
+                        up.push(retype_serial_sequence(table, &to.name, b));
+                        down.push(retype_serial_sequence(table, &to.name, a));
+                    }
+                    (Numbering::Serial(_), Numbering::None) | (Numbering::None, Numbering::Serial(_)) => {
+                        up.push(renumber(table, &to.name, numbered, numbers));
+                        down.push(renumber(table, &to.name, numbers, numbered));
+                    }
+                    _ => {}
+                }
+                if up.is_empty() {
+                    return;
+                }
+                if from.ty.storage() == to.ty.storage() {
+                    let description = if is_serial(&to.ty) { format!("{table}.{} becomes {}", to.name, to.ty) } else { format!("{table}.{} stops being {}", to.name, from.ty) };
+                    let mut b = self.step(r, description).sql(up).down(down).lock_all(&locked, LockLevel::AccessExclusive);
+                    if is_serial(&to.ty) {
+                        b = b.hazard(Hazard::ValidationScan);
+                    }
+                    b.step.rank.1 += sub * 100_000;
+                    self.push(b);
+                    return;
+                }
+                let (up, down, description, ..) = self.around(table, &to.name, up, down, format!("change type of {table}.{} to {}", to.name, to.ty));
                 // The tables of the policies dropped and created again are locked
                 // too, and those on the other side of the foreign keys on the column.
                 let mut others = self.policy_tables(table, &to.name);
@@ -4658,7 +4856,13 @@ impl Planner<'_> {
                         format!("SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({col}), 0) + 1, false) FROM {table}", Literal(&table.to_string()), Literal(&to.name)),
                     ]
                 };
+                // A serial (its default and sequence) gives its place to an
+                // identity, or takes it, in one statement.
+                let (numbered, numbers) = (Numbering::of(from), Numbering::of(to));
                 let (up, down) = match (from.identity, to.identity) {
+                    (None, Some(_)) | (Some(_), None) if matches!(numbered, Numbering::Serial(_)) || matches!(numbers, Numbering::Serial(_)) => {
+                        (vec![renumber(table, &to.name, numbered, numbers)], vec![renumber(table, &to.name, numbers, numbered)])
+                    }
                     (None, Some(kind)) => (add(kind), vec![alter("DROP IDENTITY IF EXISTS".into())]),
                     (Some(kind), None) => (vec![alter("DROP IDENTITY IF EXISTS".into())], add(kind)),
                     (Some(a), Some(b)) => {

@@ -1,7 +1,7 @@
 //! `foreign-key-without-index`: a foreign key whose columns do not lead any index.
 
 use crate::ident::Ident;
-use crate::lint::context::has_leading_index;
+use crate::lint::context::{has_leading_index, indexes_of, leads_with, IndexLike};
 use crate::lint::{lint_rule, Context, Findings, Rule};
 
 pub(crate) const RULE: Rule = lint_rule!(
@@ -20,8 +20,20 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
             }
             let name = fk.name.as_deref().unwrap_or_default();
             let list = fk.columns.iter().map(|c| Ident(c).to_string()).collect::<Vec<_>>().join(", ");
+            // A partial index leading with the columns serves only the rows of
+            // its predicate: the key's checks scan the table all the same.
+            let partial: Vec<String> = indexes_of(table)
+                .into_iter()
+                .filter(|ix| ix.predicate.is_some() && leads_with(&IndexLike { predicate: None, ..ix.clone() }, &columns))
+                .map(|ix| format!("{} (WHERE {})", Ident(ix.name), ix.predicate.unwrap_or_default()))
+                .collect();
+            let indexed = match partial.as_slice() {
+                [] => format!("no index starts with ({list})"),
+                [one] => format!("only the partial index {one} starts with ({list}), which covers only those rows"),
+                many => format!("only the partial indexes {} start with ({list}), which cover only those rows", many.join(", ")),
+            };
             let message = format!(
-                "foreign key {} references {} but no index starts with ({list}): every DELETE or key UPDATE on {} scans {} to check it, and joins from the parent cannot use an index",
+                "foreign key {} references {} but {indexed}: every DELETE or key UPDATE on {} scans {} to check it, and joins from the parent cannot use an index",
                 Ident(name),
                 fk.references,
                 fk.references,
