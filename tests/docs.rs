@@ -316,3 +316,32 @@ fn relationship_cardinality_reads_for_any_table_name() {
     assert!(md.contains("one-to-one: each `organizations` row has at most one `settings` row"), "{md}");
     assert!(!md.contains("a `organizations` row"), "{md}");
 }
+
+// ---- tenant keys (session 2026-12-02) ----
+
+/// `ON DELETE SET NULL (parent_id)` of a tenant-scoped key shows which column
+/// it sets and which it keeps, in the constraint list and the relationships.
+#[test]
+fn set_null_column_list_is_shown() {
+    use pgarchitect::model::{Column, ForeignKey, ReferentialAction, Table};
+    use pgarchitect::{Schema, SqlType};
+    let schema = Schema::builder()
+        .add_table(Table::new("parents").column(Column::new("tenant_id", SqlType::BigInt)).column(Column::new("id", SqlType::BigInt)).primary_key(["tenant_id", "id"]))
+        .add_table(
+            Table::new("kids")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .column(Column::new("parent_id", SqlType::BigInt).nullable())
+                .primary_key(["id"])
+                .foreign_key(
+                    ForeignKey::new(["tenant_id", "parent_id"], QualifiedName::public("parents"), ["tenant_id", "id"])
+                        .on_delete(ReferentialAction::SetNull)
+                        .on_delete_set_columns(["parent_id"]),
+                ),
+        )
+        .build()
+        .unwrap();
+    let md = schema.to_markdown();
+    assert!(md.contains("ON DELETE SET NULL (`parent_id`; keeps `tenant_id`), ON UPDATE NO ACTION (default)"), "{md}");
+    assert!(md.contains("| SET NULL (`parent_id`; keeps `tenant_id`) | NO ACTION (default) |"), "{md}");
+}

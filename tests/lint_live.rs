@@ -336,3 +336,84 @@ fn undeclared_roles_fail_the_script_on_a_fresh_server() {
     assert_eq!(roles, std::slice::from_ref(&app));
     assert!(db.client().query_one("SELECT has_table_privilege($1, 'public.invoices', 'SELECT')", &[&reporting]).unwrap().get::<_, bool>(0));
 }
+
+// ---- tenant keys (session 2026-12-02) ----
+
+/// `projects` and `tasks`, both with forced row-level security isolating rows by
+/// `app.tenant_id` for `app`; `tasks` references `projects` through `fk`.
+fn tenant_tasks(app: &str, fk: ForeignKey) -> Schema {
+    let isolated = |name: &str| {
+        Table::new(name)
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("tenant_id", SqlType::BigInt))
+            .primary_key(["id"])
+            .row_level_security(true)
+            .policy(Policy::isolate_by_setting(format!("{name}_tenant"), "tenant_id", &SqlType::BigInt, "app.tenant_id").roles([app]))
+    };
+    let all = [Privilege::Select, Privilege::Insert, Privilege::Update, Privilege::Delete];
+    let grant = |table: &str| Grant::new(all, GrantTarget::Table { table: QualifiedName::public(table), columns: vec![] }, [app]);
+    Schema::builder()
+        .role(Role::group(app))
+        .add_table(isolated("projects").unique(UniqueConstraint::new(["tenant_id", "id"])))
+        .add_table(
+            isolated("tasks")
+                .column(Column::new("project_id", SqlType::BigInt).nullable())
+                .index(Index::on(["tenant_id", "project_id"]))
+                .foreign_key(fk.named("tasks_project_fkey")),
+        )
+        .grant(grant("projects"))
+        .grant(grant("tasks"))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `sql` as `role` with `app.tenant_id` set to `tenant`; the SQLSTATE on failure.
+fn as_tenant(db: &pg::TestDb, role: &str, tenant: i64, sql: &str) -> Result<u64, String> {
+    let mut client = db.client();
+    client.batch_execute(&format!("SET ROLE {role}; SET app.tenant_id = '{tenant}'")).unwrap();
+    client.execute(sql, &[]).map_err(|e| pg::sqlstate_of(&e).unwrap_or_else(|| e.to_string()))
+}
+
+/// The premise of cross-tenant-foreign-key: with RLS forced on both tables, the
+/// application of tenant 1 can attach a task to tenant 2's project (which it
+/// cannot see), tell taken ids from free ones, and so block tenant 2's delete.
+/// The composite key the rule suggests refuses the reference (23503).
+#[test]
+fn foreign_keys_without_the_tenant_column_reach_into_other_tenants() {
+    let Some(db) = pg::test_db() else { return };
+    let app = role(&db, "app");
+    let loose = tenant_tasks(&app, ForeignKey::new(["project_id"], QualifiedName::public("projects"), ["id"]).on_delete(ReferentialAction::SetNull));
+    let found = lint(&loose, "cross-tenant-foreign-key");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].help.contains("`FOREIGN KEY (tenant_id, project_id) REFERENCES public.projects (tenant_id, id)`"), "{}", found[0].help);
+    assert!(found[0].help.contains("`ON DELETE SET NULL (project_id)`"), "{}", found[0].help);
+    pg::apply(&db, &loose);
+    db.batch("INSERT INTO projects VALUES (1, 1), (2, 2)");
+
+    assert_eq!(as_tenant(&db, &app, 1, "SELECT 1 FROM projects WHERE id = 2"), Ok(0), "RLS hides tenant 2's project");
+    assert_eq!(as_tenant(&db, &app, 1, "INSERT INTO tasks VALUES (1, 1, 2)"), Ok(1), "and yet the key accepts it");
+    assert_eq!(as_tenant(&db, &app, 1, "INSERT INTO tasks VALUES (2, 1, 99)"), Err("23503".into()), "an id no tenant has");
+    assert_eq!(as_tenant(&db, &app, 1, "SELECT 1 FROM tasks t JOIN projects p ON p.id = t.project_id"), Ok(0));
+    // Tenant 2's delete reaches tenant 1's row it cannot see: SET NULL clears it.
+    assert_eq!(as_tenant(&db, &app, 2, "DELETE FROM projects WHERE id = 2"), Ok(1));
+    let cleared: Option<i64> = db.client().query_one("SELECT project_id FROM tasks WHERE id = 1", &[]).unwrap().get(0);
+    assert_eq!(cleared, None, "tenant 2 changed tenant 1's task");
+
+    let Some(fixed_db) = pg::test_db() else { return };
+    let fixed = tenant_tasks(
+        &app,
+        ForeignKey::new(["tenant_id", "project_id"], QualifiedName::public("projects"), ["tenant_id", "id"])
+            .on_delete(ReferentialAction::SetNull)
+            .on_delete_set_columns(["project_id"]),
+    );
+    assert!(lint(&fixed, "cross-tenant-foreign-key").is_empty());
+    assert!(lint(&fixed, "set-null-on-not-null-column").is_empty());
+    pg::apply(&fixed_db, &fixed);
+    fixed_db.batch("INSERT INTO projects VALUES (1, 1), (2, 2)");
+    assert_eq!(as_tenant(&fixed_db, &app, 1, "INSERT INTO tasks VALUES (1, 1, 2)"), Err("23503".into()), "another tenant's project is refused");
+    assert_eq!(as_tenant(&fixed_db, &app, 1, "INSERT INTO tasks VALUES (1, 1, 1)"), Ok(1));
+    // Deleting its own project clears the reference and keeps the tenant.
+    assert_eq!(as_tenant(&fixed_db, &app, 1, "DELETE FROM projects WHERE id = 1"), Ok(1));
+    let row: (i64, Option<i64>) = fixed_db.client().query_one("SELECT tenant_id, project_id FROM tasks WHERE id = 1", &[]).map(|r| (r.get(0), r.get(1))).unwrap();
+    assert_eq!(row, (1, None));
+}

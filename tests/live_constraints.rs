@@ -1415,3 +1415,102 @@ fn subqueries_in_checks_are_refused() {
         ),
     );
 }
+
+// ---- tenant keys (session 2026-12-02) ----
+
+/// `folders (tenant_id, id)` with an inbox row `0` per tenant, and `notes`
+/// referencing it through `(tenant_id, folder_id)` with `on_delete` and the
+/// columns `set` lists; `tenant_id` is NOT NULL, `folder_id` nullable with default 0.
+fn tenant_notes(on_delete: ReferentialAction, set: &[&str]) -> SchemaBuilder {
+    Schema::builder()
+        .add_table(Table::new("folders").column(bigint("tenant_id")).column(bigint("id")).primary_key(["tenant_id", "id"]))
+        .add_table(
+            Table::new("notes")
+                .column(bigint("id"))
+                .column(bigint("tenant_id"))
+                .column(bigint("folder_id").nullable().default_expr("0"))
+                .primary_key(["id"])
+                .foreign_key(fk(&["tenant_id", "folder_id"], "folders", &["tenant_id", "id"]).on_delete(on_delete).on_delete_set_columns(set.iter().copied())),
+        )
+}
+
+const TENANT_ROWS: &str = "INSERT INTO folders VALUES (1, 0), (1, 10), (2, 0), (2, 10);
+     INSERT INTO notes VALUES (1, 1, 10), (2, 2, 10), (3, 1, 0)";
+
+/// ON DELETE SET NULL (folder_id): deleting a folder clears the notes'
+/// reference and keeps their tenant; the same key setting every column cannot
+/// delete the folder at all (23502 on tenant_id).
+#[test]
+fn set_null_on_listed_columns_keeps_the_tenant_column() {
+    let Some(db) = pg::test_db() else { return };
+    let schema = build(tenant_notes(ReferentialAction::SetNull, &["folder_id"]));
+    let ddl = apply(&db, &schema);
+    assert!(ddl.contains("ON DELETE SET NULL (folder_id)"), "{ddl}");
+    let mut c = db.client();
+    let def: String = one(&mut c, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'notes_tenant_id_folder_id_fkey'");
+    assert!(def.ends_with("ON DELETE SET NULL (folder_id)"), "{def}");
+    c.batch_execute(TENANT_ROWS).unwrap();
+    exec(&mut c, "DELETE FROM folders WHERE tenant_id = 1 AND id = 10");
+    let rows: Vec<(i64, i64, Option<i64>)> =
+        c.query("SELECT id, tenant_id, folder_id FROM notes ORDER BY id", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(rows, [(1, 1, None), (2, 2, Some(10)), (3, 1, Some(0))], "only tenant 1's reference to folder 10 is cleared");
+    // The key still holds: tenant 1 has no folder 10 any more, though tenant 2 has.
+    expect_sqlstate(c.execute("INSERT INTO notes VALUES (4, 1, 10)", &[]), "23503", "folder 10 of tenant 1 is gone");
+
+    // Without the list, SET NULL writes NULL into tenant_id too: the delete fails.
+    let Some(all) = pg::test_db() else { return };
+    apply(&all, &build(tenant_notes(ReferentialAction::SetNull, &[])));
+    let mut c = all.client();
+    c.batch_execute(TENANT_ROWS).unwrap();
+    let e = expect_sqlstate(c.execute("DELETE FROM folders WHERE tenant_id = 1 AND id = 10", &[]), "23502", "SET NULL of every column");
+    assert_eq!(e.column(), Some("tenant_id"));
+}
+
+/// ON DELETE SET DEFAULT (folder_id): the notes move to their own tenant's inbox.
+#[test]
+fn set_default_on_listed_columns_keeps_the_tenant_column() {
+    let Some(db) = pg::test_db() else { return };
+    apply(&db, &build(tenant_notes(ReferentialAction::SetDefault, &["folder_id"])));
+    let mut c = db.client();
+    c.batch_execute(TENANT_ROWS).unwrap();
+    exec(&mut c, "DELETE FROM folders WHERE tenant_id = 2 AND id = 10");
+    let rows: Vec<(i64, i64, Option<i64>)> =
+        c.query("SELECT id, tenant_id, folder_id FROM notes ORDER BY id", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(rows, [(1, 1, Some(10)), (2, 2, Some(0)), (3, 1, Some(0))]);
+}
+
+fn invalid_foreign_key_action(e: &pgarchitect::SchemaError) -> bool {
+    matches!(e, pgarchitect::SchemaError::InvalidForeignKeyAction { .. })
+}
+
+/// What PostgreSQL 15 refuses of a column list, `build()` refuses too: a
+/// column outside the key (42P10), a list after another action (a syntax
+/// error); ON UPDATE cannot carry one in the model at all (PostgreSQL: 0A000).
+#[test]
+fn set_column_lists_postgresql_refuses_are_refused() {
+    let Some(db) = pg::test_db() else { return };
+    let tables = "CREATE TABLE folders (tenant_id bigint, id bigint, PRIMARY KEY (tenant_id, id));
+        CREATE TABLE notes (id bigint PRIMARY KEY, tenant_id bigint NOT NULL, folder_id bigint";
+    refused_like_the_server(
+        &db,
+        tenant_notes(ReferentialAction::SetNull, &["id"]),
+        invalid_foreign_key_action,
+        &format!("{tables}, FOREIGN KEY (tenant_id, folder_id) REFERENCES folders (tenant_id, id) ON DELETE SET NULL (id));"),
+        "column \"id\" referenced in ON DELETE SET action must be part of foreign key",
+    );
+    refused_like_the_server(
+        &db,
+        tenant_notes(ReferentialAction::Cascade, &["folder_id"]),
+        invalid_foreign_key_action,
+        &format!("{tables}, FOREIGN KEY (tenant_id, folder_id) REFERENCES folders (tenant_id, id) ON DELETE CASCADE (folder_id));"),
+        "syntax error at or near \"(\"",
+    );
+    let e = db
+        .apply_psql(&format!("{tables}, FOREIGN KEY (tenant_id, folder_id) REFERENCES folders (tenant_id, id) ON UPDATE SET NULL (folder_id));"))
+        .unwrap_err();
+    assert!(e.contains("a column list with SET NULL is only supported for ON DELETE actions"), "{e}");
+    // Every column of the key, in another order: accepted, and kept as written.
+    accepted_like_the_server(&db, tenant_notes(ReferentialAction::SetNull, &["folder_id", "tenant_id"]));
+    let def: String = one(&mut db.client(), "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'notes_tenant_id_folder_id_fkey'");
+    assert!(def.ends_with("ON DELETE SET NULL (folder_id, tenant_id)"), "{def}");
+}

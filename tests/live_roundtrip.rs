@@ -712,3 +712,100 @@ fn a_database_revoking_public_usage_on_schema_public_is_not_granted_it_back() {
     assert_eq!(diff.to_string().trim(), format!("grant USAGE on schema public to {role}"));
     db.batch(&format!("DROP OWNED BY {0}; DROP ROLE {0}", support::pg::q(&role)));
 }
+
+// ---- tenant keys (session 2026-12-02) ----
+
+/// `folders (tenant_id, id)` and `notes` whose key `(tenant_id, folder_id)`
+/// sets `set` on delete (all its columns when empty).
+fn tenant_notes(action: ReferentialAction, set: &[&str]) -> Schema {
+    Schema::builder()
+        .add_table(
+            Table::new("folders")
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .column(Column::new("id", SqlType::BigInt))
+                .primary_key(["tenant_id", "id"]),
+        )
+        .add_table(
+            Table::new("notes")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .column(Column::new("folder_id", SqlType::BigInt).nullable().default_expr("0"))
+                .primary_key(["id"])
+                .index(Index::on(["tenant_id", "folder_id"]))
+                .foreign_key(
+                    ForeignKey::new(["tenant_id", "folder_id"], QualifiedName::public("folders"), ["tenant_id", "id"])
+                        .named("notes_folder_fkey")
+                        .on_delete(action)
+                        .on_delete_set_columns(set.iter().copied()),
+                ),
+        )
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// ON DELETE SET NULL (folder_id) and SET DEFAULT (folder_id, tenant_id) read
+/// back as declared (they were reported as unsupported), and diff to nothing.
+#[test]
+fn set_null_column_lists_round_trip() {
+    let Some(shadow) = support::pg::test_db() else { return };
+    let mut shadow_client = shadow.client();
+    for (action, set) in [(ReferentialAction::SetNull, &["folder_id"][..]), (ReferentialAction::SetDefault, &["folder_id", "tenant_id"][..])] {
+        let schema = tenant_notes(action, set);
+        let Some(db) = support::pg::test_db() else { return };
+        let mut client = db.client();
+        live::apply(&mut client, &schema).unwrap_or_else(|e| panic!("apply: {e}"));
+        let options = IntrospectOptions::for_schema(&schema);
+        let found = live::introspect_detailed(&mut client, &options).unwrap_or_else(|e| panic!("introspect: {e}"));
+        assert!(found.unsupported.is_empty(), "unsupported: {:#?}", found.unsupported);
+        let fk = &found.schema.table(&QualifiedName::public("notes")).unwrap().foreign_keys[0];
+        assert_eq!(fk.on_delete, Some(action));
+        assert_eq!(fk.on_delete_set_columns, set);
+        let declared = live::normalize(&mut shadow_client, &schema).unwrap_or_else(|e| panic!("normalize: {e}"));
+        let diff = migrate::diff(&declared, &found.schema);
+        assert!(diff.is_empty(), "{}", show(&diff));
+        let report = live::verify(&schema, &mut client, &mut shadow_client).unwrap_or_else(|e| panic!("verify: {e}"));
+        assert!(report.is_clean(), "{}", report.diff);
+    }
+}
+
+/// A key that sets every column, migrated to one that sets only folder_id: the
+/// plan replaces the key, the database then clears only the reference on
+/// delete, nothing is left to do, and the down steps bring the old key back.
+#[test]
+fn a_set_null_column_list_is_migrated_and_undone() {
+    use pgarchitect::live::runner::Runner;
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow) = support::pg::test_db() else { return };
+    let mut client = db.client();
+    let mut shadow_client = shadow.client();
+    let (before, after) = (tenant_notes(ReferentialAction::SetNull, &[]), tenant_notes(ReferentialAction::SetNull, &["folder_id"]));
+    live::apply(&mut client, &before).unwrap_or_else(|e| panic!("apply: {e}"));
+    client.batch_execute("INSERT INTO folders VALUES (1, 10), (2, 10); INSERT INTO notes VALUES (1, 1, 10), (2, 2, 10);").unwrap();
+    let plan_to = |client: &mut postgres::Client, shadow: &mut postgres::Client, target: &Schema| {
+        let found = live::introspect(client, &IntrospectOptions::for_schema(target)).unwrap_or_else(|e| panic!("introspect: {e}"));
+        let from = live::canonicalize(shadow, &found).unwrap_or_else(|e| panic!("{e}"));
+        let to = live::canonicalize(shadow, target).unwrap_or_else(|e| panic!("{e}"));
+        migrate::plan(&migrate::diff(&from, &to), &migrate::PlanOptions::default()).unwrap_or_else(|e| panic!("plan: {e}"))
+    };
+    let plan = plan_to(&mut client, &mut shadow_client, &after);
+    let up = plan.up_script();
+    assert!(up.contains("ON DELETE SET NULL (folder_id) NOT VALID") && up.contains("VALIDATE CONSTRAINT notes_folder_fkey"), "{up}");
+    let migrations = plan.migrations(2, "set null of folder_id only");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("run: {e}\n{up}"));
+    assert!(live::verify(&after, &mut client, &mut shadow_client).unwrap().is_clean());
+    assert!(plan_to(&mut client, &mut shadow_client, &after).is_empty());
+    client.execute("DELETE FROM folders WHERE tenant_id = 1", &[]).unwrap();
+    let rows: Vec<(i64, i64, Option<i64>)> =
+        client.query("SELECT id, tenant_id, folder_id FROM notes ORDER BY id", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(rows, [(1, 1, None), (2, 2, Some(10))]);
+
+    for m in migrations.iter().rev() {
+        let down = m.down.as_ref().expect("reversible");
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(down).unwrap_or_else(|e| panic!("down: {e}\n{down}"));
+        tx.commit().unwrap();
+    }
+    assert!(live::verify(&before, &mut client, &mut shadow_client).unwrap().is_clean());
+    let e = client.execute("DELETE FROM folders WHERE tenant_id = 2", &[]).unwrap_err();
+    assert_eq!(e.code().map(|c| c.code()), Some("23502"), "the old key sets tenant_id too: {e}");
+}

@@ -441,6 +441,11 @@ fn write_foreign_key<W: Write>(out: &mut W, fk: &ForeignKey) -> fmt::Result {
     if let Some(action) = fk.on_delete {
         out.write_str(" ON DELETE ")?;
         out.write_str(action.as_sql())?;
+        if !fk.on_delete_set_columns.is_empty() {
+            out.write_str(" (")?;
+            write_idents(out, &fk.on_delete_set_columns)?;
+            out.write_str(")")?;
+        }
     }
     if let Some(action) = fk.on_update {
         out.write_str(" ON UPDATE ")?;

@@ -283,6 +283,16 @@ pub enum SchemaError {
         /// Its type.
         ty: SqlType,
     },
+    /// A referential action PostgreSQL refuses: a column list on `ON DELETE`
+    /// that is not `SET NULL` / `SET DEFAULT`, or that names a column outside the key.
+    InvalidForeignKeyAction {
+        /// The referencing table.
+        table: QualifiedName,
+        /// The foreign key.
+        constraint: String,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
     /// An expression PostgreSQL refuses where it is used (a generated column
     /// reading another, a function that is not immutable in an index, a subquery
     /// in a check, a default that is not a label of its enum).
@@ -407,6 +417,7 @@ impl fmt::Display for SchemaError {
                 f,
                 "foreign key `{constraint}` on {table}: column `{column}` is {ty}, and PostgreSQL 15 cannot check foreign keys on arrays of varchar(n), char(n) or numeric(p,s); use text[], varchar[] or numeric[] on both sides"
             ),
+            InvalidForeignKeyAction { table, constraint, problem } => write!(f, "foreign key `{constraint}` on {table}: {problem}"),
             InvalidExpression { object, problem } => write!(f, "{object}: {problem}"),
             DependencyCycle { objects } => {
                 let first = objects.first().map_or("", String::as_str);

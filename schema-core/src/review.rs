@@ -203,7 +203,10 @@ fn on_delete(table: &Table, out: &mut Vec<Question>) {
             "When a row of {} is deleted, what happens to the rows of {} that reference it: deleted with it (CASCADE), the deletion refused while they exist (RESTRICT), or kept with the reference cleared (SET NULL)? Unchosen, PostgreSQL refuses the deletion (NO ACTION).",
             fk.references, table.name
         );
-        let answer = fk.on_delete.map(|a| format!("ON DELETE {}", a.as_sql()));
+        let answer = fk.on_delete.map(|a| match fk.on_delete_set_columns.as_slice() {
+            [] => format!("ON DELETE {}", a.as_sql()),
+            set => format!("ON DELETE {} ({})", a.as_sql(), set.iter().map(|c| Ident(c).to_string()).collect::<Vec<_>>().join(", ")),
+        });
         out.push(ask("on-delete-action", QuestionCategory::BusinessRules, table, column, object, question, answer));
     }
 }
@@ -568,5 +571,25 @@ mod tests {
             q[0].question
         );
         assert!(q[1].question.contains("? It is partitioned by range, so it is expected to grow. The answer decides"), "{}", q[1].question);
+    }
+
+    #[test]
+    fn a_set_null_column_list_is_part_of_the_answer() {
+        let schema = Schema::builder()
+            .add_table(t("parents").column(Column::new("tenant_id", SqlType::BigInt)).unique(UniqueConstraint::new(["tenant_id", "id"])))
+            .add_table(
+                t("kids")
+                    .column(Column::new("tenant_id", SqlType::BigInt))
+                    .column(Column::new("parent_id", SqlType::BigInt).nullable())
+                    .foreign_key(
+                        ForeignKey::new(["tenant_id", "parent_id"], QualifiedName::public("parents"), ["tenant_id", "id"])
+                            .on_delete(ReferentialAction::SetNull)
+                            .on_delete_set_columns(["parent_id"]),
+                    ),
+            )
+            .build()
+            .unwrap();
+        let q: Vec<Question> = schema.review().into_iter().filter(|q| q.id == "on-delete-action").collect();
+        assert_eq!(q[0].answered_by.as_deref(), Some("ON DELETE SET NULL (parent_id)"));
     }
 }

@@ -336,6 +336,7 @@ pub(crate) fn check(schema: &Schema, errors: &mut Vec<SchemaError>) -> Vec<u32> 
             let name = name_of(&fk.name);
             claim_constraint(&mut constraint_names, tn, name, "foreign key", errors);
             key_columns(table, &fk.columns, || format!("foreign key `{name}`"), errors);
+            check_set_columns(table, fk, errors);
             let target = tables_by_name.get(&(fk.references.schema.as_str(), fk.references.name.as_str())).copied();
             check_foreign_key(target.map(|i| &tables[i as usize]), table, fk, errors);
             references.push(target.unwrap_or(u32::MAX));
@@ -716,6 +717,43 @@ fn check_foreign_key(target: Option<&Table>, table: &Table, fk: &crate::model::F
     }
 }
 
+/// `ON DELETE SET NULL (cols)` / `SET DEFAULT (cols)`: PostgreSQL 15 takes the
+/// list only there (0A000 on `ON UPDATE`, a syntax error after `CASCADE`), and
+/// only columns of the key (42P10). It stores a repeated column once, so a
+/// list written with one would never read back as written.
+fn check_set_columns(table: &Table, fk: &crate::model::ForeignKey, errors: &mut Vec<SchemaError>) {
+    use crate::model::ReferentialAction;
+    if fk.on_delete_set_columns.is_empty() {
+        return;
+    }
+    let invalid = |problem: String| SchemaError::InvalidForeignKeyAction {
+        table: table.name.clone(),
+        constraint: name_of(&fk.name).to_owned(),
+        problem,
+    };
+    if !matches!(fk.on_delete, Some(ReferentialAction::SetNull | ReferentialAction::SetDefault)) {
+        let action = fk.on_delete.map_or("no ON DELETE action", ReferentialAction::as_sql);
+        errors.push(invalid(format!(
+            "it lists the columns ON DELETE sets ({}), but its ON DELETE is {action}: a column list goes only with ON DELETE SET NULL or SET DEFAULT, so choose one of those or drop the list",
+            fk.on_delete_set_columns.join(", ")
+        )));
+    }
+    for (i, c) in fk.on_delete_set_columns.iter().enumerate() {
+        if !fk.columns.contains(c) {
+            errors.push(invalid(format!(
+                "ON DELETE sets column `{c}`, which is not a column of the key ({}); PostgreSQL refuses it (42P10), so list only the key's own columns",
+                fk.columns.join(", ")
+            )));
+        } else if fk.on_delete_set_columns[..i].contains(c) {
+            errors.push(SchemaError::RepeatedKeyColumn {
+                table: table.name.clone(),
+                column: c.clone(),
+                used_by: format!("the ON DELETE SET column list of foreign key `{}`", name_of(&fk.name)),
+            });
+        }
+    }
+}
+
 /// Whether `cols` and `wanted` hold the same columns, in any order (PostgreSQL
 /// matches a foreign key's referenced columns to a key that way).
 fn same_column_set<'c>(wanted: &[String], cols: impl Iterator<Item = &'c str> + Clone) -> bool {
@@ -1000,5 +1038,62 @@ mod tests {
         bad(defaults(DefaultObjects::Sequences, vec![Privilege::Insert]));
         bad(defaults(DefaultObjects::Functions, vec![Privilege::Usage]));
         assert!(errors(defaults(DefaultObjects::Sequences, vec![Privilege::Usage, Privilege::Select])).is_empty());
+    }
+
+    /// `(tenant_id, parent_id) REFERENCES parents (tenant_id, id)`, with `fk` applied.
+    fn tenant_kids(fk: impl FnOnce(ForeignKey) -> ForeignKey) -> SchemaBuilder {
+        let parents = Table::new("parents")
+            .column(Column::new("tenant_id", SqlType::BigInt))
+            .column(Column::new("id", SqlType::BigInt))
+            .primary_key(["tenant_id", "id"]);
+        let kids = table("kids")
+            .column(Column::new("tenant_id", SqlType::BigInt))
+            .column(Column::new("parent_id", SqlType::BigInt).nullable())
+            .foreign_key(fk(ForeignKey::new(["tenant_id", "parent_id"], QualifiedName::public("parents"), ["tenant_id", "id"])));
+        Schema::builder().add_table(parents).add_table(kids)
+    }
+
+    #[test]
+    fn on_delete_set_columns() {
+        use ReferentialAction::*;
+        for action in [SetNull, SetDefault] {
+            assert!(errors(tenant_kids(|fk| fk.on_delete(action).on_delete_set_columns(["parent_id"]))).is_empty());
+            // Every column of the key, in another order: PostgreSQL keeps it as written.
+            assert!(errors(tenant_kids(|fk| fk.on_delete(action).on_delete_set_columns(["parent_id", "tenant_id"]))).is_empty());
+        }
+        // ON UPDATE has no list of its own; the ON DELETE list does not bind it.
+        assert!(errors(tenant_kids(|fk| fk.on_delete(SetNull).on_update(SetNull).on_delete_set_columns(["parent_id"]))).is_empty());
+
+        for action in [None, Some(Cascade), Some(Restrict), Some(NoAction)] {
+            let e = one(tenant_kids(|mut fk| {
+                fk.on_delete = action;
+                fk.on_delete_set_columns(["parent_id"])
+            }));
+            assert!(matches!(&e, SchemaError::InvalidForeignKeyAction { constraint, .. } if constraint == "kids_tenant_id_parent_id_fkey"), "{e:?}");
+            assert!(e.to_string().contains("only with ON DELETE SET NULL or SET DEFAULT"), "{e}");
+        }
+        let e = one(tenant_kids(|fk| fk.on_delete(SetNull).on_delete_set_columns(["id"])));
+        assert!(matches!(&e, SchemaError::InvalidForeignKeyAction { problem, .. } if problem.contains("`id`, which is not a column of the key (tenant_id, parent_id)")), "{e:?}");
+        let e = one(tenant_kids(|fk| fk.on_delete(SetNull).on_delete_set_columns(["parent_id", "parent_id"])));
+        assert!(matches!(&e, SchemaError::RepeatedKeyColumn { column, .. } if column == "parent_id"), "{e:?}");
+        assert!(e.to_string().contains("the ON DELETE SET column list of foreign key `kids_tenant_id_parent_id_fkey` on table public.kids lists column `parent_id` twice"), "{e}");
+    }
+
+    #[test]
+    fn on_delete_set_columns_in_ddl() {
+        let schema = tenant_kids(|fk| fk.on_delete(ReferentialAction::SetNull).on_delete_set_columns(["parent_id"]).on_update(ReferentialAction::Cascade))
+            .build()
+            .unwrap();
+        assert!(
+            schema.to_ddl().contains(
+                "FOREIGN KEY (tenant_id, parent_id) REFERENCES public.parents (tenant_id, id) ON DELETE SET NULL (parent_id) ON UPDATE CASCADE"
+            ),
+            "{}",
+            schema.to_ddl()
+        );
+        let kids = schema.tables().iter().find(|t| t.name.name == "kids").unwrap();
+        assert_eq!(kids.foreign_keys[0].on_delete_set(), ["parent_id"]);
+        let all = ForeignKey::new(["a", "b"], QualifiedName::public("p"), ["a", "b"]);
+        assert_eq!(all.on_delete_set(), ["a", "b"]);
     }
 }

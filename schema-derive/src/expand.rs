@@ -187,6 +187,10 @@ fn foreign_key(fk: &ir::ForeignKey) -> TokenStream {
         let a = action(a);
         out = quote!(#out.on_update(#a));
     }
+    if !fk.on_delete_set_columns.is_empty() {
+        let set = &fk.on_delete_set_columns;
+        out = quote!(#out.on_delete_set_columns([#(#set),*]));
+    }
     match fk.deferrable {
         Some(Deferrable::InitiallyDeferred) => out = quote!(#out.deferrable(#p::model::Deferrable::InitiallyDeferred)),
         Some(Deferrable::InitiallyImmediate) => out = quote!(#out.deferrable(#p::model::Deferrable::InitiallyImmediate)),

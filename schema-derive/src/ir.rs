@@ -218,6 +218,8 @@ pub struct ForeignKey {
     pub set_null_checks: Vec<(syn::Type, Span)>,
     pub on_delete: Option<RefAction>,
     pub on_update: Option<RefAction>,
+    /// The columns `ON DELETE SET NULL` / `SET DEFAULT` sets; empty for all.
+    pub on_delete_set_columns: Vec<String>,
     pub deferrable: Option<Deferrable>,
 }
 

@@ -66,7 +66,7 @@
 use crate::model::QualifiedName;
 use crate::schema::Schema;
 
-mod describe;
+pub(crate) mod describe;
 mod diff;
 pub mod dot;
 mod findings;

@@ -315,13 +315,11 @@ fn add_constraint(table: &mut Table, c: &ConstraintRow, notes: &mut Notes) {
             if c.match_type == "f" {
                 notes.add(&object, "MATCH FULL");
             }
-            if c.definition.contains("SET NULL (") || c.definition.contains("SET DEFAULT (") {
-                notes.add(&object, "a column list on SET NULL / SET DEFAULT");
-            }
             let references = QualifiedName::new(c.ref_schema.clone().unwrap_or_default(), c.ref_table.clone().unwrap_or_default());
             let mut fk = ForeignKey::new(c.columns.clone(), references, c.ref_columns.clone()).named(c.name.clone());
             fk.on_delete = action(&c.on_delete);
             fk.on_update = action(&c.on_update);
+            fk.on_delete_set_columns = c.on_delete_set_columns.clone();
             fk.deferrable = match (c.deferrable, c.deferred) {
                 (true, true) => Deferrable::InitiallyDeferred,
                 (true, false) => Deferrable::InitiallyImmediate,
@@ -883,6 +881,7 @@ mod tests {
             nulls_not_distinct: false,
             definition: String::new(),
             no_inherit: false,
+            on_delete_set_columns: vec![],
         }
     }
 
@@ -970,6 +969,40 @@ mod tests {
         assert_eq!(posts.columns[0].default, None);
         let fk = &posts.foreign_keys[0];
         assert_eq!((fk.on_delete, fk.on_update, fk.deferrable), (Some(ReferentialAction::Cascade), None, Deferrable::InitiallyImmediate));
+    }
+
+    #[test]
+    #[allow(clippy::field_reassign_with_default)]
+    fn set_null_column_lists_are_read_back() {
+        let mut rows = CatalogRows::default();
+        rows.namespaces = vec!["public".into()];
+        rows.tables = vec![table_row("parents"), table_row("kids")];
+        let mut parent = column_row("kids", "parent_id", "bigint");
+        parent.not_null = false;
+        rows.columns = vec![
+            column_row("parents", "tenant_id", "bigint"),
+            column_row("parents", "id", "bigint"),
+            column_row("kids", "id", "bigint"),
+            column_row("kids", "tenant_id", "bigint"),
+            parent,
+        ];
+        let mut fk = pk_row("kids", &["tenant_id", "parent_id"]);
+        fk.name = "kids_parent_fkey".into();
+        fk.kind = "f".into();
+        fk.ref_schema = Some("public".into());
+        fk.ref_table = Some("parents".into());
+        fk.ref_columns = vec!["tenant_id".into(), "id".into()];
+        fk.on_delete = "n".into();
+        fk.on_update = "a".into();
+        fk.on_delete_set_columns = vec!["parent_id".into()];
+        fk.definition = "FOREIGN KEY (tenant_id, parent_id) REFERENCES parents(tenant_id, id) ON DELETE SET NULL (parent_id)".into();
+        rows.constraints = vec![pk_row("parents", &["tenant_id", "id"]), pk_row("kids", &["id"]), fk];
+        let parsed = parse(&rows, &["public".into()]);
+        assert!(parsed.unsupported.is_empty(), "{:?}", parsed.unsupported);
+        let schema = parsed.schema.unwrap_or_else(|e| panic!("{e}"));
+        let fk = &schema.table(&QualifiedName::public("kids")).unwrap().foreign_keys[0];
+        assert_eq!((fk.on_delete, fk.on_update), (Some(ReferentialAction::SetNull), None));
+        assert_eq!(fk.on_delete_set_columns, ["parent_id"]);
     }
 
     #[test]

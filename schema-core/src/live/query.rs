@@ -173,7 +173,11 @@ const CONSTRAINTS: &str = concat!(
   CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
   coalesce((SELECT (to_jsonb(i) ->> 'indnullsnotdistinct')::bool FROM pg_index i WHERE i.indexrelid = con.conindid
             AND con.contype IN ('p', 'u')), false),
-  CASE WHEN con.contype IN ('f', 'x') THEN pg_get_constraintdef(con.oid) ELSE '' END, con.connoinherit
+  CASE WHEN con.contype IN ('f', 'x') THEN pg_get_constraintdef(con.oid) ELSE '' END, con.connoinherit,
+  array(SELECT a.attname::text
+        FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(to_jsonb(con) -> 'confdelsetcols') = 'array'
+                                            THEN to_jsonb(con) -> 'confdelsetcols' ELSE '[]' END) WITH ORDINALITY k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum::int2 ORDER BY k.ord)
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -442,6 +446,7 @@ pub(crate) fn read_catalog(
             nulls_not_distinct: row.get(15),
             definition: row.get(16),
             no_inherit: row.get(17),
+            on_delete_set_columns: row.get(18),
         })
         .collect();
     rows.indexes = fetch(tx, count, INDEXES, &[s])?

@@ -234,6 +234,9 @@ pub struct ConstraintRow {
     pub definition: String,
     /// `connoinherit`.
     pub no_inherit: bool,
+    /// `confdelsetcols` (PostgreSQL 15+): the columns `ON DELETE SET NULL (...)`
+    /// / `SET DEFAULT (...)` sets, in order; empty when it sets them all.
+    pub on_delete_set_columns: Vec<String>,
 }
 
 /// An index no constraint owns.

@@ -8528,6 +8528,46 @@ mod tests {
             assert_eq!(functions, 3, "{p}");
         }
     }
+
+    // ---- tenant keys (session 2026-12-02) ----
+
+    /// A column list on ON DELETE SET NULL added, changed or removed is a change
+    /// of the foreign key: the key is replaced, and the undo puts the old one back.
+    #[test]
+    fn a_changed_set_null_column_list_replaces_the_foreign_key() {
+        let with = |set: &[&str]| {
+            let parents = Table::new("parents")
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .column(Column::new("id", SqlType::BigInt))
+                .primary_key(["tenant_id", "id"]);
+            let kids = Table::new("kids")
+                .column(Column::new("id", SqlType::BigInt))
+                .column(Column::new("tenant_id", SqlType::BigInt))
+                .column(Column::new("parent_id", SqlType::BigInt).nullable())
+                .primary_key(["id"])
+                .index(Index::on(["tenant_id", "parent_id"]))
+                .foreign_key(
+                    ForeignKey::new(["tenant_id", "parent_id"], QualifiedName::public("parents"), ["tenant_id", "id"])
+                        .on_delete(ReferentialAction::SetNull)
+                        .on_delete_set_columns(set.iter().copied()),
+                );
+            Schema::builder().add_table(parents).add_table(kids).build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert!(diff(&with(&["parent_id"]), &with(&["parent_id"])).is_empty());
+        for (from, to) in [(&[][..], &["parent_id"][..]), (&["parent_id"], &[]), (&["parent_id"], &["parent_id", "tenant_id"])] {
+            let d = diff(&with(from), &with(to));
+            let changes: Vec<String> = d.changes.iter().map(|c| format!("{c:?}")).collect();
+            assert_eq!(changes.len(), 2, "{from:?} -> {to:?}: {changes:#?}");
+            assert!(matches!(&d.changes[0], Change::DropConstraint { constraint: Constraint::ForeignKey(fk), .. } if fk.on_delete_set_columns == from), "{changes:#?}");
+            assert!(matches!(&d.changes[1], Change::AddConstraint { constraint: Constraint::ForeignKey(fk), .. } if fk.on_delete_set_columns == to), "{changes:#?}");
+            let p = plan(&d, &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            let up = p.up_script();
+            let down = p.down_script().unwrap();
+            let clause = |set: &[&str]| if set.is_empty() { "ON DELETE SET NULL".to_owned() } else { format!("ON DELETE SET NULL ({})", set.join(", ")) };
+            assert!(up.contains(&format!("{} NOT VALID;", clause(to))), "{up}");
+            assert!(down.contains(&format!("{};", clause(from))), "{down}");
+        }
+    }
 }
 /// Partitions added next to a default partition: the step moves the default's
 /// rows of the new bound into the new partition (and its undo moves them back).

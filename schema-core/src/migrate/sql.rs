@@ -58,6 +58,9 @@ fn foreign_key_body(fk: &ForeignKey) -> String {
     let mut s = format!("FOREIGN KEY ({}) REFERENCES {} ({})", idents(&fk.columns), fk.references, idents(&fk.referenced_columns));
     if let Some(a) = fk.on_delete {
         let _ = write!(s, " ON DELETE {}", a.as_sql());
+        if !fk.on_delete_set_columns.is_empty() {
+            let _ = write!(s, " ({})", idents(&fk.on_delete_set_columns));
+        }
     }
     if let Some(a) = fk.on_update {
         let _ = write!(s, " ON UPDATE {}", a.as_sql());

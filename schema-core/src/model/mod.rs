@@ -369,6 +369,11 @@ pub struct ForeignKey {
     pub on_delete: Option<ReferentialAction>,
     /// `ON UPDATE`; `None` means not chosen (PostgreSQL applies `NO ACTION`).
     pub on_update: Option<ReferentialAction>,
+    /// The columns `ON DELETE SET NULL (...)` / `SET DEFAULT (...)` sets
+    /// (PostgreSQL 15+): some of [`columns`](Self::columns), in the order
+    /// written. Empty sets every column of the key. PostgreSQL takes the list
+    /// only on `ON DELETE`, so `ON UPDATE SET NULL` always sets them all.
+    pub on_delete_set_columns: Vec<String>,
     /// Deferrability.
     pub deferrable: Deferrable,
 }
@@ -387,6 +392,7 @@ impl ForeignKey {
             referenced_columns: referenced_columns.into_iter().map(Into::into).collect(),
             on_delete: None,
             on_update: None,
+            on_delete_set_columns: Vec::new(),
             deferrable: Deferrable::No,
         }
     }
@@ -401,6 +407,36 @@ impl ForeignKey {
     pub fn on_update(mut self, action: ReferentialAction) -> Self {
         self.on_update = Some(action);
         self
+    }
+
+    /// Limits `ON DELETE SET NULL` / `SET DEFAULT` to some columns of the key
+    /// (PostgreSQL 15+): a tenant-scoped key keeps its tenant column, which is
+    /// `NOT NULL`, and clears only the reference.
+    ///
+    /// ```
+    /// use pgarchitect_core::model::*;
+    /// let fk = ForeignKey::new(["tenant_id", "parent_id"], QualifiedName::public("parents"), ["tenant_id", "id"])
+    ///     .on_delete(ReferentialAction::SetNull)
+    ///     .on_delete_set_columns(["parent_id"]);
+    /// assert_eq!(fk.on_delete_set_columns, ["parent_id"]);
+    /// ```
+    ///
+    /// `build()` refuses a column that is not one of the key's, one listed
+    /// twice, and a list with an `ON DELETE` other than `SET NULL` or `SET DEFAULT`.
+    pub fn on_delete_set_columns<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.on_delete_set_columns = columns.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The columns `ON DELETE` writes NULL or their default into: those listed
+    /// in [`on_delete_set_columns`](Self::on_delete_set_columns), or every
+    /// column of the key when none is.
+    pub fn on_delete_set(&self) -> &[String] {
+        if self.on_delete_set_columns.is_empty() {
+            &self.columns
+        } else {
+            &self.on_delete_set_columns
+        }
     }
 
     /// Sets the constraint name.

@@ -129,6 +129,9 @@ pub struct ForeignKeyAttr {
     pub name: Option<Str>,
     pub on_delete: Option<Keyword<RefAction>>,
     pub on_update: Option<Keyword<RefAction>>,
+    /// `on_delete_set_columns(parent_id)`: the columns `ON DELETE SET NULL` /
+    /// `SET DEFAULT` sets, some of `columns(...)`.
+    pub on_delete_set_columns: Option<FieldRefs>,
     pub deferrable: Option<Keyword<Deferrable>>,
 }
 

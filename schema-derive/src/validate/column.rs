@@ -216,6 +216,7 @@ fn foreign_key(
         set_null_checks,
         on_delete: attrs.on_delete.map(|k| k.value),
         on_update: attrs.on_update.map(|k| k.value),
+        on_delete_set_columns: Vec::new(),
         deferrable: attrs.deferrable.map(|k| k.value),
     })
 }

@@ -12,7 +12,7 @@ use super::column::{column, index};
 use super::{allows, check_name, is_option, named, non_empty, salvage, sql_identity, unsupported_generics, Errors};
 use super::{features, partition};
 use crate::attr::value::{FieldRefs, Keyword};
-use crate::attr::{parse_lenient, ColumnAttrs, IndexOptions, TableAttrs};
+use crate::attr::{parse_lenient, ColumnAttrs, ForeignKeyAttr, IndexOptions, TableAttrs};
 use crate::ir::{self, PolicyCommand, RefAction};
 use crate::suggest;
 
@@ -420,16 +420,22 @@ fn constraints(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, tab
 fn foreign_keys(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, table: &mut ir::Table) {
     for fk in &attrs.foreign_key {
         let fk = &fk.value;
+        let listed = set_columns(errors, fk);
         let mut columns = Vec::new();
         let mut types = Vec::new();
         let mut set_null = Vec::new();
+        let mut resolved = HashMap::new();
         for field_ident in &fk.columns.fields {
             let Some(f) = fields.resolve(errors, field_ident) else { continue };
+            resolved.insert(field_ident.unraw(), f.column.clone().unwrap_or_default());
             columns.push(f.column.clone().unwrap_or_default());
             types.push((f.ty.clone(), field_ident.span()));
+            // ON DELETE sets only the listed fields (all without a list), ON UPDATE all.
+            let on_delete = if listed.is_empty() || listed.contains(&field_ident.unraw()) { &fk.on_delete } else { &None };
             // At the field in `columns(...)`: the action is the same for all.
-            set_null.extend(set_null_check([&fk.on_delete, &fk.on_update], &f.ty, f.option, Some(field_ident.span())));
+            set_null.extend(set_null_check([on_delete, &fk.on_update], &f.ty, f.option, Some(field_ident.span())));
         }
+        let on_delete_set_columns = listed.iter().filter_map(|i| resolved.get(i).cloned()).collect();
         let target_columns = fk.references_columns.as_ref().map(|list| {
             if list.values.len() != fk.columns.fields.len() {
                 errors.at(
@@ -459,9 +465,41 @@ fn foreign_keys(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, ta
             set_null_checks: set_null,
             on_delete: fk.on_delete.map(|k| k.value),
             on_update: fk.on_update.map(|k| k.value),
+            on_delete_set_columns,
             deferrable: fk.deferrable.map(|k| k.value),
         });
     }
+}
+
+/// The fields of `on_delete_set_columns(...)`: each one of `columns(...)`, once,
+/// and only with `on_delete = "set_null"` or `"set_default"` (what PostgreSQL 15
+/// accepts: 42P10 for a column outside the key, a syntax error after the other
+/// actions). Those reported are left out.
+fn set_columns(errors: &mut Errors, fk: &ForeignKeyAttr) -> Vec<syn::Ident> {
+    let Some(list) = &fk.on_delete_set_columns else { return Vec::new() };
+    if !matches!(fk.on_delete.map(|k| k.value), Some(RefAction::SetNull | RefAction::SetDefault)) {
+        errors.at(
+            list.key,
+            "`on_delete_set_columns(...)` says which columns ON DELETE SET NULL or SET DEFAULT sets; add `on_delete = \"set_null\"` (or `\"set_default\"`), or remove the list",
+        );
+        return Vec::new();
+    }
+    let mut out: Vec<syn::Ident> = Vec::new();
+    for field in &list.fields {
+        let name = field.unraw();
+        if !fk.columns.fields.iter().any(|c| c.unraw() == name) {
+            let key: Vec<String> = fk.columns.fields.iter().map(|c| c.unraw().to_string()).collect();
+            errors.at(
+                field.span(),
+                format!("`{name}` is not one of this foreign key's `columns({})`; ON DELETE can set only columns of the key", key.join(", ")),
+            );
+        } else if out.contains(&name) {
+            errors.at(field.span(), format!("`{name}` is listed twice in `on_delete_set_columns(...)`"));
+        } else {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// Recorded decisions, lint allows, row-level security and policies, and the

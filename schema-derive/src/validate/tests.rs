@@ -959,3 +959,69 @@ fn set_null_on_a_field_not_written_option_is_checked_by_the_compiler() {
     let b = &table.foreign_keys[3].set_null_checks[0].0;
     assert_eq!(quote::quote!(#b).to_string(), "MaybeId");
 }
+
+// ---- tenant keys (session 2026-12-02) ----
+
+/// `on_delete_set_columns(parent)` limits ON DELETE SET NULL to that column, so
+/// only it must be an `Option<_>`; the NOT NULL tenant column is kept.
+#[test]
+fn on_delete_set_columns_limit_the_set_null_check() {
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(foreign_key(columns(tenant_id, parent), references = P, references_columns("tenant_id", "id"),
+                            on_delete = "set_null", on_delete_set_columns(parent)))]
+        #[table(foreign_key(columns(tenant_id, other), references = P, references_columns("tenant_id", "id"),
+                            on_delete = "set_null", on_update = "set_null", on_delete_set_columns(other)))]
+        struct T {
+            #[column(primary_key)]
+            id: i64,
+            tenant_id: i64,
+            #[column(name = "parent_id")]
+            parent: MaybeId,
+            other: Option<i64>,
+        }
+    });
+    assert!(errors.is_none());
+    let fks: Vec<(Vec<String>, usize)> = table.foreign_keys.iter().map(|fk| (fk.on_delete_set_columns.clone(), fk.set_null_checks.len())).collect();
+    // The column's name, not the field's; ON UPDATE SET NULL still needs tenant_id nullable.
+    assert_eq!(fks, [(vec!["parent_id".to_owned()], 1), (vec!["other".to_owned()], 1)]);
+    let checked = &table.foreign_keys[0].set_null_checks[0].0;
+    assert_eq!(quote::quote!(#checked).to_string(), "MaybeId");
+    let checked = &table.foreign_keys[1].set_null_checks[0].0;
+    assert_eq!(quote::quote!(#checked).to_string(), "i64");
+}
+
+#[test]
+fn on_delete_set_columns_mistakes() {
+    let errors = table_errors(parse_quote! {
+        #[table(foreign_key(columns(tenant_id, parent_id), references = P, on_delete = "set_null", on_delete_set_columns(id)))]
+        struct T {
+            #[column(primary_key)]
+            id: i64,
+            tenant_id: i64,
+            parent_id: Option<i64>,
+        }
+    });
+    assert_one(&errors, "`id` is not one of this foreign key's `columns(tenant_id, parent_id)`");
+    let errors = table_errors(parse_quote! {
+        #[table(foreign_key(columns(tenant_id, parent_id), references = P, on_delete = "set_null", on_delete_set_columns(parent_id, parent_id)))]
+        struct T {
+            #[column(primary_key)]
+            id: i64,
+            tenant_id: i64,
+            parent_id: Option<i64>,
+        }
+    });
+    assert_one(&errors, "`parent_id` is listed twice");
+    for action in [quote::quote!(on_delete = "cascade",), quote::quote!()] {
+        let input: syn::DeriveInput = parse_quote! {
+            #[table(foreign_key(columns(tenant_id, parent_id), references = P, #action on_delete_set_columns(parent_id)))]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+                tenant_id: i64,
+                parent_id: Option<i64>,
+            }
+        };
+        assert_one(&table_errors(input), "add `on_delete = \"set_null\"` (or `\"set_default\"`)");
+    }
+}

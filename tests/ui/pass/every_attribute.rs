@@ -81,7 +81,9 @@ struct Account {
         on_update = "no_action",
         deferrable = "initially_immediate"
     ),
-    foreign_key(columns(tenant_id, owner_id), references = Account, references_columns("tenant_id", "id"))
+    foreign_key(columns(tenant_id, owner_id), references = Account, references_columns("tenant_id", "id")),
+    // Only `delegate_id` must be nullable: ON DELETE keeps the tenant column.
+    foreign_key(columns(tenant_id, delegate_id), references = Account, on_delete = "set_null", on_delete_set_columns(delegate_id))
 )]
 struct Session {
     #[column(primary_key, identity)]
@@ -89,6 +91,7 @@ struct Session {
     tenant_id: i64,
     account_id: Option<i64>,
     owner_id: i64,
+    delegate_id: Option<i64>,
     #[column(references = Self, references_column = "id", on_delete = "set_default", on_update = "restrict", deferrable = "initially_deferred")]
     parent_id: Option<i64>,
 }
@@ -97,4 +100,5 @@ fn main() {
     let schema = Schema::builder().table::<Account>().table::<Session>().build().unwrap();
     let ddl = schema.to_ddl();
     assert!(ddl.contains("CREATE TYPE app.account_status AS ENUM ('ACTIVE', 'on hold');"), "{ddl}");
+    assert!(ddl.contains("FOREIGN KEY (tenant_id, delegate_id) REFERENCES app.accounts (tenant_id, id) ON DELETE SET NULL (delegate_id)"), "{ddl}");
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write};
 
-use crate::model::{Column, Deferrable, Identity, ReferentialAction, Table};
+use crate::model::{Column, Deferrable, ForeignKey, Identity, ReferentialAction, Table};
 use crate::schema::Schema;
 
 use super::super::describe::{cardinality, fk_index};
@@ -142,7 +142,7 @@ fn table(doc: &mut Doc, schema: &Schema, t: &Table) -> fmt::Result {
             CodeList(&fk.columns),
             Code(&fk.references.to_string()),
             CodeList(&fk.referenced_columns),
-            actions(fk.on_delete, fk.on_update, fk.deferrable)
+            actions(fk)
         ));
     }
     if !constraints.is_empty() {
@@ -200,17 +200,30 @@ fn column_constraints(t: &Table, c: &Column) -> Vec<String> {
 }
 
 /// `ON DELETE CASCADE, ON UPDATE NO ACTION (default)`.
-fn actions(on_delete: Option<ReferentialAction>, on_update: Option<ReferentialAction>, deferrable: Deferrable) -> String {
-    let one = |what: &str, a: Option<ReferentialAction>| match a {
-        Some(a) => format!("ON {what} {}", a.as_sql()),
-        None => format!("ON {what} NO ACTION (default)"),
-    };
-    let mut s = format!("{}, {}", one("DELETE", on_delete), one("UPDATE", on_update));
-    match deferrable {
+fn actions(fk: &ForeignKey) -> String {
+    let on_update = fk.on_update.map_or("NO ACTION (default)", ReferentialAction::as_sql);
+    let mut s = format!("ON DELETE {}, ON UPDATE {on_update}", on_delete(fk));
+    match fk.deferrable {
         Deferrable::No => {}
         Deferrable::InitiallyImmediate => s.push_str(", deferrable"),
         Deferrable::InitiallyDeferred => s.push_str(", deferrable, checked at commit"),
     }
+    s
+}
+
+/// `SET NULL (`parent_id`; keeps `tenant_id`)`: the action, and the columns it
+/// sets when it does not set them all.
+fn on_delete(fk: &ForeignKey) -> String {
+    let Some(action) = fk.on_delete else { return "NO ACTION (default)".to_owned() };
+    if fk.on_delete_set_columns.is_empty() {
+        return action.as_sql().to_owned();
+    }
+    let kept: Vec<&String> = fk.columns.iter().filter(|c| !fk.on_delete_set_columns.contains(c)).collect();
+    let mut s = format!("{} ({}", action.as_sql(), CodeList(&fk.on_delete_set_columns));
+    if !kept.is_empty() {
+        s.push_str(&format!("; keeps {}", CodeList(&kept)));
+    }
+    s.push(')');
     s
 }
 
@@ -251,7 +264,7 @@ pub(super) fn relationships(doc: &mut Doc, schema: &Schema) -> fmt::Result {
                 name,
                 format!("{} ({})", Code(&t.name.to_string()), CodeList(&fk.columns)),
                 format!("{} ({})", Code(&fk.references.to_string()), CodeList(&fk.referenced_columns)),
-                action(fk.on_delete),
+                on_delete(fk),
                 action(fk.on_update),
                 cardinality,
                 index,

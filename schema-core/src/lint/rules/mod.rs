@@ -9,6 +9,7 @@ mod boolean_index;
 mod char_column;
 mod circular_foreign_keys;
 mod complex_column_without_comment;
+mod cross_tenant_foreign_key;
 mod current_setting_without_missing_ok;
 mod default_without_not_null;
 mod extension_in_public;
@@ -64,6 +65,7 @@ pub(crate) static RULES: &[Rule] = &[
     char_column::RULE,
     circular_foreign_keys::RULE,
     complex_column_without_comment::RULE,
+    cross_tenant_foreign_key::RULE,
     current_setting_without_missing_ok::RULE,
     default_without_not_null::RULE,
     extension_in_public::RULE,
