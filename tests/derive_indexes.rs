@@ -18,12 +18,12 @@ use postgres::Client;
     index(columns(tenant_id, created_at(order = "desc", nulls = "last")), name = "events_tenant_recent"),
     index(columns(name(opclass = "text_pattern_ops")), name = "events_name_prefix"),
     index(
-        columns(tenant_id(order = "desc"), name(opclass = "text_pattern_ops", nulls = "first")),
+        columns(tenant_id(order = "desc"), name(opclass = "varchar_pattern_ops", nulls = "first")),
         expression = "lower(name)",
         name = "events_mixed"
     ),
     // The index-wide form still sorts every key.
-    index(columns(tenant_id, created_at), order = "desc", name = "events_all_desc")
+    index(columns(created_at, id), order = "desc", name = "events_all_desc")
 )]
 struct Event {
     #[column(primary_key, identity)]
@@ -47,11 +47,11 @@ fn each_key_has_its_own_options() {
         keys("events_mixed"),
         [
             IndexKey::column("tenant_id").desc(),
-            IndexKey::column("name").opclass("text_pattern_ops").nulls(NullsOrder::First),
+            IndexKey::column("name").opclass("varchar_pattern_ops").nulls(NullsOrder::First),
             IndexKey::expression("lower(name)"),
         ]
     );
-    assert_eq!(keys("events_all_desc"), [IndexKey::column("tenant_id").desc(), IndexKey::column("created_at").desc()]);
+    assert_eq!(keys("events_all_desc"), [IndexKey::column("created_at").desc(), IndexKey::column("id").desc()]);
 }
 
 /// The index's definition as `pg_get_indexdef` prints it, and from the catalog each
@@ -96,12 +96,12 @@ fn per_key_options_reach_postgres() {
     let (def, opclasses, options) = read_back(&mut c, "events_mixed");
     assert_eq!(
         def,
-        "CREATE INDEX events_mixed ON public.events USING btree (tenant_id DESC, name text_pattern_ops NULLS FIRST, lower(name))"
+        "CREATE INDEX events_mixed ON public.events USING btree (tenant_id DESC, name varchar_pattern_ops NULLS FIRST, lower(name))"
     );
-    assert_eq!(opclasses, ["int8_ops", "text_pattern_ops", "text_ops"]);
+    assert_eq!(opclasses, ["int8_ops", "varchar_pattern_ops", "text_ops"]);
     assert_eq!(options, [3, 2, 0]);
     let (def, _, options) = read_back(&mut c, "events_all_desc");
-    assert_eq!(def, "CREATE INDEX events_all_desc ON public.events USING btree (tenant_id DESC, created_at DESC)");
+    assert_eq!(def, "CREATE INDEX events_all_desc ON public.events USING btree (created_at DESC, id DESC)");
     assert_eq!(options, [3, 3]);
 
     // The order serves the query it was declared for: no sort above the scan.
