@@ -201,26 +201,33 @@ fn foreign_key(fk: &ir::ForeignKey) -> TokenStream {
 
 fn index(i: &ir::Index) -> TokenStream {
     let p = private();
-    let key = |target: TokenStream| {
+    // A key's own options, else the index-wide ones (validate refuses both for one option).
+    let key = |target: TokenStream, own: &ir::KeyOptions| {
         let mut out = target;
-        if let Some(o) = &i.opclass {
+        if let Some(o) = own.opclass.as_ref().or(i.opclass.as_ref()) {
             out = quote!(#out.opclass(#o));
         }
-        match i.order {
+        match own.order.or(i.order) {
             Some(Order::Asc) => out = quote!(#out.asc()),
             Some(Order::Desc) => out = quote!(#out.desc()),
             None => {}
         }
-        match i.nulls {
+        match own.nulls.or(i.nulls) {
             Some(Nulls::First) => out = quote!(#out.nulls(#p::model::NullsOrder::First)),
             Some(Nulls::Last) => out = quote!(#out.nulls(#p::model::NullsOrder::Last)),
             None => {}
         }
         out
     };
-    let mut keys: Vec<TokenStream> = i.columns.iter().map(|c| key(quote!(#p::model::IndexKey::column(#c)))).collect();
+    let none = ir::KeyOptions::default();
+    let mut keys: Vec<TokenStream> = i
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(n, c)| key(quote!(#p::model::IndexKey::column(#c)), i.column_keys.get(n).unwrap_or(&none)))
+        .collect();
     if let Some(e) = &i.expression {
-        keys.push(key(quote!(#p::model::IndexKey::expression(#e))));
+        keys.push(key(quote!(#p::model::IndexKey::expression(#e)), &none));
     }
     let mut out = quote!(#p::model::Index::with_keys([#(#keys),*]));
     if let Some(n) = &i.name {
@@ -649,6 +656,24 @@ mod tests {
                 #[column(sql_type = "tsvector", generated = "to_tsvector('english', title)", index(method = "gin"))]
                 search: Option<String>,
                 published_at: Option<DateTime<Utc>>,
+            }
+        })));
+    }
+
+    #[test]
+    fn index_key_options_expansion() {
+        // Each key's own options; the index-wide `nulls` on every key, the expression too.
+        insta::assert_snapshot!(pretty(crate::table::derive(quote! {
+            #[table(
+                index(columns(tenant_id, created_at(order = "desc", nulls = "last"))),
+                index(columns(name(opclass = "text_pattern_ops", order = "asc"), tenant_id(order = "desc")), expression = "lower(name)", nulls = "first")
+            )]
+            struct Event {
+                #[column(primary_key)]
+                id: i64,
+                tenant_id: i64,
+                created_at: i64,
+                name: String,
             }
         })));
     }

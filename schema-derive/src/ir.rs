@@ -227,7 +227,11 @@ pub struct Index {
     pub name: Option<String>,
     pub method: Option<Method>,
     pub columns: Vec<String>,
+    /// The options each of `columns` has of its own (`created_at(order = "desc")`),
+    /// one per column; the index-wide ones below apply where a key sets none.
+    pub column_keys: Vec<KeyOptions>,
     pub expression: Option<String>,
+    /// Index-wide key options: for every key.
     pub opclass: Option<String>,
     pub order: Option<Order>,
     pub nulls: Option<Nulls>,
@@ -240,6 +244,14 @@ pub struct Index {
     pub unique_span: Option<(Span, KeyOrigin)>,
 }
 
+/// The options of one index key.
+#[derive(Clone, Default)]
+pub struct KeyOptions {
+    pub opclass: Option<String>,
+    pub order: Option<Order>,
+    pub nulls: Option<Nulls>,
+}
+
 impl Index {
     /// A plain btree index on one column (`#[column(index)]`).
     pub fn on_column(column: String) -> Self {
@@ -247,6 +259,7 @@ impl Index {
             name: None,
             method: None,
             columns: vec![column],
+            column_keys: vec![KeyOptions::default()],
             expression: None,
             opclass: None,
             order: None,

@@ -39,7 +39,8 @@ use proc_macro::TokenStream;
 /// | `primary_key(tenant_id, id)` | composite primary key |
 /// | `unique(columns(a, b), name = "...", nulls_not_distinct)` | unique constraint (repeatable) |
 /// | `check(expr = "price >= 0", name = "...")` | check constraint (repeatable) |
-/// | `index(columns(a, b), expression = "lower(email)", name, method = "gin", opclass, order = "desc", nulls = "last", unique, nulls_not_distinct, include(c), predicate = "...", comment)` | index (repeatable); keys are the columns, then the expression |
+/// | `index(columns(a, b), expression = "lower(email)", name, method = "gin", opclass, order = "desc", nulls = "last", unique, nulls_not_distinct, include(c), predicate = "...", comment)` | index (repeatable); keys are the columns, then the expression; `opclass`, `order` and `nulls` here apply to every key |
+/// | `index(columns(tenant_id, created_at(order = "desc", nulls = "last"), name(opclass = "text_pattern_ops")))` | a column key with options of its own (`order`, `nulls`: btree only; `opclass`); an option may be given for a key or for the whole index, not both |
 /// | `foreign_key(columns(a, b), references = Other, references_columns("x", "y"), name, on_delete, on_update, on_delete_set_columns(b), deferrable)` | multi-column foreign key (repeatable); columns are type-checked against `Other`'s key unless `references_columns` is given; `on_delete_set_columns(b)` with `on_delete = "set_null"` or `"set_default"` sets only `b` (PostgreSQL 15's `ON DELETE SET NULL (b)`: a tenant column stays), and only `b` need be an `Option<_>` |
 /// | `volume = "10M rows/year"`, `retention = "7 years"` | recorded answers, shown in docs and used by the linter |
 /// | `allow(rule = "lint-id", reason = "...")` | allows a lint rule on the table (repeatable) |

@@ -111,13 +111,91 @@ pub struct IndexOptions {
     pub comment: Option<Str>,
 }
 
-/// `index(columns(a, b), expression = "...", ...)`.
+/// `index(columns(a, b(order = "desc")), expression = "...", ...)`.
 #[derive(FromMeta)]
 pub struct IndexAttr {
-    pub columns: Option<FieldRefs>,
+    pub columns: Option<IndexColumns>,
     pub expression: Option<Str>,
     #[darling(flatten)]
     pub options: IndexOptions,
+}
+
+/// The options of one key in `index(columns(...))`: `created_at(order = "desc", nulls = "last")`,
+/// `name(opclass = "text_pattern_ops")`.
+#[derive(Clone, Default, FromMeta)]
+pub struct KeyOptions {
+    pub opclass: Option<Str>,
+    pub order: Option<Keyword<Order>>,
+    pub nulls: Option<Keyword<Nulls>>,
+}
+
+/// One key of `index(columns(...))`: a Rust field, alone or with its own options.
+#[derive(Clone)]
+pub struct IndexColumn {
+    pub field: syn::Ident,
+    pub options: KeyOptions,
+}
+
+/// `columns(tenant_id, created_at(order = "desc", nulls = "last"))`: the column keys of a
+/// table-level index, in key order.
+#[derive(Clone)]
+pub struct IndexColumns {
+    pub keys: Vec<IndexColumn>,
+}
+
+impl FromMeta for IndexColumns {
+    fn from_meta(item: &syn::Meta) -> darling::Result<Self> {
+        use darling::ast::NestedMeta;
+        use syn::Meta;
+        let example = "`columns(tenant_id, created_at(order = \"desc\", nulls = \"last\"))`";
+        let Meta::List(list) = item else {
+            return Err(darling::Error::custom(format!("`columns` takes a list of field names: {example}")).with_span(item));
+        };
+        let nested = NestedMeta::parse_meta_list(list.tokens.clone())?;
+        let mut errors = darling::Error::accumulator();
+        let mut keys = Vec::new();
+        for n in &nested {
+            match n {
+                NestedMeta::Meta(Meta::Path(p)) if p.get_ident().is_some() => {
+                    keys.push(IndexColumn { field: p.get_ident().cloned().unwrap(), options: KeyOptions::default() });
+                }
+                NestedMeta::Meta(meta @ Meta::List(l)) if l.path.get_ident().is_some() => {
+                    let field = l.path.get_ident().cloned().unwrap();
+                    if l.tokens.is_empty() {
+                        errors.push(
+                            darling::Error::custom(format!(
+                                "`{field}()` gives the key no options; write `{field}` alone, or set its `order`, `nulls` or `opclass`"
+                            ))
+                            .with_span(l),
+                        );
+                        continue;
+                    }
+                    if let Some(options) = errors.handle(KeyOptions::from_meta(meta)) {
+                        keys.push(IndexColumn { field, options });
+                    }
+                }
+                NestedMeta::Meta(Meta::NameValue(nv)) if nv.path.get_ident().is_some() => {
+                    let field = nv.path.get_ident().unwrap();
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "a key's options go in parentheses after its field: `{field}(order = \"desc\")`, not `{field} = ...`"
+                        ))
+                        .with_span(nv),
+                    );
+                }
+                other => errors.push(
+                    darling::Error::custom(format!(
+                        "`columns(...)` lists Rust field names, each alone or with its key's options: {example}"
+                    ))
+                    .with_span(other),
+                ),
+            }
+        }
+        if nested.is_empty() {
+            errors.push(darling::Error::custom("`columns(...)` is empty: list at least one field").with_span(list));
+        }
+        errors.finish_with(IndexColumns { keys })
+    }
 }
 
 /// `foreign_key(columns(a, b), references = T, ...)`: a multi-column foreign key.

@@ -4,8 +4,8 @@ use syn::ext::IdentExt;
 
 use super::table::{self_to_ident, set_null_check, ColumnFacts, ColumnKey, Fields};
 use super::{allows, check_name, is_option, named, non_empty, Errors};
-use crate::attr::value::keyword_name;
-use crate::attr::{doc_comment, ColumnAttrs, IndexOptions};
+use crate::attr::value::{keyword_name, Str};
+use crate::attr::{doc_comment, ColumnAttrs, IndexOptions, KeyOptions};
 use crate::ir::{self, Method};
 use crate::sql_type;
 
@@ -221,11 +221,13 @@ fn foreign_key(
     })
 }
 
-/// Index options shared by table- and column-level indexes.
+/// Index options shared by table- and column-level indexes. `columns` are the
+/// column keys, each with the options written for it alone (none on a column's
+/// own index).
 pub(super) fn index(
     errors: &mut Errors,
     fields: &Fields<'_>,
-    columns: Vec<String>,
+    columns: Vec<(String, KeyOptions)>,
     expression: Option<String>,
     o: &IndexOptions,
     origin: ir::KeyOrigin,
@@ -241,16 +243,54 @@ pub(super) fn index(
         errors
             .at(o.nulls_not_distinct.span(), "`nulls_not_distinct` only applies to a `unique` index; add `unique` or remove it");
     }
-    for (key, span) in [("order", o.order.map(|k| k.key)), ("nulls", o.nulls.map(|k| k.key))] {
+    let sorted = |errors: &mut Errors, key: &str, span: Option<proc_macro2::Span>| {
         if let (false, Some(span)) = (is_btree, span) {
             errors.at(span, format!("`{key}` only applies to btree indexes; `{method_str}` index keys have no order"));
         }
+    };
+    sorted(errors, "order", o.order.map(|k| k.key));
+    sorted(errors, "nulls", o.nulls.map(|k| k.key));
+    let mut names = Vec::new();
+    let mut column_keys = Vec::new();
+    for (column, k) in columns {
+        let own = [
+            ("opclass", k.opclass.as_ref().map(|s| s.key), o.opclass.as_ref().map(|s| s.key)),
+            ("order", k.order.map(|k| k.key), o.order.map(|k| k.key)),
+            ("nulls", k.nulls.map(|k| k.key), o.nulls.map(|k| k.key)),
+        ];
+        for (key, span, whole) in own {
+            let Some(span) = span else { continue };
+            if whole.is_some() {
+                errors.at(
+                    span,
+                    format!(
+                        "`{key}` is given both for this key and for the whole index; keep the one on the key \
+                         and remove the index's `{key} = ...` (it applies to every key), or remove this one"
+                    ),
+                );
+            } else if key != "opclass" {
+                sorted(errors, key, Some(span));
+            }
+        }
+        if let Some(s) = &k.opclass {
+            non_empty_opclass(errors, s);
+        }
+        names.push(column);
+        column_keys.push(ir::KeyOptions {
+            opclass: k.opclass.as_ref().map(|s| s.value.clone()),
+            order: k.order.map(|k| k.value),
+            nulls: k.nulls.map(|k| k.value),
+        });
+    }
+    if let Some(s) = &o.opclass {
+        non_empty_opclass(errors, s);
     }
     let include = o.include.as_ref().map(|i| fields.columns(errors, i)).unwrap_or_default();
     ir::Index {
         name: named(errors, &o.name, "index"),
         method,
-        columns,
+        columns: names,
+        column_keys,
         expression,
         opclass: o.opclass.as_ref().map(|s| s.value.clone()),
         order: o.order.map(|k| k.value),
@@ -261,5 +301,12 @@ pub(super) fn index(
         predicate: o.predicate.as_ref().map(|p| non_empty(errors, p, "predicate", "deleted_at IS NULL")),
         comment: o.comment.as_ref().map(|c| c.value.clone()),
         unique_span: o.unique.0.map(|span| (span, origin)),
+    }
+}
+
+/// An operator class must name one: `opclass = ""` would emit a key PostgreSQL cannot parse.
+fn non_empty_opclass(errors: &mut Errors, s: &Str) {
+    if s.value.trim().is_empty() {
+        errors.at(s.span, "`opclass` is empty; name an operator class, e.g. `opclass = \"text_pattern_ops\"`");
     }
 }

@@ -12,7 +12,7 @@ use super::column::{column, index};
 use super::{allows, check_name, is_option, named, non_empty, salvage, sql_identity, unsupported_generics, Errors};
 use super::{features, partition};
 use crate::attr::value::{FieldRefs, Keyword};
-use crate::attr::{parse_lenient, ColumnAttrs, ForeignKeyAttr, IndexOptions, TableAttrs};
+use crate::attr::{parse_lenient, ColumnAttrs, ForeignKeyAttr, IndexOptions, KeyOptions, TableAttrs};
 use crate::ir::{self, PolicyCommand, RefAction};
 use crate::suggest;
 
@@ -142,7 +142,7 @@ pub fn table(input: &syn::DeriveInput) -> (ir::Table, Option<darling::Error>) {
     facts.all_parsed &= attrs_complete;
     for (col, options) in &facts.indexes {
         table.indexes.push(match options {
-            Some(o) => index(&mut errors, &fields, vec![col.clone()], None, o, ir::KeyOrigin::Column),
+            Some(o) => index(&mut errors, &fields, vec![(col.clone(), KeyOptions::default())], None, o, ir::KeyOrigin::Column),
             None => ir::Index::on_column(col.clone()),
         });
     }
@@ -407,7 +407,11 @@ fn constraints(errors: &mut Errors, attrs: &TableAttrs, fields: &Fields<'_>, tab
         });
     }
     for i in &attrs.index {
-        let columns = i.value.columns.as_ref().map(|c| fields.columns(errors, c)).unwrap_or_default();
+        let keys = i.value.columns.as_ref().map_or(&[][..], |c| &c.keys[..]);
+        let columns = keys
+            .iter()
+            .filter_map(|k| Some((fields.resolve(errors, &k.field)?.column.clone()?, k.options.clone())))
+            .collect();
         let expression = i.value.expression.as_ref().map(|e| non_empty(errors, e, "expression", "lower(email)"));
         if i.value.columns.is_none() && expression.is_none() {
             errors.at(i.key, "this index has no keys; give it `columns(a, b)`, an `expression = \"lower(email)\"`, or both");

@@ -1025,3 +1025,75 @@ fn on_delete_set_columns_mistakes() {
         assert_one(&table_errors(input), "add `on_delete = \"set_null\"` (or `\"set_default\"`)");
     }
 }
+
+/// `index(columns(a, b(order = "desc")))`: each column key with its own options.
+#[test]
+fn index_keys_have_their_own_options() {
+    let (table, errors) = super::table(&parse_quote! {
+        #[table(
+            index(columns(tenant_id, created_at(order = "desc", nulls = "last")), include(name)),
+            index(columns(name(opclass = "text_pattern_ops"), tenant_id), order = "desc")
+        )]
+        struct Event {
+            #[column(primary_key)]
+            id: i64,
+            tenant_id: i64,
+            #[column(name = "at")]
+            created_at: i64,
+            name: String,
+        }
+    });
+    assert!(errors.is_none(), "{:?}", errors.map(|e| e.to_string()));
+    let keys = |i: &crate::ir::Index| -> Vec<String> {
+        i.columns
+            .iter()
+            .zip(&i.column_keys)
+            .map(|(c, k)| format!("{c} {:?} {:?} {:?}", k.opclass, k.order, k.nulls))
+            .collect()
+    };
+    // Field idents resolve to column names; a key without options has none of its own.
+    assert_eq!(keys(&table.indexes[0]), ["tenant_id None None None", "at None Some(Desc) Some(Last)"]);
+    assert_eq!(table.indexes[0].order, None);
+    assert_eq!(keys(&table.indexes[1]), ["name Some(\"text_pattern_ops\") None None", "tenant_id None None None"]);
+    // The index-wide order stays index-wide (for every key).
+    assert_eq!(table.indexes[1].order, Some(crate::ir::Order::Desc));
+    // A column's own index has one key, without options of its own.
+    let (table, _) = super::table(&parse_quote! {
+        struct T { #[column(primary_key, index(order = "desc"))] id: i64 }
+    });
+    assert_eq!(table.indexes[0].column_keys.len(), 1);
+    assert_eq!(table.indexes[0].column_keys[0].order, None);
+}
+
+#[test]
+fn index_key_mistakes() {
+    let t = |attr: proc_macro2::TokenStream| -> Vec<String> {
+        table_errors(parse_quote! {
+            #[table(#attr)]
+            struct T {
+                #[column(primary_key)]
+                id: i64,
+                created_at: i64,
+                name: String,
+            }
+        })
+    };
+    let cases: Vec<(proc_macro2::TokenStream, &str)> = vec![
+        (quote::quote!(index(columns(created_at(ordr = "desc")))), "Unknown field: `ordr`. Did you mean `order`?"),
+        (quote::quote!(index(columns(created_at(order = "descending")))), "unknown sort order `descending`"),
+        (quote::quote!(index(columns(created_at(nulls = "lst")))), "did you mean `last`?"),
+        (quote::quote!(index(columns(created_a(order = "desc")))), "no field `created_a` in `T`; did you mean `created_at`?"),
+        (quote::quote!(index(columns(created_at(order = "desc")), order = "asc")), "`order` is given both for this key and for the whole index"),
+        (quote::quote!(index(columns(name(opclass = "a")), opclass = "b")), "`opclass` is given both for this key"),
+        (quote::quote!(index(columns(created_at(nulls = "first")), method = "hash")), "`nulls` only applies to btree"),
+        (quote::quote!(index(columns(created_at()))), "`created_at()` gives the key no options"),
+        (quote::quote!(index(columns(created_at = "desc"))), "a key's options go in parentheses"),
+        (quote::quote!(index(columns("created_at"))), "`columns(...)` lists Rust field names"),
+        (quote::quote!(index(columns(name(opclass = " ")))), "`opclass` is empty"),
+    ];
+    for (attr, needle) in cases {
+        assert_one(&t(attr), needle);
+    }
+    // Options of other keys are fine beside the index-wide ones they do not repeat.
+    assert!(t(quote::quote!(index(columns(name(opclass = "text_pattern_ops"), created_at), order = "desc"))).is_empty());
+}

@@ -32,6 +32,7 @@ enum Status {
         predicate = "status <> 'ON HOLD'",
         comment = "Lookup by tenant"
     ),
+    index(columns(tenant_id, email(opclass = "text_pattern_ops"), created_at(order = "desc", nulls = "last"))),
     primary_key(tenant_id, id),
     volume = "1M rows",
     retention = "forever",
