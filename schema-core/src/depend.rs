@@ -66,6 +66,7 @@ fn calls_name(calls: &[(Option<Word<'_>>, Word<'_>)], name: &QualifiedName, own_
 
 /// Whether `sql` calls the function `name`: by its qualified name, or by
 /// its bare name when it is in `public` (found through the search path).
+#[cfg_attr(not(feature = "migrate"), allow(dead_code))]
 pub(crate) fn calls_function(sql: &str, name: &QualifiedName) -> bool {
     calls_name(&calls(sql), name, None)
 }
@@ -104,7 +105,8 @@ pub(crate) struct Order {
     /// Every node in creation order (`early` and `late` merged as visited).
     pub sequence: Vec<Node>,
     /// Per function, whether it needs one of the views, directly or through
-    /// the functions it needs.
+    /// the functions it needs (the plan's ranks).
+    #[cfg_attr(not(feature = "migrate"), allow(dead_code))]
     pub after_view: Vec<bool>,
     /// Each cycle found, as the nodes around it (each needing the next, the
     /// last the first); its nodes are still in `early` or `late`, in an order
