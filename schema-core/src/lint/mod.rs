@@ -483,6 +483,21 @@ pub(crate) fn column_object(table: &Table, column: &str) -> String {
     format!("{}.{}", table.name, Ident(column))
 }
 
+/// How a finding about `fk` names it, with the column it is about: a
+/// one-column key by its column (`table.column`), any other as
+/// `foreign key <name> on <table>`.
+pub(crate) fn foreign_key_object<'t>(table: &'t Table, fk: &crate::model::ForeignKey) -> (String, Option<&'t Column>) {
+    let column = match fk.columns.as_slice() {
+        [single] => table.find_column(single),
+        _ => None,
+    };
+    let object = match column {
+        Some(c) => column_object(table, &c.name),
+        None => format!("foreign key {} on {}", Ident(fk.name.as_deref().unwrap_or_default()), table.name),
+    };
+    (object, column)
+}
+
 pub(crate) fn run(schema: &Schema, config: &LintConfig) -> LintReport {
     let context = Context::new(schema, config);
     let mut report = LintReport::default();

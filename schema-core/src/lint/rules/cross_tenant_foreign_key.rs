@@ -37,14 +37,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
 
 fn report(table: &Table, parent: &Table, fk: &ForeignKey, setting: &str, tenant: &str, parent_tenant: &str, out: &mut Findings) {
     let name = fk.name.as_deref().unwrap_or_default();
-    let column = match fk.columns.as_slice() {
-        [single] => table.find_column(single),
-        _ => None,
-    };
-    let object = match column {
-        Some(c) => crate::lint::column_object(table, &c.name),
-        None => format!("foreign key {} on {}", Ident(name), table.name),
-    };
+    let (object, column) = crate::lint::foreign_key_object(table, fk);
     let list = |cols: &[String]| cols.iter().map(|c| Ident(c).to_string()).collect::<Vec<_>>().join(", ");
     // The composite key to suggest: the tenant column first, then the key's own
     // columns (less any tenant column already in it).

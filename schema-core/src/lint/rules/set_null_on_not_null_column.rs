@@ -28,14 +28,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                     continue;
                 }
                 let name = fk.name.as_deref().unwrap_or_default();
-                let column = match fk.columns.as_slice() {
-                    [single] => table.find_column(single),
-                    _ => None,
-                };
-                let object = match column {
-                    Some(c) => crate::lint::column_object(table, &c.name),
-                    None => format!("foreign key {} on {}", Ident(name), table.name),
-                };
+                let (object, column) = crate::lint::foreign_key_object(table, fk);
                 out.on_table(
                     table,
                     object,
