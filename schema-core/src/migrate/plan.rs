@@ -6,6 +6,9 @@
 //!   and attached with `ADD CONSTRAINT ... USING INDEX`.
 //! - Checks and foreign keys are added `NOT VALID`, then validated in a later
 //!   step (which takes only a `SHARE UPDATE EXCLUSIVE` lock).
+//!   A foreign key changed in place (same columns, referenced table and
+//!   columns) is dropped and added again in one `ALTER TABLE`, so one of the
+//!   two is enforced at every moment.
 //! - `NOT NULL` is enforced through `CHECK (c IS NOT NULL) NOT VALID`, `VALIDATE`,
 //!   `SET NOT NULL` (which uses the valid check instead of scanning) and dropping
 //!   the check. A new `NOT NULL` column without a constant default is added
