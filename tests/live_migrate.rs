@@ -5785,3 +5785,87 @@ fn an_index_declared_under_another_name_is_renamed_not_built_again() {
     assert_clean(&v1, &mut client, &mut shadow);
     assert_eq!(index_node(&mut client, "orders_customer_id_idx"), Some(before));
 }
+
+// ---- foreign keys replaced in place (session 2026-12-02) ----
+
+/// `parents` and `kids` (partitioned by region if `partitioned`), `kids`
+/// referencing `parents` through `fk` (on `parent_id`).
+fn kin(fk: ForeignKey, partitioned: bool) -> Schema {
+    let parents = Table::new("parents").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+    let mut kids = Table::new("kids")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("region", SqlType::Text))
+        .column(Column::new("parent_id", SqlType::BigInt).nullable())
+        .index(Index::on(["parent_id"]))
+        .foreign_key(fk);
+    kids = if partitioned {
+        kids.primary_key(["id", "region"]).partition_by(Partitioning::list("region").values("kids_eu", ["'eu'"]).with_default())
+    } else {
+        kids.primary_key(["id"])
+    };
+    build(Schema::builder().add_table(parents).add_table(kids))
+}
+
+/// The SQLSTATE of inserting a kid whose parent does not exist (in its own
+/// transaction, so a deferred key is checked too), `None` if it is accepted.
+fn orphan_refused(client: &mut Client, id: &mut i64) -> Option<String> {
+    *id += 1;
+    let sql = format!("INSERT INTO kids (id, region, parent_id) VALUES ({id}, 'eu', -{id})");
+    client.batch_execute(&sql).err().map(|e| e.code().map_or_else(|| format!("{e}"), |c| c.code().to_owned()))
+}
+
+/// A foreign key whose action or deferrability changes was dropped in one step
+/// and added NOT VALID in a later one: in between, an orphan row went in, and
+/// VALIDATE then failed with 23503. Now it is replaced in one statement (the
+/// old key dropped and the new one added in one transaction), then
+/// validated; after every step up and down an orphan is refused (23503).
+fn a_foreign_key_replaced_in_place_is_always_enforced(from: ForeignKey, to: ForeignKey, partitioned: bool) {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow, mut watcher) = (db.client(), shadow_db.client(), db.client());
+    let (v1, v2) = (kin(from, partitioned), kin(to, partitioned));
+    live::apply(&mut client, &v1).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO parents SELECT i FROM generate_series(1, 100) i;
+             INSERT INTO kids SELECT i, CASE WHEN i % 2 = 0 THEN 'eu' ELSE 'us' END, CASE WHEN i % 5 = 0 THEN NULL ELSE 1 + i % 100 END FROM generate_series(1, 1000) i",
+        )
+        .unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &v2, &PlanOptions::default());
+    let up = plan.up_script();
+    let mut id = 1_000_000;
+    let refused = vec![Some("23503".to_owned()); plan.steps.len()];
+    walk_up(&mut client, Some(&mut watcher), &plan, &refused, &mut |c| orphan_refused(c, &mut id));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM kids"), 1000, "{up}");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"), 0, "{up}");
+    assert_clean(&v2, &mut client, &mut shadow);
+    walk_down(&mut client, &plan, &refused, &mut |c| orphan_refused(c, &mut id));
+    assert_eq!(count(&mut client, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"), 0);
+    assert_clean(&v1, &mut client, &mut shadow);
+}
+
+fn parent_key() -> ForeignKey {
+    ForeignKey::new(["parent_id"], QualifiedName::public("parents"), ["id"])
+}
+
+#[test]
+fn a_foreign_key_whose_on_delete_changes_is_always_enforced() {
+    a_foreign_key_replaced_in_place_is_always_enforced(parent_key(), parent_key().on_delete(ReferentialAction::Cascade), false);
+}
+
+#[test]
+fn a_foreign_key_becoming_deferrable_is_always_enforced() {
+    let to = parent_key().on_update(ReferentialAction::Cascade).deferrable(Deferrable::InitiallyDeferred);
+    a_foreign_key_replaced_in_place_is_always_enforced(parent_key().on_delete(ReferentialAction::SetNull), to, false);
+}
+
+#[test]
+fn a_foreign_key_renamed_with_a_new_action_is_always_enforced() {
+    let from = parent_key().named("kids_parent_fk");
+    a_foreign_key_replaced_in_place_is_always_enforced(from, parent_key().named("kids_parent_ref").on_delete(ReferentialAction::Restrict), false);
+}
+
+#[test]
+fn a_foreign_key_of_a_partitioned_table_whose_on_delete_changes_is_always_enforced() {
+    a_foreign_key_replaced_in_place_is_always_enforced(parent_key(), parent_key().on_delete(ReferentialAction::SetNull), true);
+}

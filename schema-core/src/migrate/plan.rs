@@ -6,6 +6,9 @@
 //!   and attached with `ADD CONSTRAINT ... USING INDEX`.
 //! - Checks and foreign keys are added `NOT VALID`, then validated in a later
 //!   step (which takes only a `SHARE UPDATE EXCLUSIVE` lock).
+//!   A foreign key changed in place (same columns, referenced table and
+//!   columns) is dropped and added again in one `ALTER TABLE`, so one of the
+//!   two is enforced at every moment.
 //! - `NOT NULL` is enforced through `CHECK (c IS NOT NULL) NOT VALID`, `VALIDATE`,
 //!   `SET NOT NULL` (which uses the valid check instead of scanning) and dropping
 //!   the check. A new `NOT NULL` column without a constant default is added
@@ -4245,7 +4248,14 @@ impl Planner<'_> {
                 self.push(b);
             }
             Change::AlterColumn { table, from, to, change: what } => self.alter_column(change, table, from, to, *what),
+            // Made by the step replacing the key it takes the place of.
+            Change::AddConstraint { table, constraint: Constraint::ForeignKey(fk) } if self.foreign_key_swaps().iter().any(|(t, _, new)| t == table && new == fk) => {}
             Change::AddConstraint { table, constraint } => self.add_constraint(table, constraint),
+            Change::DropConstraint { table, constraint: Constraint::ForeignKey(old) } if self.foreign_key_swaps().iter().any(|(t, k, _)| t == table && k == old) => {
+                let swaps = self.foreign_key_swaps();
+                let (_, _, new) = swaps.iter().find(|(t, k, _)| t == table && k == old).expect("a swap");
+                self.swap_foreign_key(table, old, new);
+            }
             Change::DropConstraint { table, constraint } => {
                 let mut b = self
                     .step(rank::RELAX, format!("drop constraint {} on {table}", constraint.name()))
@@ -4989,6 +4999,86 @@ impl Planner<'_> {
                 self.push(b);
             }
         }
+    }
+
+    /// The foreign keys this plan drops and adds again with the same columns,
+    /// referenced table and referenced columns (only their actions,
+    /// deferrability, `SET NULL` column list or name change), on an existing
+    /// table, each key paired once,
+    /// in the order of the drops, as (table, old key, new key). Left out (dropped and added by steps of
+    /// their own, as any other constraint): those whose columns or referenced
+    /// columns change type, and those referencing a table whose keys or
+    /// indexes this plan drops (the key must go before the one it depends on).
+    fn foreign_key_swaps(&self) -> Vec<(QualifiedName, crate::model::ForeignKey, crate::model::ForeignKey)> {
+        let changes = self.changes;
+        let same = |a: &crate::model::ForeignKey, b: &crate::model::ForeignKey| a.columns == b.columns && a.references == b.references && a.referenced_columns == b.referenced_columns;
+        let retyped = |table: &QualifiedName, columns: &[String]| {
+            changes.iter().any(|c| matches!(c, Change::AlterColumn { table: t, from, .. } if t == table && columns.contains(&from.name)))
+        };
+        let unkeyed = |table: &QualifiedName| {
+            changes.iter().any(|c| match c {
+                Change::DropConstraint { table: t, constraint: Constraint::PrimaryKey(_) | Constraint::Unique(_) } | Change::DropIndex { table: t, .. } => t == table,
+                _ => false,
+            })
+        };
+        let mut taken = BTreeSet::new();
+        let mut out = Vec::new();
+        for c in changes {
+            let Change::DropConstraint { table, constraint: Constraint::ForeignKey(old) } = c else { continue };
+            if !self.existing(table) || retyped(table, &old.columns) || retyped(&old.references, &old.referenced_columns) || unkeyed(&old.references) {
+                continue;
+            }
+            let found = changes.iter().enumerate().find(|(j, c)| {
+                !taken.contains(j) && matches!(c, Change::AddConstraint { table: t, constraint: Constraint::ForeignKey(new) } if t == table && same(old, new))
+            });
+            if let Some((j, Change::AddConstraint { constraint: Constraint::ForeignKey(new), .. })) = found {
+                taken.insert(j);
+                out.push((table.clone(), old.clone(), new.clone()));
+            }
+        }
+        out
+    }
+
+    /// A foreign key replaced by one of the same columns and referenced
+    /// table and columns ([`Planner::foreign_key_swaps`]): the old one dropped
+    /// and the new one added in one statement, so one of them is enforced at
+    /// every moment (dropped in a step of its own and added in a later one,
+    /// nothing would refuse a row referencing nothing in between, and VALIDATE
+    /// would then fail, 23503). The new key is added `NOT VALID` (the rows
+    /// satisfy it: they satisfied the old one, which checked the same
+    /// columns against the same rows), then validated in a later step, so
+    /// that PostgreSQL holds it valid; on a partitioned table, which takes no
+    /// `NOT VALID` foreign key, it is validated in the statement, under the
+    /// lock. The undo puts the old key back the same way, validated in the
+    /// statement.
+    fn swap_foreign_key(&mut self, table: &QualifiedName, old: &crate::model::ForeignKey, new: &crate::model::ForeignKey) {
+        let (from, to) = (Constraint::ForeignKey(old.clone()), Constraint::ForeignKey(new.clone()));
+        let partitioned = self.partitioned(table);
+        let swap = |drop: &Constraint, add: &Constraint, not_valid: bool| {
+            format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {}, ADD {}{}", Ident(drop.name()), sql::constraint_def(add), if not_valid { " NOT VALID" } else { "" })
+        };
+        let locked = self.with_partitions(table);
+        let described = if from.name() == to.name() { to.name().to_owned() } else { format!("{} by {}", from.name(), to.name()) };
+        // ACCESS EXCLUSIVE for the drop, on the table (and its partitions) and
+        // on the table it references, whose triggers of the key go too.
+        let mut b = self
+            .step(rank::CHECK_FK, format!("replace foreign key {described} on {table}{}", if partitioned { "" } else { " NOT VALID" }))
+            .sql([swap(&from, &to, !partitioned)])
+            .lock_all(&locked, LockLevel::AccessExclusive)
+            .lock(&new.references, LockLevel::AccessExclusive)
+            .down([swap(&to, &from, false)]);
+        if partitioned {
+            b = b.hazard(Hazard::ValidationScan).hazard(Hazard::LongLock);
+            self.push(b);
+            return;
+        }
+        self.push(b);
+        let b = self
+            .step(rank::VALIDATE, format!("validate constraint {} on {table}", to.name()))
+            .sql([format!("ALTER TABLE {table} VALIDATE CONSTRAINT {}", Ident(to.name()))])
+            .lock_all(&locked, LockLevel::ShareUpdateExclusive)
+            .hazard(Hazard::ValidationScan);
+        self.push(b);
     }
 
     /// `CREATE UNIQUE INDEX CONCURRENTLY`, then `ADD CONSTRAINT ... USING INDEX`.
@@ -8567,6 +8657,87 @@ mod tests {
             assert!(up.contains(&format!("{} NOT VALID;", clause(to))), "{up}");
             assert!(down.contains(&format!("{};", clause(from))), "{down}");
         }
+    }
+
+    // ---- foreign keys replaced in place (session 2026-12-02) ----
+
+    /// `parents` and `kids` (hash-partitioned in two if `partitioned`), `kids`
+    /// referencing `parents` through `fk`.
+    fn kin(fk: ForeignKey, partitioned: bool) -> Schema {
+        let parents = Table::new("parents").column(Column::new("id", SqlType::BigInt)).column(Column::new("code", SqlType::Text)).primary_key(["id"]).unique(UniqueConstraint::new(["code"]));
+        let mut kids = Table::new("kids")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("parent_id", SqlType::BigInt).nullable())
+            .column(Column::new("parent_code", SqlType::Text).nullable())
+            .primary_key(["id"])
+            .foreign_key(fk);
+        if partitioned {
+            kids = kids.partition_by(Partitioning::hash(["id"], 2));
+        }
+        build(Schema::builder().add_table(parents).add_table(kids))
+    }
+
+    fn parent_key() -> ForeignKey {
+        ForeignKey::new(["parent_id"], QualifiedName::public("parents"), ["id"])
+    }
+
+    /// A key whose action changes (same columns and target) is replaced in
+    /// one statement, dropped and added NOT VALID, under ACCESS EXCLUSIVE on
+    /// both tables, then validated; its undo puts the old key back in one
+    /// statement too, validated there.
+    #[test]
+    fn a_foreign_key_changed_in_place_is_dropped_and_added_in_one_statement() {
+        let (parents, kids) = (QualifiedName::public("parents"), QualifiedName::public("kids"));
+        let key = |name: &str, rest: &str| format!("CONSTRAINT {name} FOREIGN KEY (parent_id) REFERENCES public.parents (id){rest}");
+        for (from, to, (a, was), (b, is)) in [
+            (parent_key(), parent_key().on_delete(ReferentialAction::Cascade), ("kids_parent_id_fkey", ""), ("kids_parent_id_fkey", " ON DELETE CASCADE")),
+            (parent_key().deferrable(Deferrable::InitiallyDeferred), parent_key(), ("kids_parent_id_fkey", " DEFERRABLE INITIALLY DEFERRED"), ("kids_parent_id_fkey", "")),
+            (parent_key().named("a"), parent_key().named("b").on_update(ReferentialAction::Cascade), ("a", ""), ("b", " ON UPDATE CASCADE")),
+        ] {
+            let p = plan(&diff(&kin(from, false), &kin(to, false)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(p.steps.len(), 2, "{p}");
+            let (swap, validate) = (&p.steps[0], &p.steps[1]);
+            assert_eq!(swap.sql, [format!("ALTER TABLE public.kids DROP CONSTRAINT IF EXISTS {a}, ADD {} NOT VALID", key(b, is))], "{p}");
+            assert_eq!(swap.down.as_deref(), Some(&[format!("ALTER TABLE public.kids DROP CONSTRAINT IF EXISTS {b}, ADD {}", key(a, was))][..]), "{p}");
+            assert_eq!(swap.locks, [(kids.clone(), LockLevel::AccessExclusive), (parents.clone(), LockLevel::AccessExclusive)], "{p}");
+            assert_eq!((swap.phase, swap.transactional, swap.hazards.is_empty()), (Phase::Expand, true, true), "{p}");
+            assert_eq!(validate.sql, [format!("ALTER TABLE public.kids VALIDATE CONSTRAINT {b}")], "{p}");
+            assert_eq!(validate.locks, [(kids.clone(), LockLevel::ShareUpdateExclusive)], "{p}");
+        }
+    }
+
+    /// On a partitioned table (no NOT VALID foreign keys there) the new key is
+    /// validated in the one statement, under the lock, on every partition.
+    #[test]
+    fn a_foreign_key_of_a_partitioned_table_changed_in_place_is_validated_in_the_same_statement() {
+        let to = parent_key().on_delete(ReferentialAction::SetNull);
+        let p = plan(&diff(&kin(parent_key(), true), &kin(to, true)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.steps.len(), 1, "{p}");
+        let swap = &p.steps[0];
+        let add = "ADD CONSTRAINT kids_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.parents (id) ON DELETE SET NULL";
+        assert_eq!(swap.sql, [format!("ALTER TABLE public.kids DROP CONSTRAINT IF EXISTS kids_parent_id_fkey, {add}")], "{p}");
+        let locked: Vec<&str> = swap.locks.iter().map(|(r, l)| (r.name.as_str(), *l)).filter(|(_, l)| *l == LockLevel::AccessExclusive).map(|(r, _)| r).collect();
+        assert_eq!(locked, ["kids", "kids_p0", "kids_p1", "parents"], "{p}");
+        assert!(swap.hazards.contains(&Hazard::ValidationScan) && swap.hazards.contains(&Hazard::LongLock) && swap.statement_timeout.is_none(), "{p}");
+    }
+
+    /// A key whose columns or referenced columns change is no replacement in
+    /// place: the old one is dropped and the new one added NOT VALID and
+    /// validated by steps of their own, as before.
+    #[test]
+    fn a_foreign_key_on_other_columns_is_not_swapped() {
+        let code = ForeignKey::new(["parent_code"], QualifiedName::public("parents"), ["code"]);
+        let p = plan(&diff(&kin(parent_key(), false), &kin(code, false)), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let steps: Vec<&str> = p.steps.iter().map(|s| s.description.as_str()).collect();
+        assert_eq!(
+            steps,
+            [
+                "drop constraint kids_parent_id_fkey on public.kids",
+                "add constraint kids_parent_code_fkey on public.kids NOT VALID",
+                "validate constraint kids_parent_code_fkey on public.kids"
+            ],
+            "{p}"
+        );
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
