@@ -5869,3 +5869,127 @@ fn a_foreign_key_renamed_with_a_new_action_is_always_enforced() {
 fn a_foreign_key_of_a_partitioned_table_whose_on_delete_changes_is_always_enforced() {
     a_foreign_key_replaced_in_place_is_always_enforced(parent_key(), parent_key().on_delete(ReferentialAction::SetNull), true);
 }
+
+// ---- timestamp to timestamptz (session 2026-12-02) ----
+
+fn readings(at: SqlType) -> Schema {
+    build(Schema::builder().add_table(Table::new("readings").column(Column::new("id", SqlType::BigInt)).column(Column::new("at", at).nullable()).primary_key(["id"])))
+}
+
+/// A session of its own on `db` with `TimeZone` set to `zone`, as a client
+/// (psql, a JDBC driver sending the JVM's zone, a container in UTC) sets it.
+fn session_in(db: &support::pg::TestDb, zone: &str) -> Client {
+    let mut c = db.client();
+    c.batch_execute(&format!("SET TimeZone = '{zone}'")).unwrap();
+    c
+}
+
+fn run_in_tx(client: &mut Client, script: &str) {
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(script).unwrap_or_else(|e| panic!("{}\n{script}", support::pg::describe_error(&e)));
+    tx.commit().unwrap();
+}
+
+/// `(id, extract(epoch FROM at), at rendered as the wall clock of zone)`, by id.
+fn instants(client: &mut Client, zone: &str) -> Vec<(i64, Option<String>, Option<String>)> {
+    let sql = format!("SELECT id, extract(epoch FROM at)::text, (at AT TIME ZONE '{zone}')::text FROM readings ORDER BY id");
+    client.query(&sql, &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+}
+
+fn texts(client: &mut Client) -> Vec<(i64, Option<String>)> {
+    client.query("SELECT id, at::text FROM readings ORDER BY id", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// `timestamp` to `timestamptz` (what the timestamp-without-time-zone lint
+/// recommends) was `USING at::timestamptz`, which reads the stored wall-clock
+/// values in the migrating session's TimeZone: the same step run by a
+/// session in UTC and one in America/New_York stored instants 5 hours (4 in
+/// summer) apart. Now the step reads them `AT TIME ZONE` the zone of
+/// `PlanOptions::timestamp_zone`, UTC when unset (said in the description),
+/// whatever the session's zone, and its down step writes them back in that
+/// zone, so up then down gives the stored values back exactly.
+#[test]
+fn timestamp_to_timestamptz_gives_the_same_instants_whatever_the_session_zone() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (v1, v2) = (readings(SqlType::Timestamp), readings(SqlType::Timestamptz));
+    live::apply(&mut client, &v1).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO readings VALUES (1, '2026-01-15 08:30:00.123456'), (2, '2026-07-01 12:00:00'), (3, '2026-11-01 01:30:00'),
+             (4, NULL), (5, 'infinity'), (6, '1969-12-31 23:59:59.999999')",
+        )
+        .unwrap();
+    let original = texts(&mut client);
+    // (option, the instants it gives, as UTC wall clocks, by id)
+    let cases: [(Option<&str>, [Option<&str>; 6]); 2] = [
+        (None, [Some("2026-01-15 08:30:00.123456"), Some("2026-07-01 12:00:00"), Some("2026-11-01 01:30:00"), None, Some("infinity"), Some("1969-12-31 23:59:59.999999")]),
+        // 01:30 on 2026-11-01 happens twice in New York: PostgreSQL takes the
+        // second one (EST), whoever runs it.
+        (Some("America/New_York"), [Some("2026-01-15 13:30:00.123456"), Some("2026-07-01 16:00:00"), Some("2026-11-01 06:30:00"), None, Some("infinity"), Some("1970-01-01 04:59:59.999999")]),
+    ];
+    for (zone, expected) in cases {
+        let options = PlanOptions { timestamp_zone: zone.map(str::to_owned), ..PlanOptions::default() };
+        let plan = plan_to(&mut client, &mut shadow, &v2, &options);
+        assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+        let step = &plan.steps[0];
+        let down = step.down_script().expect("reversible");
+        let mut epochs = Vec::new();
+        for (session, other) in [("UTC", "America/New_York"), ("America/New_York", "Asia/Tokyo")] {
+            let mut up_session = session_in(&db, session);
+            run_in_tx(&mut up_session, &step.script());
+            let got = instants(&mut up_session, "UTC");
+            let utc: Vec<Option<&str>> = got.iter().map(|(_, _, w)| w.as_deref()).collect();
+            assert_eq!(utc, expected, "option {zone:?}, migrated in a session in {session}:\n{}", step.script());
+            epochs.push(got.into_iter().map(|(id, e, _)| (id, e)).collect::<Vec<_>>());
+            assert_clean(&v2, &mut client, &mut shadow);
+            // Undone from a session in yet another zone: the very values stored before.
+            let mut down_session = session_in(&db, other);
+            run_in_tx(&mut down_session, &down);
+            assert_eq!(texts(&mut client), original, "option {zone:?}, undone in a session in {other}:\n{down}");
+            assert_clean(&v1, &mut client, &mut shadow);
+        }
+        assert_eq!(epochs[0], epochs[1], "option {zone:?}: the same instants from sessions in UTC and in New York");
+        let said = zone.unwrap_or("UTC");
+        assert!(step.sql.iter().any(|s| s.ends_with(&format!("TYPE timestamptz USING at AT TIME ZONE '{said}'"))), "{:?}", step.sql);
+        assert!(step.description.contains(said), "{}", step.description);
+    }
+}
+
+/// The reverse, `timestamptz` to `timestamp`, planned on its own: the wall
+/// clocks kept are those of `PlanOptions::timestamp_zone` whatever the
+/// session's zone, and the down step reads them in that zone again, giving
+/// the stored instants back.
+#[test]
+fn timestamptz_to_timestamp_keeps_the_wall_clock_of_the_zone_whatever_the_session_zone() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let (v1, v2) = (readings(SqlType::Timestamptz), readings(SqlType::Timestamp));
+    live::apply(&mut client, &v1).unwrap();
+    client.batch_execute("INSERT INTO readings VALUES (1, '2026-01-15 08:30:00.5+00'), (2, '2026-07-01 12:00:00+00'), (3, NULL), (4, '-infinity')").unwrap();
+    let original: Vec<_> = instants(&mut client, "UTC").into_iter().map(|(id, e, _)| (id, e)).collect();
+    let options = PlanOptions { timestamp_zone: Some("Europe/Paris".into()), ..PlanOptions::default() };
+    let plan = plan_to(&mut client, &mut shadow, &v2, &options);
+    assert_eq!(plan.steps.len(), 1, "{}", plan.up_script());
+    let step = &plan.steps[0];
+    let down = step.down_script().expect("reversible");
+    for (session, other) in [("UTC", "Asia/Tokyo"), ("America/New_York", "UTC")] {
+        let mut up_session = session_in(&db, session);
+        run_in_tx(&mut up_session, &step.script());
+        let walls: Vec<_> = texts(&mut client);
+        assert_eq!(
+            walls,
+            [(1, Some("2026-01-15 09:30:00.5".to_owned())), (2, Some("2026-07-01 14:00:00".to_owned())), (3, None), (4, Some("-infinity".to_owned()))],
+            "migrated in a session in {session}"
+        );
+        assert_clean(&v2, &mut client, &mut shadow);
+        let mut down_session = session_in(&db, other);
+        run_in_tx(&mut down_session, &down);
+        let back: Vec<_> = instants(&mut client, "UTC").into_iter().map(|(id, e, _)| (id, e)).collect();
+        assert_eq!(back, original, "undone in a session in {other}");
+        assert_clean(&v1, &mut client, &mut shadow);
+    }
+    assert!(step.sql.iter().any(|s| s.ends_with("TYPE timestamp USING at AT TIME ZONE 'Europe/Paris'")), "{:?}", step.sql);
+}

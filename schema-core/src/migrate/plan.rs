@@ -269,6 +269,17 @@ pub struct PlanOptions {
     pub concurrently: bool,
     /// Rows per backfill batch.
     pub batch_size: u32,
+    /// The zone whose wall clock a `timestamp` column's values are when it
+    /// becomes `timestamptz` (and in whose wall clock a `timestamptz` column
+    /// that becomes `timestamp` keeps its instants): the step converts with
+    /// `USING col AT TIME ZONE '<zone>'`, and its down step back the same
+    /// way, whatever the migrating session's `TimeZone` (which a plain cast
+    /// would use). A zone name PostgreSQL knows (`Europe/Paris`; a bare
+    /// offset such as `+02` is read POSIX-style, west of Greenwich). Up then
+    /// down gives the values back, except wall-clock times the zone skips at
+    /// a daylight-saving change (02:30 comes back as 03:30). `None` (the
+    /// default): `UTC`, said in the step's description.
+    pub timestamp_zone: Option<String>,
 }
 
 impl PlanOptions {
@@ -293,6 +304,7 @@ impl Default for PlanOptions {
             statement_timeout: Duration::from_secs(60),
             concurrently: true,
             batch_size: 1000,
+            timestamp_zone: None,
         }
     }
 }
@@ -4784,8 +4796,13 @@ impl Planner<'_> {
                 // type when the column stays a serial.
                 let (numbered, numbers) = (Numbering::of(from), Numbering::of(to));
                 let (mut up, mut down) = (Vec::new(), Vec::new());
+                // Between timestamp and timestamptz a cast reads (or writes)
+                // the wall clock of the session's TimeZone, which depends on
+                // who runs the migration: the zone is the plan's, both ways.
+                let zoned = matches!((from.ty.storage(), to.ty.storage()), (SqlType::Timestamp, SqlType::Timestamptz) | (SqlType::Timestamptz, SqlType::Timestamp));
+                let zone = self.options.timestamp_zone.as_deref().unwrap_or("UTC");
                 if from.ty.storage() != to.ty.storage() {
-                    let using = |ty: &SqlType| format!("TYPE {} USING {col}::{}", ty, ty);
+                    let using = |ty: &SqlType| if zoned { format!("TYPE {ty} USING {col} AT TIME ZONE {}", Literal(zone)) } else { format!("TYPE {} USING {col}::{}", ty, ty) };
                     up.push(alter(using(&to.ty.storage())));
                     down.push(alter(using(&from.ty.storage())));
                 }
@@ -4813,7 +4830,14 @@ impl Planner<'_> {
                     self.push(b);
                     return;
                 }
-                let (up, down, description, ..) = self.around(table, &to.name, up, down, format!("change type of {table}.{} to {}", to.name, to.ty));
+                let (up, down, mut description, ..) = self.around(table, &to.name, up, down, format!("change type of {table}.{} to {}", to.name, to.ty));
+                if zoned {
+                    let unset = if self.options.timestamp_zone.is_none() { " (PlanOptions::timestamp_zone unset)" } else { "" };
+                    let _ = match to.ty.storage() {
+                        SqlType::Timestamptz => write!(description, ", its values read as wall-clock times in {zone}{unset}"),
+                        _ => write!(description, ", its instants kept as wall-clock times in {zone}{unset}"),
+                    };
+                }
                 // The tables of the policies dropped and created again are locked
                 // too, and those on the other side of the foreign keys on the column.
                 let mut others = self.policy_tables(table, &to.name);
@@ -8738,6 +8762,41 @@ mod tests {
             ],
             "{p}"
         );
+    }
+
+    // ---- timestamp to timestamptz (session 2026-12-02) ----
+
+    fn stamped(at: SqlType) -> Schema {
+        Schema::builder().add_table(Table::new("readings").column(Column::new("id", SqlType::BigInt)).column(Column::new("at", at).nullable()).primary_key(["id"])).build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn timestamp_to_timestamptz_reads_the_values_in_the_plans_zone_utc_unless_set() {
+        let (plain, zoned) = (stamped(SqlType::Timestamp), stamped(SqlType::Timestamptz));
+        let alter = |ty: &str, zone: &str| format!("ALTER TABLE public.readings ALTER COLUMN at TYPE {ty} USING at AT TIME ZONE {zone}");
+        // Unset: UTC, in the SQL and in the description.
+        let p = plan(&diff(&plain, &zoned), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(descriptions(&p), ["change type of public.readings.at to timestamptz, its values read as wall-clock times in UTC (PlanOptions::timestamp_zone unset)"]);
+        let step = &p.steps[0];
+        assert_eq!((&step.sql[..], step.down.as_deref()), (&[alter("timestamptz", "'UTC'")][..], Some(&[alter("timestamp", "'UTC'")][..])));
+        assert_eq!(&step.hazards[..], [Hazard::TableRewrite, Hazard::LongLock]);
+        assert!(step.script().starts_with("-- change type of public.readings.at to timestamptz, its values read as wall-clock times in UTC"), "{}", step.script());
+        // Set: that zone, both ways, escaped as a literal.
+        for (zone, literal) in [("America/New_York", "'America/New_York'"), ("Bob's zone", "'Bob''s zone'"), ("a\\b", "E'a\\\\b'")] {
+            let options = PlanOptions { timestamp_zone: Some(zone.to_owned()), ..PlanOptions::default() };
+            let p = plan(&diff(&plain, &zoned), &options).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(descriptions(&p), [format!("change type of public.readings.at to timestamptz, its values read as wall-clock times in {zone}")]);
+            assert_eq!((&p.steps[0].sql[..], p.steps[0].down.as_deref()), (&[alter("timestamptz", literal)][..], Some(&[alter("timestamp", literal)][..])));
+            // The reverse, planned on its own: the same zone.
+            let p = plan(&diff(&zoned, &plain), &options).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(descriptions(&p), [format!("change type of public.readings.at to timestamp, its instants kept as wall-clock times in {zone}")]);
+            assert_eq!((&p.steps[0].sql[..], p.steps[0].down.as_deref()), (&[alter("timestamp", literal)][..], Some(&[alter("timestamptz", literal)][..])));
+        }
+        // Other type changes keep their cast, whatever the option.
+        let options = PlanOptions { timestamp_zone: Some("Europe/Paris".into()), ..PlanOptions::default() };
+        let p = plan(&diff(&stamped(SqlType::Date), &stamped(SqlType::Text)), &PlanOptions { allow_destructive: true, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.steps[0].sql, ["ALTER TABLE public.readings ALTER COLUMN at TYPE text USING at::text"]);
+        assert_eq!(descriptions(&p), ["change type of public.readings.at to text"]);
     }
 }
 /// Partitions added next to a default partition: the step moves the default's
