@@ -36,6 +36,7 @@ use proc_macro::TokenStream;
 /// | `name = "users"` | table name (default: the struct name in snake_case) |
 /// | `schema = "app"` | schema (default `public`) |
 /// | `comment = "..."` | `COMMENT ON TABLE` (default: the doc comment; `""` for none) |
+/// | `renamed_from = "posts"` / `"app.posts"` | the table's previous name: migrations rename it instead of dropping it |
 /// | `primary_key(tenant_id, id)` | composite primary key |
 /// | `unique(columns(a, b), name = "...", nulls_not_distinct)` | unique constraint (repeatable) |
 /// | `check(expr = "price >= 0", name = "...")` | check constraint (repeatable) |
@@ -70,6 +71,7 @@ use proc_macro::TokenStream;
 /// | `on_delete`, `on_update` = `"cascade"`, `"restrict"`, `"set_null"`, `"set_default"`, `"no_action"` | referential actions |
 /// | `deferrable = "initially_deferred"` / `"initially_immediate"` | deferrable foreign key |
 /// | `comment = "..."` | `COMMENT ON COLUMN` (default: the doc comment) |
+/// | `renamed_from = "body"` | the column's previous name: migrations rename it instead of dropping it |
 /// | `personal_data`, `protection = "..."`, `allow(rule, reason)` | PII marking, its protection, lint allows |
 /// | `skip` | not a column |
 ///
