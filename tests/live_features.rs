@@ -2651,3 +2651,30 @@ fn everything_together_applies_twice_as_a_non_superuser() {
     let logged: i64 = one(&mut c, "SELECT count(*) FROM audit_logs");
     assert_eq!(logged, 1);
 }
+
+// ---- view order (session 2026-12-02) ----
+
+/// A view reading a view declared after it, with no `depends_on`: its query
+/// names it, so it is created after it (it came first: `ERROR 42P01:
+/// relation "b" does not exist`), as is a materialized view reading such a
+/// view, bare or qualified; a name in a string or a comment, or after `AS`,
+/// orders nothing.
+#[test]
+fn views_reading_views_declared_after_them_apply() {
+    let Some(db) = pg::test_db() else { return };
+    let schema = build(
+        Schema::builder()
+            .view(View::materialized(public("m"), "SELECT id, doubled FROM public.a"))
+            .view(View::new(public("a"), "SELECT id, x * 2 AS doubled, 'm' AS note -- not m\nFROM b"))
+            .view(View::new(public("b"), "SELECT id, x, 1 AS a FROM public.t"))
+            .add_table(Table::new("t").column(bigint("id")).column(bigint("x")).primary_key(["id"])),
+    );
+    let ddl = schema.to_ddl();
+    let mut c = db.client();
+    pgarchitect::live::apply(&mut c, &schema).unwrap_or_else(|e| panic!("{e}\n--- DDL ---\n{ddl}"));
+    batch(&mut c, "INSERT INTO t VALUES (1, 10), (2, 20); REFRESH MATERIALIZED VIEW public.m");
+    let rows: String = one(&mut c, "SELECT string_agg(id || ':' || doubled, ' ' ORDER BY id) FROM public.m");
+    assert_eq!(rows, "1:20 2:40");
+    let Some(other) = pg::test_db() else { return };
+    apply(&other, &schema);
+}

@@ -5993,3 +5993,39 @@ fn timestamptz_to_timestamp_keeps_the_wall_clock_of_the_zone_whatever_the_sessio
     }
     assert!(step.sql.iter().any(|s| s.ends_with("TYPE timestamp USING at AT TIME ZONE 'Europe/Paris'")), "{:?}", step.sql);
 }
+
+// ---- view order (session 2026-12-02) ----
+
+/// Views created by one plan, each reading one declared after it with no
+/// `depends_on` (a materialized view reading a view reading a view): the
+/// plan creates each after what its query names (it created them in
+/// declaration order: `ERROR 42P01: relation "public.a" does not exist`),
+/// and undone drops them, readers first.
+#[test]
+fn a_plan_creates_views_after_the_views_their_queries_read() {
+    let Some(db) = support::pg::test_db() else { return };
+    let Some(shadow_db) = support::pg::test_db() else { return };
+    let (mut client, mut shadow) = (db.client(), shadow_db.client());
+    let t = || Table::new("t").column(Column::new("id", SqlType::BigInt)).column(Column::new("x", SqlType::BigInt)).primary_key(["id"]);
+    let v1 = Schema::builder().add_table(t()).build().unwrap();
+    let v2 = Schema::builder()
+        .view(View::materialized(QualifiedName::public("m"), "SELECT id, doubled FROM public.a"))
+        .view(View::new(QualifiedName::public("a"), "SELECT id, x * 2 AS doubled FROM b"))
+        .view(View::new(QualifiedName::public("b"), "SELECT id, x FROM public.t"))
+        .add_table(t())
+        .build()
+        .unwrap();
+    live::apply(&mut client, &v1).unwrap();
+    client.batch_execute("INSERT INTO t VALUES (1, 10), (2, 20)").unwrap();
+    let plan = plan_to(&mut client, &mut shadow, &v2, &PlanOptions::default());
+    let up = plan.up_script();
+    let at = |name: &str| up.find(name).unwrap_or_else(|| panic!("no `{name}` in:\n{up}"));
+    assert!(at("VIEW public.b") < at("VIEW public.a") && at("VIEW public.a") < at("MATERIALIZED VIEW public.m"), "{up}");
+    let migrations = plan.migrations(1, "views");
+    Runner::new().run(&mut client, &migrations).unwrap_or_else(|e| panic!("run: {e}\n{up}"));
+    assert_eq!(count(&mut client, "SELECT sum(doubled)::int8 FROM public.m"), 60);
+    assert_clean(&v2, &mut client, &mut shadow);
+    undo(&mut client, &migrations);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM pg_class WHERE relname IN ('a', 'b', 'm')"), 0);
+    assert_clean(&v1, &mut client, &mut shadow);
+}

@@ -11,11 +11,14 @@
 //! a function that needs one created after the tables is created after
 //! them too. Other languages' bodies are not checked at creation (and may
 //! call each other). A view needs what its `depends_on` names and the
-//! functions its query calls (42883 otherwise). The calls are found by words, as the planner finds
+//! functions its query calls (42883 otherwise), and the views (plain or
+//! materialized) its query names (42P01 otherwise), whether or not its
+//! `depends_on` lists them: qualified, or bare for one of `public` or of the
+//! view's schema, not before `(` nor after `AS`. The calls are found by words, as the planner finds
 //! them: a name followed by `(`, qualified or bare (a bare one stands for a
 //! function of `public`, or of the caller's own schema), strings and
-//! comments left out. A word that is no call of that function only orders
-//! the two, unless it closes a cycle, which `build()` reports.
+//! comments left out. A word that is no call of that function (or no read of
+//! that view) only orders the two, unless it closes a cycle, which `build()` reports.
 
 use crate::model::{Function, QualifiedName, View};
 use crate::schema::Schema;
@@ -69,6 +72,31 @@ fn calls_name(calls: &[(Option<Word<'_>>, Word<'_>)], name: &QualifiedName, own_
 #[cfg_attr(not(feature = "migrate"), allow(dead_code))]
 pub(crate) fn calls_function(sql: &str, name: &QualifiedName) -> bool {
     calls_name(&calls(sql), name, None)
+}
+
+/// Whether the query of `view` names the relation `name` (another view, or
+/// a materialized one): by its qualified name, or by its bare name when it
+/// is in `public` or in the view's schema, but not as a function's name
+/// (followed by `(`), an alias (after `AS`) or a column of a row
+/// (`(r).name`); strings and comments are left out. The view's own name
+/// names nothing (an alias of another relation).
+pub(crate) fn reads_view(view: &View, name: &QualifiedName) -> bool {
+    if &view.name == name {
+        return false;
+    }
+    let bare = name.schema == "public" || name.schema == view.name.schema;
+    let toks: Vec<Token> = tokens(&view.query).collect();
+    toks.iter().enumerate().any(|(i, t)| {
+        let Token::Word(w) = t else { return false };
+        if w.before_paren || !w.is_identifier(&name.name) {
+            return false;
+        }
+        if w.after_dot {
+            return i >= 2 && matches!(&toks[i - 2], Token::Word(s) if !s.after_dot && s.is_identifier(&name.schema));
+        }
+        let alias = i >= 1 && matches!(&toks[i - 1], Token::Word(k) if k.is_keyword("as"));
+        bare && !alias
+    })
 }
 
 /// Whether the arguments or the result of `f` use the row type of
@@ -152,7 +180,8 @@ fn needs(functions: &[&Function], views: &[&View], tables: &[&QualifiedName]) ->
     }
     for v in views {
         let mut mine = callees(&v.query, None, Some(v.name.schema.as_str()));
-        for name in &v.depends_on {
+        let read = views.iter().map(|w| &w.name).filter(|w| reads_view(v, w));
+        for name in v.depends_on.iter().chain(read) {
             if let Some(j) = view_at(name) {
                 if !mine.contains(&Node::View(j)) {
                     mine.push(Node::View(j));
@@ -343,5 +372,31 @@ mod tests {
         let o = order(&functions.iter().collect::<Vec<_>>(), &views.iter().collect::<Vec<_>>(), &[&t]);
         assert_eq!(o.cycles, [vec![Node::Function(0), Node::View(2)]]);
         assert_eq!(o.late.len(), 4, "every node is still there");
+    }
+    #[test]
+    fn views_come_after_the_views_their_queries_name() {
+        let t = QualifiedName::public("t");
+        let app = |name: &str| QualifiedName::new("app", name);
+        let views = [
+            View::materialized(QualifiedName::public("m"), "SELECT * FROM public.a"),
+            View::new(QualifiedName::public("a"), "SELECT id, 'c' AS note /* c */ FROM b JOIN \"C\" USING (id)"),
+            View::new(QualifiedName::public("b"), "SELECT id, 1 AS a FROM public.t"),
+            View::new(QualifiedName::public("c"), "SELECT id FROM public.t"),
+            View::new(app("d"), "SELECT id FROM e"),
+            View::new(app("e"), "SELECT id FROM public.t e"),
+            View::new(QualifiedName::public("f"), "SELECT d.id FROM app.d d"),
+        ];
+        let o = order(&[], &views.iter().collect::<Vec<_>>(), &[&t]);
+        assert_eq!(
+            o.late,
+            [Node::View(2), Node::View(1), Node::View(0), Node::View(3), Node::View(5), Node::View(4), Node::View(6)],
+            "a string, a comment, an alias or a quoted other name orders nothing; a bare name is of the view's schema"
+        );
+        assert!(o.cycles.is_empty());
+        assert!(!reads_view(&views[6], &app("f")) && reads_view(&views[6], &app("d")) && !reads_view(&views[2], &QualifiedName::public("a")));
+
+        let looped = [View::new(QualifiedName::public("x"), "SELECT * FROM y"), View::new(QualifiedName::public("y"), "SELECT * FROM public.x")];
+        let o = order(&[], &looped.iter().collect::<Vec<_>>(), &[]);
+        assert_eq!(o.cycles, [vec![Node::View(0), Node::View(1)]]);
     }
 }

@@ -1378,7 +1378,9 @@ fn partitions_rls(a: Option<&Table>, b: &Table, out: &mut Vec<Change>) {
     }
 }
 
-/// Views in dependency order: those a view reads come before it.
+/// Views in dependency order: those a view reads come before it (those
+/// its `depends_on` lists, and those its query names, see
+/// [`crate::depend::reads_view`]).
 fn view_order(views: &[View]) -> Vec<&View> {
     fn visit<'a>(v: &'a View, views: &'a [View], done: &mut BTreeSet<QualifiedName>, order: &mut Vec<&'a View>) {
         if !done.insert(v.name.clone()) {
@@ -1388,6 +1390,9 @@ fn view_order(views: &[View]) -> Vec<&View> {
             if let Some(d) = views.iter().find(|x| &x.name == dep) {
                 visit(d, views, done, order);
             }
+        }
+        for d in views.iter().filter(|x| crate::depend::reads_view(v, &x.name)) {
+            visit(d, views, done, order);
         }
         order.push(v);
     }

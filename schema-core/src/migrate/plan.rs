@@ -8798,6 +8798,38 @@ mod tests {
         assert_eq!(p.steps[0].sql, ["ALTER TABLE public.readings ALTER COLUMN at TYPE text USING at::text"]);
         assert_eq!(descriptions(&p), ["change type of public.readings.at to text"]);
     }
+
+    // ---- view order (session 2026-12-02) ----
+
+    /// Views declared before the views their queries read, with no
+    /// `depends_on` (a schema planned as declared, not canonicalized): the
+    /// plan creates each after those it reads, with or without functions
+    /// to order with them, and drops them readers first.
+    #[test]
+    fn views_are_created_after_the_views_their_queries_read() {
+        let t = || Table::new("t").column(Column::new("id", SqlType::BigInt)).primary_key(["id"]);
+        let old = Schema::builder().add_table(t()).build().unwrap();
+        let views = |with_function: bool| {
+            let mut b = Schema::builder()
+                .view(View::materialized(QualifiedName::public("m"), "SELECT id FROM public.a"))
+                .view(View::new(QualifiedName::public("a"), if with_function { "SELECT public.twice(id) AS id FROM b" } else { "SELECT id FROM b" }))
+                .view(View::new(QualifiedName::public("b"), "SELECT id FROM public.t"))
+                .add_table(t());
+            if with_function {
+                b = b.function(Function::new(QualifiedName::public("twice"), "bigint", "sql", "SELECT 2 * n").arguments("n bigint"));
+            }
+            b.build().unwrap_or_else(|e| panic!("{e}"))
+        };
+        for with_function in [false, true] {
+            let new = views(with_function);
+            let up = plan(&diff(&old, &new), &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}")).up_script();
+            let at = |name: &str| up.find(name).unwrap_or_else(|| panic!("no `{name}` in:\n{up}"));
+            assert!(at("CREATE VIEW public.b") < at("CREATE VIEW public.a") && at("CREATE VIEW public.a") < at("CREATE MATERIALIZED VIEW public.m"), "{up}");
+            let down = plan(&diff(&new, &old), &PlanOptions { allow_destructive: true, ..PlanOptions::default() }).unwrap_or_else(|e| panic!("{e}")).up_script();
+            let at = |name: &str| down.find(name).unwrap_or_else(|| panic!("no `{name}` in:\n{down}"));
+            assert!(at("DROP MATERIALIZED VIEW public.m") < at("DROP VIEW public.a") && at("DROP VIEW public.a") < at("DROP VIEW public.b"), "{down}");
+        }
+    }
 }
 /// Partitions added next to a default partition: the step moves the default's
 /// rows of the new bound into the new partition (and its undo moves them back).
