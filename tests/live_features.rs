@@ -2678,3 +2678,38 @@ fn views_reading_views_declared_after_them_apply() {
     let Some(other) = pg::test_db() else { return };
     apply(&other, &schema);
 }
+
+// ---- queries ending in a line comment (session 2026-12-02) ----
+
+/// A view whose query ends in a `--` comment: the `;` after it went into the
+/// comment, so the next statement ran on (`ERROR 42601: syntax error at or
+/// near "CREATE"`). It is now on a line of its own, in the DDL and in the
+/// steps of a plan creating the view.
+#[test]
+fn a_view_query_ending_in_a_line_comment_ends_its_statement() {
+    let Some(db) = pg::test_db() else { return };
+    let t = || Table::new("t").column(bigint("id")).column(bigint("x")).primary_key(["id"]);
+    let with_views = build(
+        Schema::builder()
+            .add_table(t())
+            .view(View::new(public("plain"), "SELECT id, x FROM public.t -- every row"))
+            .view(View::new(public("doubled"), "SELECT id, x * 2 AS x FROM public.t -- twice;").depends_on(public("t")))
+            .view(View::materialized(public("summed"), "SELECT sum(x) AS total FROM public.t -- one row")),
+    );
+    let mut c = db.client();
+    pgarchitect::live::apply(&mut c, &with_views).unwrap_or_else(|e| panic!("{e}\n{}", with_views.to_ddl()));
+    batch(&mut c, "INSERT INTO t VALUES (1, 10), (2, 20)");
+    let rows: String = one(&mut c, "SELECT (SELECT count(*) FROM public.plain) || ' ' || (SELECT sum(x) FROM public.doubled)");
+    assert_eq!(rows, "2 60");
+
+    let Some(other) = pg::test_db() else { return };
+    let base = build(Schema::builder().add_table(t()));
+    let mut c = other.client();
+    pgarchitect::live::apply(&mut c, &base).unwrap();
+    let plan = pgarchitect::migrate::plan(&pgarchitect::migrate::diff(&base, &with_views), &pgarchitect::migrate::PlanOptions::default()).unwrap();
+    for step in &plan.steps {
+        c.batch_execute(&step.script()).unwrap_or_else(|e| panic!("{}: {e}\n{}", step.description, step.script()));
+    }
+    let views: i64 = one(&mut c, "SELECT count(*) FROM pg_class WHERE relname IN ('plain', 'doubled', 'summed') AND relkind IN ('v', 'm')");
+    assert_eq!(views, 3);
+}

@@ -534,6 +534,17 @@ pub(crate) fn write_idents<W: Write>(out: &mut W, names: &[String]) -> fmt::Resu
     Ok(())
 }
 
+/// What ends the statement `sql`: `;`, on a line of its own when the last
+/// line of `sql` holds a `--` (a user's query ending in a line comment would
+/// otherwise comment the `;` out and run into the next statement, 42601).
+pub(crate) fn statement_end(sql: &str) -> &'static str {
+    if sql.lines().last().is_some_and(|l| l.contains("--")) {
+        "\n;"
+    } else {
+        ";"
+    }
+}
+
 pub(crate) fn constraint_name(name: &Option<String>) -> &str {
     name.as_deref().expect("Schema::build names every constraint and index")
 }

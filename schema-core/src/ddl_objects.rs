@@ -150,12 +150,13 @@ pub(crate) fn write_function<W: Write>(out: &mut W, f: &Function) -> fmt::Result
 /// [`crate::depend::order`]'s).
 pub(crate) fn write_view<W: Write>(out: &mut W, v: &View) -> fmt::Result {
     let query = v.query.trim().trim_end_matches(';').trim_end();
+    let end = crate::ddl::statement_end(query);
     if v.materialized {
         writeln!(out, "CREATE MATERIALIZED VIEW {} AS\n{query}\nWITH DATA;", v.name)?;
     } else if v.security_invoker {
-        writeln!(out, "CREATE VIEW {} WITH (security_invoker = true) AS\n{query};", v.name)?;
+        writeln!(out, "CREATE VIEW {} WITH (security_invoker = true) AS\n{query}{end}", v.name)?;
     } else {
-        writeln!(out, "CREATE VIEW {} AS\n{query};", v.name)?;
+        writeln!(out, "CREATE VIEW {} AS\n{query}{end}", v.name)?;
     }
     for index in &v.indexes {
         write_index_on(out, &v.name, index)?;

@@ -406,7 +406,7 @@ impl Step {
             }
         }
         for s in statements {
-            let _ = writeln!(out, "{s};");
+            let _ = writeln!(out, "{s}{}", crate::ddl::statement_end(s));
         }
         if !transactional {
             out.push_str("RESET lock_timeout;\nRESET statement_timeout;\n");
