@@ -117,6 +117,17 @@ fn options_v1_to_v2() -> PlanOptions {
 }
 
 /// Plans the change from the live database to `target`, both sides canonical.
+/// The plan from `before` to `after`: with `canonical`, from the live
+/// database to the target's canonical form ([`plan_to`]); without, from the
+/// declared schemas as they are.
+fn plan_either(client: &mut Client, shadow: &mut Client, (before, after): (&Schema, &Schema), options: &PlanOptions, canonical: bool) -> migrate::Plan {
+    if canonical {
+        plan_to(client, shadow, after, options)
+    } else {
+        migrate::plan(&migrate::diff(before, after), options).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
 fn plan_to(client: &mut Client, shadow: &mut Client, target: &Schema, options: &PlanOptions) -> migrate::Plan {
     let live = live::introspect(client, &IntrospectOptions::for_schema(target)).unwrap_or_else(|e| panic!("introspect: {e}"));
     let from = live::canonicalize(shadow, &live).unwrap_or_else(|e| panic!("canonicalize live: {e}"));
@@ -149,6 +160,11 @@ fn locks_held(watcher: &mut Client, pid: i32, relkinds: &[&str]) -> Vec<(String,
 /// Each step's phase and description, in order.
 fn phases(plan: &migrate::Plan) -> Vec<(Phase, &str)> {
     plan.steps.iter().map(|s| (s.phase, s.description.as_str())).collect()
+}
+
+/// Each step's description, in order.
+fn descriptions(plan: &migrate::Plan) -> Vec<&str> {
+    plan.steps.iter().map(|s| s.description.as_str()).collect()
 }
 
 fn count(client: &mut Client, sql: &str) -> i64 {
@@ -4157,12 +4173,10 @@ fn a_declared_rename_whose_names_another_column_takes_is_refused() {
     let renamed = bins(&[("quantity", Some("qty")), ("cap", None)]);
     let reused = bins(&[("quantity", Some("qty")), ("qty", None), ("cap", None)]);
     let first = plan_to(&mut client, &mut shadow, &renamed, &PlanOptions::default().with_declared_renames(&renamed));
-    let descriptions: Vec<&str> = first.steps.iter().map(|s| s.description.as_str()).collect();
-    assert_eq!(descriptions, ["rename column public.bins.qty to quantity"]);
+    assert_eq!(descriptions(&first), ["rename column public.bins.qty to quantity"]);
     run_script(&mut client, &first.steps[0].script(), true, "rename");
     let second = plan_to(&mut client, &mut shadow, &reused, &PlanOptions::default().with_declared_renames(&reused));
-    let descriptions: Vec<&str> = second.steps.iter().map(|s| s.description.as_str()).collect();
-    assert_eq!(descriptions, ["add column public.bins.qty"]);
+    assert_eq!(descriptions(&second), ["add column public.bins.qty"]);
     run_script(&mut client, &second.steps[0].script(), true, "add");
     assert_clean(&reused, &mut client, &mut shadow);
     assert_eq!(bin_rows(&mut client, &["quantity", "qty", "cap"]), [[Some(10), None, Some(100)], [Some(20), None, Some(200)]]);
@@ -4728,7 +4742,7 @@ fn a_view_over_a_renamed_column_rebuilt_around_a_type_change_gets_its_old_column
         live::apply(&mut client, &before).unwrap();
         client.batch_execute("INSERT INTO public.t VALUES (1, 'one', 10), (2, 'two', 20)").unwrap();
         let options = PlanOptions::default().with_declared_renames(&after);
-        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &options) } else { migrate::plan(&migrate::diff(&before, &after), &options).unwrap() };
+        let plan = plan_either(&mut client, &mut shadow, (&before, &after), &options, canonical);
         eprintln!("{views:?}, canonical: {canonical}\n{}\n{}", plan.up_script(), plan.down_script().unwrap());
         let columns = |a: &str, x: &str| {
             let mut v: Vec<String> = views.iter().flat_map(|n| [format!("{n}.id bigint"), format!("{n}.{a} text"), format!("{n}.x {x}")]).collect();
@@ -5458,10 +5472,9 @@ fn a_plan_creates_functions_on_new_views_after_them() {
         let (before, after) = (on_views(false), on_views(true));
         live::apply(&mut client, &before).unwrap();
         client.batch_execute("INSERT INTO public.t VALUES (1, 10), (2, 20), (3, 30)").unwrap();
-        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()) } else { migrate::plan(&migrate::diff(&before, &after), &PlanOptions::default()).unwrap() };
+        let plan = plan_either(&mut client, &mut shadow, (&before, &after), &PlanOptions::default(), canonical);
         eprintln!("canonical: {canonical}\n{}", plan.up_script());
-        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
-        assert_eq!(descriptions, ["create view public.v", "create function public.doubled", "create function public.v_rows", "create view public.w", "create function public.w_total"]);
+        assert_eq!(descriptions(&plan), ["create view public.v", "create function public.doubled", "create function public.v_rows", "create view public.w", "create function public.w_total"]);
         step_through_routines(&mut client, &mut shadow, &plan, (&before, &after), &mut |c| {
             assert_eq!(support::pg::one::<String>(c, "SELECT string_agg(id || ':' || x, ' ' ORDER BY id) FROM public.v_rows()"), "1:10 2:20 3:30");
             assert_eq!(support::pg::one::<i64>(c, "SELECT public.w_total()"), 120);
@@ -5486,7 +5499,7 @@ fn a_plan_drops_functions_on_dropped_views_before_them() {
         live::apply(&mut client, &before).unwrap();
         client.batch_execute("INSERT INTO public.t VALUES (1, 10), (2, 20), (3, 30)").unwrap();
         let options = PlanOptions { allow_destructive: true, ..PlanOptions::default() };
-        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &options) } else { migrate::plan(&migrate::diff(&before, &after), &options).unwrap() };
+        let plan = plan_either(&mut client, &mut shadow, (&before, &after), &options, canonical);
         eprintln!("canonical: {canonical}\n{}", plan.up_script());
         let old = routines_in(&mut client);
         let mut up = Vec::new();
@@ -5501,8 +5514,7 @@ fn a_plan_drops_functions_on_dropped_views_before_them() {
         }
         let mut down: Vec<Vec<String>> = up.iter().rev().skip(1).cloned().collect();
         down.push(old.clone());
-        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
-        assert_eq!(descriptions, ["drop function public.v_rows", "drop function public.w_total", "drop view public.w", "drop function public.doubled", "drop view public.v"]);
+        assert_eq!(descriptions(&plan), ["drop function public.v_rows", "drop function public.w_total", "drop view public.w", "drop function public.doubled", "drop view public.v"]);
         walk_up(&mut client, None, &plan, &up, &mut routines_in);
         assert_clean(&after, &mut client, &mut shadow);
         walk_down(&mut client, &plan, &down, &mut routines_in);
@@ -5543,10 +5555,9 @@ fn a_plan_creates_sql_functions_after_the_functions_they_call() {
         let (before, after) = (calling(false), calling(true));
         live::apply(&mut client, &before).unwrap();
         client.batch_execute("INSERT INTO public.t VALUES (1), (2), (3)").unwrap();
-        let plan = if canonical { plan_to(&mut client, &mut shadow, &after, &PlanOptions::default()) } else { migrate::plan(&migrate::diff(&before, &after), &PlanOptions::default()).unwrap() };
+        let plan = plan_either(&mut client, &mut shadow, (&before, &after), &PlanOptions::default(), canonical);
         eprintln!("canonical: {canonical}\n{}", plan.up_script());
-        let descriptions: Vec<&str> = plan.steps.iter().map(|s| s.description.as_str()).collect();
-        assert_eq!(descriptions, ["create function public.c_one", "create function public.a_plus_one", "create function public.b_count", "create function public.a_twice"]);
+        assert_eq!(descriptions(&plan), ["create function public.c_one", "create function public.a_plus_one", "create function public.b_count", "create function public.a_twice"]);
         step_through_routines(&mut client, &mut shadow, &plan, (&before, &after), &mut |c| {
             assert_eq!(support::pg::one::<i64>(c, "SELECT public.a_twice() + public.a_plus_one()"), 8);
         });
